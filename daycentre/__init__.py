@@ -1,0 +1,87 @@
+"""daycentre: day-centre operations for Romanian child-welfare services."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from daycentre.config import CONFIGS
+from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the application; ``config`` is a config class or a mapping that overrides it."""
+    app = Flask(__name__)
+    environment = os.environ.get("DAYCENTRE_ENV", "development")
+    base = CONFIGS.get(environment)
+    if base is None:
+        raise RuntimeError(f"DAYCENTRE_ENV must be one of {', '.join(CONFIGS)}")
+    app.config.from_object(base)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config:
+        app.config.update(config)
+    app.instance_path = str(app.config["INSTANCE_PATH"])
+    _ensure_secret_key(app, environment)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from daycentre.security import register_request_guards
+
+    register_request_guards(app)
+
+    from daycentre.errors import register_error_pages
+
+    register_error_pages(app)
+
+    from daycentre.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+    from daycentre.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask, environment: str) -> None:
+    """Production refuses to start without SECRET_KEY; the embedded default keeps one in instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if environment == "production":
+        raise RuntimeError("SECRET_KEY must be set in production")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from daycentre.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from daycentre import models  # noqa: F401  every model registered before the first query
+
+
+def _register_blueprints(app: Flask) -> None:
+    from daycentre.audit import bp as audit_bp
+    from daycentre.auth import bp as auth_bp
+    from daycentre.centres import bp as centres_bp
+    from daycentre.home import bp as home_bp
+
+    for blueprint in (home_bp, auth_bp, centres_bp, audit_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,85 @@
+"""Writing the audit trail: every write to personal data and every read of a sensitive record."""
+
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
+
+from daycentre.audit.models import AuditEntry
+from daycentre.extensions import db
+
+CREATE, UPDATE, DELETE, READ, EXPORT = "create", "update", "delete", "read", "export"
+
+ACTION_LABELS = {
+    CREATE: _l("created"),
+    UPDATE: _l("changed"),
+    DELETE: _l("deleted"),
+    READ: _l("opened"),
+    EXPORT: _l("exported"),
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset | list | tuple):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def _audited_columns(obj):
+    return [c for c in inspect(obj).mapper.column_attrs if c.columns[0].info.get("audit", True)]
+
+
+def snapshot(obj) -> dict[str, Any]:
+    """Every audited column of ``obj`` as plain JSON values."""
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in _audited_columns(obj)}
+
+
+def pending_changes(obj) -> dict[str, list[Any]]:
+    """The columns changed on ``obj`` since it was loaded, as ``{name: [old, new]}``."""
+    state = inspect(obj)
+    changes = {}
+    for attr in _audited_columns(obj):
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def record(
+    action: str,
+    obj=None,
+    *,
+    actor,
+    changes: dict[str, Any] | None = None,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    centre_id: int | None = None,
+    person_id: int | None = None,
+) -> AuditEntry:
+    """Append one entry; for a create the object must be flushed so it has its id."""
+    if obj is not None:
+        entity = entity or obj.__tablename__
+        entity_id = entity_id if entity_id is not None else obj.id
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        centre_id=centre_id,
+        person_id=person_id,
+        changes=changes,
+    )
+    db.session.add(entry)
+    return entry

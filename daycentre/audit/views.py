@@ -1,0 +1,47 @@
+from datetime import datetime, time, timedelta
+
+from flask import render_template, request
+
+from daycentre.audit import bp
+from daycentre.audit.forms import AuditFilterForm
+from daycentre.audit.models import AuditEntry
+from daycentre.audit.services import ACTION_LABELS
+from daycentre.auth.models import User
+from daycentre.auth.permissions import requires
+from daycentre.centres.models import Centre
+from daycentre.extensions import db
+from daycentre.localtime import BUCHAREST
+
+PAGE_SIZE = 100
+
+
+def _start_of(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=BUCHAREST)
+
+
+@bp.get("/")
+@requires("audit.read")
+def list_entries():
+    form = AuditFilterForm(request.args)
+    users = db.session.scalars(db.select(User).order_by(User.username)).all()
+    form.actor_id.choices = [(0, "—")] + [(u.id, f"{u.username} ({u.full_name})") for u in users]
+    centres = db.session.scalars(db.select(Centre).order_by(Centre.name)).all()
+    form.centre_id.choices = [(0, "—")] + [(c.id, c.name) for c in centres]
+
+    query = db.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if form.validate():
+        if form.actor_id.data:
+            query = query.where(AuditEntry.actor_id == form.actor_id.data)
+        if form.centre_id.data:
+            query = query.where(AuditEntry.centre_id == form.centre_id.data)
+        if form.person_id.data:
+            query = query.where(AuditEntry.person_id == form.person_id.data)
+        if form.date_from.data:
+            query = query.where(AuditEntry.at >= _start_of(form.date_from.data))
+        if form.date_to.data:
+            query = query.where(AuditEntry.at < _start_of(form.date_to.data + timedelta(days=1)))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    filters = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template(
+        "audit/list_entries.html", form=form, page=page, filters=filters, action_labels=ACTION_LABELS
+    )

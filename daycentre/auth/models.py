@@ -1,0 +1,86 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from daycentre.auth.roles import Role, role_has
+from daycentre.database import UTCDateTime, utcnow
+from daycentre.extensions import db
+from daycentre.i18n import person_name
+
+user_centres = Table(
+    "user_centres",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("centre_id", ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(
+        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    password_hash: Mapped[str] = mapped_column(String(255), info={"audit": False})
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # Bumped on logout, password change and deactivation: every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1, info={"audit": False})
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    centres = relationship("Centre", secondary=user_centres, order_by="Centre.name")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+    @property
+    def full_name(self) -> str:
+        return person_name(self.family_name, self.given_name)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def end_all_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
+
+    def can(self, permission: str) -> bool:
+        return role_has(self.role, permission)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def centre_ids(self) -> set[int]:
+        return {centre.id for centre in self.centres}
+
+    def sees_centre(self, centre_id: int) -> bool:
+        return self.is_admin or centre_id in self.centre_ids
+
+
+def find_user_by_username(username: str) -> User | None:
+    folded = username.strip().lower()
+    return db.session.scalar(db.select(User).where(func.lower(User.username) == folded))

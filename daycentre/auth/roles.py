@@ -1,0 +1,42 @@
+"""Roles and the named permissions each one holds: the one table views and tests both follow."""
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    COUNSELLOR = "counsellor"
+    VOLUNTEER = "volunteer"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.COUNSELLOR: _l("Counsellor"),
+    Role.VOLUNTEER: _l("Volunteer"),
+}
+
+# Every signed-in person may use their own account (home page, password, language, logout).
+ACCOUNT = "account.use"
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    ACCOUNT: frozenset(Role),
+    "centres.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "centres.manage": frozenset({Role.ADMIN}),
+    "users.manage": frozenset({Role.ADMIN}),
+    "audit.read": frozenset({Role.ADMIN}),
+}
+
+
+def role_has(role: Role, permission: str) -> bool:
+    try:
+        return role in PERMISSIONS[permission]
+    except KeyError:
+        raise LookupError(f"unknown permission {permission!r}") from None

@@ -1,0 +1,127 @@
+import enum
+from datetime import date, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from daycentre.extensions import db
+
+
+class CentreKind(enum.StrEnum):
+    AFTER_SCHOOL = "after_school"
+    PARENT_COUNSELLING = "parent_counselling"
+
+    @property
+    def label(self):
+        return CENTRE_KIND_LABELS[self]
+
+
+CENTRE_KIND_LABELS = {
+    CentreKind.AFTER_SCHOOL: _l("After-school centre"),
+    CentreKind.PARENT_COUNSELLING: _l("Parent-counselling centre"),
+}
+
+
+class WeeklyHours:
+    """Days of the week (ISO numbers, Monday = 1, kept as a string such as "12345") and hours."""
+
+    @property
+    def weekdays(self) -> set[int]:
+        return {int(d) for d in self.days or ""}
+
+    @weekdays.setter
+    def weekdays(self, values) -> None:
+        self.days = "".join(sorted({str(int(v)) for v in values}))
+
+    def is_open_on(self, day: date) -> bool:
+        return day.isoweekday() in self.weekdays
+
+
+class Centre(WeeklyHours, db.Model):
+    __tablename__ = "centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[CentreKind] = mapped_column(
+        db.Enum(CentreKind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+    )
+    service_code: Mapped[str] = mapped_column(String(50))
+    address: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int]
+    days: Mapped[str] = mapped_column(String(7), default="12345")
+    opens_at: Mapped[time]
+    closes_at: Mapped[time]
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    groups: Mapped[list["Group"]] = relationship(back_populates="centre", order_by="Group.name")
+    rooms: Mapped[list["Room"]] = relationship(back_populates="centre", order_by="Room.name")
+    closure_days: Mapped[list["ClosureDay"]] = relationship(
+        back_populates="centre", order_by="ClosureDay.day", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("opens_at < closes_at", name="opens_before_closing"),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Centre {self.name}>"
+
+
+class Group(WeeklyHours, db.Model):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int]
+    days: Mapped[str] = mapped_column(String(7), default="12345")
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    centre: Mapped[Centre] = relationship(back_populates="groups")
+
+    __table_args__ = (
+        UniqueConstraint("centre_id", "name"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("starts_at < ends_at", name="starts_before_end"),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    centre: Mapped[Centre] = relationship(back_populates="rooms")
+
+    __table_args__ = (UniqueConstraint("centre_id", "name"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClosureDay(db.Model):
+    """A day the centre is closed beyond weekends and public holidays (e.g. staff training)."""
+
+    __tablename__ = "closure_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200))
+
+    centre: Mapped[Centre] = relationship(back_populates="closure_days")
+
+    __table_args__ = (UniqueConstraint("centre_id", "day"),)

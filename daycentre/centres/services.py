@@ -1,0 +1,106 @@
+"""Centres, their groups, rooms and closure days; queries scoped to what a user may see."""
+
+from datetime import date
+
+import holidays
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from daycentre.audit import services as audit
+from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
+from daycentre.errors import Refused, ensure_current
+from daycentre.extensions import db
+
+
+def visible_centres(user, *, include_inactive: bool = False) -> list[Centre]:
+    query = db.select(Centre).order_by(Centre.name)
+    if not user.is_admin:
+        query = query.where(Centre.id.in_(user.centre_ids or {0}))
+    if not include_inactive:
+        query = query.where(Centre.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _apply(record, fields: dict) -> dict:
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return audit.pending_changes(record)
+
+
+def _flush_unique(message) -> None:
+    """Flush, turning a unique-constraint clash into a refusal; the caller rolls back."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Refused(message) from None
+
+
+def save_centre(centre: Centre | None, *, actor, version=None, weekdays, kind, **fields) -> Centre:
+    creating = centre is None
+    if creating:
+        centre = Centre()
+        db.session.add(centre)
+    else:
+        ensure_current(centre, version)
+    centre.weekdays = weekdays
+    changes = _apply(centre, fields | {"kind": CentreKind(kind)})
+    _flush_unique(_l("A centre with this name already exists."))
+    action = audit.CREATE if creating else audit.UPDATE
+    audit.record(action, centre, actor=actor, centre_id=centre.id, changes=changes)
+    return centre
+
+
+def save_group(group: Group | None, *, centre: Centre, actor, version=None, weekdays, **fields) -> Group:
+    creating = group is None
+    if creating:
+        group = Group(centre=centre)
+        db.session.add(group)
+    else:
+        ensure_current(group, version)
+    group.weekdays = weekdays
+    changes = _apply(group, fields)
+    _flush_unique(_l("This centre already has a group with this name."))
+    action = audit.CREATE if creating else audit.UPDATE
+    audit.record(action, group, actor=actor, centre_id=centre.id, changes=changes)
+    return group
+
+
+def save_room(room: Room | None, *, centre: Centre, actor, version=None, **fields) -> Room:
+    creating = room is None
+    if creating:
+        room = Room(centre=centre)
+        db.session.add(room)
+    else:
+        ensure_current(room, version)
+    changes = _apply(room, fields)
+    _flush_unique(_l("This centre already has a room with this name."))
+    action = audit.CREATE if creating else audit.UPDATE
+    audit.record(action, room, actor=actor, centre_id=centre.id, changes=changes)
+    return room
+
+
+def add_closure_day(centre: Centre, *, actor, day: date, reason: str) -> ClosureDay:
+    closure = ClosureDay(centre=centre, day=day, reason=reason.strip())
+    db.session.add(closure)
+    _flush_unique(_l("This day is already a closure day."))
+    audit.record(audit.CREATE, closure, actor=actor, centre_id=centre.id, changes=audit.snapshot(closure))
+    return closure
+
+
+def remove_closure_day(closure: ClosureDay, *, actor) -> None:
+    audit.record(
+        audit.DELETE, closure, actor=actor, centre_id=closure.centre_id, changes=audit.snapshot(closure)
+    )
+    db.session.delete(closure)
+    db.session.flush()
+
+
+def public_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("RO", years=year)
+
+
+def is_operating_day(centre: Centre, day: date) -> bool:
+    """Weekends off the centre's days, Romanian public holidays and closure days are not operating days."""
+    if not centre.is_open_on(day) or day in public_holidays(day.year):
+        return False
+    return all(closure.day != day for closure in centre.closure_days)

@@ -1,0 +1,81 @@
+"""The ``flask`` commands: demo data, the first administrator, translations."""
+
+import secrets
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from daycentre import catalogs
+from daycentre.errors import Refused
+from daycentre.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="User accounts.")
+i18n_cli = AppGroup("i18n", help="Translations.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Skip quietly, instead of failing, when real data exist.")
+def load_demo_command(if_empty: bool):
+    """Load the demo data into an empty database (refused when it holds real data)."""
+    from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    try:
+        loaded = load_demo()
+    except Refused as refusal:
+        db.session.rollback()
+        click.echo(str(refusal.message), err=True)
+        sys.exit(0 if if_empty else 1)
+    db.session.commit()
+    click.echo("Demo data loaded." if loaded else "Demo data already loaded.")
+    click.echo(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in DEMO_USERS))
+
+
+@users_cli.command("create-admin")
+@click.option("--username", default="admin", show_default=True)
+def create_admin_command(username: str):
+    """Create the first administrator on an empty database; the password is printed once."""
+    from daycentre.auth.services import create_first_admin
+
+    password = secrets.token_urlsafe(12)
+    try:
+        create_first_admin(username, password)
+    except Refused as refusal:
+        db.session.rollback()
+        click.echo(str(refusal.message), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Administrator {username!r} created. Password (shown once, change it at first sign-in):")
+    click.echo(password)
+
+
+@i18n_cli.command("update")
+def i18n_update_command():
+    """Re-extract messages.pot and merge it into the ro, hu and en catalogs."""
+    catalogs.update()
+    click.echo(f"Updated {catalogs.TEMPLATE_FILE} and the catalogs.")
+
+
+@i18n_cli.command("compile")
+def i18n_compile_command():
+    """Compile the catalogs to .mo files."""
+    catalogs.compile_catalogs()
+    click.echo("Catalogs compiled.")
+
+
+@i18n_cli.command("check")
+def i18n_check_command():
+    """Fail on an outdated template, untranslated, fuzzy or mis-placeholdered messages, or ş/ţ."""
+    problems = catalogs.check()
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} translation problem(s).", err=True)
+        sys.exit(1)
+    click.echo("Translations complete.")
+
+
+def register_commands(app) -> None:
+    for group in (demo_cli, users_cli, i18n_cli):
+        app.cli.add_command(group)

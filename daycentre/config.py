@@ -1,0 +1,68 @@
+"""Configuration classes; the environment chooses one through ``DAYCENTRE_ENV``."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+
+def _database_url(default_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{default_path}"
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants the psycopg 3 dialect.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    INSTANCE_PATH = Path(os.environ.get("DAYCENTRE_INSTANCE", Path.cwd() / "instance")).resolve()
+    SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_PATH / "daycentre.sqlite")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "ro"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Bucharest"
+    LANGUAGES = ("ro", "hu", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""
+
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-key"  # noqa: S105 - the test configuration is never served
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}

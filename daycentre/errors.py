@@ -1,0 +1,74 @@
+"""Error pages in the user's language, and the exceptions services raise for refused changes."""
+
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from daycentre.extensions import db
+
+
+class Refused(Exception):
+    """A change the rules do not allow; ``message`` is already translated for the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class StaleRecord(Refused):
+    """Someone else saved the record after this form was loaded."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _l(
+                "Someone else changed this record after you opened it. "
+                "Your changes were not saved; review the current values and try again."
+            )
+        )
+
+
+def ensure_current(record, seen_version) -> None:
+    """Refuse a save made from a form that showed an older version of ``record``."""
+    try:
+        seen = int(seen_version)
+    except (TypeError, ValueError):
+        raise StaleRecord() from None
+    if seen != record.version:
+        raise StaleRecord()
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    401: (_l("Sign-in required"), _l("Please sign in to continue.")),
+    403: (_l("Not allowed"), _l("Your role does not allow this action.")),
+    404: (_l("Page not found"), _l("This page does not exist or you cannot see it.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Conflict"), _l("The record changed in the meantime. Reload the page and try again.")),
+    413: (_l("Too large"), _l("What you sent is larger than the application accepts.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The error was recorded. Nothing was saved; try again.")),
+}
+
+
+def render_error(error: HTTPException):
+    code = error.code or 500
+    if code >= 500:
+        db.session.rollback()
+    title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
+    # CSRF failures carry a reason worth showing; other descriptions are Werkzeug's English.
+    reason = getattr(error, "translated_reason", None)
+    return render_template("errors/error.html", code=code, title=title, text=reason or text), code
+
+
+def render_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return render_error(error)
+    current_app.logger.exception("Unhandled error")
+    return render_error(InternalServerError())
+
+
+def register_error_pages(app) -> None:
+    for code in ERROR_TEXTS:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(Exception, render_unexpected)

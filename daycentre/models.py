@@ -1,0 +1,8 @@
+"""Imports every area's models, so that metadata, migrations and relationships see them all."""
+
+from daycentre.audit.models import AuditEntry
+from daycentre.auth.models import User, user_centres
+from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.settings import Setting
+
+__all__ = ["AuditEntry", "Centre", "ClosureDay", "Group", "Room", "Setting", "User", "user_centres"]

@@ -1,0 +1,83 @@
+"""Closed by default: the sign-in gate, session lifetimes and the security headers."""
+
+from datetime import UTC, datetime
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from daycentre.extensions import db, login_manager
+
+# Reachable without signing in. Everything else redirects to the sign-in page.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "home.health", "static"})
+
+# While a password must be changed, only these pages open.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout"}) | PUBLIC_ENDPOINTS
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    from daycentre.auth.models import User
+
+    user_id, _sep, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    # A cookie from before a logout, password change or deactivation names an older version.
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def _session_expired() -> bool:
+    now = datetime.now(UTC).timestamp()
+    signed_in_at = session.get("signed_in_at", 0)
+    last_seen = session.get("last_seen", signed_in_at)
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    return now - last_seen > idle or now - signed_in_at > absolute
+
+
+def _guard_request():
+    endpoint = request.endpoint
+    if endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        if endpoint is None:  # an unknown URL: a 404 tells nothing about what exists
+            return None
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if _session_expired():
+        logout_user()
+        session.clear()
+        flash(_("Your session expired. Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    session["last_seen"] = datetime.now(UTC).timestamp()
+    if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        flash(_("Please choose a new password before you continue."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def _add_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def register_request_guards(app) -> None:
+    login_manager.login_view = "auth.login"
+    app.before_request(_guard_request)
+    app.after_request(_add_security_headers)

@@ -1,0 +1,27 @@
+"""What every template can use: locale-aware formatting, the language list, permissions."""
+
+from babel.dates import get_day_names
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+
+from daycentre.i18n import LANGUAGE_NAMES, current_language, person_name
+
+
+def weekday_name(iso_weekday: int, width: str = "abbreviated") -> str:
+    return get_day_names(width, locale=get_locale())[iso_weekday - 1]
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters.update(
+        date=format_date,
+        datetime=format_datetime,
+        time=format_time,
+        number=format_decimal,
+    )
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        person_name=person_name,
+        get_locale=get_locale,
+        weekday_name=weekday_name,
+    )

@@ -1,0 +1,96 @@
+import os
+import re
+
+os.environ["DAYCENTRE_ENV"] = "testing"
+
+import pytest  # noqa: E402
+from sqlalchemy import delete  # noqa: E402
+
+from daycentre import create_app  # noqa: E402
+from daycentre.extensions import db  # noqa: E402
+from tests.factories import DEFAULT_PASSWORD, make_centre, make_user  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """SQLite in a file by default (several connections see one database); TEST_DATABASE_URL for PostgreSQL."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": tmp_path_factory.mktemp("i")})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(_schema, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema, "INSTANCE_PATH": tmp_path})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(delete(table))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def centre(app):
+    return make_centre()
+
+
+@pytest.fixture
+def other_centre(app):
+    return make_centre(name="Centrul din Sfântu Gheorghe", city="Sfântu Gheorghe")
+
+
+@pytest.fixture
+def users(app, centre):
+    """One committed user per role, all assigned to ``centre``."""
+    people = {role: make_user(role, centres=[centre]) for role in ("admin", "coordinator", "counsellor", "volunteer")}
+    db.session.commit()
+    return people
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``user`` in through the real form; returns the response."""
+
+    def sign_in(user, password=DEFAULT_PASSWORD, follow=False):
+        return client.post(
+            "/auth/login", data={"username": user.username, "password": password}, follow_redirects=follow
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def login_as(users, login):
+    def sign_in(role):
+        response = login(users[role])
+        assert response.status_code == 302, "sign-in failed"
+        return users[role]
+
+    return sign_in
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML response, tags removed and white space folded."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

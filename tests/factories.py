@@ -1,0 +1,78 @@
+"""Records for tests, with realistic defaults; each takes keyword overrides."""
+
+from datetime import time
+from functools import cache
+from itertools import count
+
+from werkzeug.security import generate_password_hash
+
+from daycentre.auth.models import User
+from daycentre.auth.roles import Role
+from daycentre.centres.models import Centre, CentreKind, Group, Room
+from daycentre.extensions import db
+
+DEFAULT_PASSWORD = "correct-horse-battery"  # noqa: S105
+_serial = count(1)
+
+
+def make_centre(**fields) -> Centre:
+    centre = Centre(
+        name=fields.pop("name", f"Centrul de zi nr. {next(_serial)}"),
+        kind=fields.pop("kind", CentreKind.AFTER_SCHOOL),
+        service_code=fields.pop("service_code", "8891 CZ-C-II"),
+        address=fields.pop("address", "Strada Fabricilor nr. 12"),
+        city=fields.pop("city", "Târgu Secuiesc"),
+        capacity=fields.pop("capacity", 40),
+        opens_at=fields.pop("opens_at", time(12, 0)),
+        closes_at=fields.pop("closes_at", time(18, 0)),
+        **fields,
+    )
+    centre.weekdays = [1, 2, 3, 4, 5]
+    db.session.add(centre)
+    db.session.flush()
+    return centre
+
+
+def make_group(centre: Centre, **fields) -> Group:
+    group = Group(
+        centre=centre,
+        name=fields.pop("name", f"Grupa {next(_serial)}"),
+        capacity=fields.pop("capacity", 25),
+        starts_at=fields.pop("starts_at", time(12, 0)),
+        ends_at=fields.pop("ends_at", time(17, 0)),
+        days=fields.pop("days", "12345"),
+        **fields,
+    )
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def make_room(centre: Centre, **fields) -> Room:
+    room = Room(centre=centre, name=fields.pop("name", f"Sala {next(_serial)}"), **fields)
+    db.session.add(room)
+    db.session.flush()
+    return room
+
+
+@cache
+def password_hash(password: str) -> str:
+    """Hashing is slow on purpose; tests hash each password once."""
+    return generate_password_hash(password)
+
+
+def make_user(role="coordinator", *, centres=(), password=DEFAULT_PASSWORD, **fields) -> User:
+    role = Role(role)
+    user = User(
+        username=fields.pop("username", f"{role.value}{next(_serial)}"),
+        given_name=fields.pop("given_name", "Ioana"),
+        family_name=fields.pop("family_name", "Mureșan"),
+        role=role,
+        must_change_password=fields.pop("must_change_password", False),
+        centres=list(centres),
+        **fields,
+    )
+    user.password_hash = password_hash(password)
+    db.session.add(user)
+    db.session.flush()
+    return user

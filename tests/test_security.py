@@ -1,0 +1,123 @@
+"""Closed by default: every endpoint needs a sign-in and a named permission; headers and cookies."""
+
+import pytest
+from flask import Flask
+
+from daycentre import create_app
+from daycentre.auth.roles import PERMISSIONS, Role
+from daycentre.security import PUBLIC_ENDPOINTS
+
+
+def _all_endpoints():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    rules = []
+    for rule in app.url_map.iter_rules():
+        method = "GET" if "GET" in rule.methods else "POST"
+        url = rule.rule
+        for argument in rule.arguments:
+            url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x").replace(f"<path:{argument}>", "x")
+        rules.append(pytest.param(rule.endpoint, method, url, id=f"{rule.endpoint}:{method}"))
+    return rules, app
+
+
+ENDPOINTS, _APP = _all_endpoints()
+PROTECTED = [p for p in ENDPOINTS if p.values[0] not in PUBLIC_ENDPOINTS]
+
+
+def _permission_of(app: Flask, endpoint: str) -> str | None:
+    return getattr(app.view_functions[endpoint], "permission", None)
+
+
+@pytest.mark.parametrize(("endpoint", "method", "url"), PROTECTED)
+def test_anonymous_visitor_is_sent_to_sign_in(client, endpoint, method, url):
+    response = client.open(url, method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+@pytest.mark.parametrize(("endpoint", "method", "url"), PROTECTED)
+def test_every_protected_endpoint_names_its_permission(endpoint, method, url):
+    assert _permission_of(_APP, endpoint) in PERMISSIONS, f"{endpoint} has no named permission"
+
+
+def test_public_endpoints_are_only_the_deliberate_ones():
+    assert {p.values[0] for p in ENDPOINTS} >= PUBLIC_ENDPOINTS
+    assert PUBLIC_ENDPOINTS == {"auth.login", "auth.set_language", "home.health", "static"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("endpoint", "method", "url"), PROTECTED)
+def test_a_role_without_the_permission_is_refused(client, login_as, endpoint, method, url, role):
+    """One test over every endpoint × role: refused exactly where the permission table says so."""
+    login_as(role.value)
+    response = client.open(url, method=method)
+    allowed = role in PERMISSIONS[_permission_of(_APP, endpoint)]
+    if allowed:
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403
+
+
+def test_health_answers_without_login(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/auth/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_only_over_https(client):
+    response = client.get("/auth/login", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_session_cookie_is_httponly_and_lax(client, users, login):
+    response = login(users["coordinator"])
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_production_requires_a_secret_key_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("DAYCENTRE_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": None, "INSTANCE_PATH": tmp_path})
+    app = create_app({"SECRET_KEY": "a-real-secret-from-the-environment", "INSTANCE_PATH": tmp_path})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_development_keeps_a_random_key_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("DAYCENTRE_ENV", "development")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"SECRET_KEY": None, "INSTANCE_PATH": tmp_path}).config["SECRET_KEY"]
+    second = create_app({"SECRET_KEY": None, "INSTANCE_PATH": tmp_path}).config["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_every_post_needs_a_csrf_token(app, users):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    response = client.post("/auth/login", data={"username": users["admin"].username, "password": "x" * 12})
+    assert response.status_code == 400
+
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/auth/login",
+        data={"username": users["admin"].username, "password": "correct-horse-battery", "csrf_token": token},
+    )
+    assert response.status_code == 302

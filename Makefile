@@ -37,6 +37,7 @@ test: install assets compile
 
 lint: install
 	$(BIN)/ruff check daycentre tests migrations/env.py
+	$(BIN)/ruff format --check daycentre tests migrations/env.py
 
 check: lint compile
 	$(FLASK) i18n check

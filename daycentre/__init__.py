@@ -47,7 +47,7 @@ def create_app(config=None) -> Flask:
 
 
 def _ensure_secret_key(app: Flask, environment: str) -> None:
-    """Production refuses to start without SECRET_KEY; the embedded default keeps one in instance/."""
+    """Production refuses to start without SECRET_KEY; development keeps one in instance/."""
     if app.config.get("SECRET_KEY"):
         return
     if environment == "production":
@@ -68,7 +68,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
+        default_translation_directories=str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
     )
     csrf.init_app(app)
     limiter.init_app(app)

@@ -50,10 +50,19 @@ def _new_catalog(locale: str | None = None) -> Catalog:
 def extract() -> Catalog:
     catalog = _new_catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
-        PACKAGE_DIR, METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+        PACKAGE_DIR,
+        METHOD_MAP,
+        OPTIONS_MAP,
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
     ):
         catalog.add(
-            message, None, [(f"daycentre/{filename}", lineno)], auto_comments=comments, context=context
+            message,
+            None,
+            [(f"daycentre/{filename}", lineno)],
+            auto_comments=comments,
+            context=context,
         )
     return catalog
 
@@ -61,7 +70,9 @@ def extract() -> Catalog:
 def _write(catalog: Catalog, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as stream:
-        write_po(stream, catalog, width=100, include_lineno=False, ignore_obsolete=True, sort_output=True)
+        write_po(
+            stream, catalog, width=100, include_lineno=False, ignore_obsolete=True, sort_output=True
+        )
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -119,9 +130,28 @@ def _placeholder_problems(locale: str, message) -> list[Problem]:
     allowed = _placeholders(message.id[0]) | _placeholders(message.id[1])
     problems = []
     for form in message.string:
-        # A singular form may spell the number out ("un copil"); nothing else may be left out or added.
+        # A singular form may spell the number out ("un copil"); nothing else may differ.
         if form and not (allowed - {"%(num)d"} <= _placeholders(form) <= allowed):
             problems.append(Problem(locale, message.id[0], "placeholders differ from the msgid"))
+    return problems
+
+
+def check_catalog(locale: str, catalog: Catalog) -> list[Problem]:
+    """Untranslated, fuzzy, mis-placeholdered or cedilla-spelt messages of one catalog."""
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if locale in MUST_TRANSLATE and not all(strings):
+            problems.append(Problem(locale, str(message.id), "untranslated"))
+        if message.fuzzy:
+            problems.append(Problem(locale, str(message.id), "fuzzy"))
+        problems.extend(_placeholder_problems(locale, message))
+        if locale == "ro" and any(CEDILLA_LETTERS.search(s or "") for s in strings):
+            problems.append(
+                Problem(locale, str(message.id), "cedilla ş/ţ instead of comma-below ș/ț")
+            )
     return problems
 
 
@@ -133,9 +163,15 @@ def check() -> list[Problem]:
     current_keys = {_key(m) for m in current if m.id}
     committed_keys = {_key(m) for m in committed if m.id}
     for key in sorted(current_keys - committed_keys, key=str):
-        problems.append(Problem("messages.pot", str(key[0]), "missing from the template (run make translations)"))
+        problems.append(
+            Problem(
+                "messages.pot", str(key[0]), "missing from the template (run make translations)"
+            )
+        )
     for key in sorted(committed_keys - current_keys, key=str):
-        problems.append(Problem("messages.pot", str(key[0]), "no longer in the code (run make translations)"))
+        problems.append(
+            Problem("messages.pot", str(key[0]), "no longer in the code (run make translations)")
+        )
 
     for locale in LOCALES:
         path = catalog_path(locale)
@@ -146,15 +182,5 @@ def check() -> list[Problem]:
         keys = {_key(m) for m in catalog if m.id}
         for key in sorted(committed_keys - keys, key=str):
             problems.append(Problem(locale, str(key[0]), "missing from the catalog"))
-        for message in catalog:
-            if not message.id:
-                continue
-            strings = [message.string] if isinstance(message.string, str) else list(message.string)
-            if locale in MUST_TRANSLATE and (not all(strings) or not strings):
-                problems.append(Problem(locale, str(message.id), "untranslated"))
-            if message.fuzzy:
-                problems.append(Problem(locale, str(message.id), "fuzzy"))
-            problems.extend(_placeholder_problems(locale, message))
-            if locale == "ro" and any(CEDILLA_LETTERS.search(s or "") for s in strings):
-                problems.append(Problem(locale, str(message.id), "cedilla ş/ţ instead of comma-below ș/ț"))
+        problems.extend(check_catalog(locale, catalog))
     return problems

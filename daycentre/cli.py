@@ -16,7 +16,9 @@ i18n_cli = AppGroup("i18n", help="Translations.")
 
 
 @demo_cli.command("load")
-@click.option("--if-empty", is_flag=True, help="Skip quietly, instead of failing, when real data exist.")
+@click.option(
+    "--if-empty", is_flag=True, help="Skip quietly, instead of failing, when real data exist."
+)
 def load_demo_command(if_empty: bool):
     """Load the demo data into an empty database (refused when it holds real data)."""
     from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -46,7 +48,9 @@ def create_admin_command(username: str):
         click.echo(str(refusal.message), err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"Administrator {username!r} created. Password (shown once, change it at first sign-in):")
+    click.echo(
+        f"Administrator {username!r} created. Password (shown once, change it at first sign-in):"
+    )
     click.echo(password)
 
 

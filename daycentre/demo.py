@@ -40,8 +40,20 @@ def _centres() -> dict[str, Centre]:
     )
     after_school.weekdays = [1, 2, 3, 4, 5]
     after_school.groups = [
-        Group(name="Clasele I–IV", capacity=25, starts_at=time(12, 0), ends_at=time(17, 0), days="12345"),
-        Group(name="Clasele V–VIII", capacity=20, starts_at=time(13, 0), ends_at=time(18, 0), days="12345"),
+        Group(
+            name="Clasele I–IV",
+            capacity=25,
+            starts_at=time(12, 0),
+            ends_at=time(17, 0),
+            days="12345",
+        ),
+        Group(
+            name="Clasele V–VIII",
+            capacity=20,
+            starts_at=time(13, 0),
+            ends_at=time(18, 0),
+            days="12345",
+        ),
     ]
     after_school.rooms = [
         Room(name="Sala de studiu 1", capacity=25),
@@ -65,8 +77,20 @@ def _centres() -> dict[str, Centre]:
     )
     counselling.weekdays = [1, 2, 3, 4, 5]
     counselling.groups = [
-        Group(name="Consiliere pentru părinți", capacity=40, starts_at=time(8, 0), ends_at=time(18, 0), days="12345"),
-        Group(name="Sprijin pentru copii", capacity=15, starts_at=time(14, 0), ends_at=time(18, 0), days="135"),
+        Group(
+            name="Consiliere pentru părinți",
+            capacity=40,
+            starts_at=time(8, 0),
+            ends_at=time(18, 0),
+            days="12345",
+        ),
+        Group(
+            name="Sprijin pentru copii",
+            capacity=15,
+            starts_at=time(14, 0),
+            ends_at=time(18, 0),
+            days="135",
+        ),
     ]
     counselling.rooms = [
         Room(name="Cabinet de consiliere 1", capacity=4),
@@ -125,7 +149,9 @@ def load_demo() -> bool:
     if demo_loaded():
         return False
     if not database_is_empty():
-        raise Refused(_l("The database holds data that are not the demo's; the demo was not loaded."))
+        raise Refused(
+            _l("The database holds data that are not the demo's; the demo was not loaded.")
+        )
     for load_part in DEMO_PARTS:
         load_part()
     put_setting(DEMO_MARKER, "yes")

@@ -26,6 +26,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
 def _render_migration_type(type_, obj, autogen_context):
     """Write the project's column types as the plain SQLAlchemy types they store."""
     from daycentre.database import UTCDateTime

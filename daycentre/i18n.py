@@ -8,7 +8,7 @@ LANGUAGE_NAMES = {"ro": "Română", "hu": "Magyar", "en": "English"}
 
 
 def select_locale() -> str:
-    """The signed-in user's choice, else this browser session's, else the browser's; Romanian last."""
+    """The user's choice, else this browser session's, else the browser's; Romanian last."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -16,7 +16,9 @@ def select_locale() -> str:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def current_language() -> str:

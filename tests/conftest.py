@@ -1,9 +1,12 @@
+import contextvars
 import os
 import re
 
 os.environ["DAYCENTRE_ENV"] = "testing"
 
 import pytest  # noqa: E402
+from flask import has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import delete  # noqa: E402
 
 from daycentre import create_app  # noqa: E402
@@ -13,13 +16,18 @@ from tests.factories import DEFAULT_PASSWORD, make_centre, make_user  # noqa: E4
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    """SQLite in a file by default (several connections see one database); TEST_DATABASE_URL for PostgreSQL."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    """SQLite in a file (several connections see one database); TEST_DATABASE_URL for PostgreSQL."""
+    return (
+        os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    )
 
 
 @pytest.fixture(scope="session")
 def _schema(database_url, tmp_path_factory):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": tmp_path_factory.mktemp("i")})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": tmp_path_factory.mktemp("i")}
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -27,9 +35,27 @@ def _schema(database_url, tmp_path_factory):
     return database_url
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own ``g``, its own session.
+
+    The test's own setup is committed first, and the test's session starts afresh afterwards,
+    so what a test reads after a request is what the request really stored.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect followed from inside a request's own context
+            return super().open(*args, **kwargs)
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.commit()
+
+
 @pytest.fixture
 def app(_schema, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": _schema, "INSTANCE_PATH": tmp_path})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -62,7 +88,10 @@ def other_centre(app):
 @pytest.fixture
 def users(app, centre):
     """One committed user per role, all assigned to ``centre``."""
-    people = {role: make_user(role, centres=[centre]) for role in ("admin", "coordinator", "counsellor", "volunteer")}
+    people = {
+        role: make_user(role, centres=[centre])
+        for role in ("admin", "coordinator", "counsellor", "volunteer")
+    }
     db.session.commit()
     return people
 
@@ -73,7 +102,9 @@ def login(client):
 
     def sign_in(user, password=DEFAULT_PASSWORD, follow=False):
         return client.post(
-            "/auth/login", data={"username": user.username, "password": password}, follow_redirects=follow
+            "/auth/login",
+            data={"username": user.username, "password": password},
+            follow_redirects=follow,
         )
 
     return sign_in

@@ -15,7 +15,11 @@ def _all_endpoints():
         method = "GET" if "GET" in rule.methods else "POST"
         url = rule.rule
         for argument in rule.arguments:
-            url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "x").replace(f"<path:{argument}>", "x")
+            url = (
+                url.replace(f"<int:{argument}>", "1")
+                .replace(f"<{argument}>", "x")
+                .replace(f"<path:{argument}>", "x")
+            )
         rules.append(pytest.param(rule.endpoint, method, url, id=f"{rule.endpoint}:{method}"))
     return rules, app
 
@@ -42,7 +46,7 @@ def test_every_protected_endpoint_names_its_permission(endpoint, method, url):
 
 def test_public_endpoints_are_only_the_deliberate_ones():
     assert {p.values[0] for p in ENDPOINTS} >= PUBLIC_ENDPOINTS
-    assert PUBLIC_ENDPOINTS == {"auth.login", "auth.set_language", "home.health", "static"}
+    assert {"auth.login", "auth.set_language", "home.health", "static"} == PUBLIC_ENDPOINTS
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -93,7 +97,9 @@ def test_production_requires_a_secret_key_and_secure_cookies(monkeypatch, tmp_pa
     monkeypatch.setenv("DAYCENTRE_ENV", "production")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"SECRET_KEY": None, "INSTANCE_PATH": tmp_path})
-    app = create_app({"SECRET_KEY": "a-real-secret-from-the-environment", "INSTANCE_PATH": tmp_path})
+    app = create_app(
+        {"SECRET_KEY": "a-real-secret-from-the-environment", "INSTANCE_PATH": tmp_path}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()
 
@@ -111,13 +117,19 @@ def test_development_keeps_a_random_key_in_the_instance_folder(monkeypatch, tmp_
 def test_every_post_needs_a_csrf_token(app, users):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
-    response = client.post("/auth/login", data={"username": users["admin"].username, "password": "x" * 12})
+    response = client.post(
+        "/auth/login", data={"username": users["admin"].username, "password": "x" * 12}
+    )
     assert response.status_code == 400
 
     page = client.get("/auth/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(
         "/auth/login",
-        data={"username": users["admin"].username, "password": "correct-horse-battery", "csrf_token": token},
+        data={
+            "username": users["admin"].username,
+            "password": "correct-horse-battery",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 302

@@ -43,5 +43,9 @@ def list_entries():
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     filters = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
-        "audit/list_entries.html", form=form, page=page, filters=filters, action_labels=ACTION_LABELS
+        "audit/list_entries.html",
+        form=form,
+        page=page,
+        filters=filters,
+        action_labels=ACTION_LABELS,
     )

@@ -34,7 +34,9 @@ def password_field(label):
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=_l("The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH),
+                message=_l(
+                    "The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH
+                ),
             ),
         ],
     )
@@ -51,7 +53,10 @@ class ChangePasswordForm(Form):
     new_password = password_field(_l("New password"))
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two passwords differ.")),
+        ],
     )
     submit = SubmitField(_l("Change password"))
 

@@ -15,6 +15,7 @@ from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 
+
 @cache
 def _unknown_user_hash() -> str:
     """Checked against when the username is unknown, so both failures take the same time."""
@@ -62,7 +63,9 @@ def _centres(centre_ids) -> list[Centre]:
     return list(centres)
 
 
-def create_user(*, actor: User, username, given_name, family_name, email, role, centre_ids, password) -> User:
+def create_user(
+    *, actor: User, username, given_name, family_name, email, role, centre_ids, password
+) -> User:
     username = _normalised_username(username)
     _ensure_username_free(username)
     user = User(
@@ -84,7 +87,17 @@ def create_user(*, actor: User, username, given_name, family_name, email, role, 
 
 
 def update_user(
-    user: User, *, actor: User, version, username, given_name, family_name, email, role, centre_ids, active
+    user: User,
+    *,
+    actor: User,
+    version,
+    username,
+    given_name,
+    family_name,
+    email,
+    role,
+    centre_ids,
+    active,
 ) -> User:
     ensure_current(user, version)
     username = _normalised_username(username)

@@ -7,7 +7,13 @@ from flask_login import current_user, login_user, logout_user
 
 from daycentre.auth import bp
 from daycentre.auth import services as accounts
-from daycentre.auth.forms import ChangePasswordForm, LoginForm, NewUserForm, ResetPasswordForm, UserForm
+from daycentre.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewUserForm,
+    ResetPasswordForm,
+    UserForm,
+)
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT
@@ -20,7 +26,12 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an absolute URL an attacker could send us to."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
             return target
     return url_for("home.index")
 
@@ -31,7 +42,9 @@ def _failed_login(response) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed_login
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed_login,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
@@ -72,7 +85,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except Refused as refusal:
             form.current_password.errors.append(refusal.message)
         else:
@@ -190,11 +205,12 @@ def reset_password(user_id: int):
         accounts.reset_password(user, actor=current_user, password=form.password.data)
         db.session.commit()
         flash(
-            _("The password of %(username)s was reset; it must be changed at the next sign-in.",
-              username=user.username),
+            _(
+                "The password of %(username)s was reset; it must be changed at the next sign-in.",
+                username=user.username,
+            ),
             "success",
         )
         return redirect(url_for("auth.edit_user", user_id=user.id))
     edit_form = _user_form(user, formdata=None)
     return render_template("auth/edit_user.html", form=edit_form, user=user, reset_form=form), 400
-

@@ -12,10 +12,17 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from daycentre.forms import Form, MultiCheckboxField
 from daycentre.centres.models import CentreKind
+from daycentre.forms import Form, MultiCheckboxField
 
 
 def weekday_choices():
@@ -68,7 +75,9 @@ class CentreForm(WeeklyHoursForm):
 class GroupForm(WeeklyHoursForm):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    capacity = IntegerField(_l("Capacity"), validators=[InputRequired(), NumberRange(min=1, max=1000)])
+    capacity = IntegerField(
+        _l("Capacity"), validators=[InputRequired(), NumberRange(min=1, max=1000)]
+    )
     starts_at = TimeField(_l("Starts at"), validators=[InputRequired()])
     ends_at = TimeField(_l("Ends at"), validators=[InputRequired(), _later_than("starts_at")])
     active = BooleanField(_l("Active"), default=True)

@@ -44,7 +44,9 @@ class Centre(WeeklyHours, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[CentreKind] = mapped_column(
-        db.Enum(CentreKind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+        db.Enum(
+            CentreKind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]
+        )
     )
     service_code: Mapped[str] = mapped_column(String(50))
     address: Mapped[str] = mapped_column(String(300))

@@ -50,7 +50,9 @@ def save_centre(centre: Centre | None, *, actor, version=None, weekdays, kind, *
     return centre
 
 
-def save_group(group: Group | None, *, centre: Centre, actor, version=None, weekdays, **fields) -> Group:
+def save_group(
+    group: Group | None, *, centre: Centre, actor, version=None, weekdays, **fields
+) -> Group:
     creating = group is None
     if creating:
         group = Group(centre=centre)
@@ -83,13 +85,19 @@ def add_closure_day(centre: Centre, *, actor, day: date, reason: str) -> Closure
     closure = ClosureDay(centre=centre, day=day, reason=reason.strip())
     db.session.add(closure)
     _flush_unique(_l("This day is already a closure day."))
-    audit.record(audit.CREATE, closure, actor=actor, centre_id=centre.id, changes=audit.snapshot(closure))
+    audit.record(
+        audit.CREATE, closure, actor=actor, centre_id=centre.id, changes=audit.snapshot(closure)
+    )
     return closure
 
 
 def remove_closure_day(closure: ClosureDay, *, actor) -> None:
     audit.record(
-        audit.DELETE, closure, actor=actor, centre_id=closure.centre_id, changes=audit.snapshot(closure)
+        audit.DELETE,
+        closure,
+        actor=actor,
+        centre_id=closure.centre_id,
+        changes=audit.snapshot(closure),
     )
     db.session.delete(closure)
     db.session.flush()
@@ -100,7 +108,7 @@ def public_holidays(year: int) -> holidays.HolidayBase:
 
 
 def is_operating_day(centre: Centre, day: date) -> bool:
-    """Weekends off the centre's days, Romanian public holidays and closure days are not operating days."""
+    """Days outside the centre's week, Romanian public holidays and closure days are closed."""
     if not centre.is_open_on(day) or day in public_holidays(day.year):
         return False
     return all(closure.day != day for closure in centre.closure_days)

@@ -61,7 +61,16 @@ def show_centre(centre_id: int):
     )
 
 
-CENTRE_FIELDS = ("name", "service_code", "address", "city", "capacity", "opens_at", "closes_at", "active")
+CENTRE_FIELDS = (
+    "name",
+    "service_code",
+    "address",
+    "city",
+    "capacity",
+    "opens_at",
+    "closes_at",
+    "active",
+)
 
 
 def _centre_form(centre: Centre | None) -> CentreForm:
@@ -158,7 +167,11 @@ def add_closure_day(centre_id: int):
     form = ClosureDayForm()
     if form.validate_on_submit():
         if _save_or_flash(
-            centres.add_closure_day, centre, actor=current_user, day=form.day.data, reason=form.reason.data
+            centres.add_closure_day,
+            centre,
+            actor=current_user,
+            day=form.day.data,
+            reason=form.reason.data,
         ):
             flash(_("The closure day was added."), "success")
     else:

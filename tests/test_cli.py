@@ -1,0 +1,58 @@
+"""The flask commands: demo data, the first administrator, the translation check."""
+
+from daycentre.auth.models import User
+from daycentre.centres.models import Centre, CentreKind
+from daycentre.demo import DEMO_PASSWORD
+from daycentre.extensions import db
+from tests.factories import make_centre
+
+
+def test_demo_loads_once_into_an_empty_database(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded." in result.output
+    users = {u.username: u for u in db.session.scalars(db.select(User))}
+    assert set(users) == {"admin", "coordinator", "counsellor", "volunteer"}
+    assert all(
+        u.check_password(DEMO_PASSWORD) and not u.must_change_password for u in users.values()
+    )
+    kinds = {c.kind for c in db.session.scalars(db.select(Centre))}
+    assert kinds == {CentreKind.AFTER_SCHOOL, CentreKind.PARENT_COUNSELLING}
+    assert all(
+        c.city == "Târgu Secuiesc" and c.groups and c.rooms
+        for c in db.session.scalars(db.select(Centre))
+    )
+
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0
+    assert "already loaded" in again.output
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 4
+
+
+def test_demo_is_refused_when_real_data_exist(runner):
+    make_centre(name="Centrul real")
+    db.session.commit()
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+    assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
+
+
+def test_create_admin_prints_a_random_password_once(runner):
+    result = runner.invoke(args=["users", "create-admin"])
+    assert result.exit_code == 0, result.output
+    password = result.output.strip().splitlines()[-1]
+    admin = db.session.scalars(db.select(User)).one()
+    assert admin.username == "admin"
+    assert admin.is_admin and admin.must_change_password
+    assert admin.check_password(password)
+    assert len(password) >= 16
+
+    second = runner.invoke(args=["users", "create-admin", "--username", "other"])
+    assert second.exit_code == 1
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_i18n_check_passes_on_the_committed_catalogs(runner):
+    result = runner.invoke(args=["i18n", "check"])
+    assert result.exit_code == 0, result.output

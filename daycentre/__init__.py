@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from daycentre.config import CONFIGS
 from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(config=None) -> Flask:
     _ensure_secret_key(app, environment)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = RecordId
     _register_blueprints(app)
 
     from daycentre.security import register_request_guards
@@ -44,6 +46,14 @@ def create_app(config=None) -> Flask:
 
     register_commands(app)
     return app
+
+
+class RecordId(IntegerConverter):
+    """Ids past the 32-bit range cannot exist: they answer 404 instead of overflowing the driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _ensure_secret_key(app: Flask, environment: str) -> None:

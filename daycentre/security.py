@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -44,7 +44,17 @@ def _session_expired() -> bool:
     return now - last_seen > idle or now - signed_in_at > absolute
 
 
+def _refuse_nul_characters():
+    """No form field legitimately holds a NUL; PostgreSQL cannot even store one."""
+    values = list(request.args.values())
+    if request.method == "POST":
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def _guard_request():
+    _refuse_nul_characters()
     endpoint = request.endpoint
     if endpoint in PUBLIC_ENDPOINTS:
         return None

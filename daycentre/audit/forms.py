@@ -13,6 +13,8 @@ class AuditFilterForm(Form):
 
     actor_id = SelectField(_l("User"), coerce=int, choices=[], validators=[Optional()])
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[Optional()])
-    person_id = IntegerField(_l("Person number"), validators=[Optional(), NumberRange(min=1)])
+    person_id = IntegerField(
+        _l("Person number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

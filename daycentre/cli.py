@@ -1,10 +1,12 @@
-"""The ``flask`` commands: demo data, the first administrator, translations."""
+"""The ``flask`` commands: demo data, the first administrator, translations, backups."""
 
 import secrets
+import subprocess
 import sys
+from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from daycentre import catalogs
 from daycentre.errors import Refused
@@ -80,6 +82,52 @@ def i18n_check_command():
     click.echo("Translations complete.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option(
+    "--to",
+    "destination",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archive (default: instance/backups).",
+)
+def backup_command(destination: Path | None):
+    """Write a consistent, dated backup of the database and stored files, even while in use."""
+    from flask import current_app
+
+    from daycentre.backups import BackupError, create_backup
+
+    try:
+        archive = create_backup(destination or Path(current_app.instance_path) / "backups")
+    except (BackupError, subprocess.CalledProcessError) as error:
+        click.echo(f"Backup failed: {_reason(error)}", err=True)
+        sys.exit(1)
+    click.echo(f"Backup written to {archive}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive: Path):
+    """Restore a backup into an empty instance and check its integrity and row counts."""
+    from daycentre.backups import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(archive)
+    except (BackupError, subprocess.CalledProcessError) as error:
+        click.echo(f"Restore failed: {_reason(error)}", err=True)
+        sys.exit(1)
+    total = sum(manifest["row_counts"].values())
+    click.echo(
+        f"Restored the backup taken at {manifest['taken_at']}: {total} rows, counts verified."
+    )
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, subprocess.CalledProcessError):
+        return (error.stderr or b"").decode(errors="replace").strip() or str(error)
+    return str(error)
+
+
 def register_commands(app) -> None:
-    for group in (demo_cli, users_cli, i18n_cli):
-        app.cli.add_command(group)
+    for command in (demo_cli, users_cli, i18n_cli, backup_command, restore_command):
+        app.cli.add_command(command)

@@ -1,0 +1,193 @@
+"""Consistent backups of a running installation, and restoring one into an empty instance.
+
+SQLite is copied with its online backup API, PostgreSQL with pg_dump from one exported snapshot;
+stored files under ``instance/files`` travel in the same archive. A manifest records the schema
+revision and every table's row count, and a restore checks them.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, make_url, select, text
+
+from daycentre.extensions import db
+from daycentre.localtime import now
+
+SQLITE_FILE = "daycentre.sqlite"
+PG_DUMP_FILE = "daycentre.pgdump"
+MANIFEST = "manifest.json"
+
+
+class BackupError(Exception):
+    pass
+
+
+def _url():
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _sqlite_path() -> Path:
+    database = _url().database
+    if not database or database == ":memory:":
+        raise BackupError("an in-memory database cannot be backed up")
+    return Path(database)
+
+
+def _files_dir() -> Path:
+    return Path(current_app.instance_path) / "files"
+
+
+def _pg_command(program: str, url) -> tuple[list[str], dict]:
+    """libpq arguments for ``url``; the password goes in the environment, not the command line."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    args = [program, "--host", url.host or "127.0.0.1", "--port", str(url.port or 5432)]
+    if url.username:
+        args += ["--username", url.username]
+    return args, env
+
+
+def _row_counts(connection) -> dict[str, int]:
+    return {
+        table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in db.metadata.sorted_tables
+    }
+
+
+def _schema_revision(connection) -> str | None:
+    """The Alembic revision; a database built without migrations has none."""
+    if not db.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _backup_sqlite(workdir: Path) -> dict:
+    copy = workdir / SQLITE_FILE
+    source = sqlite3.connect(_sqlite_path())
+    target = sqlite3.connect(copy)
+    with source, target:
+        source.backup(target)  # a consistent snapshot, even while others write
+    source.close()
+    target.close()
+    engine = db.create_engine(f"sqlite:///{copy}")
+    with engine.connect() as connection:
+        facts = {
+            "row_counts": _row_counts(connection),
+            "schema_revision": _schema_revision(connection),
+        }
+    engine.dispose()
+    return facts
+
+
+def _backup_postgresql(workdir: Path) -> dict:
+    url = _url()
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+        facts = {
+            "row_counts": _row_counts(connection),
+            "schema_revision": _schema_revision(connection),
+        }
+        args, env = _pg_command("pg_dump", url)
+        args += [
+            "--format=custom",
+            f"--snapshot={snapshot}",
+            "--no-owner",
+            "--file",
+            str(workdir / PG_DUMP_FILE),
+        ]
+        # The snapshot lives as long as this transaction: dump before leaving the block.
+        subprocess.run([*args, url.database], env=env, check=True, capture_output=True)  # noqa: S603
+    return facts
+
+
+def create_backup(destination: Path) -> Path:
+    """Write ``daycentre-backup-<date>-<time>.tar.gz`` into ``destination`` and return its path."""
+    destination.mkdir(parents=True, exist_ok=True)
+    backend = _url().get_backend_name()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        if backend == "sqlite":
+            facts = _backup_sqlite(workdir)
+        elif backend == "postgresql":
+            facts = _backup_postgresql(workdir)
+        else:
+            raise BackupError(f"no backup method for {backend}")
+        if _files_dir().is_dir():
+            shutil.copytree(_files_dir(), workdir / "files")
+        taken_at = now()
+        manifest = {"taken_at": taken_at.isoformat(), "database": backend, **facts}
+        (workdir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        archive = destination / f"daycentre-backup-{taken_at:%Y%m%d-%H%M%S}.tar.gz"
+        with tarfile.open(archive, "w:gz") as tar:
+            for item in sorted(workdir.iterdir()):
+                tar.add(item, arcname=item.name)
+    archive.chmod(0o600)
+    return archive
+
+
+def _ensure_empty_target() -> None:
+    with db.engine.connect() as connection:
+        tables = set(db.inspect(connection).get_table_names())
+        if tables - {"alembic_version"}:
+            raise BackupError(
+                "the target database is not empty; restore only into an empty instance"
+            )
+    if _files_dir().exists() and any(_files_dir().iterdir()):
+        raise BackupError(f"{_files_dir()} is not empty")
+
+
+def _restore_sqlite(workdir: Path) -> None:
+    copy = workdir / SQLITE_FILE
+    check = sqlite3.connect(copy)
+    result = check.execute("PRAGMA integrity_check").fetchone()[0]
+    check.close()
+    if result != "ok":
+        raise BackupError(f"the backed-up database is damaged: {result}")
+    db.engine.dispose()
+    target = _sqlite_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(copy, target)
+
+
+def _restore_postgresql(workdir: Path) -> None:
+    url = _url()
+    args, env = _pg_command("pg_restore", url)
+    args += ["--no-owner", "--exit-on-error", "--dbname", url.database, str(workdir / PG_DUMP_FILE)]
+    db.engine.dispose()
+    subprocess.run(args, env=env, check=True, capture_output=True)  # noqa: S603
+
+
+def restore_backup(archive: Path) -> dict:
+    """Restore ``archive`` into this (empty) instance; returns the manifest after checking it."""
+    _ensure_empty_target()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(workdir, filter="data")
+        manifest = json.loads((workdir / MANIFEST).read_text())
+        backend = _url().get_backend_name()
+        if manifest["database"] != backend:
+            raise BackupError(f"this backup is of a {manifest['database']} database, not {backend}")
+        if backend == "sqlite":
+            _restore_sqlite(workdir)
+        else:
+            _restore_postgresql(workdir)
+        if (workdir / "files").is_dir():
+            shutil.copytree(workdir / "files", _files_dir(), dirs_exist_ok=True)
+    with db.engine.connect() as connection:
+        counts = _row_counts(connection)
+    if counts != manifest["row_counts"]:
+        raise BackupError(
+            f"row counts differ after restoring: {counts} != {manifest['row_counts']}"
+        )
+    return manifest

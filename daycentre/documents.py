@@ -1,0 +1,101 @@
+"""Documents people print or open: PDFs rendered from templates, spreadsheets and CSV files.
+
+Every area builds its registers and certificates with these, so that fonts, file names and the
+neutralising of spreadsheet formulas are handled once.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Response, current_app, render_template
+from flask_babel import force_locale
+from openpyxl.utils import get_column_letter
+
+from daycentre.localtime import BUCHAREST
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+# A text cell beginning with one of these is a formula to Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def download(content: bytes, mimetype: str, filename: str) -> Response:
+    """An attachment whose file name survives diacritics (RFC 6266 / 5987)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def render_pdf(template: str, *, language: str, **context) -> bytes:
+    """Render ``template`` in ``language`` and lay it out as a PDF with WeasyPrint."""
+    from weasyprint import HTML  # imported late: it loads Pango, which only documents need
+
+    with force_locale(language):
+        html = render_template(template, language=language, **context)
+    return HTML(string=html, base_url=current_app.static_folder).write_pdf()
+
+
+def spreadsheet(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """One sheet with a bold, frozen header row; dates stay dates, text never runs as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([str(header) for header in headers])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(header)) for header in headers]
+    for row in rows:
+        sheet.append([_cell_value(value) for value in row])
+        for index, cell in enumerate(sheet[sheet.max_row]):
+            if isinstance(cell.value, datetime):
+                cell.number_format = "DD.MM.YYYY HH:MM"
+            elif isinstance(cell.value, date):
+                cell.number_format = "DD.MM.YYYY"
+            widths[index] = max(widths[index], len(_as_text(cell.value)))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
+    sheet.freeze_panes = "A2"
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _cell_value(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(BUCHAREST).replace(tzinfo=None)  # spreadsheets have no time zones
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def csv_file(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel shows ș, ț and ő correctly."""
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow([str(header) for header in headers])
+    for row in rows:
+        writer.writerow([neutralise(_as_text(value)) for value in row])
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)

@@ -92,7 +92,7 @@ def update() -> None:
     for locale in LOCALES:
         path = catalog_path(locale)
         catalog = _read(path, locale) if path.exists() else _new_catalog(locale)
-        catalog.update(template, update_header_comment=False)
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         catalog.revision_date = HEADER_DATE
         _write(catalog, path)
 

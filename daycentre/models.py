@@ -3,6 +3,27 @@
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.outreach.models import (
+    Agreement,
+    Campaign,
+    CommunityResource,
+    InformationMaterial,
+    Training,
+)
 from daycentre.settings import Setting
 
-__all__ = ["AuditEntry", "Centre", "ClosureDay", "Group", "Room", "Setting", "User", "user_centres"]
+__all__ = [
+    "Agreement",
+    "AuditEntry",
+    "Campaign",
+    "Centre",
+    "ClosureDay",
+    "CommunityResource",
+    "Group",
+    "InformationMaterial",
+    "Room",
+    "Setting",
+    "Training",
+    "User",
+    "user_centres",
+]

@@ -1,5 +1,7 @@
 """What every template can use: locale-aware formatting, the language list, permissions."""
 
+from datetime import date
+
 from babel.dates import get_day_names
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
@@ -10,8 +12,13 @@ def weekday_name(iso_weekday: int, width: str = "abbreviated") -> str:
     return get_day_names(width, locale=get_locale())[iso_weekday - 1]
 
 
+def is_date_value(value) -> bool:
+    return isinstance(value, date)
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.tests["date_value"] = is_date_value
     app.jinja_env.filters.update(
         date=format_date,
         datetime=format_datetime,

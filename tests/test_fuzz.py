@@ -51,6 +51,10 @@ def _row_counts():
 
 def _pages(app, centre):
     """Pages with forms, as the admin reaches them; each area adds its own."""
+    outreach = [
+        f"/outreach/{kind}/new"
+        for kind in ("campaigns", "materials", "agreements", "trainings", "resources")
+    ]
     return [
         "/auth/users/new",
         "/auth/password",
@@ -59,6 +63,7 @@ def _pages(app, centre):
         f"/centres/{centre.id}/edit",
         f"/centres/{centre.id}/groups/new",
         f"/centres/{centre.id}/rooms/new",
+        *outreach,
     ]
 
 
@@ -73,7 +78,7 @@ def test_forms_survive_hostile_input(app, admin_client, centre, users):
     for url in _pages(app, centre):
         forms.extend(_forms_on(admin_client, url))
     forms = [(action, names) for action, names in forms if not action.endswith("/auth/logout")]
-    assert len(forms) >= 7
+    assert len(forms) >= 12
 
     @settings(
         max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None

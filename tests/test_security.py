@@ -2,10 +2,19 @@
 
 import pytest
 from flask import Flask
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from daycentre import create_app
 from daycentre.auth.roles import PERMISSIONS, Role
 from daycentre.security import PUBLIC_ENDPOINTS
+
+
+def _sample_value(converter):
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    if isinstance(converter, IntegerConverter):
+        return 1
+    return "x"
 
 
 def _all_endpoints():
@@ -13,14 +22,11 @@ def _all_endpoints():
     rules = []
     for rule in app.url_map.iter_rules():
         method = "GET" if "GET" in rule.methods else "POST"
-        url = rule.rule
-        for argument in rule.arguments:
-            url = (
-                url.replace(f"<int:{argument}>", "1")
-                .replace(f"<{argument}>", "x")
-                .replace(f"<path:{argument}>", "x")
-            )
-        rules.append(pytest.param(rule.endpoint, method, url, id=f"{rule.endpoint}:{method}"))
+        values = {name: _sample_value(converter) for name, converter in rule._converters.items()}
+        url = rule.build(values, append_unknown=False)[1]
+        rules.append(
+            pytest.param(rule.endpoint, method, url, id=f"{rule.endpoint}:{method}:{rule.rule}")
+        )
     return rules, app
 
 

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "centres.manage": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
+    "outreach.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

@@ -1,0 +1,192 @@
+"""Records of the prevention plan that no other area keeps: campaigns, materials, partnerships,
+trainings and the directory of community resources."""
+
+import enum
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from daycentre.extensions import db
+
+
+def _stored_enum(enum_class, length: int):
+    return db.Enum(
+        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Labelled(enum.StrEnum):
+    @property
+    def label(self):
+        return LABELS[self]
+
+
+class Channel(Labelled):
+    PRESS = "press"
+    RADIO_TV = "radio_tv"
+    SOCIAL_MEDIA = "social_media"
+    LEAFLETS = "leaflets"
+    SCHOOLS = "schools"
+    COMMUNITY_EVENTS = "community_events"
+    DOOR_TO_DOOR = "door_to_door"
+
+
+class MaterialKind(Labelled):
+    BROCHURE = "brochure"
+    LEAFLET = "leaflet"
+    POSTER = "poster"
+    VIDEO = "video"
+    OTHER = "other_material"
+
+
+class AgreementKind(Labelled):
+    PARTNERSHIP = "partnership"
+    PROTOCOL = "protocol"
+
+
+class AgreementStatus(Labelled):
+    NEGOTIATING = "negotiating"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class TrainingAudience(Labelled):
+    STAFF = "staff"
+    VOLUNTEERS = "volunteers"
+
+
+LABELS = {
+    Channel.PRESS: _l("Press"),
+    Channel.RADIO_TV: _l("Radio and television"),
+    Channel.SOCIAL_MEDIA: _l("Social media"),
+    Channel.LEAFLETS: _l("Leaflets and posters"),
+    Channel.SCHOOLS: _l("Meetings in schools"),
+    Channel.COMMUNITY_EVENTS: _l("Community events"),
+    Channel.DOOR_TO_DOOR: _l("Door-to-door visits"),
+    MaterialKind.BROCHURE: _l("Brochure"),
+    MaterialKind.LEAFLET: _l("Leaflet"),
+    MaterialKind.POSTER: _l("Poster"),
+    MaterialKind.VIDEO: _l("Video"),
+    MaterialKind.OTHER: _l("Other material"),
+    AgreementKind.PARTNERSHIP: _l("Partnership"),
+    AgreementKind.PROTOCOL: _l("Collaboration protocol"),
+    AgreementStatus.NEGOTIATING: _l("Being negotiated"),
+    AgreementStatus.ACTIVE: _l("In force"),
+    AgreementStatus.ENDED: _l("Ended"),
+    TrainingAudience.STAFF: _l("Staff"),
+    TrainingAudience.VOLUNTEERS: _l("Volunteers"),
+}
+
+
+class OutreachRecord:
+    """Columns every outreach record shares: the centre it belongs to (none: the directorate)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Campaign(OutreachRecord, db.Model):
+    __tablename__ = "campaigns"
+
+    title: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    channel_list: Mapped[str] = mapped_column(String(200), default="")
+    audience: Mapped[str] = mapped_column(String(300))
+    people_reached: Mapped[int] = mapped_column(default=0)
+
+    centre = relationship("Centre")
+    __table_args__ = (
+        CheckConstraint("starts_on <= ends_on", name="starts_before_end"),
+        CheckConstraint("people_reached >= 0", name="reached_not_negative"),
+    )
+
+    @property
+    def channels(self) -> list[Channel]:
+        return [Channel(value) for value in (self.channel_list or "").split(",") if value]
+
+    @channels.setter
+    def channels(self, values) -> None:
+        chosen = {Channel(value) for value in values}
+        self.channel_list = ",".join(channel.value for channel in Channel if channel in chosen)
+
+
+class InformationMaterial(OutreachRecord, db.Model):
+    __tablename__ = "information_materials"
+
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[MaterialKind] = mapped_column(_stored_enum(MaterialKind, 20))
+    produced_on: Mapped[date]
+    languages: Mapped[str] = mapped_column(String(100))
+    copies_made: Mapped[int] = mapped_column(default=0)
+    copies_distributed: Mapped[int] = mapped_column(default=0)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+
+    centre = relationship("Centre")
+    campaign = relationship("Campaign")
+    __table_args__ = (
+        CheckConstraint("copies_made >= 0 AND copies_distributed >= 0", name="copies_not_negative"),
+        CheckConstraint("copies_distributed <= copies_made", name="distributed_within_made"),
+    )
+
+
+class Agreement(OutreachRecord, db.Model):
+    """A partnership or protocol with NGOs and institutions."""
+
+    __tablename__ = "agreements"
+
+    kind: Mapped[AgreementKind] = mapped_column(_stored_enum(AgreementKind, 20))
+    subject: Mapped[str] = mapped_column(String(300))
+    parties: Mapped[str] = mapped_column(Text)
+    institutions_involved: Mapped[int] = mapped_column(default=1)
+    signed_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    status: Mapped[AgreementStatus] = mapped_column(_stored_enum(AgreementStatus, 20))
+
+    centre = relationship("Centre")
+    __table_args__ = (CheckConstraint("institutions_involved >= 1", name="some_institution"),)
+
+
+class Training(OutreachRecord, db.Model):
+    __tablename__ = "trainings"
+
+    topic: Mapped[str] = mapped_column(String(300))
+    audience: Mapped[TrainingAudience] = mapped_column(_stored_enum(TrainingAudience, 20))
+    held_on: Mapped[date]
+    hours: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    persons_trained: Mapped[int]
+    trainer: Mapped[str | None] = mapped_column(String(200))
+
+    centre = relationship("Centre")
+    __table_args__ = (
+        CheckConstraint("hours > 0", name="hours_positive"),
+        CheckConstraint("persons_trained >= 0", name="persons_not_negative"),
+    )
+
+
+class CommunityResource(OutreachRecord, db.Model):
+    """An organisation's service a family in difficulty can turn to."""
+
+    __tablename__ = "community_resources"
+
+    organisation: Mapped[str] = mapped_column(String(200))
+    service: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(300))
+    eligibility: Mapped[str | None] = mapped_column(Text)
+    languages: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    search_key: Mapped[str] = mapped_column(Text, default="", info={"audit": False})
+
+    centre = relationship("Centre")

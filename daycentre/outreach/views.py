@@ -1,0 +1,243 @@
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from daycentre.auth.permissions import requires
+from daycentre.centres.services import visible_centres
+from daycentre.documents import PDF, download, render_pdf
+from daycentre.errors import Refused
+from daycentre.extensions import db
+from daycentre.forms import Form
+from daycentre.i18n import current_language
+from daycentre.outreach import bp
+from daycentre.outreach import services as outreach
+from daycentre.outreach.forms import (
+    AgreementForm,
+    CampaignForm,
+    MaterialForm,
+    ResourceForm,
+    TrainingForm,
+)
+from daycentre.outreach.models import (
+    Agreement,
+    Campaign,
+    CommunityResource,
+    InformationMaterial,
+    Training,
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of outreach record: its model, form and how its list reads."""
+
+    slug: str
+    model: type
+    form: type
+    title: object
+    new_label: object
+    columns: tuple  # (heading, attribute) pairs shown in the list
+    order_by: str
+
+
+KINDS = {
+    kind.slug: kind
+    for kind in (
+        Kind(
+            "campaigns",
+            Campaign,
+            CampaignForm,
+            _l("Information campaigns"),
+            _l("New campaign"),
+            (
+                (_l("Title"), "title"),
+                (_l("Starts on"), "starts_on"),
+                (_l("Ends on"), "ends_on"),
+                (_l("People reached"), "people_reached"),
+            ),
+            "starts_on",
+        ),
+        Kind(
+            "materials",
+            InformationMaterial,
+            MaterialForm,
+            _l("Information materials"),
+            _l("New material"),
+            (
+                (_l("Title"), "title"),
+                (_l("Kind"), "kind"),
+                (_l("Produced on"), "produced_on"),
+                (_l("Copies made"), "copies_made"),
+                (_l("Copies distributed"), "copies_distributed"),
+            ),
+            "produced_on",
+        ),
+        Kind(
+            "agreements",
+            Agreement,
+            AgreementForm,
+            _l("Partnerships and protocols"),
+            _l("New agreement"),
+            (
+                (_l("Subject"), "subject"),
+                (_l("Kind"), "kind"),
+                (_l("Signed on"), "signed_on"),
+                (_l("Status"), "status"),
+                (_l("Institutions involved"), "institutions_involved"),
+            ),
+            "signed_on",
+        ),
+        Kind(
+            "trainings",
+            Training,
+            TrainingForm,
+            _l("Trainings"),
+            _l("New training"),
+            (
+                (_l("Topic"), "topic"),
+                (_l("Trained"), "audience"),
+                (_l("Date"), "held_on"),
+                (_l("Hours"), "hours"),
+                (_l("Persons trained"), "persons_trained"),
+            ),
+            "held_on",
+        ),
+        Kind(
+            "resources",
+            CommunityResource,
+            ResourceForm,
+            _l("Community resources"),
+            _l("New resource"),
+            (
+                (_l("Organisation"), "organisation"),
+                (_l("Service"), "service"),
+                (_l("Phone"), "phone"),
+                (_l("Languages"), "languages"),
+            ),
+            "organisation",
+        ),
+    )
+}
+KIND_SLUGS = "any(" + ", ".join(KINDS) + ")"
+
+
+def _kind(slug: str) -> Kind:
+    return KINDS[slug]
+
+
+def _centre_choices():
+    choices = [(centre.id, centre.name) for centre in visible_centres(current_user)]
+    if current_user.is_admin:
+        choices.insert(0, (0, _("The directorate (no centre)")))
+    return choices
+
+
+def _record_or_404(kind: Kind, record_id: int):
+    query = outreach.visible(kind.model, current_user).where(kind.model.id == record_id)
+    record = db.session.scalar(query)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/")
+@requires("outreach.manage")
+def overview():
+    counts = {
+        slug: db.session.scalar(
+            db.select(db.func.count()).select_from(
+                outreach.visible(kind.model, current_user).subquery()
+            )
+        )
+        for slug, kind in KINDS.items()
+    }
+    return render_template("outreach/overview.html", kinds=KINDS, counts=counts)
+
+
+@bp.get(f"/<{KIND_SLUGS}:slug>/")
+@requires("outreach.manage")
+def list_records(slug: str):
+    kind = _kind(slug)
+    query_text = request.args.get("q", "")[:200]
+    if kind.model is CommunityResource:
+        records = outreach.search_resources(query_text)
+    else:
+        order = getattr(kind.model, kind.order_by)
+        records = db.session.scalars(
+            outreach.visible(kind.model, current_user).order_by(order.desc())
+        ).all()
+    return render_template(
+        "outreach/list_records.html", kind=kind, records=records, query_text=query_text
+    )
+
+
+@bp.route(f"/<{KIND_SLUGS}:slug>/new", methods=["GET", "POST"])
+@bp.route(f"/<{KIND_SLUGS}:slug>/<int:record_id>/edit", methods=["GET", "POST"])
+@requires("outreach.manage")
+def edit_record(slug: str, record_id: int | None = None):
+    kind = _kind(slug)
+    record = _record_or_404(kind, record_id) if record_id else None
+    form = kind.form(obj=record, centre_choices=_centre_choices())
+    if record is not None and not form.is_submitted():
+        form.centre_id.data = record.centre_id or 0
+        if isinstance(record, Campaign):
+            form.channels.data = [channel.value for channel in record.channels]
+    if form.validate_on_submit():
+        fields = {
+            name: field.data
+            for name, field in form._fields.items()
+            if name not in ("version", "submit", "csrf_token")
+        }
+        fields["centre_id"] = fields["centre_id"] or None
+        if fields["centre_id"] is None and not current_user.is_admin:
+            abort(404)
+        try:
+            outreach.save_record(
+                record, model=kind.model, actor=current_user, version=form.version.data, **fields
+            )
+        except Refused as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("outreach.list_records", slug=kind.slug))
+    heading = kind.new_label if record is None else kind.title
+    return render_template(
+        "outreach/edit_record.html", kind=kind, form=form, record=record, heading=heading
+    )
+
+
+@bp.post(f"/<{KIND_SLUGS}:slug>/<int:record_id>/delete")
+@requires("outreach.manage")
+def delete_record(slug: str, record_id: int):
+    kind = _kind(slug)
+    record = _record_or_404(kind, record_id)
+    if Form().validate_on_submit():
+        outreach.delete_record(record, actor=current_user)
+        db.session.commit()
+        flash(_("Deleted."), "success")
+    return redirect(url_for("outreach.list_records", slug=kind.slug))
+
+
+@bp.get("/resources/print")
+@requires("outreach.manage")
+def print_resources():
+    """The chosen resources on one page to hand to a family, in the family's language."""
+    ids = [int(value) for value in request.args.getlist("id") if value.isdigit()][:50]
+    language = request.args.get("language", current_language())
+    if language not in ("ro", "hu", "en"):
+        abort(400)
+    resources = db.session.scalars(
+        db.select(CommunityResource)
+        .where(CommunityResource.id.in_(ids))
+        .order_by(CommunityResource.organisation)
+    ).all()
+    if not resources:
+        flash(_("Choose at least one resource to print."), "error")
+        return redirect(url_for("outreach.list_records", slug="resources"))
+    pdf = render_pdf("outreach/resources_pdf.html", language=language, resources=resources)
+    return download(pdf, PDF, _("Community resources") + ".pdf")

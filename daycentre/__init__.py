@@ -1,5 +1,6 @@
 """daycentre: day-centre operations for Romanian child-welfare services."""
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -25,6 +26,7 @@ def create_app(config=None) -> Flask:
         app.config.update(config)
     app.instance_path = str(app.config["INSTANCE_PATH"])
     _ensure_secret_key(app, environment)
+    _configure_logging(app, environment)
 
     _init_extensions(app)
     app.url_map.converters["int"] = RecordId
@@ -65,9 +67,23 @@ def _ensure_secret_key(app: Flask, environment: str) -> None:
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(secrets.token_urlsafe(48))
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_logging(app: Flask, environment: str) -> None:
+    """Log to standard error, where the service manager collects it."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    if environment == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory://: sign-in throttling counts per process; "
+            "with several worker processes set it to a shared store (redis:// or memcached://)."
+        )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import func, make_url, select, table, text
 
 from daycentre.extensions import db
 from daycentre.localtime import now
@@ -125,12 +125,21 @@ def create_backup(destination: Path) -> Path:
         taken_at = now()
         manifest = {"taken_at": taken_at.isoformat(), "database": backend, **facts}
         (workdir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        archive = destination / f"daycentre-backup-{taken_at:%Y%m%d-%H%M%S}.tar.gz"
-        with tarfile.open(archive, "w:gz") as tar:
+        archive = _free_name(destination, f"daycentre-backup-{taken_at:%Y%m%d-%H%M%S}")
+        with tarfile.open(archive, "x:gz") as tar:
             for item in sorted(workdir.iterdir()):
                 tar.add(item, arcname=item.name)
     archive.chmod(0o600)
     return archive
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    """Two backups in the same second get distinct names instead of overwriting each other."""
+    candidate, number = folder / f"{stem}.tar.gz", 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"{stem}-{number}.tar.gz"
+    return candidate
 
 
 def _ensure_empty_target() -> None:
@@ -184,10 +193,23 @@ def restore_backup(archive: Path) -> dict:
             _restore_postgresql(workdir)
         if (workdir / "files").is_dir():
             shutil.copytree(workdir / "files", _files_dir(), dirs_exist_ok=True)
+    expected = manifest["row_counts"]
     with db.engine.connect() as connection:
-        counts = _row_counts(connection)
-    if counts != manifest["row_counts"]:
-        raise BackupError(
-            f"row counts differ after restoring: {counts} != {manifest['row_counts']}"
-        )
+        # Counted by the manifest's own table names: an older backup may predate today's tables.
+        counts = {
+            name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
+            for name in expected
+        }
+    if counts != expected:
+        raise BackupError(f"row counts differ after restoring: {counts} != {expected}")
     return manifest
+
+
+def schema_is_current(manifest: dict) -> bool:
+    """Whether the restored schema is this version's; if not, ``flask db upgrade`` brings it up."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", current_app.extensions["migrate"].directory)
+    return manifest.get("schema_revision") == ScriptDirectory.from_config(config).get_current_head()

@@ -26,7 +26,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
 }
 METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS_MAP = {"templates/**.html": {"trimmed": "true"}}
+OPTIONS_MAP = {"templates/**.html": {"trimmed": "true", "extensions": "jinja2.ext.do"}}
 # A fixed header date keeps the committed template stable between extractions.
 HEADER_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -109,7 +109,7 @@ def backup_command(destination: Path | None):
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore_command(archive: Path):
     """Restore a backup into an empty instance and check its integrity and row counts."""
-    from daycentre.backups import BackupError, restore_backup
+    from daycentre.backups import BackupError, restore_backup, schema_is_current
 
     try:
         manifest = restore_backup(archive)
@@ -120,6 +120,10 @@ def restore_command(archive: Path):
     click.echo(
         f"Restored the backup taken at {manifest['taken_at']}: {total} rows, counts verified."
     )
+    if not schema_is_current(manifest):
+        click.echo(
+            "The backup predates this version's schema: run `flask --app daycentre db upgrade`."
+        )
 
 
 def _reason(error: Exception) -> str:

@@ -15,6 +15,7 @@ def _database_url(default_path: Path) -> str:
 
 
 class Config:
+    ENV_NAME = "development"
     INSTANCE_PATH = Path(os.environ.get("DAYCENTRE_INSTANCE", Path.cwd() / "instance")).resolve()
     SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_PATH / "daycentre.sqlite")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -25,36 +26,39 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
+    # Pages send no Referer (Referrer-Policy: no-referrer), so the HTTPS Referer check would refuse
+    # every form; the token and SameSite=Lax cookies protect the forms.
+    WTF_CSRF_SSL_STRICT = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
 
+    # How many reverse proxies (nginx, a load balancer) stand before the app. Only then are their
+    # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""
 
-    DEBUG = False
-
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
 
 
 class TestingConfig(Config):
+    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-only-key"  # noqa: S105 - the test configuration is never served
     WTF_CSRF_ENABLED = False

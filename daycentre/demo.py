@@ -6,6 +6,7 @@ Each area adds its part to ``DEMO_PARTS``; they run in order inside one transact
 from collections.abc import Callable
 from datetime import date, time
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -145,7 +146,12 @@ def database_is_empty() -> bool:
 
 
 def load_demo() -> bool:
-    """Load the demo into an empty database; False if it is already there. Refuses real data."""
+    """Load the demo into an empty database; False if it is already there. Refuses real data.
+
+    Never in production: the demo accounts' password is published in the README.
+    """
+    if current_app.config.get("ENV_NAME") == "production":
+        raise Refused(_l("The demo data are never loaded in production."))
     if demo_loaded():
         return False
     if not database_is_empty():

@@ -2,7 +2,10 @@
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from daycentre.extensions import db
 
@@ -26,6 +29,19 @@ class StaleRecord(Refused):
                 "Your changes were not saved; review the current values and try again."
             )
         )
+
+
+def flush_or_refuse(message) -> None:
+    """Flush, turning a constraint the database enforces (a unique name, say) into a refusal.
+
+    Two people saving the same new name at once both pass any check made beforehand; the
+    database decides, and the loser gets ``message`` instead of an error page.
+    """
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused(message) from None
 
 
 def ensure_current(record, seen_version) -> None:
@@ -56,9 +72,21 @@ def render_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
-    # CSRF failures carry a reason worth showing; other descriptions are Werkzeug's English.
-    reason = getattr(error, "translated_reason", None)
-    return render_template("errors/error.html", code=code, title=title, text=reason or text), code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def render_expired_form(error: CSRFError):
+    text = _l(
+        "The form expired or was opened before you signed in. Reload the page and send it again."
+    )
+    title = ERROR_TEXTS[400][0]
+    return render_template("errors/error.html", code=400, title=title, text=text), 400
+
+
+def render_concurrent_save(error: StaleDataError):
+    """Two saves of one record at the same instant: the second is refused, nothing is lost."""
+    db.session.rollback()
+    return render_error(Conflict())
 
 
 def render_unexpected(error: Exception):
@@ -71,4 +99,6 @@ def render_unexpected(error: Exception):
 def register_error_pages(app) -> None:
     for code in ERROR_TEXTS:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, render_expired_form)
+    app.register_error_handler(StaleDataError, render_concurrent_save)
     app.register_error_handler(Exception, render_unexpected)

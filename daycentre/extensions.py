@@ -44,6 +44,11 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 
+def normalised_username(username: str | None) -> str:
+    """Usernames are stored and compared in lower case, without surrounding spaces."""
+    return (username or "").strip().lower()
+
+
 def login_form_username() -> str:
     """The account a login attempt names, folded so that case tricks share one budget."""
-    return "account:" + (request.form.get("username") or "").strip().casefold()
+    return "account:" + normalised_username(request.form.get("username"))

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from daycentre.extensions import db, login_manager
 
@@ -46,10 +47,10 @@ def _session_expired() -> bool:
 
 def _refuse_nul_characters():
     """No form field legitimately holds a NUL; PostgreSQL cannot even store one."""
-    values = list(request.args.values())
+    values = list(request.args.items(multi=True))
     if request.method == "POST":
-        values += list(request.form.values())
-    if any("\x00" in value for value in values):
+        values += list(request.form.items(multi=True))
+    if any("\x00" in key or "\x00" in value for key, value in values):
         abort(400)
 
 
@@ -88,6 +89,9 @@ def _add_security_headers(response):
 
 
 def register_request_guards(app) -> None:
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     login_manager.login_view = "auth.login"
     app.before_request(_guard_request)
     app.after_request(_add_security_headers)

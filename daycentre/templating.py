@@ -18,6 +18,7 @@ def is_date_value(value) -> bool:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["date_value"] = is_date_value
     app.jinja_env.filters.update(
         date=format_date,

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import delete  # noqa: E402
 
 from daycentre import create_app  # noqa: E402
+from daycentre.audit.models import guard_audit_trail, unguard_audit_trail  # noqa: E402
 from daycentre.extensions import db  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD, make_centre, make_user  # noqa: E402
 
@@ -60,8 +61,10 @@ def app(_schema, tmp_path):
         yield app
         db.session.remove()
         with db.engine.begin() as connection:
+            unguard_audit_trail(connection)
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
+            guard_audit_trail(connection)
         db.engine.dispose()
 
 

@@ -56,3 +56,10 @@ def test_create_admin_prints_a_random_password_once(runner):
 def test_i18n_check_passes_on_the_committed_catalogs(runner):
     result = runner.invoke(args=["i18n", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_demo_is_never_loaded_in_production(app, runner):
+    app.config["ENV_NAME"] = "production"
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0

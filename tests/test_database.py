@@ -38,3 +38,16 @@ def test_audit_entries_cannot_be_changed_or_deleted(app):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_database_itself_refuses_to_rewrite_the_audit_trail(app):
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DBAPIError
+
+    record("read", actor=None, entity="test", entity_id=1)
+    db.session.commit()
+    for statement in (update(AuditEntry).values(action="update"), delete(AuditEntry)):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(statement)
+        db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 1

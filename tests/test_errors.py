@@ -33,8 +33,8 @@ def failing_app(app):
 @pytest.mark.parametrize(
     ("code", "romanian", "hungarian"),
     [
-        (400, "Cerere greșită", "Hibás kérés"),
-        (403, "Nepermis", "Nem engedélyezett"),
+        (400, "Cerere invalidă", "Hibás kérés"),
+        (403, "Acțiune nepermisă", "Nem engedélyezett"),
         (404, "Pagina nu a fost găsită", "Az oldal nem található"),
         (405, "Metodă nepermisă", "Nem engedélyezett kérés"),
         (409, "Conflict", "Ütközés"),

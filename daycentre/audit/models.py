@@ -31,3 +31,49 @@ class AuditEntry(db.Model):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_rewriting_history(mapper, connection, target):
     raise PermissionError("audit entries are append-only")
+
+
+# The database itself refuses changes too, so that no bulk statement or raw SQL can rewrite history.
+_GUARD = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+        "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+        "CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()",
+    ],
+}
+_UNGUARD = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_entries_no_update",
+        "DROP TRIGGER IF EXISTS audit_entries_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries",
+        "DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries",
+        "DROP FUNCTION IF EXISTS audit_entries_append_only()",
+    ],
+}
+
+
+def guard_audit_trail(connection) -> None:
+    for statement in _GUARD.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
+
+
+def unguard_audit_trail(connection) -> None:
+    """Only for migrations and for emptying a test database."""
+    for statement in _UNGUARD.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
+
+
+@event.listens_for(AuditEntry.__table__, "after_create")
+def _guard_new_table(target, connection, **kw):
+    guard_audit_trail(connection)

@@ -12,6 +12,7 @@ from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
 
 CREATE, UPDATE, DELETE, READ, EXPORT = "create", "update", "delete", "read", "export"
+SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 
 ACTION_LABELS = {
     CREATE: _l("created"),
@@ -19,6 +20,9 @@ ACTION_LABELS = {
     DELETE: _l("deleted"),
     READ: _l("opened"),
     EXPORT: _l("exported"),
+    SIGN_IN: _l("signed in"),
+    SIGN_IN_FAILED: _l("failed to sign in"),
+    SIGN_OUT: _l("signed out"),
 }
 
 

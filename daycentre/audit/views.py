@@ -4,6 +4,7 @@ from flask import render_template, request
 
 from daycentre.audit import bp
 from daycentre.audit.forms import AuditFilterForm
+from daycentre.audit.labels import FIELD_LABELS, describe_value, entity_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.auth.models import User
@@ -41,11 +42,16 @@ def list_entries():
         if form.date_to.data:
             query = query.where(AuditEntry.at < _start_of(form.date_to.data + timedelta(days=1)))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    filters = {key: value for key, value in request.args.items() if key != "page"}
+    filters = {
+        field.name: field.raw_data[0] for field in form if field.raw_data and field.raw_data[0]
+    }
     return render_template(
         "audit/list_entries.html",
         form=form,
         page=page,
         filters=filters,
         action_labels=ACTION_LABELS,
+        entity_labels=entity_labels(),
+        field_labels=FIELD_LABELS,
+        describe_value=describe_value,
     )

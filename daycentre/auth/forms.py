@@ -3,7 +3,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -29,6 +28,7 @@ MIN_PASSWORD_LENGTH = 10
 def password_field(label):
     return PasswordField(
         label,
+        render_kw={"autocomplete": "new-password"},
         validators=[
             DataRequired(),
             Length(
@@ -43,16 +43,29 @@ def password_field(label):
 
 
 class LoginForm(Form):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=64)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Sign in"))
 
 
 class ChangePasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password = password_field(_l("New password"))
     confirm = PasswordField(
         _l("Repeat the new password"),
+        render_kw={"autocomplete": "new-password"},
         validators=[
             DataRequired(),
             EqualTo("new_password", message=_l("The two passwords differ.")),
@@ -104,9 +117,3 @@ class NewUserForm(UserForm):
 class ResetPasswordForm(Form):
     password = password_field(_l("Temporary password"))
     submit = SubmitField(_l("Reset password"))
-
-
-class VersionForm(Form):
-    """A bare form for POST buttons: the CSRF token and the version the user saw."""
-
-    version = IntegerField(validators=[Optional()])

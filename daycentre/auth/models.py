@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from daycentre.auth.roles import Role, role_has
 from daycentre.database import UTCDateTime, utcnow
-from daycentre.extensions import db
+from daycentre.extensions import db, normalised_username
 from daycentre.i18n import person_name
 
 user_centres = Table(
@@ -20,6 +21,7 @@ user_centres = Table(
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    audit_label = _l("User account")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -41,7 +43,9 @@ class User(UserMixin, db.Model):
 
     centres = relationship("Centre", secondary=user_centres, order_by="Centre.name")
 
-    __mapper_args__ = {"version_id_col": version}
+    # The version changes only when the account is edited (see auth.services), not when the user
+    # signs in or picks a language; every UPDATE still checks it, so concurrent edits are caught.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
@@ -82,5 +86,6 @@ class User(UserMixin, db.Model):
 
 
 def find_user_by_username(username: str) -> User | None:
-    folded = username.strip().lower()
-    return db.session.scalar(db.select(User).where(func.lower(User.username) == folded))
+    return db.session.scalar(
+        db.select(User).where(func.lower(User.username) == normalised_username(username))
+    )

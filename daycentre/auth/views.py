@@ -20,6 +20,7 @@ from daycentre.auth.roles import ACCOUNT
 from daycentre.centres.models import Centre
 from daycentre.errors import Refused
 from daycentre.extensions import db, limiter, login_form_username
+from daycentre.forms import run_service
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,6 +41,16 @@ def _failed_login(response) -> bool:
     return response.status_code != 302
 
 
+def _start_session(user, signed_in_at: float | None = None) -> None:
+    """A fresh session (no fixation), keeping the language chosen before signing in."""
+    language = session.get("locale")
+    session.clear()
+    login_user(user)
+    session["signed_in_at"] = signed_in_at or datetime.now(UTC).timestamp()
+    if language:
+        session["locale"] = language
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
@@ -57,13 +68,16 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
+        user = accounts.authenticate(
+            form.username.data, form.password.data, address=request.remote_addr
+        )
         if user is not None:
+            if user.locale is None and session.get("locale"):
+                accounts.set_language(user, session["locale"])
             db.session.commit()
-            session.clear()
-            login_user(user)
-            session["signed_in_at"] = datetime.now(UTC).timestamp()
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()  # the failed attempt stays in the audit trail
         flash(_("Unknown username or wrong password."), "error")
     return render_template("auth/login.html", form=form)
 
@@ -71,16 +85,25 @@ def login():
 @bp.post("/logout")
 @requires(ACCOUNT)
 def logout():
-    current_user.end_all_sessions()
+    accounts.sign_out(current_user)
     db.session.commit()
+    language = session.get("locale")
     logout_user()
     session.clear()
+    if language:
+        session["locale"] = language
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @requires(ACCOUNT)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=lambda: f"password:{current_user.id}",
+    methods=["POST"],
+    deduct_when=_failed_login,
+)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -92,9 +115,8 @@ def change_password():
             form.current_password.errors.append(refusal.message)
         else:
             db.session.commit()
-            # The version bump ended every session, this one too; sign this one in again.
-            login_user(current_user._get_current_object())
-            session["signed_in_at"] = datetime.now(UTC).timestamp()
+            # The change ended every session, this one too; carry this one on, its age unchanged.
+            _start_session(current_user._get_current_object(), session.get("signed_in_at"))
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)
@@ -108,7 +130,7 @@ def set_language():
         abort(400)
     session["locale"] = language
     if current_user.is_authenticated:
-        current_user.locale = language
+        accounts.set_language(current_user, language)
         db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
 
@@ -125,9 +147,12 @@ def _user_or_404(user_id: int) -> User:
     return db.get_or_404(User, user_id)
 
 
-def _user_form(user: User, **kwargs) -> UserForm:
-    form = UserForm(obj=user, centre_choices=_centre_choices(), **kwargs)
-    if not form.is_submitted() or kwargs.get("formdata", True) is None:
+def _user_form(user: User, *, submitted: bool = True) -> UserForm:
+    """The edit form; ``submitted=False`` shows the stored values whatever the request holds."""
+    form = UserForm(
+        obj=user, centre_choices=_centre_choices(), **({} if submitted else {"formdata": None})
+    )
+    if not submitted or not form.is_submitted():
         form.role.data = user.role.value
         form.centres.data = sorted(user.centre_ids)
     return form
@@ -145,21 +170,20 @@ def list_users():
 def create_user():
     form = NewUserForm(centre_choices=_centre_choices())
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                actor=current_user,
-                username=form.username.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                email=form.email.data,
-                role=form.role.data,
-                centre_ids=form.centres.data,
-                password=form.password.data,
-            )
-        except Refused as refusal:
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        user = run_service(
+            form,
+            None,
+            accounts.create_user,
+            actor=current_user,
+            username=form.username.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            email=form.email.data,
+            role=form.role.data,
+            centre_ids=form.centres.data,
+            password=form.password.data,
+        )
+        if user:
             flash(_("The account %(username)s was created.", username=user.username), "success")
             return redirect(url_for("auth.list_users"))
     return render_template("auth/edit_user.html", form=form, user=None)
@@ -171,24 +195,22 @@ def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = _user_form(user)
     if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                user,
-                actor=current_user,
-                version=form.version.data,
-                username=form.username.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                email=form.email.data,
-                role=form.role.data,
-                centre_ids=form.centres.data,
-                active=form.active.data,
-            )
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        saved = run_service(
+            form,
+            user,
+            accounts.update_user,
+            user,
+            actor=current_user,
+            version=form.version.data,
+            username=form.username.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            email=form.email.data,
+            role=form.role.data,
+            centre_ids=form.centres.data,
+            active=form.active.data,
+        )
+        if saved:
             flash(_("The account %(username)s was saved.", username=user.username), "success")
             return redirect(url_for("auth.list_users"))
     return render_template(
@@ -202,7 +224,11 @@ def reset_password(user_id: int):
     user = _user_or_404(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(user, actor=current_user, password=form.password.data)
+        try:
+            accounts.reset_password(user, actor=current_user, password=form.password.data)
+        except Refused as refusal:
+            flash(refusal.message, "error")
+            return redirect(url_for("auth.change_password"))
         db.session.commit()
         flash(
             _(
@@ -212,5 +238,5 @@ def reset_password(user_id: int):
             "success",
         )
         return redirect(url_for("auth.edit_user", user_id=user.id))
-    edit_form = _user_form(user, formdata=None)
+    edit_form = _user_form(user, submitted=False)
     return render_template("auth/edit_user.html", form=edit_form, user=user, reset_form=form), 400

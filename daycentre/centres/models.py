@@ -40,6 +40,7 @@ class WeeklyHours:
 
 class Centre(WeeklyHours, db.Model):
     __tablename__ = "centres"
+    audit_label = _l("Centre")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -76,6 +77,7 @@ class Centre(WeeklyHours, db.Model):
 
 class Group(WeeklyHours, db.Model):
     __tablename__ = "groups"
+    audit_label = _l("Group")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -99,6 +101,7 @@ class Group(WeeklyHours, db.Model):
 
 class Room(db.Model):
     __tablename__ = "rooms"
+    audit_label = _l("Room")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -118,6 +121,7 @@ class ClosureDay(db.Model):
     """A day the centre is closed beyond weekends and public holidays (e.g. staff training)."""
 
     __tablename__ = "closure_days"
+    audit_label = _l("Closure day")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"))

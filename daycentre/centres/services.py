@@ -4,11 +4,10 @@ from datetime import date
 
 import holidays
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
-from daycentre.errors import Refused, ensure_current
+from daycentre.errors import ensure_current, flush_or_refuse
 from daycentre.extensions import db
 
 
@@ -27,14 +26,6 @@ def _apply(record, fields: dict) -> dict:
     return audit.pending_changes(record)
 
 
-def _flush_unique(message) -> None:
-    """Flush, turning a unique-constraint clash into a refusal; the caller rolls back."""
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise Refused(message) from None
-
-
 def save_centre(centre: Centre | None, *, actor, version=None, weekdays, kind, **fields) -> Centre:
     creating = centre is None
     if creating:
@@ -44,7 +35,7 @@ def save_centre(centre: Centre | None, *, actor, version=None, weekdays, kind, *
         ensure_current(centre, version)
     centre.weekdays = weekdays
     changes = _apply(centre, fields | {"kind": CentreKind(kind)})
-    _flush_unique(_l("A centre with this name already exists."))
+    flush_or_refuse(_l("A centre with this name already exists."))
     action = audit.CREATE if creating else audit.UPDATE
     audit.record(action, centre, actor=actor, centre_id=centre.id, changes=changes)
     return centre
@@ -61,7 +52,7 @@ def save_group(
         ensure_current(group, version)
     group.weekdays = weekdays
     changes = _apply(group, fields)
-    _flush_unique(_l("This centre already has a group with this name."))
+    flush_or_refuse(_l("This centre already has a group with this name."))
     action = audit.CREATE if creating else audit.UPDATE
     audit.record(action, group, actor=actor, centre_id=centre.id, changes=changes)
     return group
@@ -75,7 +66,7 @@ def save_room(room: Room | None, *, centre: Centre, actor, version=None, **field
     else:
         ensure_current(room, version)
     changes = _apply(room, fields)
-    _flush_unique(_l("This centre already has a room with this name."))
+    flush_or_refuse(_l("This centre already has a room with this name."))
     action = audit.CREATE if creating else audit.UPDATE
     audit.record(action, room, actor=actor, centre_id=centre.id, changes=changes)
     return room
@@ -84,7 +75,7 @@ def save_room(room: Room | None, *, centre: Centre, actor, version=None, **field
 def add_closure_day(centre: Centre, *, actor, day: date, reason: str) -> ClosureDay:
     closure = ClosureDay(centre=centre, day=day, reason=reason.strip())
     db.session.add(closure)
-    _flush_unique(_l("This day is already a closure day."))
+    flush_or_refuse(_l("This day is already a closure day."))
     audit.record(
         audit.CREATE, closure, actor=actor, centre_id=centre.id, changes=audit.snapshot(closure)
     )

@@ -7,9 +7,8 @@ from daycentre.centres import bp
 from daycentre.centres import services as centres
 from daycentre.centres.forms import CentreForm, ClosureDayForm, GroupForm, RoomForm
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.forms import Form
+from daycentre.forms import Form, run_service
 
 
 def _centre_or_404(centre_id: int) -> Centre:
@@ -27,18 +26,6 @@ def _part_or_404(model, centre: Centre, part_id: int):
 
 def _fields(form, *names) -> dict:
     return {name: form[name].data for name in names}
-
-
-def _save_or_flash(save, *args, **kwargs):
-    """Run a service; a refusal rolls back, flashes its message and returns None."""
-    try:
-        record = save(*args, **kwargs)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return None
-    db.session.commit()
-    return record
 
 
 @bp.get("/")
@@ -87,10 +74,12 @@ def _centre_form(centre: Centre | None) -> CentreForm:
 @bp.route("/<int:centre_id>/edit", methods=["GET", "POST"])
 @requires("centres.manage")
 def edit_centre(centre_id: int | None = None):
-    centre = _centre_or_404(centre_id) if centre_id else None
+    centre = _centre_or_404(centre_id) if centre_id is not None else None
     form = _centre_form(centre)
     if form.validate_on_submit():
-        saved = _save_or_flash(
+        saved = run_service(
+            form,
+            centre,
             centres.save_centre,
             centre,
             actor=current_user,
@@ -114,14 +103,16 @@ GROUP_FIELDS = ("name", "capacity", "starts_at", "ends_at", "active")
 @requires("centres.manage")
 def edit_group(centre_id: int, group_id: int | None = None):
     centre = _centre_or_404(centre_id)
-    group = _part_or_404(Group, centre, group_id) if group_id else None
+    group = _part_or_404(Group, centre, group_id) if group_id is not None else None
     form = GroupForm(obj=group)
     if not form.is_submitted():
         form.weekdays.data = sorted(group.weekdays if group else centre.weekdays)
         if group is None:
             form.starts_at.data, form.ends_at.data = centre.opens_at, centre.closes_at
     if form.validate_on_submit():
-        saved = _save_or_flash(
+        saved = run_service(
+            form,
+            group,
             centres.save_group,
             group,
             centre=centre,
@@ -142,10 +133,12 @@ def edit_group(centre_id: int, group_id: int | None = None):
 @requires("centres.manage")
 def edit_room(centre_id: int, room_id: int | None = None):
     centre = _centre_or_404(centre_id)
-    room = _part_or_404(Room, centre, room_id) if room_id else None
+    room = _part_or_404(Room, centre, room_id) if room_id is not None else None
     form = RoomForm(obj=room)
     if form.validate_on_submit():
-        saved = _save_or_flash(
+        saved = run_service(
+            form,
+            room,
             centres.save_room,
             room,
             centre=centre,
@@ -166,7 +159,9 @@ def add_closure_day(centre_id: int):
     centre = _centre_or_404(centre_id)
     form = ClosureDayForm()
     if form.validate_on_submit():
-        if _save_or_flash(
+        if run_service(
+            form,
+            None,
             centres.add_closure_day,
             centre,
             actor=current_user,
@@ -186,8 +181,7 @@ def add_closure_day(centre_id: int):
 def remove_closure_day(centre_id: int, closure_id: int):
     centre = _centre_or_404(centre_id)
     closure = _part_or_404(ClosureDay, centre, closure_id)
-    if Form().validate_on_submit():
-        centres.remove_closure_day(closure, actor=current_user)
-        db.session.commit()
-        flash(_("The closure day was removed."), "success")
+    centres.remove_closure_day(closure, actor=current_user)
+    db.session.commit()
+    flash(_("The closure day was removed."), "success")
     return redirect(url_for("centres.show_centre", centre_id=centre.id))

@@ -96,6 +96,7 @@ class OutreachRecord:
 
 class Campaign(OutreachRecord, db.Model):
     __tablename__ = "campaigns"
+    audit_label = _l("Information campaign")
 
     title: Mapped[str] = mapped_column(String(200))
     starts_on: Mapped[date]
@@ -122,6 +123,7 @@ class Campaign(OutreachRecord, db.Model):
 
 class InformationMaterial(OutreachRecord, db.Model):
     __tablename__ = "information_materials"
+    audit_label = _l("Information material")
 
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[MaterialKind] = mapped_column(_stored_enum(MaterialKind, 20))
@@ -143,6 +145,7 @@ class Agreement(OutreachRecord, db.Model):
     """A partnership or protocol with NGOs and institutions."""
 
     __tablename__ = "agreements"
+    audit_label = _l("Partnership or protocol")
 
     kind: Mapped[AgreementKind] = mapped_column(_stored_enum(AgreementKind, 20))
     subject: Mapped[str] = mapped_column(String(300))
@@ -158,6 +161,7 @@ class Agreement(OutreachRecord, db.Model):
 
 class Training(OutreachRecord, db.Model):
     __tablename__ = "trainings"
+    audit_label = _l("Training")
 
     topic: Mapped[str] = mapped_column(String(300))
     audience: Mapped[TrainingAudience] = mapped_column(_stored_enum(TrainingAudience, 20))
@@ -177,6 +181,7 @@ class CommunityResource(OutreachRecord, db.Model):
     """An organisation's service a family in difficulty can turn to."""
 
     __tablename__ = "community_resources"
+    audit_label = _l("Community resource")
 
     organisation: Mapped[str] = mapped_column(String(200))
     service: Mapped[str] = mapped_column(String(300))

@@ -8,9 +8,8 @@ from flask_login import current_user
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.forms import Form
+from daycentre.forms import Form, run_service
 from daycentre.i18n import current_language
 from daycentre.outreach import bp
 from daycentre.outreach import services as outreach
@@ -179,7 +178,7 @@ def list_records(slug: str):
 @requires("outreach.manage")
 def edit_record(slug: str, record_id: int | None = None):
     kind = _kind(slug)
-    record = _record_or_404(kind, record_id) if record_id else None
+    record = _record_or_404(kind, record_id) if record_id is not None else None
     form = kind.form(obj=record, centre_choices=_centre_choices())
     if record is not None and not form.is_submitted():
         form.centre_id.data = record.centre_id or 0
@@ -194,15 +193,17 @@ def edit_record(slug: str, record_id: int | None = None):
         fields["centre_id"] = fields["centre_id"] or None
         if fields["centre_id"] is None and not current_user.is_admin:
             abort(404)
-        try:
-            outreach.save_record(
-                record, model=kind.model, actor=current_user, version=form.version.data, **fields
-            )
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        saved = run_service(
+            form,
+            record,
+            outreach.save_record,
+            record,
+            model=kind.model,
+            actor=current_user,
+            version=form.version.data,
+            **fields,
+        )
+        if saved:
             flash(_("Saved."), "success")
             return redirect(url_for("outreach.list_records", slug=kind.slug))
     heading = kind.new_label if record is None else kind.title

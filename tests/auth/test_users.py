@@ -1,5 +1,7 @@
 """The admin creates, edits, deactivates users and resets their passwords."""
 
+import pytest
+
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User
 from daycentre.extensions import db
@@ -68,7 +70,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, login_as, users, c
     del data["password"]
     assert client.post(f"/auth/users/{counsellor.id}/edit", data=data).status_code == 302
     assert their_browser.get("/").status_code == 302
-    assert "Dezactivat" in text_of(client.get("/auth/users"))
+    assert "Inactiv(ă)" in text_of(client.get("/auth/users"))
 
 
 def test_admin_cannot_demote_or_deactivate_themselves(client, login_as, users, centre):
@@ -113,3 +115,98 @@ def test_a_too_short_reset_password_is_refused(client, login_as, users):
 def test_unknown_user_id_answers_404(client, login_as):
     login_as("admin")
     assert client.get("/auth/users/999999/edit").status_code == 404
+
+
+def test_an_edit_is_audited_field_by_field(client, login_as, users, centre, other_centre):
+    counsellor = users["counsellor"]
+    login_as("admin")
+    data = _user_form(
+        centre,
+        username=counsellor.username,
+        given_name="Tünde",
+        role="coordinator",
+        centres=[str(other_centre.id)],
+        active="",
+        version=str(counsellor.version),
+    )
+    del data["password"]
+    assert client.post(f"/auth/users/{counsellor.id}/edit", data=data).status_code == 302
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(
+            AuditEntry.entity_id == counsellor.id, AuditEntry.action == "update"
+        )
+    ).one()
+    assert entry.changes["given_name"] == ["Ioana", "Tünde"]
+    assert entry.changes["role"] == ["counsellor", "coordinator"]
+    assert entry.changes["active"] == [True, False]
+    assert entry.changes["centres"] == [[centre.id], [other_centre.id]]
+
+
+def test_signing_in_does_not_make_an_open_edit_form_stale(app, client, login_as, users, centre):
+    coordinator = users["coordinator"]
+    seen = str(coordinator.version)
+    elsewhere = app.test_client()
+    elsewhere.post(
+        "/auth/login", data={"username": coordinator.username, "password": "correct-horse-battery"}
+    )
+    elsewhere.post("/auth/language", data={"language": "hu"})
+
+    login_as("admin")
+    data = _user_form(centre, username=coordinator.username, role="coordinator", version=seen)
+    del data["password"]
+    assert client.post(f"/auth/users/{coordinator.id}/edit", data=data).status_code == 302
+
+
+def test_a_stale_edit_shows_what_was_saved_meanwhile(client, login_as, users, centre):
+    volunteer = users["volunteer"]
+    seen = str(volunteer.version)
+    login_as("admin")
+    first = _user_form(
+        centre, username=volunteer.username, role="volunteer", family_name="Ionescu", version=seen
+    )
+    del first["password"]
+    client.post(f"/auth/users/{volunteer.id}/edit", data=first)
+    second = first | {"family_name": "Popescu", "given_name": "Ștefan"}
+    page = text_of(client.post(f"/auth/users/{volunteer.id}/edit", data=second))
+    assert "Salvat între timp de altcineva: Prenume Zsófia Nume de familie Ionescu" in page
+    assert db.session.get(User, volunteer.id).family_name == "Ionescu"
+
+
+def test_the_admin_resets_others_passwords_not_their_own(client, login_as, users):
+    admin = login_as("admin")
+    response = client.post(f"/auth/users/{admin.id}/password", data={"password": "a-new-temporary"})
+    assert response.headers["Location"] == "/auth/password"
+    assert db.session.get(User, admin.id).check_password("correct-horse-battery")
+
+
+def test_two_admins_creating_the_same_username_get_a_message_not_an_error(
+    client, login_as, centre, users
+):
+    from daycentre.auth import services as accounts
+    from daycentre.errors import Refused
+
+    login_as("admin")
+    fields = {
+        "actor": users["admin"],
+        "username": "dora.kiss",
+        "given_name": "Dóra",
+        "family_name": "Kiss",
+        "email": None,
+        "role": "coordinator",
+        "centre_ids": [centre.id],
+        "password": "temporary-pass-1",
+    }
+    accounts.create_user(**fields)
+    db.session.commit()
+    # The second admin's check ran before the first one committed: the database decides.
+    original = accounts._ensure_username_free
+    accounts._ensure_username_free = lambda *args, **kwargs: None
+    try:
+        with pytest.raises(Refused):
+            accounts.create_user(**fields)
+    finally:
+        accounts._ensure_username_free = original
+    assert (
+        db.session.scalar(db.select(db.func.count(User.id)).where(User.username == "dora.kiss"))
+        == 1
+    )

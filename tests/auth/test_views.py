@@ -180,16 +180,16 @@ def test_language_is_remembered_on_the_user(client, login_as, users):
     assert response.headers["Location"] == "/centres/"
     assert db.session.get(User, users["coordinator"].id).locale == "hu"
     page = client.get("/").get_data(as_text=True)
-    assert '<html lang="hu">' in page
+    assert '<html lang="hu" data-theme="light">' in page
     assert "Jó napot, Ioana" in page
 
 
 def test_language_before_sign_in_follows_the_browser(client):
     page = client.get("/auth/login", headers={"Accept-Language": "hu-HU,hu;q=0.9,en;q=0.5"})
-    assert '<html lang="hu">' in page.get_data(as_text=True)
+    assert '<html lang="hu" data-theme="light">' in page.get_data(as_text=True)
     assert "Bejelentkezés" in text_of(page)
     page = client.get("/auth/login", headers={"Accept-Language": "de-DE"})
-    assert '<html lang="ro">' in page.get_data(as_text=True)
+    assert '<html lang="ro" data-theme="light">' in page.get_data(as_text=True)
     assert "Autentificare" in text_of(page)
 
 
@@ -207,7 +207,64 @@ def test_password_change_is_audited_without_the_password(client, login_as, users
             "confirm": "volunteer-pass-2",
         },
     )
-    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.entity == "users")).one()
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "update")).one()
     assert entry.actor_id == users["volunteer"].id
     assert "volunteer-pass-2" not in str(entry.changes)
     assert "password_hash" not in entry.changes
+
+
+def test_sign_ins_and_failures_are_audited_with_the_address(client, users, login):
+    login(users["coordinator"], password="wrong-password")
+    client.post("/auth/login", data={"username": "Nobody", "password": "whatever123"})
+    login(users["coordinator"])
+    client.post("/auth/logout")
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries] == [
+        "sign_in_failed",
+        "sign_in_failed",
+        "sign_in",
+        "sign_out",
+    ]
+    assert entries[0].entity_id == users["coordinator"].id
+    assert entries[1].changes == {"username": "nobody", "address": "127.0.0.1"}
+    assert entries[2].changes == {"address": "127.0.0.1"}
+
+
+def test_the_language_chosen_before_sign_in_is_kept(client, users, login):
+    client.post("/auth/language", data={"language": "hu"})
+    login(users["counsellor"])
+    assert '<html lang="hu"' in client.get("/").get_data(as_text=True)
+    assert db.session.get(User, users["counsellor"].id).locale == "hu"
+    client.post("/auth/logout")
+    assert '<html lang="hu"' in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_changing_the_password_keeps_the_session_age(client, login_as):
+    login_as("coordinator")
+    signed_in = (datetime.now(UTC) - timedelta(hours=11)).timestamp()
+    with client.session_transaction() as session:
+        session["signed_in_at"] = signed_in
+        session["last_seen"] = datetime.now(UTC).timestamp()
+    client.post(
+        "/auth/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "another-long-pass",
+            "confirm": "another-long-pass",
+        },
+    )
+    with client.session_transaction() as session:
+        assert session["signed_in_at"] == signed_in
+
+
+def test_password_guessing_through_the_change_form_is_throttled(app, client, login_as):
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "2 per 15 minutes"
+    login_as("coordinator")
+    bad = {
+        "current_password": "guess-number-1",
+        "new_password": "another-long-pass",
+        "confirm": "another-long-pass",
+    }
+    assert client.post("/auth/password", data=bad).status_code == 200
+    assert client.post("/auth/password", data=bad).status_code == 200
+    assert client.post("/auth/password", data=bad).status_code == 429

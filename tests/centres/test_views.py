@@ -152,7 +152,7 @@ def test_closure_days_are_added_once_and_removed(client, login_as, centre):
     data = {"day": "2026-12-31", "reason": "Inventar"}
     client.post(f"/centres/{centre.id}/closures", data=data)
     response = client.post(f"/centres/{centre.id}/closures", data=data, follow_redirects=True)
-    assert "Această zi este deja zi închisă." in text_of(response)
+    assert "Centrul este deja închis în această zi." in text_of(response)
     closure = db.session.scalars(db.select(ClosureDay)).one()
     assert closure.day == date(2026, 12, 31)
     assert "joi, 31 decembrie 2026" in text_of(client.get(f"/centres/{centre.id}"))
@@ -172,3 +172,9 @@ def test_hungarian_page_shows_hungarian_day_names(client, login_as, centre, user
     page = text_of(client.get("/centres/"))
     assert "H, K, Sze, Cs, P" in page
     assert "Iskola utáni nappali központ" in page
+
+
+def test_id_zero_is_not_a_new_record(client, login_as, centre):
+    login_as("admin")
+    assert client.get("/centres/0/edit").status_code == 404
+    assert client.get(f"/centres/{centre.id}/groups/0/edit").status_code == 404

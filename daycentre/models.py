@@ -3,6 +3,21 @@
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.enrolment.models import Enrolment
+from daycentre.people.models import Consent, Family, Person
 from daycentre.settings import Setting
 
-__all__ = ["AuditEntry", "Centre", "ClosureDay", "Group", "Room", "Setting", "User", "user_centres"]
+__all__ = [
+    "AuditEntry",
+    "Centre",
+    "ClosureDay",
+    "Consent",
+    "Enrolment",
+    "Family",
+    "Group",
+    "Person",
+    "Room",
+    "Setting",
+    "User",
+    "user_centres",
+]

@@ -32,6 +32,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "centres.manage": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
+    # Families, children, adults and consent: admin in every centre, staff in their own centres.
+    "people.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "people.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Enrolment, waiting list and the beneficiary register.
+    "enrolment.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

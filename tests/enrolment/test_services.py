@@ -120,7 +120,8 @@ def test_adults_are_enrolled_only_at_the_counselling_centre(users, centre, group
         enrolments.apply(mother, group=group, applied_on=date(2026, 9, 1), actor=users["admin"])
     counselling = make_centre(name="Centrul Kézdi", kind=CentreKind.PARENT_COUNSELLING)
     parents = make_group(counselling, name="Consiliere pentru părinți")
-    assert enrolments.apply(mother, group=parents, applied_on=date(2026, 9, 1), actor=users["admin"]).status is S.APPLIED
+    enrolment = enrolments.apply(mother, group=parents, applied_on=date(2026, 9, 1), actor=users["admin"])
+    assert enrolment.status is S.APPLIED
 
 
 def test_stale_changes_are_refused(users, centre, group):

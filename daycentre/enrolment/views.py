@@ -125,7 +125,8 @@ def export_register(centre_id: int):
         _flash_errors(form)
         return redirect(url_for("enrolment.show_register", centre_id=centre.id))
     headers, rows = exports.register_headers(), exports.register_rows(entries)
-    title = _("Beneficiary register")
+    # A sheet name holds at most 31 characters.
+    title = _("Register")
     body = exports.to_xlsx(headers, rows, title=title) if kind == "xlsx" else exports.to_csv(headers, rows)
     audit.record(
         audit.EXPORT,

@@ -141,7 +141,7 @@ def search_people(user, text: str = "", *, kind: PersonKind | None = None) -> li
         query = query.where(_matches_words(Person.search_key, text))
     if kind:
         query = query.where(Person.kind == kind)
-    return by_family_name(db.session.scalars(query.limit(SEARCH_RESULTS)))
+    return by_family_name(db.session.scalars(query.order_by(Person.search_key).limit(SEARCH_RESULTS)))
 
 
 def search_families(user, text: str = "") -> list[Family]:
@@ -153,7 +153,7 @@ def search_families(user, text: str = "") -> list[Family]:
                 Family.members.any(_matches_words(Person.search_key, text)),
             )
         )
-    families = db.session.scalars(query.limit(SEARCH_RESULTS))
+    families = db.session.scalars(query.order_by(Family.search_key).limit(SEARCH_RESULTS))
     return sorted(families, key=lambda f: (sort_key(f.name), f.id))
 
 
@@ -230,7 +230,7 @@ def save_family(family: Family | None, *, actor, version=None, factors=(), **fie
 
 
 def delete_family(family: Family, *, actor) -> None:
-    if family.members:
+    if db.session.scalar(db.select(Person.id).where(Person.family_id == family.id).limit(1)):
         raise Refused(_l("Remove the family's members first."))
     audit.record(audit.DELETE, family, actor=actor, centre_id=family.centre_id, changes=audit.snapshot(family))
     db.session.delete(family)

@@ -1,3 +1,5 @@
+"""Refusals are checked in Romanian, the default language services speak outside a request."""
+
 import csv
 import io
 import threading
@@ -50,7 +52,7 @@ def test_activation_needs_a_free_place(users, centre, group):
     for name in ("Anna", "Bence"):
         make_enrolment(child(centre, name), group, status="active")
     applied = make_enrolment(child(centre, "Csilla"), group, status="applied")
-    with pytest.raises(Refused, match="no free place"):
+    with pytest.raises(Refused, match="locuri libere"):
         enrolments.activate(
             applied, actor=users["coordinator"], version=applied.version,
             contract_number="CF-3", contract_date=date(2026, 9, 2), start_date=date(2026, 9, 3),
@@ -70,7 +72,7 @@ def test_the_first_in_line_gets_the_freed_place(users, centre, group):
     db.session.commit()
     assert offered == first and first.offered_on == date(2026, 10, 1)
     assert second.offered_on is None
-    with pytest.raises(Refused, match="first on the waiting list"):
+    with pytest.raises(Refused, match="primul loc"):
         enrolments.activate(
             second, actor=users["coordinator"], version=second.version,
             contract_number="CF-4", contract_date=date(2026, 10, 2), start_date=date(2026, 10, 5),
@@ -87,18 +89,18 @@ def test_dates_must_make_sense(users, centre, group):
     active = make_enrolment(child(centre), group, status="active", applied_on=date(2026, 9, 1))
     applied = make_enrolment(child(centre, "Bence"), group, status="applied", applied_on=date(2026, 9, 10))
     db.session.commit()
-    with pytest.raises(Refused, match="before the start"):
+    with pytest.raises(Refused, match="înaintea datei de începere"):
         enrolments.exit_service(
             active, actor=users["coordinator"], version=active.version,
             exit_date=date(2026, 8, 31), exit_reason="Renunțare",
         )
     db.session.rollback()
-    with pytest.raises(Refused, match="reason"):
+    with pytest.raises(Refused, match="motivul"):
         enrolments.exit_service(
             active, actor=users["coordinator"], version=active.version, exit_date=date(2026, 9, 30), exit_reason=" "
         )
     db.session.rollback()
-    with pytest.raises(Refused, match="before the application"):
+    with pytest.raises(Refused, match="înaintea cererii"):
         enrolments.activate(
             applied, actor=users["coordinator"], version=applied.version,
             contract_number="CF-9", contract_date=date(2026, 9, 1), start_date=date(2026, 9, 12),
@@ -110,13 +112,13 @@ def test_dates_must_make_sense(users, centre, group):
 def test_no_person_is_enrolled_twice_in_one_group(users, centre, group):
     anna = child(centre)
     make_enrolment(anna, group, status="active")
-    with pytest.raises(Refused, match="already enrolled"):
+    with pytest.raises(Refused, match="deja înscrisă"):
         enrolments.apply(anna, group=group, applied_on=date(2026, 10, 1), actor=users["coordinator"])
 
 
 def test_adults_are_enrolled_only_at_the_counselling_centre(users, centre, group):
     mother = make_adult(make_family(centre))
-    with pytest.raises(Refused, match="parent-counselling"):
+    with pytest.raises(Refused, match="consiliere pentru părinți"):
         enrolments.apply(mother, group=group, applied_on=date(2026, 9, 1), actor=users["admin"])
     counselling = make_centre(name="Centrul Kézdi", kind=CentreKind.PARENT_COUNSELLING)
     parents = make_group(counselling, name="Consiliere pentru părinți")

@@ -1,3 +1,5 @@
+"""Refusals are checked in Romanian, the default language services speak outside a request."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -138,11 +140,11 @@ def test_updating_records_old_and_new_values_and_refuses_stale_edits(users, cent
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"cnp": "6160314141235"}, "not valid"),
-        ({"cnp": cnp_for(date(2015, 3, 14))}, "date of birth"),
-        ({"cnp": cnp_for(date(2016, 3, 14), "male")}, "sex"),
-        ({"birth_date": today() + timedelta(days=1)}, "future"),
-        ({"given_name": "  "}, "given name"),
+        ({"cnp": "6160314141235"}, "nu este valid"),
+        ({"cnp": cnp_for(date(2015, 3, 14))}, "datei nașterii"),
+        ({"cnp": cnp_for(date(2016, 3, 14), "male")}, "sexului"),
+        ({"birth_date": today() + timedelta(days=1)}, "viitor"),
+        ({"given_name": "  "}, "prenumele"),
     ],
 )
 def test_invalid_child_records_are_refused_and_nothing_is_saved(users, centre, fields, message):
@@ -170,7 +172,7 @@ def test_one_person_per_cnp_and_likely_duplicates_are_found(users, centre, other
     code = cnp_for(date(2016, 3, 14))
     first = _save_child(make_family(other_centre), users["admin"], family_name="Ștefănescu", cnp=code)
     db.session.commit()
-    with pytest.raises(Refused, match="already registered"):
+    with pytest.raises(Refused, match="deja înregistrată"):
         _save_child(make_family(centre), users["coordinator"], cnp=code)
     db.session.rollback()
 
@@ -240,13 +242,13 @@ def test_consent_states_show_given_expired_and_missing(users, centre):
 
 def test_consent_dates_must_make_sense(users, centre):
     child = make_child(make_family(centre))
-    with pytest.raises(Refused, match="future"):
+    with pytest.raises(Refused, match="viitor"):
         people.save_consent(
             None, person=child, actor=users["coordinator"], purpose="photos", given_by="Éva",
             given_on=today() + timedelta(days=1),
         )
     db.session.rollback()
-    with pytest.raises(Refused, match="expiry"):
+    with pytest.raises(Refused, match="expirării"):
         people.save_consent(
             None, person=child, actor=users["coordinator"], purpose="photos", given_by="Éva",
             given_on=date(2026, 1, 10), expires_on=date(2026, 1, 9),
@@ -261,3 +263,34 @@ def test_deleting_a_consent_is_audited(users, centre):
     people.delete_consent(consent, actor=users["coordinator"])
     (entry,) = entries(entity="consents", action="delete")
     assert entry.person_id == child.id and entry.changes["purpose"] == "photos"
+
+
+def test_changing_and_deleting_a_family_and_changing_a_consent_are_audited(users, centre):
+    actor = users["coordinator"]
+    family = make_family(centre, name="Kovács", address="Str. Kanta 1")
+    people.save_family(
+        family, actor=actor, version=family.version, name="Kovács", centre_id=centre.id,
+        address="Str. Kanta 41", city="Târgu Secuiesc", factors=["housing"],
+    )
+    (changed,) = entries(entity="families", action="update")
+    assert changed.changes["address"] == ["Str. Kanta 1", "Str. Kanta 41"]
+    assert changed.changes["factor_list"] == ["", "housing"]
+
+    child = make_child(family)
+    consent = people.save_consent(
+        None, person=child, actor=actor, purpose="photos", given_by="Éva", given_on=date(2026, 1, 10)
+    )
+    people.save_consent(
+        consent, person=child, actor=actor, version=consent.version, purpose="photos", given_by="Kovács Éva",
+        given_on=date(2026, 1, 10), expires_on=date(2026, 12, 31),
+    )
+    (consent_change,) = entries(entity="consents", action="update")
+    assert consent_change.changes["given_by"] == ["Éva", "Kovács Éva"]
+    assert consent_change.person_id == child.id
+
+    with pytest.raises(Refused):
+        people.delete_family(family, actor=actor)
+    people.delete_person(child, actor=actor)
+    people.delete_family(family, actor=actor)
+    (deleted,) = entries(entity="families", action="delete")
+    assert deleted.centre_id == centre.id and deleted.changes["name"] == "Kovács"

@@ -12,11 +12,12 @@ def fold(text: str | None) -> str:
     """Lower case without accents: "Ştefan", "Ștefan" and "stefan" fold alike, as do "Szabó" and "szabo".
 
     NFKD splits a letter from its marks (ș and ş become s plus a comma or a cedilla), the marks are
-    dropped, and casefold lowers what is left. White space is folded to single spaces.
+    dropped, and casefold lowers what is left. Hyphens ("Pop-Ionescu") and runs of white space become
+    single spaces, so that each part of a name is a word of its own.
     """
     decomposed = unicodedata.normalize("NFKD", text or "")
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return " ".join(bare.casefold().replace("-", " ").split())
 
 
 @cache

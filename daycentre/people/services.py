@@ -122,9 +122,14 @@ def _like_escaped(term: str) -> str:
 
 
 def _matches_words(column, text: str):
-    """Every word of ``text``, folded, occurs in the folded ``column``."""
-    words = fold(text).split()
-    return and_(*(column.like(f"%{_like_escaped(word)}%", escape="\\") for word in words))
+    """Every word of ``text``, folded, begins a word of the folded ``column`` ("sza" finds "Szabó")."""
+    conditions = []
+    for word in fold(text).split():
+        pattern = _like_escaped(word)
+        conditions.append(
+            or_(column.like(f"{pattern}%", escape="\\"), column.like(f"% {pattern}%", escape="\\"))
+        )
+    return and_(*conditions)
 
 
 def by_family_name(people, language: str | None = None) -> list[Person]:

@@ -294,3 +294,12 @@ def test_changing_and_deleting_a_family_and_changing_a_consent_are_audited(users
     people.delete_family(family, actor=actor)
     (deleted,) = entries(entity="families", action="delete")
     assert deleted.centre_id == centre.id and deleted.changes["name"] == "Kovács"
+
+
+def test_search_matches_the_beginning_of_each_part_of_a_name(users, centre):
+    family = make_family(centre, name="Pop-Ionescu")
+    pop_ionescu = make_child(family, given_name="Ana-Maria")
+    make_child(make_family(centre, name="Lukács"), given_name="Eszter")
+    admin = users["admin"]
+    assert people.search_people(admin, "ionescu maria") == [pop_ionescu]
+    assert people.search_people(admin, "sz") == []  # "Eszter" has "sz" inside, not at the start

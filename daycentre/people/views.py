@@ -154,7 +154,9 @@ def add_person(family_id: int, kind: str):
             birth_date=form.birth_date.data,
             cnp=form.cnp.data,
         )
-        if not duplicates or form.confirm_duplicate.data:
+        # The same CNP is never a different person; the same names and birth date may be.
+        same_cnp = any(duplicate.same_cnp for duplicate in duplicates)
+        if not duplicates or (form.confirm_duplicate.data and not same_cnp):
             saved = _save_or_flash(
                 people.save_person,
                 None,
@@ -166,7 +168,7 @@ def add_person(family_id: int, kind: str):
             if saved:
                 flash(_("%(name)s was added to the family.", name=saved.full_name), "success")
                 return redirect(url_for("people.show_person", person_id=saved.id))
-    if not duplicates:
+    if not duplicates or any(duplicate.same_cnp for duplicate in duplicates):
         del form.confirm_duplicate
     heading = _("New child") if kind is PersonKind.CHILD else _("New adult")
     return render_template(

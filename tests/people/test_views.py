@@ -171,3 +171,16 @@ def test_a_person_in_the_register_is_not_deleted(client, login_as, centre):
     response = client.post(f"/people/{child.id}/delete", follow_redirects=True)
     assert "nu poate fi ștearsă" in text_of(response)
     assert db.session.get(Person, child.id) is not None
+
+
+def test_the_same_cnp_cannot_be_saved_even_when_confirmed(client, login_as, centre):
+    code = cnp_for(date(2016, 3, 14))
+    family = make_family(centre, name="Kovács")
+    make_child(family, given_name="Anna", cnp=code)
+    db.session.commit()
+    login_as("coordinator")
+    data = child_form(given_name="Annamária", cnp=code, confirm_duplicate="y")
+    page = text_of(client.post(f"/people/families/{family.id}/children/new", data=data))
+    assert "O persoană cu acest CNP este deja înregistrată." in page
+    assert "salvează oricum" not in page
+    assert db.session.scalar(db.select(db.func.count(Person.id))) == 1

@@ -68,16 +68,24 @@ class PersonForm(Form):
     version = HiddenField()
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
     given_name = StringField(_l("Given names"), validators=[DataRequired(), Length(max=100)])
-    cnp = StringField(_l("CNP"), validators=[Optional(), Length(max=20)])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
-    confirm_duplicate = BooleanField(_l("This is a different person: save anyway"))
-    submit = SubmitField(_l("Save"))
 
     def validate_cnp(self, field):
         sex = self.sex.data or None
         problem = cnp_problem(field.data, self.birth_date.data, Sex(sex) if sex else None)
         if problem:
             raise ValidationError(problem)
+
+
+def _cnp_field():
+    return StringField(_l("CNP"), validators=[Optional(), Length(max=20)])
+
+
+def _notes_field():
+    return TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+def _confirm_field():
+    return BooleanField(_l("This is a different person: save anyway"))
 
 
 def _sex_choices(required: bool):
@@ -88,10 +96,14 @@ def _sex_choices(required: bool):
 class ChildForm(PersonForm):
     birth_date = DateField(_l("Date of birth"), validators=[InputRequired(), _not_in_future])
     sex = SelectField(_l("Sex"), choices=[], validators=[InputRequired()])
+    cnp = _cnp_field()
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
     grade = StringField(_l("Grade"), validators=[Optional(), Length(max=30)])
     allergies = TextAreaField(_l("Allergies"), validators=[Optional(), Length(max=2000)])
     diet = StringField(_l("Diet"), validators=[Optional(), Length(max=200)])
+    notes = _notes_field()
+    confirm_duplicate = _confirm_field()
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,8 +114,12 @@ class AdultForm(PersonForm):
     relation = SelectField(_l("Relationship"), choices=[], validators=[InputRequired()])
     birth_date = DateField(_l("Date of birth"), validators=[Optional(), _not_in_future])
     sex = SelectField(_l("Sex"), choices=[], validators=[Optional()])
+    cnp = _cnp_field()
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    notes = _notes_field()
+    confirm_duplicate = _confirm_field()
+    submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

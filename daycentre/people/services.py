@@ -296,11 +296,10 @@ def save_person(
     values["birth_date"] = birth_date
     values["sex"] = Sex(sex) if sex else None
     values["relation"] = Relationship(relation) if relation and person.kind is PersonKind.ADULT else None
-    if person.kind is PersonKind.CHILD:
-        values.pop("phone", None), values.pop("email", None)
-    else:
-        for name in ("school", "grade", "allergies", "diet"):
-            values.pop(name, None)
+    # A child's contact is the family's; school and diet are only asked for a child.
+    not_for_kind = ("phone", "email") if person.kind is PersonKind.CHILD else ("school", "grade", "allergies", "diet")
+    for name in not_for_kind:
+        values.pop(name, None)
     if values.get("cnp") and cnp_codes.is_valid(values["cnp"]):
         values["birth_date"] = values["birth_date"] or cnp_birth_date(values["cnp"])
         values["sex"] = values["sex"] or cnp_sex(values["cnp"])

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from flask_babel import refresh
+from flask_babel import force_locale, ngettext, refresh
 
 from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
@@ -184,3 +184,12 @@ def test_the_same_cnp_cannot_be_saved_even_when_confirmed(client, login_as, cent
     assert "O persoană cu acest CNP este deja înregistrată." in page
     assert "salvează oricum" not in page
     assert db.session.scalar(db.select(db.func.count(Person.id))) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ro", ["1 copil", "2 copii", "20 de copii"]), ("hu", ["1 gyerek", "2 gyerek", "20 gyerek"])],
+)
+def test_child_counts_use_the_languages_plural_forms(app, language, expected):
+    with app.test_request_context(), force_locale(language):
+        assert [ngettext("%(num)d child", "%(num)d children", n) for n in (1, 2, 20)] == expected

@@ -155,7 +155,7 @@ def _families(after_school: Centre, counselling: Centre):
             name=name,
             address=street,
             city="Târgu Secuiesc",
-            phone=f"07{index % 4 + 22}{index:02d}{index * 7919 % 100000:05d}",
+            phone=f"07{index % 4 + 22}{index * 7919 % 1000000:06d}",
             search_key=fold(name),
         )
         family.factors = factors

@@ -15,7 +15,6 @@ from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 
-
 @cache
 def _unknown_user_hash() -> str:
     """Checked against when the username is unknown, so both failures take the same time."""

@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from daycentre.centres.models import CentreKind
 from daycentre.forms import Form, MultiCheckboxField
+from daycentre.centres.models import CentreKind
 
 
 def weekday_choices():

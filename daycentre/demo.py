@@ -131,7 +131,13 @@ def load_foundation() -> None:
     db.session.flush()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation]
+def load_beneficiaries() -> None:
+    from daycentre.enrolment.demo import load_beneficiaries as load
+
+    load()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries]
 
 
 def demo_loaded() -> bool:

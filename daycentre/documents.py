@@ -14,6 +14,7 @@ from flask import Response, current_app, render_template
 from flask_babel import force_locale
 from openpyxl.utils import get_column_letter
 
+from daycentre.i18n import current_language
 from daycentre.localtime import BUCHAREST
 
 PDF = "application/pdf"
@@ -47,8 +48,12 @@ def render_pdf(template: str, *, language: str, **context) -> bytes:
     return HTML(string=html, base_url=current_app.static_folder).write_pdf()
 
 
+DATE_FORMATS = {"ro": "DD.MM.YYYY", "hu": "YYYY. MM. DD.", "en": "YYYY-MM-DD"}
+
+
 def spreadsheet(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """One sheet with a bold, frozen header row; dates stay dates, text never runs as a formula."""
+    """One sheet with a bold, frozen header row; dates stay dates shown the locale's way, and
+    text never runs as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -59,13 +64,14 @@ def spreadsheet(title: str, headers: Sequence[str], rows: Iterable[Sequence]) ->
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [len(str(header)) for header in headers]
+    date_format = DATE_FORMATS.get(current_language(), "YYYY-MM-DD")
     for row in rows:
         sheet.append([_cell_value(value) for value in row])
         for index, cell in enumerate(sheet[sheet.max_row]):
             if isinstance(cell.value, datetime):
-                cell.number_format = "DD.MM.YYYY HH:MM"
+                cell.number_format = date_format + " HH:MM"
             elif isinstance(cell.value, date):
-                cell.number_format = "DD.MM.YYYY"
+                cell.number_format = date_format
             widths[index] = max(widths[index], len(_as_text(cell.value)))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
@@ -84,9 +90,10 @@ def _cell_value(value):
 
 
 def csv_file(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel shows ș, ț and ő correctly."""
+    """UTF-8 with a byte-order mark and semicolons, as Excel expects where the decimal mark is a
+    comma (Romania, Hungary), so that it shows ș, ț and ő and splits the columns."""
     stream = io.StringIO()
-    writer = csv.writer(stream)
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
     writer.writerow([str(header) for header in headers])
     for row in rows:
         writer.writerow([neutralise(_as_text(value)) for value in row])

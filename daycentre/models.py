@@ -3,6 +3,7 @@
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.enrolment.models import Enrolment
 from daycentre.outreach.models import (
     Agreement,
     Campaign,
@@ -10,6 +11,7 @@ from daycentre.outreach.models import (
     InformationMaterial,
     Training,
 )
+from daycentre.people.models import Consent, Family, Person
 from daycentre.settings import Setting
 
 __all__ = [
@@ -19,8 +21,12 @@ __all__ = [
     "Centre",
     "ClosureDay",
     "CommunityResource",
+    "Consent",
+    "Enrolment",
+    "Family",
     "Group",
     "InformationMaterial",
+    "Person",
     "Room",
     "Setting",
     "Training",

@@ -1,6 +1,6 @@
 """Records for tests, with realistic defaults; each takes keyword overrides."""
 
-from datetime import time
+from datetime import date, time
 from functools import cache
 from itertools import count
 
@@ -9,7 +9,10 @@ from werkzeug.security import generate_password_hash
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, CentreKind, Group, Room
+from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
+from daycentre.people.models import Family, Person, PersonKind, Relationship, Sex
+from daycentre.text import fold
 
 DEFAULT_PASSWORD = "correct-horse-battery"  # noqa: S105
 _serial = count(1)
@@ -76,3 +79,72 @@ def make_user(role="coordinator", *, centres=(), password=DEFAULT_PASSWORD, **fi
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_family(centre: Centre, **fields) -> Family:
+    name = fields.pop("name", "Popescu")
+    family = Family(
+        centre_id=centre.id,
+        name=name,
+        address=fields.pop("address", "Strada Gábor Áron nr. 5"),
+        city=fields.pop("city", "Târgu Secuiesc"),
+        search_key=fold(name),
+        **fields,
+    )
+    db.session.add(family)
+    db.session.flush()
+    return family
+
+
+def make_person(family, *, kind="child", **fields) -> Person:
+    kind = PersonKind(kind)
+    person = Person(
+        family=family,
+        kind=kind,
+        family_name=fields.pop("family_name", family.name),
+        given_name=fields.pop("given_name", "Ana" if kind is PersonKind.CHILD else "Maria"),
+        birth_date=fields.pop(
+            "birth_date", date(2016, 3, 14) if kind is PersonKind.CHILD else None
+        ),
+        sex=fields.pop("sex", Sex.FEMALE),
+        relation=fields.pop("relation", None if kind is PersonKind.CHILD else Relationship.MOTHER),
+        **fields,
+    )
+    person.search_key = fold(f"{person.family_name} {person.given_name}")
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def make_child(family=None, *, centre=None, **fields) -> Person:
+    family = family or make_family(centre, name=fields.get("family_name", "Popescu"))
+    return make_person(family, kind="child", **fields)
+
+
+def make_adult(family, **fields) -> Person:
+    return make_person(family, kind="adult", **fields)
+
+
+def make_enrolment(person, group, **fields) -> Enrolment:
+    status = EnrolmentStatus(fields.pop("status", "active"))
+    applied_on = fields.pop("applied_on", date(2026, 9, 1))
+    active_like = status in (
+        EnrolmentStatus.ACTIVE,
+        EnrolmentStatus.SUSPENDED,
+        EnrolmentStatus.EXITED,
+    )
+    enrolment = Enrolment(
+        centre_id=group.centre_id,
+        group_id=group.id,
+        person_id=person.id,
+        number=fields.pop("number", next(_serial)),
+        status=status,
+        applied_on=applied_on,
+        contract_number=fields.pop("contract_number", "CF-12/2026" if active_like else None),
+        contract_date=fields.pop("contract_date", applied_on if active_like else None),
+        start_date=fields.pop("start_date", applied_on if active_like else None),
+        **fields,
+    )
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment

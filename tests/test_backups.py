@@ -124,3 +124,5 @@ def test_backup_and_restore_commands(app, runner, restore_target, tmp_path):
     again = restore_command()
     assert again.exit_code == 1
     assert "not empty" in again.output
+    with restored.app_context():
+        db.engine.dispose()

@@ -43,7 +43,7 @@ def test_spreadsheet_keeps_types_and_diacritics(app):
 def test_csv_has_a_bom_and_neutralised_cells():
     content = csv_file(["Nume", "Telefon"], [["Szabó Ágnes", "+40 744 123 456"]])
     assert content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows == [["Nume", "Telefon"], ["Szabó Ágnes", "'+40 744 123 456"]]
 
 

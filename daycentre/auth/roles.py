@@ -33,6 +33,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
     "outreach.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Families, children, adults and consent: admin in every centre, staff in their own centres.
+    "people.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "people.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Enrolment, waiting list and the beneficiary register.
+    "enrolment.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

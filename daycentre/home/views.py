@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.centres.services import is_operating_day, visible_centres
+from daycentre.enrolment.services import waiting_count
 from daycentre.extensions import db
 from daycentre.home import bp
 from daycentre.localtime import today
@@ -21,6 +22,9 @@ def index():
         "home/volunteer.html" if current_user.role is Role.VOLUNTEER else "home/staff.html",
         today=day,
         centres=[(centre, is_operating_day(centre, day)) for centre in centres],
+        waiting={centre.id: waiting_count({centre.id}) for centre in centres}
+        if current_user.can("enrolment.read")
+        else {},
     )
 
 

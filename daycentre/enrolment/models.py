@@ -1,0 +1,99 @@
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from daycentre.database import UTCDateTime, utcnow
+from daycentre.extensions import db
+
+
+class EnrolmentStatus(enum.StrEnum):
+    APPLIED = "applied"
+    WAITING = "waiting"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    EXITED = "exited"
+
+    @property
+    def label(self):
+        return ENROLMENT_STATUS_LABELS[self]
+
+
+ENROLMENT_STATUS_LABELS = {
+    EnrolmentStatus.APPLIED: _l("Applied"),
+    EnrolmentStatus.WAITING: _l("On the waiting list"),
+    EnrolmentStatus.ACTIVE: _l("Active"),
+    EnrolmentStatus.SUSPENDED: _l("Suspended"),
+    EnrolmentStatus.EXITED: _l("Exited"),
+}
+
+# A suspended beneficiary keeps the place: the suspension is temporary.
+HOLDS_A_PLACE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
+OPEN_STATUSES = (
+    EnrolmentStatus.APPLIED,
+    EnrolmentStatus.WAITING,
+    EnrolmentStatus.ACTIVE,
+    EnrolmentStatus.SUSPENDED,
+)
+
+
+class Enrolment(db.Model):
+    """One line of the centre's beneficiary register: a person in a group, from application to exit."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The number in the centre's register, given in order of application.
+    number: Mapped[int]
+    status: Mapped[EnrolmentStatus] = mapped_column(
+        db.Enum(
+            EnrolmentStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        index=True,
+    )
+    applied_on: Mapped[date]
+    # When a freed place was offered to this application, first in the waiting list.
+    offered_on: Mapped[date | None]
+    contract_number: Mapped[str | None] = mapped_column(String(50))
+    contract_date: Mapped[date | None]
+    start_date: Mapped[date | None]
+    suspended_on: Mapped[date | None]
+    exit_date: Mapped[date | None]
+    exit_reason: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    centre = relationship("Centre")
+    group = relationship("Group")
+    person = relationship("Person", back_populates="enrolments")
+
+    __table_args__ = (
+        UniqueConstraint("centre_id", "number"),
+        CheckConstraint(
+            "start_date IS NULL OR start_date >= applied_on", name="starts_after_application"
+        ),
+        CheckConstraint(
+            "exit_date IS NULL OR exit_date >= applied_on", name="exits_after_application"
+        ),
+        CheckConstraint(
+            "exit_date IS NULL OR start_date IS NULL OR exit_date >= start_date",
+            name="exits_after_start",
+        ),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Enrolment {self.centre_id}/{self.number} {self.status}>"
+
+    @property
+    def holds_a_place(self) -> bool:
+        return self.status in HOLDS_A_PLACE

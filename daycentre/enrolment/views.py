@@ -1,0 +1,334 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from daycentre.audit import services as audit
+from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.centres.models import Centre, CentreKind, Group
+from daycentre.centres.services import visible_centres
+from daycentre.documents import CSV, XLSX, csv_file, download, spreadsheet
+from daycentre.enrolment import bp, exports
+from daycentre.enrolment import services as enrolments
+from daycentre.enrolment.forms import (
+    ActivateForm,
+    EnrolForm,
+    ExitForm,
+    RegisterFilterForm,
+    SuspendForm,
+    VersionForm,
+)
+from daycentre.enrolment.models import Enrolment, EnrolmentStatus
+from daycentre.errors import Refused
+from daycentre.extensions import db
+from daycentre.localtime import today
+from daycentre.people.models import Person, PersonKind
+from daycentre.people.services import by_family_name, person_visible
+
+
+def _centre_or_404(centre_id: int) -> Centre:
+    centre = db.get_or_404(Centre, centre_id)
+    ensure_centre_visible(centre.id)
+    return centre
+
+
+def _enrolment_or_404(enrolment_id: int) -> Enrolment:
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    ensure_centre_visible(enrolment.centre_id)
+    return enrolment
+
+
+def _done_or_flash(action, *args, **kwargs):
+    """Run a service; a refusal rolls back and flashes its message. Returns (done, result)."""
+    try:
+        result = action(*args, **kwargs)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return False, None
+    db.session.commit()
+    return True, result
+
+
+def _flash_errors(form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
+@bp.get("/")
+@requires("enrolment.read")
+def list_centres():
+    return render_template("enrolment/list_centres.html", centres=visible_centres(current_user))
+
+
+@bp.get("/centres/<int:centre_id>")
+@requires("enrolment.read")
+def show_centre(centre_id: int):
+    """Each group's places, its beneficiaries and its waiting list in order."""
+    centre = _centre_or_404(centre_id)
+    groups = []
+    for group in centre.groups:
+        entries = db.session.scalars(
+            db.select(Enrolment).where(
+                Enrolment.group_id == group.id,
+                Enrolment.status.in_(
+                    (EnrolmentStatus.APPLIED, EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
+                ),
+            )
+        ).all()
+        by_person = {entry.person_id: entry for entry in entries}
+        ordered = [by_person[p.id] for p in by_family_name(entry.person for entry in entries)]
+        groups.append(
+            {
+                "group": group,
+                "occupied": enrolments.occupied_places(group.id),
+                "entries": ordered,
+                "waiting": enrolments.waiting_list(group.id),
+            }
+        )
+    return render_template("enrolment/show_centre.html", centre=centre, groups=groups)
+
+
+def _register_filters(centre: Centre):
+    form = RegisterFilterForm(request.args)
+    entries = []
+    if form.validate():
+        entries = enrolments.register_entries(
+            centre,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            status=form.status.data or None,
+        )
+    return form, entries
+
+
+@bp.get("/centres/<int:centre_id>/register")
+@requires("enrolment.read")
+def show_register(centre_id: int):
+    centre = _centre_or_404(centre_id)
+    form, entries = _register_filters(centre)
+    filters = {
+        key: value
+        for key, value in request.args.items()
+        if key in ("date_from", "date_to", "status")
+    }
+    status = form.status.data
+    status_label = EnrolmentStatus(status).label if status in set(EnrolmentStatus) else None
+    return render_template(
+        "enrolment/show_register.html",
+        centre=centre,
+        form=form,
+        entries=entries,
+        filters=filters,
+        status_label=status_label,
+    )
+
+
+EXPORT_TYPES = {"xlsx": XLSX, "csv": CSV}
+
+
+@bp.get("/centres/<int:centre_id>/register/export")
+@requires("register.export")
+def export_register(centre_id: int):
+    centre = _centre_or_404(centre_id)
+    kind = request.args.get("format", "xlsx")
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    form, entries = _register_filters(centre)
+    if form.errors:
+        _flash_errors(form)
+        return redirect(url_for("enrolment.show_register", centre_id=centre.id))
+    headers, rows = exports.register_headers(), exports.register_rows(entries)
+    # A sheet name holds at most 31 characters.
+    title = _("Register")
+    body = spreadsheet(title, headers, rows) if kind == "xlsx" else csv_file(headers, rows)
+    audit.record(
+        audit.EXPORT,
+        entity="beneficiary_register",
+        entity_id=centre.id,
+        actor=current_user,
+        centre_id=centre.id,
+        changes={
+            "format": kind,
+            "rows": len(rows),
+            "filters": {
+                k: v for k, v in request.args.items() if k in ("date_from", "date_to", "status")
+            },
+        },
+    )
+    db.session.commit()
+    filename = f"{_('Beneficiary register')} {centre.name} {today().isoformat()}.{kind}"
+    return download(body, EXPORT_TYPES[kind], filename)
+
+
+def _group_choices(person: Person) -> dict:
+    """Active groups of the user's centres; adults only in parent-counselling centres."""
+    choices = {}
+    for centre in visible_centres(current_user):
+        if person.kind is PersonKind.ADULT and centre.kind is not CentreKind.PARENT_COUNSELLING:
+            continue
+        groups = [(g.id, g.name) for g in centre.groups if g.active]
+        if groups:
+            choices[centre.name] = groups
+    return choices
+
+
+@bp.route("/people/<int:person_id>/new", methods=["GET", "POST"])
+@requires("enrolment.manage")
+def enrol_person(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    if not person_visible(current_user, person):
+        abort(404)
+    form = EnrolForm()
+    form.group_id.choices = _group_choices(person)
+    if not form.is_submitted():
+        form.applied_on.data = today()
+    if form.validate_on_submit():
+        group = db.get_or_404(Group, form.group_id.data)
+        ensure_centre_visible(group.centre_id)
+        done, enrolment = _done_or_flash(
+            enrolments.apply,
+            person,
+            group=group,
+            applied_on=form.applied_on.data,
+            actor=current_user,
+            notes=form.notes.data,
+        )
+        if done:
+            if enrolment.status is EnrolmentStatus.WAITING:
+                flash(_("The group is full: the application was put on the waiting list."), "info")
+            else:
+                flash(
+                    _(
+                        "The application was registered with number %(number)s.",
+                        number=enrolment.number,
+                    ),
+                    "success",
+                )
+            return redirect(url_for("enrolment.show_enrolment", enrolment_id=enrolment.id))
+    return render_template("enrolment/enrol_person.html", form=form, person=person)
+
+
+@bp.get("/<int:enrolment_id>")
+@requires("enrolment.read")
+def show_enrolment(enrolment_id: int):
+    enrolment = _enrolment_or_404(enrolment_id)
+    version = {"version": enrolment.version}
+    position = None
+    if enrolment.status is EnrolmentStatus.WAITING:
+        line = [entry.id for entry in enrolments.waiting_list(enrolment.group_id)]
+        position = line.index(enrolment.id) + 1
+    activate_form = ActivateForm(
+        formdata=None, data=version | {"contract_date": today(), "start_date": today()}
+    )
+    return render_template(
+        "enrolment/show_enrolment.html",
+        enrolment=enrolment,
+        position=position,
+        occupied=enrolments.occupied_places(enrolment.group_id),
+        activate_form=activate_form,
+        suspend_form=SuspendForm(formdata=None, data=version | {"suspended_on": today()}),
+        exit_form=ExitForm(formdata=None, data=version | {"exit_date": today()}),
+        version_form=VersionForm(formdata=None, data=version),
+    )
+
+
+def _back(enrolment_id: int):
+    return redirect(url_for("enrolment.show_enrolment", enrolment_id=enrolment_id))
+
+
+@bp.post("/<int:enrolment_id>/activate")
+@requires("enrolment.manage")
+def activate(enrolment_id: int):
+    enrolment = _enrolment_or_404(enrolment_id)
+    form = ActivateForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(enrolment_id)
+    done, _result = _done_or_flash(
+        enrolments.activate,
+        enrolment,
+        actor=current_user,
+        version=form.version.data,
+        contract_number=form.contract_number.data,
+        contract_date=form.contract_date.data,
+        start_date=form.start_date.data,
+    )
+    if done:
+        flash(_("The enrolment is active."), "success")
+    return _back(enrolment_id)
+
+
+@bp.post("/<int:enrolment_id>/waiting")
+@requires("enrolment.manage")
+def put_on_waiting_list(enrolment_id: int):
+    enrolment = _enrolment_or_404(enrolment_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        done, _result = _done_or_flash(
+            enrolments.put_on_waiting_list, enrolment, actor=current_user, version=form.version.data
+        )
+        if done:
+            flash(_("The application was put on the waiting list."), "success")
+    return _back(enrolment_id)
+
+
+@bp.post("/<int:enrolment_id>/suspend")
+@requires("enrolment.manage")
+def suspend(enrolment_id: int):
+    enrolment = _enrolment_or_404(enrolment_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(enrolment_id)
+    done, _result = _done_or_flash(
+        enrolments.suspend,
+        enrolment,
+        actor=current_user,
+        version=form.version.data,
+        suspended_on=form.suspended_on.data,
+    )
+    if done:
+        flash(_("The enrolment is suspended; the place is kept."), "success")
+    return _back(enrolment_id)
+
+
+@bp.post("/<int:enrolment_id>/resume")
+@requires("enrolment.manage")
+def resume(enrolment_id: int):
+    enrolment = _enrolment_or_404(enrolment_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        done, _result = _done_or_flash(
+            enrolments.resume, enrolment, actor=current_user, version=form.version.data
+        )
+        if done:
+            flash(_("The enrolment is active again."), "success")
+    return _back(enrolment_id)
+
+
+@bp.post("/<int:enrolment_id>/exit")
+@requires("enrolment.manage")
+def exit_service(enrolment_id: int):
+    enrolment = _enrolment_or_404(enrolment_id)
+    form = ExitForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(enrolment_id)
+    done, offered = _done_or_flash(
+        enrolments.exit_service,
+        enrolment,
+        actor=current_user,
+        version=form.version.data,
+        exit_date=form.exit_date.data,
+        exit_reason=form.exit_reason.data,
+    )
+    if done:
+        flash(_("The service ended."), "success")
+        if offered:
+            name = offered.person.full_name
+            flash(
+                _("The freed place is offered to %(name)s, first on the waiting list.", name=name),
+                "info",
+            )
+    return _back(enrolment_id)

@@ -1,0 +1,157 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from daycentre.forms import Form, MultiCheckboxField
+from daycentre.localtime import today
+from daycentre.people.models import (
+    ConsentPurpose,
+    PersonKind,
+    Relationship,
+    Sex,
+    VulnerabilityFactor,
+)
+from daycentre.people.services import birth_date_problem, cnp_problem
+
+
+class SearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    kind = SelectField(_l("Who"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("Everyone"))] + [(k.value, k.label) for k in PersonKind]
+
+
+class FamilyForm(Form):
+    version = HiddenField()
+    name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=200)])
+    centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
+    city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    factors = MultiCheckboxField(_l("Vulnerability factors"), choices=[])
+    other_factor = StringField(_l("Other factor"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors.choices = [(f.value, f.label) for f in VulnerabilityFactor]
+        self.centre_id.choices = [(c.id, c.name) for c in centres]
+
+    def validate_other_factor(self, field):
+        if (
+            VulnerabilityFactor.OTHER.value in (self.factors.data or [])
+            and not (field.data or "").strip()
+        ):
+            raise ValidationError(_l("Describe the other factor."))
+
+
+def _not_in_future(form, field):
+    problem = birth_date_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+class PersonForm(Form):
+    version = HiddenField()
+    family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
+    given_name = StringField(_l("Given names"), validators=[DataRequired(), Length(max=100)])
+
+    def validate_cnp(self, field):
+        sex = self.sex.data or None
+        problem = cnp_problem(field.data, self.birth_date.data, Sex(sex) if sex else None)
+        if problem:
+            raise ValidationError(problem)
+
+
+def _cnp_field():
+    return StringField(_l("CNP"), validators=[Optional(), Length(max=20)])
+
+
+def _notes_field():
+    return TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+def _confirm_field():
+    return BooleanField(_l("This is a different person: save anyway"))
+
+
+def _sex_choices(required: bool):
+    choices = [(s.value, s.label) for s in Sex]
+    return choices if required else [("", "—")] + choices
+
+
+class ChildForm(PersonForm):
+    birth_date = DateField(_l("Date of birth"), validators=[InputRequired(), _not_in_future])
+    sex = SelectField(_l("Sex"), choices=[], validators=[InputRequired()])
+    cnp = _cnp_field()
+    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
+    grade = StringField(_l("Grade"), validators=[Optional(), Length(max=30)])
+    allergies = TextAreaField(_l("Allergies"), validators=[Optional(), Length(max=2000)])
+    diet = StringField(_l("Diet"), validators=[Optional(), Length(max=200)])
+    notes = _notes_field()
+    confirm_duplicate = _confirm_field()
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sex.choices = _sex_choices(required=True)
+
+
+class AdultForm(PersonForm):
+    relation = SelectField(_l("Relationship"), choices=[], validators=[InputRequired()])
+    birth_date = DateField(_l("Date of birth"), validators=[Optional(), _not_in_future])
+    sex = SelectField(_l("Sex"), choices=[], validators=[Optional()])
+    cnp = _cnp_field()
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    notes = _notes_field()
+    confirm_duplicate = _confirm_field()
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sex.choices = _sex_choices(required=False)
+        self.relation.choices = [(r.value, r.label) for r in Relationship]
+
+
+PERSON_FORMS = {PersonKind.CHILD: ChildForm, PersonKind.ADULT: AdultForm}
+
+
+class ConsentForm(Form):
+    version = HiddenField()
+    purpose = SelectField(_l("Purpose"), choices=[], validators=[InputRequired()])
+    given_by = StringField(
+        _l("Given by (name and relationship)"), validators=[DataRequired(), Length(max=200)]
+    )
+    given_on = DateField(_l("Date of consent"), validators=[InputRequired()])
+    expires_on = DateField(_l("Valid until"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.purpose.choices = [(p.value, p.label) for p in ConsentPurpose]
+
+    def validate_given_on(self, field):
+        if field.data and field.data > today():
+            raise ValidationError(_l("The date of the consent cannot be in the future."))
+
+    def validate_expires_on(self, field):
+        if field.data and self.given_on.data and field.data <= self.given_on.data:
+            raise ValidationError(_l("The expiry date must be later than the date of the consent."))

@@ -1,0 +1,234 @@
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from daycentre.database import UTCDateTime, utcnow
+from daycentre.extensions import db
+from daycentre.i18n import person_name
+
+
+def _values(enum_class):
+    return [member.value for member in enum_class]
+
+
+class VulnerabilityFactor(enum.StrEnum):
+    LOW_INCOME = "low_income"
+    SINGLE_PARENT = "single_parent"
+    PARENTS_ABROAD = "parents_abroad"
+    DISABILITY = "disability"
+    HOUSING = "housing"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return VULNERABILITY_LABELS[self]
+
+
+VULNERABILITY_LABELS = {
+    VulnerabilityFactor.LOW_INCOME: _l("Low income"),
+    VulnerabilityFactor.SINGLE_PARENT: _l("Single parent"),
+    VulnerabilityFactor.PARENTS_ABROAD: _l("Parents working abroad"),
+    VulnerabilityFactor.DISABILITY: _l("Disability"),
+    VulnerabilityFactor.HOUSING: _l("Housing problems"),
+    VulnerabilityFactor.OTHER: _l("Other"),
+}
+
+
+class PersonKind(enum.StrEnum):
+    CHILD = "child"
+    ADULT = "adult"
+
+    @property
+    def label(self):
+        return PERSON_KIND_LABELS[self]
+
+
+PERSON_KIND_LABELS = {PersonKind.CHILD: _l("Child"), PersonKind.ADULT: _l("Adult")}
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+    @property
+    def label(self):
+        return SEX_LABELS[self]
+
+
+SEX_LABELS = {Sex.FEMALE: _l("Female"), Sex.MALE: _l("Male")}
+
+
+class Relationship(enum.StrEnum):
+    """How an adult stands to the family's children."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    GUARDIAN = "guardian"
+    GRANDPARENT = "grandparent"
+    FOSTER_PARENT = "foster_parent"
+    FUTURE_PARENT = "future_parent"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return RELATIONSHIP_LABELS[self]
+
+
+RELATIONSHIP_LABELS = {
+    Relationship.MOTHER: _l("Mother"),
+    Relationship.FATHER: _l("Father"),
+    Relationship.GUARDIAN: _l("Legal guardian"),
+    Relationship.GRANDPARENT: _l("Grandparent"),
+    Relationship.FOSTER_PARENT: _l("Foster parent"),
+    Relationship.FUTURE_PARENT: _l("Future parent"),
+    Relationship.OTHER: _l("Other relative or carer"),
+}
+
+
+class ConsentPurpose(enum.StrEnum):
+    DATA_PROCESSING = "data_processing"
+    PHOTOS = "photos"
+    SCHOOL_SHARING = "school_sharing"
+    SPAS_SHARING = "spas_sharing"
+
+    @property
+    def label(self):
+        return CONSENT_PURPOSE_LABELS[self]
+
+
+CONSENT_PURPOSE_LABELS = {
+    ConsentPurpose.DATA_PROCESSING: _l("Processing of personal data"),
+    ConsentPurpose.PHOTOS: _l("Photos"),
+    ConsentPurpose.SCHOOL_SHARING: _l("Sharing with the school"),
+    ConsentPurpose.SPAS_SHARING: _l("Sharing with SPAS/DGASPC"),
+}
+
+
+class Family(db.Model):
+    """A household; its vulnerability factors are recorded once, for every member."""
+
+    __tablename__ = "families"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The centre that registered the family or to which it was referred; its staff see the family.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Vulnerability factors as a comma-separated list of VulnerabilityFactor values.
+    factor_list: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    other_factor: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    search_key: Mapped[str] = mapped_column(String(200), index=True, info={"audit": False})
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    centre = relationship("Centre")
+    members: Mapped[list["Person"]] = relationship(
+        back_populates="family", order_by=lambda: (Person.kind, Person.birth_date, Person.id)
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def factors(self) -> list[VulnerabilityFactor]:
+        return [VulnerabilityFactor(v) for v in (self.factor_list or "").split(",") if v]
+
+    @factors.setter
+    def factors(self, values) -> None:
+        chosen = {VulnerabilityFactor(v) for v in values}
+        self.factor_list = ",".join(f.value for f in VulnerabilityFactor if f in chosen)
+
+    @property
+    def children(self) -> list["Person"]:
+        return [m for m in self.members if m.kind is PersonKind.CHILD]
+
+    @property
+    def adults(self) -> list["Person"]:
+        return [m for m in self.members if m.kind is PersonKind.ADULT]
+
+
+class Person(db.Model):
+    """A child or an adult (parent, guardian, future parent) of one family."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    kind: Mapped[PersonKind] = mapped_column(
+        db.Enum(PersonKind, native_enum=False, length=10, values_callable=_values)
+    )
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date | None]
+    sex: Mapped[Sex | None] = mapped_column(
+        db.Enum(Sex, native_enum=False, length=10, values_callable=_values)
+    )
+    # Romanian personal numeric code; one person per code.
+    cnp: Mapped[str | None] = mapped_column(String(13), unique=True)
+    # How an adult stands to the family's children ("relationship" would hide SQLAlchemy's).
+    relation: Mapped[Relationship | None] = mapped_column(
+        db.Enum(Relationship, native_enum=False, length=20, values_callable=_values)
+    )
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    school: Mapped[str | None] = mapped_column(String(200))
+    grade: Mapped[str | None] = mapped_column(String(30))
+    allergies: Mapped[str | None] = mapped_column(Text)
+    diet: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # fold("family given"): what the name search matches, kept by the services.
+    search_key: Mapped[str] = mapped_column(String(210), index=True, info={"audit": False})
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    family: Mapped[Family] = relationship(back_populates="members")
+    consents: Mapped[list["Consent"]] = relationship(
+        back_populates="person", order_by=lambda: (Consent.purpose, Consent.given_on.desc())
+    )
+    enrolments = relationship(
+        "Enrolment", back_populates="person", order_by="Enrolment.applied_on.desc()"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.kind}>"
+
+    @property
+    def full_name(self) -> str:
+        return person_name(self.family_name, self.given_name)
+
+    @property
+    def is_child(self) -> bool:
+        return self.kind is PersonKind.CHILD
+
+
+class Consent(db.Model):
+    """Consent for one purpose, given on a date by someone, possibly until an expiry date."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(
+        db.Enum(ConsentPurpose, native_enum=False, length=30, values_callable=_values)
+    )
+    given_by: Mapped[str] = mapped_column(String(200))
+    given_on: Mapped[date]
+    expires_on: Mapped[date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    person: Mapped[Person] = relationship(back_populates="consents")
+
+    __table_args__ = (UniqueConstraint("person_id", "purpose", "given_on"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.given_on <= day and (self.expires_on is None or day <= self.expires_on)

@@ -1,0 +1,476 @@
+"""Families, children, adults and consent: the rules, the scope of what a user sees, and search."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, false, or_, true
+from sqlalchemy.exc import IntegrityError
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.ro import cnp as cnp_codes
+
+from daycentre.audit import services as audit
+from daycentre.enrolment.models import Enrolment
+from daycentre.errors import Refused, ensure_current
+from daycentre.extensions import db
+from daycentre.localtime import today
+from daycentre.people.models import (
+    Consent,
+    ConsentPurpose,
+    Family,
+    Person,
+    PersonKind,
+    Relationship,
+    Sex,
+    VulnerabilityFactor,
+)
+from daycentre.text import fold, sort_key
+
+SEARCH_RESULTS = 200
+
+
+# --- Checks shared by the forms (field errors) and the services (the last word) -----------------
+
+
+def cnp_problem(cnp: str | None, birth_date: date | None = None, sex: Sex | None = None):
+    """Why ``cnp`` cannot be this person's code, or None when it can (or is empty)."""
+    if not cnp:
+        return None
+    try:
+        number = cnp_codes.validate(cnp)
+    except StdnumError:
+        return _l("This CNP is not valid: check the 13 digits.")
+    if cnp_birth_date(number, birth_date) != birth_date and birth_date is not None:
+        return _l("The CNP does not match the date of birth.")
+    if sex is not None and cnp_sex(number) not in (None, Sex(sex)):
+        return _l("The CNP does not match the sex.")
+    return None
+
+
+def cnp_birth_date(number: str, birth_date: date | None = None) -> date | None:
+    """The birth date the code encodes; residents' codes (7, 8, 9) do not say the century."""
+    encoded = cnp_codes.get_birth_date(number)
+    if number[0] in "123456":
+        return encoded
+    if birth_date and birth_date.strftime("%y%m%d") == number[1:7]:
+        return birth_date
+    return None
+
+
+def cnp_sex(number: str) -> Sex | None:
+    if number[0] == "9":
+        return None
+    return Sex.MALE if int(number[0]) % 2 else Sex.FEMALE
+
+
+def birth_date_problem(birth_date: date | None):
+    if birth_date and birth_date > today():
+        return _l("The date of birth cannot be in the future.")
+    if birth_date and birth_date.year < 1900:
+        return _l("Check the date of birth.")
+    return None
+
+
+def _refuse_if(problem) -> None:
+    if problem:
+        raise Refused(problem)
+
+
+# --- What a user may see ------------------------------------------------------------------------
+
+
+def visible_people(user):
+    """People of families registered at the user's centres, or enrolled in one of them."""
+    if user.is_admin:
+        return true()
+    ids = user.centre_ids
+    if not ids:
+        return false()
+    return or_(
+        Person.family.has(Family.centre_id.in_(ids)),
+        Person.enrolments.any(Enrolment.centre_id.in_(ids)),
+    )
+
+
+def visible_families(user):
+    if user.is_admin:
+        return true()
+    ids = user.centre_ids
+    if not ids:
+        return false()
+    return or_(
+        Family.centre_id.in_(ids),
+        Family.members.any(Person.enrolments.any(Enrolment.centre_id.in_(ids))),
+    )
+
+
+def person_visible(user, person: Person) -> bool:
+    query = db.select(Person.id).where(Person.id == person.id, visible_people(user))
+    return db.session.scalar(query) is not None
+
+
+def family_visible(user, family: Family) -> bool:
+    query = db.select(Family.id).where(Family.id == family.id, visible_families(user))
+    return db.session.scalar(query) is not None
+
+
+# --- Search and sorted lists --------------------------------------------------------------------
+
+
+def _like_escaped(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches_words(column, text: str):
+    """Every word of ``text``, folded, begins a word of the folded ``column`` ("sza" finds "Szabó")."""
+    conditions = []
+    for word in fold(text).split():
+        pattern = _like_escaped(word)
+        conditions.append(
+            or_(column.like(f"{pattern}%", escape="\\"), column.like(f"% {pattern}%", escape="\\"))
+        )
+    return and_(*conditions)
+
+
+def by_family_name(people, language: str | None = None) -> list[Person]:
+    """Sorted by family name, then given name, in the locale's alphabet."""
+    return sorted(
+        people,
+        key=lambda p: (sort_key(p.family_name, language), sort_key(p.given_name, language), p.id),
+    )
+
+
+def search_people(user, text: str = "", *, kind: PersonKind | None = None) -> list[Person]:
+    query = db.select(Person).where(visible_people(user))
+    if text.strip():
+        query = query.where(_matches_words(Person.search_key, text))
+    if kind:
+        query = query.where(Person.kind == kind)
+    return by_family_name(
+        db.session.scalars(query.order_by(Person.search_key).limit(SEARCH_RESULTS))
+    )
+
+
+def search_families(user, text: str = "") -> list[Family]:
+    query = db.select(Family).where(visible_families(user))
+    if text.strip():
+        query = query.where(
+            or_(
+                _matches_words(Family.search_key, text),
+                Family.members.any(_matches_words(Person.search_key, text)),
+            )
+        )
+    families = db.session.scalars(query.order_by(Family.search_key).limit(SEARCH_RESULTS))
+    return sorted(families, key=lambda f: (sort_key(f.name), f.id))
+
+
+@dataclass
+class Duplicate:
+    person: Person
+    same_cnp: bool
+    visible: bool
+
+
+def likely_duplicates(
+    user,
+    *,
+    family_name: str,
+    given_name: str,
+    birth_date: date | None,
+    cnp: str | None,
+    exclude_id=None,
+) -> list[Duplicate]:
+    """People already registered with the same CNP, or the same names and date of birth."""
+    conditions = []
+    if cnp:
+        conditions.append(Person.cnp == cnp)
+    if birth_date:
+        conditions.append(
+            and_(
+                Person.search_key == fold(f"{family_name} {given_name}"),
+                Person.birth_date == birth_date,
+            )
+        )
+    if not conditions:
+        return []
+    query = db.select(Person).where(or_(*conditions))
+    if exclude_id:
+        query = query.where(Person.id != exclude_id)
+    return [
+        Duplicate(person=p, same_cnp=bool(cnp) and p.cnp == cnp, visible=person_visible(user, p))
+        for p in db.session.scalars(query)
+    ]
+
+
+# --- Families -----------------------------------------------------------------------------------
+
+
+def _apply(record, fields: dict) -> dict:
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return audit.pending_changes(record)
+
+
+def _clean(value):
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def save_family(family: Family | None, *, actor, version=None, factors=(), **fields) -> Family:
+    creating = family is None
+    if not creating:
+        ensure_current(family, version)
+    fields = {name: _clean(value) for name, value in fields.items()}
+    if not fields.get("name") or not fields.get("address") or not fields.get("city"):
+        raise Refused(_l("The family needs a name and an address."))
+    if not actor.sees_centre(fields.get("centre_id")):
+        raise Refused(_l("Choose one of your centres."))
+    if creating:
+        family = Family()
+        db.session.add(family)
+    with db.session.no_autoflush:
+        family.factors = factors
+        if VulnerabilityFactor.OTHER not in family.factors:
+            fields["other_factor"] = None
+        family.search_key = fold(fields["name"])
+        changes = _apply(family, fields)
+    db.session.flush()
+    action = audit.CREATE if creating else audit.UPDATE
+    audit.record(
+        action,
+        family,
+        actor=actor,
+        centre_id=family.centre_id,
+        changes=audit.snapshot(family) if creating else changes,
+    )
+    return family
+
+
+def delete_family(family: Family, *, actor) -> None:
+    if db.session.scalar(db.select(Person.id).where(Person.family_id == family.id).limit(1)):
+        raise Refused(_l("Remove the family's members first."))
+    audit.record(
+        audit.DELETE,
+        family,
+        actor=actor,
+        centre_id=family.centre_id,
+        changes=audit.snapshot(family),
+    )
+    db.session.delete(family)
+    db.session.flush()
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+PERSON_TEXT_FIELDS = (
+    "family_name",
+    "given_name",
+    "cnp",
+    "phone",
+    "email",
+    "school",
+    "grade",
+    "allergies",
+    "diet",
+    "notes",
+)
+
+
+def _check_person(person: Person) -> None:
+    if not person.family_name or not person.given_name:
+        raise Refused(_l("Enter the family name and the given name."))
+    _refuse_if(birth_date_problem(person.birth_date))
+    if person.kind is PersonKind.CHILD and (person.birth_date is None or person.sex is None):
+        raise Refused(_l("A child's record needs the date of birth and the sex."))
+    if person.kind is PersonKind.ADULT and person.relation is None:
+        raise Refused(_l("Choose how the adult is related to the family."))
+    _refuse_if(cnp_problem(person.cnp, person.birth_date, person.sex))
+
+
+def save_person(
+    person: Person | None,
+    *,
+    family: Family,
+    kind: PersonKind | str | None = None,
+    actor,
+    version=None,
+    birth_date: date | None = None,
+    sex: Sex | str | None = None,
+    relation: Relationship | str | None = None,
+    **fields,
+) -> Person:
+    """Create or change a child's or an adult's record; the CNP fills in what it encodes."""
+    creating = person is None
+    if creating:
+        person = Person(family=family, kind=PersonKind(kind))
+        db.session.add(person)
+    else:
+        ensure_current(person, version)
+        person.family = family
+    values = {name: _clean(fields.get(name)) for name in PERSON_TEXT_FIELDS if name in fields}
+    if values.get("cnp"):
+        values["cnp"] = cnp_codes.compact(values["cnp"])
+    values["birth_date"] = birth_date
+    values["sex"] = Sex(sex) if sex else None
+    values["relation"] = (
+        Relationship(relation) if relation and person.kind is PersonKind.ADULT else None
+    )
+    # A child's contact is the family's; school and diet are only asked for a child.
+    not_for_kind = (
+        ("phone", "email")
+        if person.kind is PersonKind.CHILD
+        else ("school", "grade", "allergies", "diet")
+    )
+    for name in not_for_kind:
+        values.pop(name, None)
+    if values.get("cnp") and cnp_codes.is_valid(values["cnp"]):
+        values["birth_date"] = values["birth_date"] or cnp_birth_date(values["cnp"])
+        values["sex"] = values["sex"] or cnp_sex(values["cnp"])
+    with db.session.no_autoflush:
+        changes = _apply(person, values)
+        person.search_key = fold(f"{person.family_name} {person.given_name}")
+        _check_person(person)
+        if person.cnp:
+            clash = db.session.scalar(
+                db.select(Person.id).where(Person.cnp == person.cnp, Person.id != (person.id or 0))
+            )
+            if clash:
+                raise Refused(_l("A person with this CNP is already registered."))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Refused(_l("A person with this CNP is already registered.")) from None
+    action = audit.CREATE if creating else audit.UPDATE
+    audit.record(
+        action,
+        person,
+        actor=actor,
+        person_id=person.id,
+        centre_id=family.centre_id,
+        changes=audit.snapshot(person) if creating else changes,
+    )
+    return person
+
+
+def delete_person(person: Person, *, actor) -> None:
+    """Only a record entered by mistake is deleted; one in the register is kept (exit it instead)."""
+    if person.enrolments:
+        raise Refused(_l("This person is in the beneficiary register and cannot be deleted."))
+    for consent in list(person.consents):
+        delete_consent(consent, actor=actor)
+    audit.record(
+        audit.DELETE,
+        person,
+        actor=actor,
+        person_id=person.id,
+        centre_id=person.family.centre_id,
+        changes=audit.snapshot(person),
+    )
+    db.session.delete(person)
+    db.session.flush()
+
+
+def record_read(person: Person, *, actor) -> None:
+    audit.record(
+        audit.READ, person, actor=actor, person_id=person.id, centre_id=person.family.centre_id
+    )
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+def _check_consent(consent: Consent) -> None:
+    if not consent.given_by:
+        raise Refused(_l("Say who gave the consent."))
+    if consent.given_on > today():
+        raise Refused(_l("The date of the consent cannot be in the future."))
+    if consent.expires_on and consent.expires_on <= consent.given_on:
+        raise Refused(_l("The expiry date must be later than the date of the consent."))
+
+
+def save_consent(
+    consent: Consent | None,
+    *,
+    person: Person,
+    actor,
+    version=None,
+    purpose,
+    given_by: str,
+    given_on: date,
+    expires_on: date | None = None,
+    notes: str | None = None,
+) -> Consent:
+    creating = consent is None
+    if creating:
+        consent = Consent(person=person)
+        db.session.add(consent)
+    else:
+        ensure_current(consent, version)
+    with db.session.no_autoflush:
+        changes = _apply(
+            consent,
+            {
+                "purpose": ConsentPurpose(purpose),
+                "given_by": _clean(given_by),
+                "given_on": given_on,
+                "expires_on": expires_on,
+                "notes": _clean(notes),
+            },
+        )
+        _check_consent(consent)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Refused(_l("This consent is already recorded for that date.")) from None
+    audit.record(
+        audit.CREATE if creating else audit.UPDATE,
+        consent,
+        actor=actor,
+        person_id=person.id,
+        centre_id=person.family.centre_id,
+        changes=audit.snapshot(consent) if creating else changes,
+    )
+    return consent
+
+
+def delete_consent(consent: Consent, *, actor) -> None:
+    audit.record(
+        audit.DELETE,
+        consent,
+        actor=actor,
+        person_id=consent.person_id,
+        centre_id=consent.person.family.centre_id,
+        changes=audit.snapshot(consent),
+    )
+    db.session.delete(consent)
+    db.session.flush()
+
+
+GIVEN, EXPIRED, MISSING = "given", "expired", "missing"
+
+
+@dataclass
+class ConsentState:
+    purpose: ConsentPurpose
+    state: str
+    consent: Consent | None
+
+
+def consent_states(person: Person, day: date | None = None) -> list[ConsentState]:
+    """For every purpose: the consent in force, else the latest expired one, else nothing."""
+    day = day or today()
+    states = []
+    for purpose in ConsentPurpose:
+        records = sorted(
+            (c for c in person.consents if c.purpose is purpose),
+            key=lambda c: c.given_on,
+            reverse=True,
+        )
+        valid = next((c for c in records if c.is_valid_on(day)), None)
+        if valid:
+            states.append(ConsentState(purpose, GIVEN, valid))
+        elif records:
+            states.append(ConsentState(purpose, EXPIRED, records[0]))
+        else:
+            states.append(ConsentState(purpose, MISSING, None))
+    return states

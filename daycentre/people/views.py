@@ -1,0 +1,294 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from daycentre.auth.permissions import requires
+from daycentre.centres.services import visible_centres
+from daycentre.errors import Refused
+from daycentre.extensions import db
+from daycentre.forms import Form
+from daycentre.people import bp
+from daycentre.people import services as people
+from daycentre.people.forms import PERSON_FORMS, ConsentForm, FamilyForm, SearchForm
+from daycentre.people.models import Consent, Family, Person, PersonKind
+
+
+def _family_or_404(family_id: int) -> Family:
+    family = db.get_or_404(Family, family_id)
+    if not people.family_visible(current_user, family):
+        abort(404)
+    return family
+
+
+def _person_or_404(person_id: int) -> Person:
+    person = db.get_or_404(Person, person_id)
+    if not people.person_visible(current_user, person):
+        abort(404)
+    return person
+
+
+def _save_or_flash(save, *args, **kwargs):
+    """Run a service; a refusal rolls back, flashes its message and returns None."""
+    try:
+        record = save(*args, **kwargs)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return None
+    db.session.commit()
+    return record
+
+
+def _done_or_flash(action, *args, **kwargs) -> bool:
+    """Run a service that returns nothing; True when it was committed."""
+    try:
+        action(*args, **kwargs)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return False
+    db.session.commit()
+    return True
+
+
+def _fields(form, *names) -> dict:
+    return {name: form[name].data for name in names if name in form}
+
+
+@bp.get("/")
+@requires("people.read")
+def list_people():
+    form = SearchForm(request.args)
+    form.validate()
+    kind = PersonKind(form.kind.data) if form.kind.data in set(PersonKind) else None
+    found = people.search_people(current_user, form.q.data or "", kind=kind)
+    return render_template("people/list_people.html", form=form, people=found)
+
+
+@bp.get("/families")
+@requires("people.read")
+def list_families():
+    form = SearchForm(request.args)
+    form.validate()
+    families = people.search_families(current_user, form.q.data or "")
+    return render_template("people/list_families.html", form=form, families=families)
+
+
+@bp.get("/families/<int:family_id>")
+@requires("people.read")
+def show_family(family_id: int):
+    family = _family_or_404(family_id)
+    return render_template("people/show_family.html", family=family, button_form=Form())
+
+
+FAMILY_FIELDS = ("name", "centre_id", "address", "city", "phone", "email", "other_factor", "notes")
+
+
+@bp.route("/families/new", methods=["GET", "POST"])
+@bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])
+@requires("people.manage")
+def edit_family(family_id: int | None = None):
+    family = _family_or_404(family_id) if family_id else None
+    centres = visible_centres(current_user)
+    form = FamilyForm(obj=family, centres=centres)
+    if family is not None and not form.is_submitted():
+        form.factors.data = [f.value for f in family.factors]
+    if form.validate_on_submit():
+        saved = _save_or_flash(
+            people.save_family,
+            family,
+            actor=current_user,
+            version=form.version.data,
+            factors=form.factors.data or [],
+            **_fields(form, *FAMILY_FIELDS),
+        )
+        if saved:
+            flash(_("The family %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("people.show_family", family_id=saved.id))
+    heading = family.name if family else _("New family")
+    return render_template("people/edit_family.html", form=form, family=family, heading=heading)
+
+
+@bp.post("/families/<int:family_id>/delete")
+@requires("people.manage")
+def delete_family(family_id: int):
+    family = _family_or_404(family_id)
+    if not (
+        Form().validate_on_submit()
+        and _done_or_flash(people.delete_family, family, actor=current_user)
+    ):
+        return redirect(url_for("people.show_family", family_id=family_id))
+    flash(_("The family was deleted."), "success")
+    return redirect(url_for("people.list_families"))
+
+
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "cnp",
+    "birth_date",
+    "sex",
+    "relation",
+    "phone",
+    "email",
+    "school",
+    "grade",
+    "allergies",
+    "diet",
+    "notes",
+)
+
+
+@bp.route(
+    "/families/<int:family_id>/children/new", methods=["GET", "POST"], defaults={"kind": "child"}
+)
+@bp.route(
+    "/families/<int:family_id>/adults/new", methods=["GET", "POST"], defaults={"kind": "adult"}
+)
+@requires("people.manage")
+def add_person(family_id: int, kind: str):
+    family = _family_or_404(family_id)
+    kind = PersonKind(kind)
+    form = PERSON_FORMS[kind]()
+    if not form.is_submitted():
+        form.family_name.data = family.name
+    duplicates = []
+    if form.validate_on_submit():
+        duplicates = people.likely_duplicates(
+            current_user,
+            family_name=form.family_name.data,
+            given_name=form.given_name.data,
+            birth_date=form.birth_date.data,
+            cnp=form.cnp.data,
+        )
+        # The same CNP is never a different person; the same names and birth date may be.
+        same_cnp = any(duplicate.same_cnp for duplicate in duplicates)
+        if not duplicates or (form.confirm_duplicate.data and not same_cnp):
+            saved = _save_or_flash(
+                people.save_person,
+                None,
+                family=family,
+                kind=kind,
+                actor=current_user,
+                **_fields(form, *PERSON_FIELDS),
+            )
+            if saved:
+                flash(_("%(name)s was added to the family.", name=saved.full_name), "success")
+                return redirect(url_for("people.show_person", person_id=saved.id))
+    if not duplicates or any(duplicate.same_cnp for duplicate in duplicates):
+        del form.confirm_duplicate
+    heading = _("New child") if kind is PersonKind.CHILD else _("New adult")
+    return render_template(
+        "people/edit_person.html",
+        form=form,
+        family=family,
+        person=None,
+        heading=heading,
+        duplicates=duplicates,
+    )
+
+
+@bp.get("/<int:person_id>")
+@requires("people.read")
+def show_person(person_id: int):
+    person = _person_or_404(person_id)
+    people.record_read(person, actor=current_user)
+    db.session.commit()
+    return render_template(
+        "people/show_person.html",
+        person=person,
+        consents=people.consent_states(person),
+        button_form=Form(),
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@requires("people.manage")
+def edit_person(person_id: int):
+    person = _person_or_404(person_id)
+    form = PERSON_FORMS[person.kind](obj=person)
+    del form.confirm_duplicate
+    if not form.is_submitted():
+        form.sex.data = person.sex.value if person.sex else ""
+        if person.relation:
+            form.relation.data = person.relation.value
+    if form.validate_on_submit():
+        saved = _save_or_flash(
+            people.save_person,
+            person,
+            family=person.family,
+            actor=current_user,
+            version=form.version.data,
+            **_fields(form, *PERSON_FIELDS),
+        )
+        if saved:
+            flash(_("The record of %(name)s was saved.", name=saved.full_name), "success")
+            return redirect(url_for("people.show_person", person_id=saved.id))
+    return render_template(
+        "people/edit_person.html",
+        form=form,
+        family=person.family,
+        person=person,
+        heading=person.full_name,
+        duplicates=[],
+    )
+
+
+@bp.post("/<int:person_id>/delete")
+@requires("people.manage")
+def delete_person(person_id: int):
+    person = _person_or_404(person_id)
+    family_id = person.family_id
+    if not (
+        Form().validate_on_submit()
+        and _done_or_flash(people.delete_person, person, actor=current_user)
+    ):
+        return redirect(url_for("people.show_person", person_id=person_id))
+    flash(_("The record was deleted."), "success")
+    return redirect(url_for("people.show_family", family_id=family_id))
+
+
+def _consent_or_404(person: Person, consent_id: int) -> Consent:
+    consent = db.get_or_404(Consent, consent_id)
+    if consent.person_id != person.id:
+        abort(404)
+    return consent
+
+
+@bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
+@bp.route("/<int:person_id>/consents/<int:consent_id>/edit", methods=["GET", "POST"])
+@requires("people.manage")
+def edit_consent(person_id: int, consent_id: int | None = None):
+    person = _person_or_404(person_id)
+    consent = _consent_or_404(person, consent_id) if consent_id else None
+    form = ConsentForm(obj=consent)
+    if not form.is_submitted():
+        if consent:
+            form.purpose.data = consent.purpose.value
+        elif request.args.get("purpose"):
+            form.purpose.data = request.args["purpose"]
+    if form.validate_on_submit():
+        saved = _save_or_flash(
+            people.save_consent,
+            consent,
+            person=person,
+            actor=current_user,
+            version=form.version.data,
+            **_fields(form, "purpose", "given_by", "given_on", "expires_on", "notes"),
+        )
+        if saved:
+            flash(_("The consent was saved."), "success")
+            return redirect(url_for("people.show_person", person_id=person.id))
+    return render_template("people/edit_consent.html", form=form, person=person, consent=consent)
+
+
+@bp.post("/<int:person_id>/consents/<int:consent_id>/delete")
+@requires("people.manage")
+def delete_consent(person_id: int, consent_id: int):
+    person = _person_or_404(person_id)
+    consent = _consent_or_404(person, consent_id)
+    if Form().validate_on_submit():
+        people.delete_consent(consent, actor=current_user)
+        db.session.commit()
+        flash(_("The consent was deleted."), "success")
+    return redirect(url_for("people.show_person", person_id=person.id))

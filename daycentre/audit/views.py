@@ -1,8 +1,11 @@
+import json
 from datetime import datetime, time, timedelta
 
 from flask import render_template, request
+from flask_login import current_user
 
 from daycentre.audit import bp
+from daycentre.audit import services as audit
 from daycentre.audit.forms import AuditFilterForm
 from daycentre.audit.labels import FIELD_LABELS, describe_value, entity_labels
 from daycentre.audit.models import AuditEntry
@@ -10,6 +13,7 @@ from daycentre.audit.services import ACTION_LABELS
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
+from daycentre.documents import download
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
 
@@ -54,4 +58,36 @@ def list_entries():
         entity_labels=entity_labels(),
         field_labels=FIELD_LABELS,
         describe_value=describe_value,
+    )
+
+
+@bp.get("/people/<int:person_id>/access")
+@requires("audit.read")
+def subject_access(person_id: int):
+    """Everything held about one person: a readable page, or JSON to hand over."""
+    # Imported here: the audit area loads before the areas whose records it describes.
+    from daycentre.audit.subject_access import subject_data, table_labels
+    from daycentre.people.models import Person
+
+    person = db.get_or_404(Person, person_id)
+    data = subject_data(person)
+    audit.record(
+        audit.EXPORT,
+        person,
+        actor=current_user,
+        person_id=person.id,
+        centre_id=person.family.centre_id,
+        changes={"subject_access": request.args.get("format", "html")},
+    )
+    db.session.commit()
+    if request.args.get("format") == "json":
+        content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+        return download(content, "application/json", f"subject-access-{person.id}.json")
+    return render_template(
+        "audit/subject_access.html",
+        person=person,
+        data=data,
+        labels=table_labels(data["tables"]),
+        field_labels=FIELD_LABELS,
+        action_labels=ACTION_LABELS,
     )

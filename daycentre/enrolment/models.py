@@ -43,6 +43,7 @@ class Enrolment(db.Model):
     """One line of the centre's beneficiary register: a person in a group, from application to exit."""
 
     __tablename__ = "enrolments"
+    audit_label = _l("Enrolment")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)

@@ -111,6 +111,7 @@ class Family(db.Model):
     """A household; its vulnerability factors are recorded once, for every member."""
 
     __tablename__ = "families"
+    audit_label = _l("Family")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The centre that registered the family or to which it was referred; its staff see the family.
@@ -157,6 +158,7 @@ class Person(db.Model):
     """A child or an adult (parent, guardian, future parent) of one family."""
 
     __tablename__ = "people"
+    audit_label = _l("Person")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
@@ -213,6 +215,7 @@ class Consent(db.Model):
     """Consent for one purpose, given on a date by someone, possibly until an expiry date."""
 
     __tablename__ = "consents"
+    audit_label = _l("Consent")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)

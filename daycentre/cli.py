@@ -126,6 +126,34 @@ def restore_command(archive: Path):
         )
 
 
+retention_cli = AppGroup("retention", help="Retention of personal data.")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
+def retention_run_command(dry_run: bool):
+    """Anonymise beneficiaries whose services ended longer ago than the retention period."""
+    from flask import current_app
+
+    from daycentre.audit.retention import anonymise, expired_beneficiaries, wipe_freed_space
+
+    expired = expired_beneficiaries()
+    years = current_app.config["RETENTION_YEARS"]["beneficiaries"]
+    click.echo(f"Beneficiaries whose services ended more than {years} years ago: {len(expired)}")
+    for item in expired:
+        ended = item.services_ended.isoformat() if item.services_ended else "never enrolled"
+        click.echo(
+            f"  person #{item.person_id} (family #{item.family_id}), services ended: {ended}"
+        )
+    if dry_run or not expired:
+        click.echo("Dry run: nothing changed." if dry_run else "Nothing to do.")
+        return
+    anonymise(expired)
+    db.session.commit()
+    wipe_freed_space()
+    click.echo(f"Anonymised {len(expired)} people; the freed space was wiped.")
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, subprocess.CalledProcessError):
         return (error.stderr or b"").decode(errors="replace").strip() or str(error)
@@ -133,5 +161,5 @@ def _reason(error: Exception) -> str:
 
 
 def register_commands(app) -> None:
-    for command in (demo_cli, users_cli, i18n_cli, backup_command, restore_command):
+    for command in (demo_cli, users_cli, i18n_cli, retention_cli, backup_command, restore_command):
         app.cli.add_command(command)

@@ -41,6 +41,9 @@ class Config:
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
 
+    # Years after the end of services before a record category's personal data are anonymised.
+    RETENTION_YEARS = {"beneficiaries": int(os.environ.get("RETENTION_YEARS_BENEFICIARIES", "5"))}
+
     # How many reverse proxies (nginx, a load balancer) stand before the app. Only then are their
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))

@@ -84,14 +84,14 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
         .where(Enrolment.person_id == Person.id)
         .scalar_subquery()
     )
-    ended = func.coalesce(last_exit, func.date(Person.created_at))
+    registered_before = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
     query = (
         select(Person.id, Person.family_id, last_exit)
         .where(not_(open_enrolment), Person.family_name != PERSONAL["people"]["family_name"])
         .where(
             or_(
                 and_(last_exit.is_not(None), last_exit < cutoff),
-                and_(last_exit.is_(None), ended < cutoff),
+                and_(last_exit.is_(None), Person.created_at < registered_before),
             )
         )
         .order_by(Person.id)

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.auth import bp as auth_bp
     from daycentre.centres import bp as centres_bp
     from daycentre.home import bp as home_bp
+    from daycentre.volunteers import bp as volunteers_bp
 
-    for blueprint in (home_bp, auth_bp, centres_bp, audit_bp):
+    for blueprint in (home_bp, auth_bp, centres_bp, audit_bp, volunteers_bp):
         app.register_blueprint(blueprint)

@@ -4,5 +4,30 @@ from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
 from daycentre.settings import Setting
+from daycentre.volunteers.models import (
+    Activity,
+    ActivitySignup,
+    RegisterCounter,
+    Volunteer,
+    VolunteerCertificate,
+    VolunteerContract,
+    VolunteerHours,
+)
 
-__all__ = ["AuditEntry", "Centre", "ClosureDay", "Group", "Room", "Setting", "User", "user_centres"]
+__all__ = [
+    "Activity",
+    "ActivitySignup",
+    "AuditEntry",
+    "Centre",
+    "ClosureDay",
+    "Group",
+    "RegisterCounter",
+    "Room",
+    "Setting",
+    "User",
+    "Volunteer",
+    "VolunteerCertificate",
+    "VolunteerContract",
+    "VolunteerHours",
+    "user_centres",
+]

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "centres.manage": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
+    "volunteers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "volunteering.take_part": frozenset({Role.VOLUNTEER}),
 }
 
 

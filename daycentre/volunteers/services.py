@@ -166,11 +166,15 @@ def register_volunteer(
     return volunteer
 
 
-def update_volunteer(volunteer: Volunteer, *, actor, version, skills, today: date, **fields):
+def update_volunteer(
+    volunteer: Volunteer, *, actor, centre, version, skills, today: date, **fields
+) -> Volunteer:
     ensure_current(volunteer, version)
     ensure_old_enough(fields["birth_date"], fields.get("parental_consent_on"), today)
     volunteer.skills = skills
-    changes = _apply(volunteer, fields)
+    changes = _apply(volunteer, fields | {"centre_id": centre.id})
+    if volunteer.user is not None and "centre_id" in changes:
+        volunteer.user.centres = [centre]
     if changes:
         audit.record(
             audit.UPDATE, volunteer, actor=actor, centre_id=volunteer.centre_id, changes=changes
@@ -229,7 +233,11 @@ def update_contract(contract: VolunteerContract, *, actor, version, **fields) ->
     if fields["starts_on"] > fields["ends_on"]:
         raise Refused(_l("The end must be later than the start."))
     _ensure_no_overlapping_contract(
-        contract.volunteer_id, contract.centre_id, fields["starts_on"], fields["ends_on"], contract.id
+        contract.volunteer_id,
+        contract.centre_id,
+        fields["starts_on"],
+        fields["ends_on"],
+        contract.id,
     )
     changes = _apply(contract, fields)
     if changes:

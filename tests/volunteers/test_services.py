@@ -200,7 +200,7 @@ def test_no_sign_up_without_contract_or_valid_certificate(centre, app):
     expired = make_volunteer(centre, integrity_certificate_on=today() - timedelta(days=200))
     make_contract(expired)
     reason = volunteering.signup_refusal(expired, activity, utcnow())
-    assert "integrity" in str(reason)
+    assert "integritate" in str(reason)
     with pytest.raises(Refused):
         volunteering.sign_up(activity, expired, actor=None, now=utcnow())
     app.config["VOLUNTEER_INTEGRITY_VALID_MONTHS"] = 12  # the validity is configurable
@@ -233,7 +233,7 @@ def test_no_overlapping_sign_ups(centre, ready):
 
 def test_required_skills_must_fit(centre, ready):
     activity = make_activity(centre, skills=["driving"])
-    assert "Driving licence" in str(volunteering.signup_refusal(ready, activity, utcnow()))
+    assert "Permis de conducere" in str(volunteering.signup_refusal(ready, activity, utcnow()))
     ready.skills = ["driving", "homework"]
     assert volunteering.signup_refusal(ready, activity, utcnow()) is None
 

@@ -130,7 +130,13 @@ def load_foundation() -> None:
     db.session.flush()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation]
+def load_volunteers() -> None:
+    from daycentre.volunteers.demo import load_volunteers as load
+
+    load()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_volunteers]
 
 
 def demo_loaded() -> bool:

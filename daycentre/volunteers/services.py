@@ -285,7 +285,7 @@ def end_contract(contract: VolunteerContract, *, actor, on: date) -> None:
         to=ContractStatus.ENDED,
         closed_on=on,
     )
-    _release_signups_after(contract, on)
+    _release_signups_after(contract, on, actor=actor)
 
 
 def terminate_contract(contract: VolunteerContract, *, actor, on: date, reason: str) -> None:
@@ -299,7 +299,7 @@ def terminate_contract(contract: VolunteerContract, *, actor, on: date, reason: 
         closed_on=on,
         termination_reason=reason,
     )
-    _release_signups_after(contract, on)
+    _release_signups_after(contract, on, actor=actor)
 
 
 def delete_draft(contract: VolunteerContract, *, actor) -> None:
@@ -556,7 +556,7 @@ def cancel_signup(signup: ActivitySignup, *, actor, now: datetime) -> None:
     _release(signup, actor=actor, now=now)
 
 
-def _release_signups_after(contract: VolunteerContract, day: date) -> None:
+def _release_signups_after(contract: VolunteerContract, day: date, *, actor) -> None:
     """A contract that closes early frees the places its volunteer held after that day."""
     now = utcnow()
     signups = db.session.scalars(
@@ -568,7 +568,7 @@ def _release_signups_after(contract: VolunteerContract, day: date) -> None:
     ).all()
     for signup in signups:
         if local_day(signup.activity.starts_at) > day:
-            _release(signup, actor=None, now=now)
+            _release(signup, actor=actor, now=now)
 
 
 def confirm_attendance(signup: ActivitySignup, *, actor, attended: bool, now: datetime) -> None:

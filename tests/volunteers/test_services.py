@@ -392,3 +392,37 @@ def test_period_counts(centre, other_centre, ready, coordinator):
         "active_volunteers": 1,
         "hours": Decimal("2"),
     }
+
+
+def test_the_demo_shows_the_volunteer_journey_and_the_refusals(app):
+    from daycentre.auth.models import User
+    from daycentre.demo import load_demo
+
+    assert load_demo()
+    db.session.commit()
+    names = db.session.scalars(db.select(Volunteer.family_name)).all()
+    assert sorted(names) == ["Benedek", "Ionescu", "Molnár", "Pop"]  # Bence (14) was refused
+    stefan_user = db.session.scalar(db.select(User).where(User.username == "volunteer"))
+    stefan = volunteering.volunteer_of(stefan_user)
+    assert (stefan.given_name, stefan.family_name) == ("Ștefan", "Ionescu")
+    assert volunteering.general_refusal(stefan, today()) is None
+    assert len(volunteering.upcoming_signups(stefan, utcnow())) == 2
+    assert volunteering.certificates_of(stefan)
+    zoltan = db.session.scalar(db.select(Volunteer).where(Volunteer.family_name == "Molnár"))
+    assert not volunteering.integrity_valid_on(zoltan, today())
+    coordinator = db.session.scalar(db.select(User).where(User.username == "coordinator"))
+    ending = volunteering.contracts_ending_soon(coordinator, today())
+    assert [c.volunteer.family_name for c in ending] == ["Benedek"]
+
+
+def test_terminating_a_contract_frees_the_places_held_after_that_day(centre, ready, coordinator):
+    other = make_volunteer(centre, given_name="Ilona")
+    make_contract(other)
+    activity = make_activity(centre, places=1, starts_in=timedelta(days=5))
+    volunteering.sign_up(activity, ready, actor=None, now=utcnow())
+    waiting = volunteering.sign_up(activity, other, actor=None, now=utcnow())
+    volunteering.terminate_contract(
+        ready.contracts[0], actor=coordinator, on=today(), reason="Se mută în alt oraș"
+    )
+    assert waiting.status is SignupStatus.SIGNED_UP
+    assert activity.taken_places == 1

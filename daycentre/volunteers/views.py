@@ -498,7 +498,7 @@ def show_report():
         form.start.data = today().replace(day=1)
         form.end.data = today()
     counts = None
-    if form.validate() or not request.args:
+    if not request.args or form.validate():
         counts = volunteering.period_counts(current_user, form.start.data, form.end.data)
     return render_template("volunteers/show_report.html", form=form, counts=counts)
 

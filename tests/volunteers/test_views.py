@@ -334,6 +334,9 @@ def test_home_page_flags_contracts_ending_within_30_days(client, login_as, centr
 
 def test_counts_for_a_period(client, login_as, me):
     login_as("coordinator")
+    first_look = text_of(client.get("/volunteers/report"))
+    assert "Contracte în vigoare 1" in first_look  # this month, without asking
+    assert "obligatoriu" not in first_look
     start = (today() - timedelta(days=60)).isoformat()
     page = text_of(client.get(f"/volunteers/report?start={start}&end={today().isoformat()}"))
     assert "Contracte în vigoare 1" in page
@@ -386,3 +389,40 @@ def test_every_volunteer_screen_is_translated(client, login_as, users, me, someo
             page = text_of(response)
             for msgid in english:
                 assert msgid not in page, f"{msgid!r} untranslated on {url} in {language}"
+
+
+def test_coordinator_publishes_an_activity_in_local_time(
+    client, login_as, centre, me, someone_else
+):
+    from daycentre.localtime import BUCHAREST
+    from daycentre.volunteers.models import Activity
+
+    login_as("coordinator")
+    day = today() + timedelta(days=7)
+    data = {
+        "centre_id": str(centre.id),
+        "title": "Teatru de păpuși",
+        "day": day.isoformat(),
+        "starts": "15:00",
+        "ends": "17:00",
+        "places": "2",
+        "skills": [],
+        "with_children": "y",
+        "description": "Spectacol pentru grupa mică",
+    }
+    assert client.post("/volunteers/activities/new", data=data).status_code == 302
+    activity = db.session.scalars(db.select(Activity)).one()
+    assert activity.starts_at.astimezone(BUCHAREST).hour == 15
+    assert activity.duration_hours == 2
+    for volunteer in (me, someone_else[0]):
+        volunteering.sign_up(
+            activity, volunteer, actor=None, now=activity.starts_at - timedelta(days=3)
+        )
+    db.session.commit()
+    fewer = client.post(
+        f"/volunteers/activities/{activity.id}/edit",
+        data=data | {"places": "1", "version": activity.version},
+    )
+    assert "S-au înscris deja 2 voluntari" in text_of(fewer)
+    db.session.refresh(activity)
+    assert activity.places == 2

@@ -149,6 +149,7 @@ class Volunteer(SkillSet, db.Model):
     availability: Mapped[str | None] = mapped_column(Text)
     parental_consent_on: Mapped[date | None]
     integrity_certificate_on: Mapped[date | None]
+    certificate_requested_on: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})

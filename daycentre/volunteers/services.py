@@ -776,6 +776,7 @@ def issue_certificate(
         total_hours=total,
     )
     db.session.add(certificate)
+    volunteer.certificate_requested_on = None
     db.session.flush()
     audit.record(
         audit.CREATE,
@@ -785,6 +786,22 @@ def issue_certificate(
         changes=audit.snapshot(certificate),
     )
     return certificate
+
+
+def request_certificate(volunteer: Volunteer, *, actor, today: date) -> None:
+    """The volunteer asks for a certificate of the hours done (Legea 78/2014)."""
+    if volunteer.certificate_requested_on is not None:
+        raise Refused(
+            _l("You have already asked for a certificate; the coordinator will issue it.")
+        )
+    volunteer.certificate_requested_on = today
+    audit.record(
+        audit.UPDATE,
+        volunteer,
+        actor=actor,
+        centre_id=volunteer.centre_id,
+        changes=audit.pending_changes(volunteer),
+    )
 
 
 def certificates_of(volunteer: Volunteer) -> list[VolunteerCertificate]:

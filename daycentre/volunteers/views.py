@@ -606,6 +606,19 @@ def report_hours():
     )
 
 
+@bp.post("/me/certificates/request")
+@requires(TAKE_PART)
+def request_certificate():
+    me = _me()
+    if me is None:
+        abort(404)
+    if Form().validate_on_submit() and _run(
+        volunteering.request_certificate, me, actor=current_user, today=today()
+    ):
+        flash(_("The coordinator was asked for your certificate."), "success")
+    return redirect(url_for("volunteers.my_volunteering"))
+
+
 @bp.get("/me/contracts/<int:contract_id>/pdf")
 @requires(TAKE_PART)
 def my_contract_pdf(contract_id: int):

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from daycentre import catalogs
 from daycentre.audit.models import AuditEntry
+from daycentre.database import utcnow
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.volunteers import services as volunteering
@@ -426,3 +427,32 @@ def test_coordinator_publishes_an_activity_in_local_time(
     assert "S-au înscris deja 2 voluntari" in text_of(fewer)
     db.session.refresh(activity)
     assert activity.places == 2
+
+
+def test_the_volunteer_asks_for_a_certificate_and_the_coordinator_sees_it(
+    client, login_as, me, users
+):
+    volunteering.report_hours(
+        me, actor=None, day=today(), hours="1", description="Teme", today=today()
+    )
+    volunteering.decide_hours(
+        volunteering.reported_hours(me)[0], actor=users["coordinator"], approve=True, now=utcnow()
+    )
+    db.session.commit()
+    login_as("volunteer")
+    client.post("/volunteers/me/certificates/request")
+    again = client.post("/volunteers/me/certificates/request", follow_redirects=True)
+    assert "Ați cerut deja un certificat" in text_of(again)
+    _switch(client, login_as, "coordinator")
+    assert "Certificat cerut" in text_of(client.get("/volunteers/"))
+    contract = me.contracts[0]
+    client.post(
+        f"/volunteers/{me.id}/certificates",
+        data={
+            "contract_id": str(contract.id),
+            "period_start": contract.starts_on.isoformat(),
+            "period_end": today().isoformat(),
+        },
+    )
+    db.session.refresh(me)
+    assert me.certificate_requested_on is None

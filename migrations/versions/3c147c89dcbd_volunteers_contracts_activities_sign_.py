@@ -1,8 +1,8 @@
 """volunteers: contracts, activities, sign-ups, hours, certificates
 
-Revision ID: 466271a12d09
+Revision ID: 3c147c89dcbd
 Revises: e120aa48a3e8
-Create Date: 2026-11-23 07:34:47.283575
+Create Date: 2026-11-23 07:46:48.122189
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '466271a12d09'
+revision = '3c147c89dcbd'
 down_revision = 'e120aa48a3e8'
 branch_labels = None
 depends_on = None
@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('availability', sa.Text(), nullable=True),
     sa.Column('parental_consent_on', sa.Date(), nullable=True),
     sa.Column('integrity_certificate_on', sa.Date(), nullable=True),
+    sa.Column('certificate_requested_on', sa.Date(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),

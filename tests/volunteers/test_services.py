@@ -426,3 +426,49 @@ def test_terminating_a_contract_frees_the_places_held_after_that_day(centre, rea
     )
     assert waiting.status is SignupStatus.SIGNED_UP
     assert activity.taken_places == 1
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+40 744", "-5", "@SUM(A1)"])
+def test_register_cells_never_start_a_formula(text):
+    from daycentre.volunteers.documents import safe_cell
+
+    assert safe_cell(text) == "'" + text
+    assert safe_cell("Ana") == "Ana"
+    assert safe_cell(7) == 7
+
+
+def test_two_sessions_drafting_contracts_at_once_get_different_numbers(app, centre):
+    coordinator_id = make_user("coordinator", centres=[centre]).id
+    volunteer_ids = [make_volunteer(centre, given_name=name).id for name in ("Ana", "Béla")]
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def draft(volunteer_id):
+        try:
+            with app.app_context():
+                from daycentre.auth.models import User
+
+                volunteer = db.session.get(Volunteer, volunteer_id)
+                actor = db.session.get(User, coordinator_id)
+                barrier.wait()
+                volunteering.create_contract(
+                    volunteer,
+                    actor=actor,
+                    starts_on=today(),
+                    ends_on=today() + timedelta(days=30),
+                    **CONTRACT_FIELDS,
+                )
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=draft, args=(vid,)) for vid in volunteer_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = db.session.scalars(db.select(VolunteerContract.number)).all()
+    assert sorted(numbers) == [1, 2]

@@ -167,6 +167,11 @@ def test_contract_pdf_has_both_annexes_in_romanian_and_hungarian(client, login_a
     assert "Önkéntességi szerződés" in hungarian
     assert "Ionescu Ștefan" in hungarian  # the family name first
     assert "Contract de voluntariat" not in hungarian
+    for language, text in (("ro", romanian), ("hu", hungarian)):
+        english = _translated_messages(language, "pdf_contract")
+        assert len(english) > 20
+        for msgid in english:
+            assert msgid not in text, f"{msgid!r} untranslated in the {language} PDF"
 
 
 def test_the_volunteer_signs_up_and_sees_what_comes_next(client, login_as, me, centre):
@@ -305,6 +310,9 @@ def test_hours_are_reported_approved_and_certified(client, app, login_as, me, us
     assert users["coordinator"].full_name in text
     hungarian = _pdf_text(client.get(f"/volunteers/me/certificates/{certificate.id}/pdf?lang=hu"))
     assert "Önkéntes igazolás" in hungarian
+    assert "Pregătirea serbării" in hungarian
+    for msgid in _translated_messages("hu", "pdf_certificate"):
+        assert msgid not in hungarian, f"{msgid!r} untranslated in the Hungarian certificate"
 
 
 def test_coordinator_confirms_attendance_after_the_activity(client, login_as, me, centre):
@@ -345,6 +353,10 @@ def test_counts_for_a_period(client, login_as, me):
 
 
 def _translated_area_messages(language):
+    return _translated_messages(language, "volunteers")
+
+
+def _translated_messages(language, where):
     with catalogs.catalog_path(language).open("rb") as stream:
         catalog = read_po(stream, locale=language)
     translations = {m.string for m in catalog if isinstance(m.string, str)}
@@ -352,7 +364,7 @@ def _translated_area_messages(language):
         message.id
         for message in catalog
         if isinstance(message.id, str)
-        and any("volunteers" in location for location, _line in message.locations)
+        and any(where in location for location, _line in message.locations)
         and message.id not in translations  # "Centre" is also Romanian for "Centres"
         and len(message.id) > 3
     ]

@@ -173,13 +173,29 @@ def update_volunteer(
     ensure_old_enough(fields["birth_date"], fields.get("parental_consent_on"), today)
     volunteer.skills = skills
     changes = _apply(volunteer, fields | {"centre_id": centre.id})
-    if volunteer.user is not None and "centre_id" in changes:
-        volunteer.user.centres = [centre]
     if changes:
         audit.record(
             audit.UPDATE, volunteer, actor=actor, centre_id=volunteer.centre_id, changes=changes
         )
+    if volunteer.user is not None:
+        _follow_on_account(volunteer, centre, actor=actor, moved="centre_id" in changes)
     return volunteer
+
+
+def _follow_on_account(volunteer: Volunteer, centre, *, actor, moved: bool) -> None:
+    """The volunteer's account keeps their name, centre and whether they may sign in."""
+    account = volunteer.user
+    account.given_name = volunteer.given_name
+    account.family_name = volunteer.family_name
+    account.active = volunteer.active
+    changes = audit.pending_changes(account)
+    if moved:
+        changes["centres"] = [sorted(account.centre_ids), [centre.id]]
+        account.centres = [centre]
+    if "active" in changes and not account.active:
+        account.end_all_sessions()
+    if changes:
+        audit.record(audit.UPDATE, account, actor=actor, changes=changes)
 
 
 # --- Contracts ---

@@ -468,3 +468,26 @@ def test_the_volunteer_asks_for_a_certificate_and_the_coordinator_sees_it(
     )
     db.session.refresh(me)
     assert me.certificate_requested_on is None
+
+
+def test_a_volunteer_who_leaves_can_no_longer_sign_in(app, client, login_as, me, users):
+    their_browser = app.test_client()
+    their_browser.post(
+        "/auth/login",
+        data={"username": users["volunteer"].username, "password": "correct-horse-battery"},
+    )
+    assert their_browser.get("/volunteers/me").status_code == 200
+    login_as("coordinator")
+    data = {
+        "centre_id": str(me.centre_id),
+        "given_name": me.given_name,
+        "family_name": "Ionescu-Pop",
+        "birth_date": me.birth_date.isoformat(),
+        "integrity_certificate_on": me.integrity_certificate_on.isoformat(),
+        "version": str(me.version),
+    }  # "active" left out: the box is unticked
+    assert client.post(f"/volunteers/{me.id}/edit", data=data).status_code == 302
+    db.session.refresh(users["volunteer"])
+    assert not users["volunteer"].active
+    assert users["volunteer"].family_name == "Ionescu-Pop"
+    assert their_browser.get("/volunteers/me").status_code == 302  # signed out

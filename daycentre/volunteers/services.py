@@ -616,6 +616,17 @@ def upcoming_signups(volunteer: Volunteer, now: datetime, limit: int | None = No
     return list(db.session.scalars(query))
 
 
+def signups_of(volunteer: Volunteer) -> list[ActivitySignup]:
+    return list(
+        db.session.scalars(
+            db.select(ActivitySignup)
+            .join(Activity)
+            .where(ActivitySignup.volunteer_id == volunteer.id)
+            .order_by(Activity.starts_at.desc())
+        )
+    )
+
+
 def open_activities(volunteer: Volunteer, now: datetime):
     """The centre's coming activities, each with this volunteer's sign-up and why not, if not."""
     activities = db.session.scalars(

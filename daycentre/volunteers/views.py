@@ -176,19 +176,13 @@ def show_volunteer(volunteer_id: int):
     if signed and not certificate_form.is_submitted():
         certificate_form.period_start.data = signed[0].starts_on
         certificate_form.period_end.data = min(day, signed[0].closed_on or signed[0].ends_on)
-    signups = db.session.scalars(
-        db.select(ActivitySignup)
-        .join(Activity)
-        .where(ActivitySignup.volunteer_id == volunteer.id)
-        .order_by(Activity.starts_at.desc())
-    ).all()
     return render_template(
         "volunteers/show_volunteer.html",
         volunteer=volunteer,
         valid_until=volunteering.integrity_valid_until(volunteer),
         integrity_valid=volunteering.integrity_valid_on(volunteer, day),
         age=volunteering.age_on(volunteer.birth_date, day),
-        signups=signups,
+        signups=volunteering.signups_of(volunteer),
         hours=volunteering.reported_hours(volunteer),
         certificates=volunteering.certificates_of(volunteer),
         certificate_form=certificate_form,

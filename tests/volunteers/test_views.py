@@ -99,8 +99,18 @@ def test_coordinator_of_another_centre_gets_404(client, login_as, other_centre):
     volunteer = make_volunteer(other_centre)
     contract = make_contract(volunteer)
     activity = make_activity(other_centre)
+    signup = volunteering.sign_up(
+        activity, volunteer, actor=None, now=activity.starts_at - timedelta(days=5)
+    )
+    hours = volunteering.report_hours(
+        volunteer, actor=None, day=today(), hours="1", description="Teme", today=today()
+    )
     db.session.commit()
     login_as("coordinator")
+    assert client.post(f"/volunteers/hours/{hours.id}/approve").status_code == 404
+    assert client.post(f"/volunteers/signups/{signup.id}/attended").status_code == 404
+    assert client.post(f"/volunteers/contracts/{contract.id}/terminate").status_code == 404
+    assert client.get(f"/volunteers/{volunteer.id}/contracts/new").status_code == 404
     assert client.get(f"/volunteers/{volunteer.id}").status_code == 404
     assert client.get(f"/volunteers/contracts/{contract.id}").status_code == 404
     assert client.get(f"/volunteers/contracts/{contract.id}/pdf").status_code == 404
@@ -135,6 +145,8 @@ def test_contract_is_drafted_signed_and_put_in_force(client, login_as, centre, u
     db.session.refresh(contract)
     assert contract.status is ContractStatus.ACTIVE
     assert contract.coordinator_id == users["coordinator"].id
+    stale = client.post(f"/volunteers/contracts/{contract.id}/edit", data=data | {"version": "1"})
+    assert "Altcineva a modificat această înregistrare" in text_of(stale)
     refused = client.post(f"/volunteers/contracts/{contract.id}/delete", follow_redirects=True)
     assert "Doar un contract în ciornă poate fi șters." in text_of(refused)
     entries = db.session.scalars(

@@ -118,8 +118,11 @@ def next_number(centre_id: int, register: str) -> int:
 
 
 def _apply(record, fields: dict) -> dict:
+    """Set the fields (text stripped, empty text as None); the changes for the audit trail."""
     for name, value in fields.items():
-        setattr(record, name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = value.strip() or None
+        setattr(record, name, value)
     return audit.pending_changes(record)
 
 

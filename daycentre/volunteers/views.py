@@ -1,5 +1,6 @@
 """Screens for coordinators (own centres) and for volunteers (their own record only)."""
 
+import re
 from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -40,6 +41,7 @@ from daycentre.volunteers.models import (
 )
 
 MANAGE = "volunteers.manage"
+SAFE_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_.-]*")
 TAKE_PART = "volunteering.take_part"
 
 
@@ -58,9 +60,7 @@ def _centre_or_404(centre_id: int) -> Centre:
 def _back(default: str) -> str:
     """Where a button asked to return to: a path on this site only."""
     target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return target if SAFE_PATH.fullmatch(target) else default
 
 
 def _run(service, *args, **kwargs):

@@ -561,10 +561,17 @@ def _release(signup: ActivitySignup, *, actor, now: datetime) -> None:
     db.session.refresh(signup.activity)
 
 
-def cancel_signup(signup: ActivitySignup, *, actor, now: datetime) -> None:
+def cancel_signup(signup: ActivitySignup, *, actor, now: datetime, on_behalf: bool = False) -> None:
+    """The volunteer cancels until the notice; the coordinator, on their behalf, until the start."""
     if signup.status not in (SignupStatus.SIGNED_UP, SignupStatus.WAITING):
         raise Refused(_l("This sign-up cannot be cancelled any more."))
-    if signup.status is SignupStatus.SIGNED_UP and now > cancel_deadline(signup.activity):
+    if on_behalf and signup.activity.starts_at <= now:
+        raise Refused(_l("This activity has already started."))
+    if (
+        not on_behalf
+        and signup.status is SignupStatus.SIGNED_UP
+        and now > cancel_deadline(signup.activity)
+    ):
         raise Refused(
             _l(
                 "It is too late to cancel online: call the coordinator. "

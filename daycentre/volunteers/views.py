@@ -466,6 +466,19 @@ def show_activity(activity_id: int):
     )
 
 
+@bp.post("/signups/<int:signup_id>/cancel")
+@requires(MANAGE)
+def cancel_signup_for(signup_id: int):
+    """The coordinator cancels for a volunteer who called, even after the online notice."""
+    signup = db.get_or_404(ActivitySignup, signup_id)
+    ensure_centre_visible(signup.activity.centre_id)
+    if Form().validate_on_submit() and _run(
+        volunteering.cancel_signup, signup, actor=current_user, now=utcnow(), on_behalf=True
+    ):
+        flash(_("The sign-up was cancelled."), "success")
+    return redirect(url_for("volunteers.show_activity", activity_id=signup.activity_id))
+
+
 @bp.post("/signups/<int:signup_id>/<mark>")
 @requires(MANAGE)
 def confirm_attendance(signup_id: int, mark: str):

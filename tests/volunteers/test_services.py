@@ -472,3 +472,21 @@ def test_two_sessions_drafting_contracts_at_once_get_different_numbers(app, cent
     assert errors == []
     numbers = db.session.scalars(db.select(VolunteerContract.number)).all()
     assert sorted(numbers) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("ro", 1, "1 loc liber"),
+        ("ro", 2, "2 locuri libere"),
+        ("ro", 20, "20 de locuri libere"),
+        ("hu", 1, "1 szabad hely"),
+        ("hu", 20, "20 szabad hely"),
+        ("en", 20, "20 free places"),
+    ],
+)
+def test_free_places_plural_forms(app, language, count, expected):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale(language):
+        assert ngettext("%(num)d free place", "%(num)d free places", count) == expected

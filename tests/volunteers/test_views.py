@@ -503,3 +503,25 @@ def test_a_volunteer_who_leaves_can_no_longer_sign_in(app, client, login_as, me,
     assert not users["volunteer"].active
     assert users["volunteer"].family_name == "Ionescu-Pop"
     assert their_browser.get("/volunteers/me").status_code == 302  # signed out
+
+
+def test_after_the_notice_the_coordinator_cancels_on_the_volunteers_behalf(
+    client, login_as, me, centre, someone_else
+):
+    activity = make_activity(centre, places=1, starts_in=timedelta(hours=5))
+    mine = volunteering.sign_up(
+        activity, me, actor=None, now=activity.starts_at - timedelta(days=2)
+    )
+    waiting = volunteering.sign_up(
+        activity, someone_else[0], actor=None, now=activity.starts_at - timedelta(days=1)
+    )
+    db.session.commit()
+    login_as("volunteer")
+    late = client.post(f"/volunteers/me/signups/{mine.id}/cancel", follow_redirects=True)
+    assert "Este prea târziu pentru anularea online" in text_of(late)
+    _switch(client, login_as, "coordinator")
+    assert "Anulează înscrierea" in text_of(client.get(f"/volunteers/activities/{activity.id}"))
+    client.post(f"/volunteers/signups/{mine.id}/cancel")
+    db.session.refresh(mine)
+    db.session.refresh(waiting)
+    assert (mine.status, waiting.status) == (SignupStatus.CANCELLED, SignupStatus.SIGNED_UP)

@@ -12,7 +12,6 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from daycentre.localtime import today
-from daycentre.volunteers import services as volunteering
 
 PDF_LANGUAGES = ("ro", "hu")  # the contract is in Romanian; Hungarian when asked
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -66,9 +65,7 @@ def contract_response(contract, language: str | None) -> Response:
 
 
 def certificate_pdf(certificate, language: str | None = None) -> bytes:
-    rows, _total = volunteering.hours_done(
-        certificate.volunteer, certificate.period_start, certificate.period_end
-    )
+    """The certificate as it was issued: later approvals do not change it."""
     return render_pdf(
         "volunteers/pdf_certificate.html",
         language,
@@ -76,7 +73,7 @@ def certificate_pdf(certificate, language: str | None = None) -> bytes:
         volunteer=certificate.volunteer,
         contract=certificate.contract,
         centre=certificate.centre,
-        rows=rows,
+        rows=certificate.rows,
     )
 
 

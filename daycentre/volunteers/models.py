@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, utcnow
@@ -303,6 +303,8 @@ class VolunteerCertificate(db.Model):
     period_start: Mapped[date]
     period_end: Mapped[date]
     total_hours: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    # The activities done, as stated on the day of issue: [[ISO date, what, hours], ...]
+    lines: Mapped[list] = mapped_column(JSON, default=list)
 
     centre = relationship("Centre")
     volunteer: Mapped[Volunteer] = relationship()
@@ -313,3 +315,7 @@ class VolunteerCertificate(db.Model):
         UniqueConstraint("centre_id", "number"),
         CheckConstraint("period_start <= period_end", name="period_in_order"),
     )
+
+    @property
+    def rows(self) -> list[tuple[date, str, Decimal]]:
+        return [(date.fromisoformat(day), what, Decimal(hours)) for day, what, hours in self.lines]

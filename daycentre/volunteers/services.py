@@ -798,7 +798,7 @@ def issue_certificate(
         raise Refused(
             _l("A certificate covers hours already done: the period cannot end later than today.")
         )
-    _rows, total = hours_done(volunteer, period_start, period_end)
+    rows, total = hours_done(volunteer, period_start, period_end)
     if total <= 0:
         raise Refused(_l("There are no confirmed hours in this period."))
     certificate = VolunteerCertificate(
@@ -811,6 +811,7 @@ def issue_certificate(
         period_start=period_start,
         period_end=period_end,
         total_hours=total,
+        lines=[[day.isoformat(), what, str(hours)] for day, what, hours in rows],
     )
     db.session.add(certificate)
     volunteer.certificate_requested_on = None

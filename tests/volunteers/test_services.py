@@ -369,6 +369,16 @@ def test_certificate_states_the_total_and_gets_its_own_number(centre, ready, coo
     )
     assert (first.number, second.number, first.total_hours) == (1, 2, Decimal("3"))
     assert contract.number == 1  # the contracts' register is separate
+    late = volunteering.report_hours(
+        ready,
+        actor=None,
+        day=today() - timedelta(days=3),
+        hours="4",
+        description="Serbare",
+        today=today(),
+    )
+    volunteering.decide_hours(late, actor=coordinator, approve=True, now=utcnow())
+    assert first.rows == [(today() - timedelta(days=2), "Teme", Decimal("3.00"))]  # as issued
 
 
 def test_period_counts(centre, other_centre, ready, coordinator):

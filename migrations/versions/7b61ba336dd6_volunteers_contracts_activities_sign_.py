@@ -1,8 +1,8 @@
 """volunteers: contracts, activities, sign-ups, hours, certificates
 
-Revision ID: 3c147c89dcbd
+Revision ID: 7b61ba336dd6
 Revises: e120aa48a3e8
-Create Date: 2026-11-23 07:46:48.122189
+Create Date: 2026-11-23 08:01:14.327884
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3c147c89dcbd'
+revision = '7b61ba336dd6'
 down_revision = 'e120aa48a3e8'
 branch_labels = None
 depends_on = None
@@ -156,6 +156,7 @@ def upgrade():
     sa.Column('period_start', sa.Date(), nullable=False),
     sa.Column('period_end', sa.Date(), nullable=False),
     sa.Column('total_hours', sa.Numeric(precision=8, scale=2), nullable=False),
+    sa.Column('lines', sa.JSON(), nullable=False),
     sa.CheckConstraint('period_start <= period_end', name=op.f('ck_volunteer_certificates_period_in_order')),
     sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_volunteer_certificates_centre_id_centres')),
     sa.ForeignKeyConstraint(['contract_id'], ['volunteer_contracts.id'], name=op.f('fk_volunteer_certificates_contract_id_volunteer_contracts')),

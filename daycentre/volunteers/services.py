@@ -500,7 +500,10 @@ def sign_up(activity: Activity, volunteer: Volunteer, *, actor, now: datetime) -
     signup.status = status
     signup.created_at = now  # the waiting list is first come, first served
     signup.cancelled_at = None
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same volunteer's other request got there first
+        raise Refused(_l("You are already signed up for this activity.")) from None
     db.session.refresh(activity)
     audit.record(
         audit.CREATE,

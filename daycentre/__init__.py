@@ -113,6 +113,17 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.home import bp as home_bp
     from daycentre.outreach import bp as outreach_bp
     from daycentre.people import bp as people_bp
+    from daycentre.volunteers import bp as volunteers_bp
 
-    for blueprint in (home_bp, auth_bp, centres_bp, people_bp, enrolment_bp, audit_bp, outreach_bp):
+    blueprints = (
+        home_bp,
+        auth_bp,
+        centres_bp,
+        people_bp,
+        enrolment_bp,
+        volunteers_bp,
+        audit_bp,
+        outreach_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -48,6 +48,12 @@ class Config:
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
+    # Volunteers: how long a behavioural-integrity certificate (Legea 118/2019) counts, how early
+    # a volunteer must cancel a sign-up, and how far ahead a contract's end is flagged.
+    VOLUNTEER_INTEGRITY_VALID_MONTHS = 6
+    VOLUNTEER_CANCEL_NOTICE_HOURS = 24
+    VOLUNTEER_CONTRACT_ENDING_DAYS = 30
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""

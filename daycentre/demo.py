@@ -137,7 +137,13 @@ def load_beneficiaries() -> None:
     load()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries]
+def load_volunteers() -> None:
+    from daycentre.volunteers.demo import load_volunteers as load
+
+    load()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries, load_volunteers]
 
 
 def demo_loaded() -> bool:

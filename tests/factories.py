@@ -1,6 +1,6 @@
 """Records for tests, with realistic defaults; each takes keyword overrides."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import cache
 from itertools import count
 
@@ -9,10 +9,13 @@ from werkzeug.security import generate_password_hash
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, CentreKind, Group, Room
+from daycentre.database import utcnow
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
+from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind, Relationship, Sex
 from daycentre.text import fold
+from daycentre.volunteers.models import Activity, ContractStatus, Volunteer, VolunteerContract
 
 DEFAULT_PASSWORD = "correct-horse-battery"  # noqa: S105
 _serial = count(1)
@@ -148,3 +151,63 @@ def make_enrolment(person, group, **fields) -> Enrolment:
     db.session.add(enrolment)
     db.session.flush()
     return enrolment
+
+
+def make_volunteer(centre: Centre, *, user=None, skills=(), **fields) -> Volunteer:
+    volunteer = Volunteer(
+        centre_id=centre.id,
+        centre=centre,
+        user=user,
+        given_name=fields.pop("given_name", "Ștefan"),
+        family_name=fields.pop("family_name", "Ionescu"),
+        birth_date=fields.pop("birth_date", date(2000, 5, 17)),
+        integrity_certificate_on=fields.pop(
+            "integrity_certificate_on", today() - timedelta(days=30)
+        ),
+        **fields,
+    )
+    volunteer.skills = skills
+    db.session.add(volunteer)
+    db.session.flush()
+    return volunteer
+
+
+def make_contract(volunteer: Volunteer, **fields) -> VolunteerContract:
+    """A contract in force from a month ago for a year, numbered as the register would."""
+    from daycentre.volunteers.services import CONTRACTS_REGISTER, next_number
+
+    contract = VolunteerContract(
+        volunteer=volunteer,
+        centre_id=volunteer.centre_id,
+        number=fields.pop("number", None) or next_number(volunteer.centre_id, CONTRACTS_REGISTER),
+        starts_on=fields.pop("starts_on", today() - timedelta(days=30)),
+        ends_on=fields.pop("ends_on", today() + timedelta(days=335)),
+        activities=fields.pop("activities", "Sprijin la teme și la masa caldă"),
+        schedule=fields.pop("schedule", "Marți și joi, 14:00–17:00"),
+        rights_and_obligations=fields.pop("rights_and_obligations", "Conform Legii 78/2014"),
+        requirements=fields.pop("requirements", "Certificat de integritate comportamentală"),
+        termination_conditions=fields.pop("termination_conditions", "Preaviz de 15 zile"),
+        status=fields.pop("status", ContractStatus.ACTIVE),
+        signed_on=fields.pop("signed_on", today() - timedelta(days=31)),
+        **fields,
+    )
+    db.session.add(contract)
+    db.session.flush()
+    return contract
+
+
+def make_activity(centre: Centre, *, starts_in=timedelta(days=3), hours=3, skills=(), **fields):
+    start = fields.pop("starts_at", None) or (utcnow() + starts_in).replace(microsecond=0)
+    activity = Activity(
+        centre_id=centre.id,
+        centre=centre,
+        title=fields.pop("title", f"Ajutor la teme {next(_serial)}"),
+        starts_at=start,
+        ends_at=fields.pop("ends_at", start + timedelta(hours=hours)),
+        places=fields.pop("places", 3),
+        **fields,
+    )
+    activity.skills = skills
+    db.session.add(activity)
+    db.session.flush()
+    return activity

@@ -40,6 +40,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "enrolment.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "volunteers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "volunteering.take_part": frozenset({Role.VOLUNTEER}),
 }
 
 

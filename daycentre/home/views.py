@@ -6,10 +6,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.centres.services import is_operating_day, visible_centres
+from daycentre.database import utcnow
 from daycentre.enrolment.services import waiting_count
 from daycentre.extensions import db
+from daycentre.forms import Form
 from daycentre.home import bp
 from daycentre.localtime import today
+from daycentre.volunteers import services as volunteering
 
 
 @bp.get("/")
@@ -17,14 +20,37 @@ from daycentre.localtime import today
 def index():
     """What this person does today; each area adds its part for the roles it serves."""
     day = today()
-    centres = [] if current_user.role is Role.VOLUNTEER else visible_centres(current_user)
+    if current_user.role is Role.VOLUNTEER:
+        return _volunteer_home(day)
+    centres = visible_centres(current_user)
+    ending = (
+        volunteering.contracts_ending_soon(current_user, day)
+        if current_user.can("volunteers.manage")
+        else []
+    )
     return render_template(
-        "home/volunteer.html" if current_user.role is Role.VOLUNTEER else "home/staff.html",
+        "home/staff.html",
         today=day,
         centres=[(centre, is_operating_day(centre, day)) for centre in centres],
         waiting={centre.id: waiting_count({centre.id}) for centre in centres}
         if current_user.can("enrolment.read")
         else {},
+        ending=ending,
+    )
+
+
+def _volunteer_home(day):
+    """The volunteer's next activities, or why they cannot sign up yet."""
+    me = volunteering.volunteer_of(current_user)
+    now = utcnow()
+    return render_template(
+        "home/volunteer.html",
+        today=day,
+        refusal=volunteering.general_refusal(me, day),
+        upcoming=volunteering.upcoming_signups(me, now, limit=5) if me else [],
+        now=now,
+        deadline=volunteering.cancel_deadline,
+        button_form=Form(),
     )
 
 

@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, current_app, render_template
@@ -40,12 +41,29 @@ def download(content: bytes, mimetype: str, filename: str) -> Response:
 
 
 def render_pdf(template: str, *, language: str, **context) -> bytes:
-    """Render ``template`` in ``language`` and lay it out as a PDF with WeasyPrint."""
+    """Render ``template`` in ``language`` and lay it out as a PDF with WeasyPrint.
+
+    The document may load the app's own static files (``css/print.css``) and nothing else:
+    no network, no other file on the disk, whatever a stored text contains.
+    """
     from weasyprint import HTML  # imported late: it loads Pango, which only documents need
 
     with force_locale(language):
         html = render_template(template, language=language, **context)
-    return HTML(string=html, base_url=current_app.static_folder).write_pdf()
+    static = Path(current_app.static_folder).resolve().as_uri() + "/"
+    return HTML(string=html, base_url=static, url_fetcher=_static_files_only(static)).write_pdf()
+
+
+def _static_files_only(prefix: str):
+    from weasyprint.urls import URLFetcher
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(prefix) or ".." in url:
+                raise ValueError(f"refused to fetch {url}")
+            return super().fetch(url, headers)
+
+    return StaticFilesOnly(allowed_protocols=("file",))
 
 
 DATE_FORMATS = {"ro": "DD.MM.YYYY", "hu": "YYYY. MM. DD.", "en": "YYYY-MM-DD"}

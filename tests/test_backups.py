@@ -119,6 +119,7 @@ def test_backup_and_restore_commands(app, runner, restore_target, tmp_path):
     assert "counts verified" in result.output
     with restored.app_context():
         assert db.session.scalar(text("SELECT name FROM centres")) == "Centrul de zi „Gyöngyvirág”"
+        db.session.remove()
         db.engine.dispose()
 
     again = restore_command()

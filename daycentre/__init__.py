@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from daycentre.audit import bp as audit_bp
     from daycentre.auth import bp as auth_bp
+    from daycentre.cases import bp as cases_bp
     from daycentre.centres import bp as centres_bp
     from daycentre.enrolment import bp as enrolment_bp
     from daycentre.home import bp as home_bp
@@ -116,3 +117,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, centres_bp, people_bp, enrolment_bp, audit_bp, outreach_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(cases_bp)

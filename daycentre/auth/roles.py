@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "enrolment.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Cases: each case is further limited to its manager, its team and its supervisors
+    # (coordinators of its centre, admins); see cases.services.case_visible.
+    "cases.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "cases.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "cases.supervise": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

@@ -64,17 +64,20 @@ class PrimaryForm(VersionForm):
     decided_on = DateField(
         _l("Date of the primary evaluation"), validators=[InputRequired(), not_in_future]
     )
-    competent = RadioField(
-        _l("Is the centre competent?"),
-        choices=[("yes", _l("Yes: name a case manager")), ("no", _l("No: refer the case"))],
-        validators=[InputRequired()],
-    )
+    competent = RadioField(_l("Is the centre competent?"), choices=[], validators=[InputRequired()])
     manager_id = SelectField(_l("Case manager"), coerce=int, choices=[], validators=[Optional()])
     referred_to = StringField(_l("Referred to"), validators=[Optional(), Length(max=300)])
     answer = TextAreaField(
         _l("Written answer to the requester"), validators=[Optional(), Length(max=LONG)]
     )
     submit = SubmitField(_l("Save the primary evaluation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competent.choices = [
+            ("yes", _l("Yes: name a case manager")),
+            ("no", _l("No: refer the case")),
+        ]
 
 
 class TeamForm(Form):

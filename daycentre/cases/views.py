@@ -120,7 +120,11 @@ def _children_choices(families) -> list:
 def register_request():
     form = RequestForm()
     form.centre_id.choices = [(c.id, c.name) for c in visible_centres(current_user)]
-    families = visible_families(current_user)
+    families = list(
+        db.session.scalars(
+            db.select(Family).where(visible_families(current_user)).order_by(Family.name)
+        )
+    )
     form.family_id.choices = [(0, "—")] + [(f.id, f"{f.name}, {f.city}") for f in families]
     form.children.choices = _children_choices(families)
     if not form.is_submitted():

@@ -137,7 +137,13 @@ def load_beneficiaries() -> None:
     load()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries]
+def load_cases() -> None:
+    from daycentre.cases.demo import load_cases as load
+
+    load()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries, load_cases]
 
 
 def demo_loaded() -> bool:

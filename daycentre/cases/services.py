@@ -496,7 +496,7 @@ def create_plan(case: Case, *, actor, starts_on: date | None = None) -> Plan:
             db.session.add(copy)
     db.session.flush()
     _audit(audit.CREATE, plan, case, actor=actor, changes=audit.snapshot(plan))
-    _event(case, "plan_drafted", actor=actor, day=today(), detail=str(plan.number))
+    _event(case, "plan_drafted", actor=actor, day=min(starts_on, today()), detail=str(plan.number))
     return plan
 
 

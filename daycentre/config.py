@@ -45,6 +45,12 @@ class Config:
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
+    # Cases: the deadlines of the prevention-of-separation process (see cases.services).
+    CASE_PRIMARY_EVALUATION_WORKING_DAYS = int(os.environ.get("CASE_PRIMARY_EVALUATION_DAYS", "5"))
+    CASE_FIRST_VISIT_DAYS = 3  # the first home visit within 72 hours of the observation sheet
+    CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))
+    CASE_PLAN_MONTHS = int(os.environ.get("CASE_PLAN_MONTHS", "12"))
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""

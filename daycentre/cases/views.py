@@ -558,6 +558,7 @@ def record_review(case_id: int):
         return _back(case)
     form = ReviewForm()
     if not form.is_submitted():
+        _read(case, "review")
         form.reviewed_on.data = today()
     chosen = {}
     statuses = {p.value for p in Progress}

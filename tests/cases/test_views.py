@@ -293,3 +293,71 @@ def test_counts_page_for_supervisors_only(client, login_as, users, centre):
     client.post("/auth/logout")
     login_as("counsellor")
     assert client.get("/cases/counts").status_code == 403
+
+
+def test_opening_the_evaluation_the_plan_and_a_document_is_audited(client, login_as, users, opened):
+    evaluation = cases.start_evaluation(
+        opened, actor=users["counsellor"], started_on=date(2026, 3, 5)
+    )
+    db.session.commit()
+    login_as("coordinator")
+    client.get(f"/cases/evaluations/{evaluation.id}")
+    client.get(f"/cases/{opened.id}/evaluation.ro.pdf")
+    parts = [entry.changes["part"] for entry in _reads(opened.id)]
+    assert parts == ["evaluation", "evaluation.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ro", ["1 serviciu depășit", "2 servicii depășite", "20 de servicii depășite"]),
+        ("hu", ["1 szolgáltatás határideje lejárt", "2 szolgáltatás határideje lejárt"]),
+    ],
+)
+def test_overdue_services_are_counted_in_the_languages_plural_forms(app, language, expected):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale(language):
+        texts = [
+            ngettext("%(num)d service past its deadline", "%(num)d services past their deadline", n)
+            for n in (1, 2, 20)[: len(expected)]
+        ]
+    assert texts == expected
+
+
+def test_the_managers_home_page_flags_an_overdue_review(client, login_as, users, opened):
+    manager, coordinator = users["counsellor"], users["coordinator"]
+    evaluation = cases.start_evaluation(opened, actor=manager, started_on=date(2026, 3, 5))
+    cases.add_visit(opened, actor=manager, visited_on=date(2026, 3, 6), findings="Curat.")
+    cases.save_evaluation(
+        evaluation, actor=manager, version=evaluation.version, conclusions="c", needs="n"
+    )
+    cases.complete_evaluation(
+        evaluation, actor=manager, version=evaluation.version, completed_on=date(2026, 3, 9)
+    )
+    plan = cases.create_plan(opened, actor=manager, starts_on=date(2026, 3, 10))
+    objective = cases.add_objective(plan, actor=manager, text="Teme zilnic")
+    cases.add_service(
+        objective,
+        actor=manager,
+        kind=ServiceKind.MATERIAL_SUPPORT,
+        description="Rechizite",
+        responsible="Ioana Mureșan",
+        starts_on=date(2026, 3, 10),
+        deadline=date(2026, 4, 10),
+    )
+    cases.save_plan(
+        plan,
+        actor=manager,
+        version=plan.version,
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        family_signed_on=date(2026, 3, 10),
+    )
+    cases.approve_plan(plan, actor=coordinator, version=plan.version, approved_on=date(2026, 3, 11))
+    db.session.commit()
+    login_as("counsellor")
+    text = text_of(client.get("/"))
+    assert "Cazul 1/2026" in text
+    assert "Revizuire întârziată din 11.06.2026" in text
+    assert "1 serviciu depășit" in text

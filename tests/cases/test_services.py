@@ -574,3 +574,23 @@ def test_a_person_or_family_named_in_a_case_is_not_deleted(centre, staff):
     make_case(centre, actor=staff["coordinator"], family=empty, children=[])
     with pytest.raises(Refused):
         people.delete_family(empty, actor=staff["coordinator"])
+
+
+def test_a_decision_from_an_outdated_page_is_refused(centre, staff):
+    from daycentre.errors import StaleRecord
+
+    case = make_case(centre, actor=staff["coordinator"])
+    seen = case.version
+    cases.record_observatory(
+        case, actor=staff["coordinator"], version=seen, registered_on=date(2026, 3, 3)
+    )
+    with pytest.raises(StaleRecord):
+        cases.decide_primary(
+            case,
+            actor=staff["coordinator"],
+            version=seen,
+            decided_on=date(2026, 3, 4),
+            competent=True,
+            manager=staff["manager"],
+        )
+    assert case.stage is CaseStage.REQUEST

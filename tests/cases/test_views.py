@@ -361,3 +361,22 @@ def test_the_managers_home_page_flags_an_overdue_review(client, login_as, users,
     assert "Cazul 1/2026" in text
     assert "Revizuire întârziată din 11.06.2026" in text
     assert "1 serviciu depășit" in text
+
+
+def test_the_draft_plan_page_in_hungarian(client, login, users, opened):
+    manager = users["counsellor"]
+    evaluation = cases.start_evaluation(opened, actor=manager, started_on=date(2026, 3, 5))
+    cases.save_evaluation(
+        evaluation, actor=manager, version=evaluation.version, conclusions="c", needs="n"
+    )
+    cases.complete_evaluation(
+        evaluation, actor=manager, version=evaluation.version, completed_on=date(2026, 3, 9)
+    )
+    plan = cases.create_plan(opened, actor=manager, starts_on=date(2026, 3, 10))
+    users["coordinator"].locale = "hu"
+    db.session.commit()
+    login(users["coordinator"])
+    text = text_of(client.get(f"/cases/plans/{plan.id}"))
+    assert "Szolgáltatási terv" in text
+    assert "Piszkozat" in text
+    assert "Terv jóváhagyása" in text  # the supervisor's button

@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from daycentre.audit import bp as audit_bp
     from daycentre.auth import bp as auth_bp
+    from daycentre.cases import bp as cases_bp
     from daycentre.centres import bp as centres_bp
     from daycentre.enrolment import bp as enrolment_bp
     from daycentre.home import bp as home_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         people_bp,
         enrolment_bp,
         volunteers_bp,
+        cases_bp,
         audit_bp,
         outreach_bp,
     )

@@ -54,6 +54,12 @@ class Config:
     VOLUNTEER_CANCEL_NOTICE_HOURS = 24
     VOLUNTEER_CONTRACT_ENDING_DAYS = 30
 
+    # Cases: the deadlines of the prevention-of-separation process (see cases.services).
+    CASE_PRIMARY_EVALUATION_WORKING_DAYS = int(os.environ.get("CASE_PRIMARY_EVALUATION_DAYS", "5"))
+    CASE_FIRST_VISIT_DAYS = 3  # the first home visit within 72 hours of the observation sheet
+    CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))
+    CASE_PLAN_MONTHS = int(os.environ.get("CASE_PLAN_MONTHS", "12"))
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""

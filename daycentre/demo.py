@@ -143,7 +143,18 @@ def load_volunteers() -> None:
     load()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries, load_volunteers]
+def load_cases() -> None:
+    from daycentre.cases.demo import load_cases as load
+
+    load()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [
+    load_foundation,
+    load_beneficiaries,
+    load_volunteers,
+    load_cases,
+]
 
 
 def demo_loaded() -> bool:

@@ -6,6 +6,18 @@ Each area adds one line; nothing else should import from here.
 # ruff: noqa: F401
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
+from daycentre.cases.models import (
+    Case,
+    CaseEvent,
+    CaseTask,
+    Evaluation,
+    HomeVisit,
+    Objective,
+    ObjectiveProgress,
+    Plan,
+    PlannedService,
+    Review,
+)
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
 from daycentre.enrolment.models import Enrolment
 from daycentre.outreach.models import (

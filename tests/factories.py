@@ -211,3 +211,24 @@ def make_activity(centre: Centre, *, starts_in=timedelta(days=3), hours=3, skill
     db.session.add(activity)
     db.session.flush()
     return activity
+
+
+def make_case(centre, *, actor, family=None, children=None, received_on=None, **fields):
+    """A registered request (stage "request") about a family's children."""
+    from daycentre.cases import services as cases
+
+    family = family or make_family(centre, name=fields.pop("family_name", "Kovács"))
+    if children is None:
+        children = [make_child(family, given_name="Anna")]
+    return cases.register_request(
+        centre,
+        actor=actor,
+        received_on=received_on or date(2026, 3, 2),
+        source=fields.pop("source", "school"),
+        channel=fields.pop("channel", "letter"),
+        requester=fields.pop("requester", "Școala Gimnazială „Petőfi Sándor”"),
+        reported=fields.pop("reported", "Absențe repetate, copilul pare neglijat."),
+        family=family,
+        children=children,
+        **fields,
+    )

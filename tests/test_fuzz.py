@@ -64,6 +64,7 @@ def _pages(app, centre):
         f"/centres/{centre.id}/groups/new",
         f"/centres/{centre.id}/rooms/new",
         *outreach,
+        "/cases/new",
     ]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, not_, or_, select, text, update
+from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
 from daycentre.audit.models import AuditEntry, guard_audit_trail, unguard_audit_trail
 from daycentre.extensions import db
@@ -46,6 +46,37 @@ PERSONAL = {
     },
     "consents": {"given_by": PLACEHOLDER, "notes": None},
     "enrolments": {"exit_reason": PLACEHOLDER, "notes": None},
+    "cases": {
+        "requester": PLACEHOLDER,
+        "requester_address": None,
+        "reported": PLACEHOLDER,
+        "answer": None,
+        "closure_notes": None,
+    },
+    "case_evaluations": dict.fromkeys(
+        (
+            "family_composition",
+            "housing",
+            "income",
+            "health",
+            "education",
+            "relationships",
+            "risk_factors",
+            "strengths",
+            "child_views",
+            "professionals",
+            "conclusions",
+            "needs",
+            "documents",
+        )
+    ),
+    "case_events": {"detail": None},
+    "case_home_visits": {"findings": PLACEHOLDER},
+    "case_tasks": {"text": PLACEHOLDER},
+    "case_objectives": {"text": PLACEHOLDER},
+    "case_reviews": {"notes": None},
+    "case_objective_progress": {"comment": None},
+    "case_services": {"description": PLACEHOLDER},
 }
 # Text columns that say nothing about who the person is.
 KEPT = {
@@ -53,6 +84,12 @@ KEPT = {
     "families": {"city", "factor_list"},
     "consents": {"purpose"},
     "enrolments": {"status", "contract_number"},
+    "cases": {"source", "channel", "stage", "referred_to", "protection_body", "closure_reason"},
+    "case_events": {"kind", "old_stage", "new_stage"},
+    "case_plans": {"status"},
+    "case_tasks": {"source"},
+    "case_objective_progress": {"status"},
+    "case_services": {"kind", "provider", "responsible"},
 }
 
 
@@ -72,26 +109,40 @@ def _cutoff(on: date) -> date:
 
 
 def expired_beneficiaries(on: date | None = None) -> list[Expired]:
-    """People with no open enrolment whose last exit (or, never enrolled, registration) is older
-    than the retention period, and who are not anonymised yet."""
+    """People not anonymised yet whose services all ended before the retention period: no open
+    enrolment or case, and the last exit or case closure (never served: the registration) older."""
+    from daycentre.cases.models import Case, CaseStage, case_children
     from daycentre.enrolment.models import Enrolment
     from daycentre.people.models import Person
 
     cutoff = _cutoff(on or today())
-    open_enrolment = exists().where(Enrolment.person_id == Person.id, Enrolment.exit_date.is_(None))
+    their_cases = select(case_children.c.case_id).where(case_children.c.person_id == Person.id)
+    open_service = or_(
+        exists().where(Enrolment.person_id == Person.id, Enrolment.exit_date.is_(None)),
+        exists().where(
+            Case.id.in_(their_cases), Case.stage.not_in((CaseStage.CLOSED, CaseStage.REFERRED))
+        ),
+    )
     last_exit = (
         select(func.max(Enrolment.exit_date))
         .where(Enrolment.person_id == Person.id)
         .scalar_subquery()
     )
+    last_case = select(func.max(Case.closed_on)).where(Case.id.in_(their_cases)).scalar_subquery()
+    ended = case(
+        (last_exit.is_(None), last_case),
+        (last_case.is_(None), last_exit),
+        (last_exit >= last_case, last_exit),
+        else_=last_case,
+    )
     registered_before = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
     query = (
-        select(Person.id, Person.family_id, last_exit)
-        .where(not_(open_enrolment), Person.family_name != PERSONAL["people"]["family_name"])
+        select(Person.id, Person.family_id, ended)
+        .where(not_(open_service), Person.family_name != PERSONAL["people"]["family_name"])
         .where(
             or_(
-                and_(last_exit.is_not(None), last_exit < cutoff),
-                and_(last_exit.is_(None), Person.created_at < registered_before),
+                and_(ended.is_not(None), ended < cutoff),
+                and_(ended.is_(None), Person.created_at < registered_before),
             )
         )
         .order_by(Person.id)
@@ -107,7 +158,8 @@ def _replacements(table_name: str, row_id: int) -> dict:
 
 
 def anonymise(expired: list[Expired]) -> None:
-    """Replace the personal data of ``expired`` people, their records and their audit entries."""
+    """Replace the personal data of ``expired`` people, every record about them, their audit entries."""
+    from daycentre.audit.subject_access import subject_records
     from daycentre.people.models import Person
 
     if not expired:
@@ -117,18 +169,15 @@ def anonymise(expired: list[Expired]) -> None:
     person_ids = [item.person_id for item in expired]
     tables = {table.name: table for table in db.metadata.sorted_tables}
     for person_id in person_ids:
-        db.session.execute(
-            update(tables["people"])
-            .where(tables["people"].c.id == person_id)
-            .values(**_replacements("people", person_id))
-        )
-    for name in PERSONAL:
-        if name in ("people", "families"):
-            continue
-        table = tables[name]
-        db.session.execute(
-            update(table).where(table.c.person_id.in_(person_ids)).values(**_replacements(name, 0))
-        )
+        for table, rows in subject_records(person_id).items():
+            if table.name not in PERSONAL:
+                continue
+            key = next(iter(table.primary_key.columns))
+            for row in rows:
+                row_id = row[key.name]
+                db.session.execute(
+                    update(table).where(key == row_id).values(**_replacements(table.name, row_id))
+                )
     # A household goes once none of its members keeps personal data.
     for family_id in {item.family_id for item in expired}:
         remaining = db.session.scalar(

@@ -1,25 +1,28 @@
 """Subject access: everything the system holds about one person, found from the model metadata.
 
 A table holds data about the person when its rows point at the person, or at rows that do
-(an enrolment, a counselling session and its note, ...). The household's own record is included;
-other members' records are not, so the export says nothing about anyone else. New areas are
-covered without being listed here: the walk follows their foreign keys.
+(an enrolment, a counselling session and its note, ...). A link table may declare, with
+``info={"makes_subject_of": "<table>"}``, that the record it points at is about the person too
+(a case about each child it names). The household's own record is included; other members'
+records are not. New areas are covered without being listed here: the walk follows their
+foreign keys, and the retention test fails until their text columns are classified.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, or_, select
 
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import _plain
 from daycentre.extensions import db
 from daycentre.localtime import now
-from daycentre.people.models import Family, Person
 
-PEOPLE = Person.__table__
-FAMILIES = Family.__table__
-# Not about beneficiaries: staff accounts and the trail itself (exported separately).
+# Not about beneficiaries: staff accounts, the trail itself (exported separately), the household.
 NOT_ABOUT_BENEFICIARIES = {"users", "audit_entries", "user_centres"}
+
+
+def _table(name: str) -> Table:
+    return db.metadata.tables[name]
 
 
 def _references(table: Table, target: Table) -> list:
@@ -27,58 +30,91 @@ def _references(table: Table, target: Table) -> list:
     return [fk.parent for fk in table.foreign_keys if fk.column.table is target]
 
 
+def _linked_subject(table: Table) -> Table | None:
+    name = table.info.get("makes_subject_of")
+    return _table(name) if name else None
+
+
 def tables_about_people() -> list[Table]:
-    """Every table whose rows lead to a person through foreign keys pointing towards them."""
-    reached = {PEOPLE}
+    """People, and every table whose rows lead to a person through foreign keys or subject links."""
+    people, families = _table("people"), _table("families")
+    reached = {people}
     changed = True
     while changed:
         changed = False
         for table in db.metadata.sorted_tables:
-            if table in reached or table.name in NOT_ABOUT_BENEFICIARIES or table is FAMILIES:
+            if table in reached or table is families or table.name in NOT_ABOUT_BENEFICIARIES:
                 continue
             if any(_references(table, target) for target in reached):
                 reached.add(table)
                 changed = True
+        for table in list(reached):
+            subject = _linked_subject(table)
+            if subject is not None and subject not in reached:
+                reached.add(subject)
+                changed = True
     return [table for table in db.metadata.sorted_tables if table in reached]
 
 
+def _primary_key(table: Table):
+    columns = list(table.primary_key.columns)
+    return columns[0] if len(columns) == 1 else None
+
+
 def _rows(table: Table, where) -> list[dict]:
-    return [
-        {column: _plain(value) for column, value in row._mapping.items()}
-        for row in db.session.execute(
-            select(table).where(where).order_by(*table.primary_key.columns)
-        )
-    ]
+    query = select(table).where(where).order_by(*table.primary_key.columns)
+    return [dict(row._mapping) for row in db.session.execute(query)]
 
 
-def subject_data(person: Person) -> dict:
-    """The person's records, table by table, with the audit entries about them."""
-    found: dict[Table, set] = {PEOPLE: {person.id}}
-    tables: dict[str, list[dict]] = {
-        PEOPLE.name: _rows(PEOPLE, PEOPLE.c.id == person.id),
-        FAMILIES.name: _rows(FAMILIES, FAMILIES.c.id == person.family_id),
+def subject_records(person_id: int) -> dict[Table, list[dict]]:
+    """The person's rows, table by table (their household's record not included)."""
+    people = _table("people")
+    tables = tables_about_people()
+    found: dict[Table, set] = defaultdict(set, {people: {person_id}})
+    linked: dict[Table, set] = defaultdict(set)  # records made the person's by a subject link
+    records: dict[Table, list[dict]] = {people: _rows(people, people.c.id == person_id)}
+    changed = True
+    while changed:
+        changed = False
+        for table in tables:
+            if table is people:
+                continue
+            key = _primary_key(table)
+            conditions = [
+                column.in_(found[target])
+                for target in list(found)
+                for column in _references(table, target)
+                if found[target]
+            ]
+            if key is not None and linked[table]:
+                conditions.append(key.in_(linked[table]))
+            if not conditions:
+                continue
+            rows = _rows(table, or_(*conditions))
+            if len(rows) == len(records.get(table, ())):
+                continue
+            changed = True
+            records[table] = rows
+            if key is not None:
+                found[table] = {row[key.name] for row in rows}
+            subject = _linked_subject(table)
+            if subject is not None:
+                column = _references(table, subject)[0]
+                linked[subject] |= {row[column.name] for row in rows}
+    return {table: rows for table, rows in records.items() if rows}
+
+
+def subject_data(person) -> dict:
+    """The person's records as plain values, with their household and the audit entries about them."""
+    families = _table("families")
+    tables = {
+        table.name: [{column: _plain(value) for column, value in row.items()} for row in rows]
+        for table, rows in subject_records(person.id).items()
     }
-    for table in tables_about_people():
-        if table is PEOPLE:
-            continue
-        conditions = [
-            column.in_(found[target])
-            for target in found
-            for column in _references(table, target)
-            if found[target]
-        ]
-        if not conditions:
-            found[table] = set()
-            continue
-        rows = _rows(table, db.or_(*conditions))
-        key = (
-            next(iter(table.primary_key.columns)).name
-            if len(table.primary_key.columns) == 1
-            else None
-        )
-        found[table] = {row[key] for row in rows} if key else set()
-        if rows:
-            tables[table.name] = rows
+    tables[families.name] = [
+        {column: _plain(value) for column, value in row.items()}
+        for row in _rows(families, families.c.id == person.family_id)
+    ]
     trail = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.person_id == person.id)
@@ -103,7 +139,7 @@ def _audit_row(entry: AuditEntry) -> dict:
     }
 
 
-def table_labels(names: Iterable[str]) -> dict[str, object]:
+def table_labels(names) -> dict[str, object]:
     from daycentre.audit.labels import entity_labels
 
     labels = entity_labels()

@@ -5,6 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
+from daycentre.cases.services import overdue_for
 from daycentre.centres.services import is_operating_day, visible_centres
 from daycentre.database import utcnow
 from daycentre.enrolment.services import waiting_count
@@ -35,6 +36,7 @@ def index():
         waiting={centre.id: waiting_count({centre.id}) for centre in centres}
         if current_user.can("enrolment.read")
         else {},
+        case_alerts=overdue_for(current_user) if current_user.can("cases.read") else [],
         ending=ending,
     )
 

@@ -245,9 +245,20 @@ def save_family(family: Family | None, *, actor, version=None, factors=(), **fie
     return family
 
 
+def _named_in_a_case(*, family_id=None, person_id=None) -> bool:
+    """A case file keeps the people and the family it names."""
+    from daycentre.cases.models import Case  # imported late: the cases package imports this one
+
+    by_family = Case.family_id == family_id
+    condition = by_family if family_id is not None else Case.children.any(Person.id == person_id)
+    return db.session.scalar(db.select(Case.id).where(condition).limit(1)) is not None
+
+
 def delete_family(family: Family, *, actor) -> None:
     if db.session.scalar(db.select(Person.id).where(Person.family_id == family.id).limit(1)):
         raise Refused(_l("Remove the family's members first."))
+    if _named_in_a_case(family_id=family.id):
+        raise Refused(_l("This family is named in a case and cannot be deleted."))
     audit.record(
         audit.DELETE,
         family,
@@ -356,6 +367,8 @@ def delete_person(person: Person, *, actor) -> None:
     """Only a record entered by mistake is deleted; one in the register is kept (exit it instead)."""
     if person.enrolments:
         raise Refused(_l("This person is in the beneficiary register and cannot be deleted."))
+    if _named_in_a_case(person_id=person.id):
+        raise Refused(_l("This person is named in a case and cannot be deleted."))
     for consent in list(person.consents):
         delete_consent(consent, actor=actor)
     audit.record(

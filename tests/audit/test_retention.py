@@ -19,7 +19,7 @@ from daycentre.audit.subject_access import tables_about_people
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.people.models import Consent, ConsentPurpose, Family, Person
-from tests.factories import make_child, make_enrolment, make_family, make_group
+from tests.factories import make_case, make_child, make_enrolment, make_family, make_group
 
 TODAY = date(2026, 11, 23)
 
@@ -156,3 +156,30 @@ def test_a_registration_never_followed_by_services_expires_from_its_date(app, ce
     person.created_at = datetime(2019, 1, 10, tzinfo=UTC)
     db.session.commit()
     assert [item.person_id for item in expired_beneficiaries(on=TODAY)] == [person.id]
+
+
+def test_a_closed_case_expires_with_the_child_and_an_open_one_keeps_them(app, centre, users):
+    from daycentre.cases.models import CaseStage, Evaluation
+
+    case = make_case(centre, actor=users["admin"], received_on=date(2018, 1, 10))
+    child = case.children[0]
+    db.session.add(
+        Evaluation(
+            case=case, started_on=date(2018, 1, 15), housing="Casa bunicii, str. Morii nr. 4"
+        )
+    )
+    child.created_at = datetime(2018, 1, 10, tzinfo=UTC)
+    db.session.commit()
+    assert expired_beneficiaries(on=TODAY) == []  # the case is still open
+
+    case.stage, case.closed_on = CaseStage.CLOSED, date(2019, 5, 31)
+    db.session.commit()
+    due = expired_beneficiaries(on=TODAY)
+    assert [(item.person_id, item.services_ended) for item in due] == [
+        (child.id, date(2019, 5, 31))
+    ]
+    anonymise(due)
+    db.session.commit()
+    evaluation = db.session.scalars(db.select(Evaluation)).one()
+    assert evaluation.housing is None
+    assert db.session.get(type(case), case.id).reported == "—"

@@ -14,27 +14,32 @@ from daycentre.audit.subject_access import (
 from daycentre.extensions import db
 from daycentre.people.models import Consent, ConsentPurpose
 from tests.conftest import text_of
-from tests.factories import make_child, make_enrolment, make_family, make_group
+from tests.factories import make_case, make_child, make_enrolment, make_family, make_group
 
 
-def _leads_to_people(table: Table, seen=()) -> bool:
-    """Independently of the export: does a chain of foreign keys lead from ``table`` to people?"""
+def _leads_to(table: Table, goals: set[str], seen=()) -> bool:
+    """Independently of the export: does a chain of foreign keys lead from ``table`` to a goal?"""
     for fk in table.foreign_keys:
         target = fk.column.table
-        if target.name == "people":
+        if target.name in goals:
             return True
         walkable = target.name not in ("families", *NOT_ABOUT_BENEFICIARIES) and target not in seen
-        if walkable and _leads_to_people(target, (*seen, table)):
+        if walkable and _leads_to(target, goals, (*seen, table)):
             return True
     return False
 
 
 def test_every_table_that_refers_to_a_person_is_covered(app):
+    linked = {
+        t.info["makes_subject_of"]
+        for t in db.metadata.sorted_tables
+        if "makes_subject_of" in t.info
+    }
     expected = {
         t.name
         for t in db.metadata.sorted_tables
-        if t.name not in NOT_ABOUT_BENEFICIARIES and _leads_to_people(t)
-    }
+        if t.name not in NOT_ABOUT_BENEFICIARIES and _leads_to(t, {"people", *linked})
+    } | linked
     covered = {t.name for t in tables_about_people()} - {"people"}
     assert covered == expected
     assert {"consents", "enrolments"} <= covered
@@ -96,3 +101,21 @@ def test_only_the_admin_asks_for_subject_access(client, login_as, centre):
     db.session.commit()
     login_as("coordinator")
     assert client.get(f"/audit/people/{child.id}/access").status_code == 403
+
+
+def test_a_case_about_the_child_is_part_of_their_data(app, centre, users):
+    from daycentre.cases.models import Evaluation
+
+    case = make_case(centre, actor=users["admin"])
+    child = case.children[0]
+    db.session.add(
+        Evaluation(
+            case=case,
+            started_on=date(2018, 1, 15),
+            housing="Locuință cu două camere, fără încălzire",
+        )
+    )
+    db.session.commit()
+    data = subject_data(child)
+    assert [row["id"] for row in data["tables"]["cases"]] == [case.id]
+    assert data["tables"]["case_evaluations"][0]["housing"].startswith("Locuință cu două camere")

@@ -1,0 +1,562 @@
+"""Cases for preventing the separation of a child from the family: from request to closure.
+
+The stages follow the process of the DGASPC/SPAS services (seed 000): a request or referral is
+registered, a primary evaluation decides whether the centre is competent (if not, the case is
+referred elsewhere), a case manager carries out the detailed evaluation, a service plan is approved
+by the supervisor, its services are provided and monitored, and the case is closed with the
+supervisor's approval.
+"""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from daycentre.database import UTCDateTime, utcnow
+from daycentre.extensions import db
+
+
+def _values(enum_class):
+    return [member.value for member in enum_class]
+
+
+def _enum(enum_class, length=20):
+    return db.Enum(enum_class, native_enum=False, length=length, values_callable=_values)
+
+
+class CaseStage(enum.StrEnum):
+    REQUEST = "request"  # registered, waiting for the primary evaluation
+    EVALUATION = "evaluation"  # competent, manager named, detailed evaluation under way
+    PLANNING = "planning"  # evaluation done, service plan being drafted and approved
+    MONITORING = "monitoring"  # an approved plan is being provided and monitored
+    CLOSING = "closing"  # closure proposed, waiting for the supervisor's approval
+    CLOSED = "closed"
+    REFERRED = "referred"  # the centre was not competent: referred to another institution
+
+    @property
+    def label(self):
+        return CASE_STAGE_LABELS[self]
+
+
+CASE_STAGE_LABELS = {
+    CaseStage.REQUEST: _l("Request registered"),
+    CaseStage.EVALUATION: _l("Detailed evaluation"),
+    CaseStage.PLANNING: _l("Service plan being prepared"),
+    CaseStage.MONITORING: _l("Services and monitoring"),
+    CaseStage.CLOSING: _l("Closure awaiting approval"),
+    CaseStage.CLOSED: _l("Closed"),
+    CaseStage.REFERRED: _l("Referred elsewhere"),
+}
+
+OPEN_STAGES = (
+    CaseStage.REQUEST,
+    CaseStage.EVALUATION,
+    CaseStage.PLANNING,
+    CaseStage.MONITORING,
+    CaseStage.CLOSING,
+)
+
+
+class RequestSource(enum.StrEnum):
+    PARENT = "parent"
+    SCHOOL = "school"
+    DOCTOR = "doctor"
+    POLICE = "police"
+    NEIGHBOUR = "neighbour"
+    SPAS = "spas"
+    INSTITUTION = "institution"
+
+    @property
+    def label(self):
+        return SOURCE_LABELS[self]
+
+
+SOURCE_LABELS = {
+    RequestSource.PARENT: _l("Parent or family"),
+    RequestSource.SCHOOL: _l("School"),
+    RequestSource.DOCTOR: _l("Doctor"),
+    RequestSource.POLICE: _l("Police"),
+    RequestSource.NEIGHBOUR: _l("Neighbour"),
+    RequestSource.SPAS: _l("SPAS"),
+    RequestSource.INSTITUTION: _l("Other institution"),
+}
+
+
+class RequestChannel(enum.StrEnum):
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    LETTER = "letter"
+    EMAIL = "email"
+
+    @property
+    def label(self):
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    RequestChannel.PHONE: _l("Phone"),
+    RequestChannel.IN_PERSON: _l("In person"),
+    RequestChannel.LETTER: _l("Letter"),
+    RequestChannel.EMAIL: _l("Email"),
+}
+
+
+class ProtectionBody(enum.StrEnum):
+    COMMISSION = "commission"
+    COURT = "court"
+
+    @property
+    def label(self):
+        return PROTECTION_LABELS[self]
+
+
+PROTECTION_LABELS = {
+    ProtectionBody.COMMISSION: _l("Child Protection Commission"),
+    ProtectionBody.COURT: _l("Court"),
+}
+
+
+class ClosureReason(enum.StrEnum):
+    OBJECTIVES_REACHED = "objectives_reached"
+    NOT_NEEDED = "not_needed"
+    MOVED_AWAY = "moved_away"
+    PROTECTION_MEASURE = "protection_measure"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return CLOSURE_REASON_LABELS[self]
+
+
+CLOSURE_REASON_LABELS = {
+    ClosureReason.OBJECTIVES_REACHED: _l("Objectives reached"),
+    ClosureReason.NOT_NEEDED: _l("Services no longer needed"),
+    ClosureReason.MOVED_AWAY: _l("Moved away"),
+    ClosureReason.PROTECTION_MEASURE: _l("Protection measure"),
+    ClosureReason.OTHER: _l("Other reason"),
+}
+
+
+class PlanStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self):
+        return PLAN_STATUS_LABELS[self]
+
+
+PLAN_STATUS_LABELS = {
+    PlanStatus.DRAFT: _l("Draft"),
+    PlanStatus.ACTIVE: _l("Approved, in force"),
+    PlanStatus.SUPERSEDED: _l("Replaced by a later version"),
+}
+
+
+class ServiceKind(enum.StrEnum):
+    """What a planned service is; kinds of the centre link to the record that delivers them.
+
+    Today only ``after_school`` links to a real record (an Enrolment). Counselling sessions,
+    workshops and support groups will link through ``PlannedService.record_id`` when those areas
+    exist; ``linked_record`` is the one place that resolves the link.
+    """
+
+    AFTER_SCHOOL = "after_school"
+    COUNSELLING = "counselling"
+    WORKSHOP = "workshop"
+    SUPPORT_GROUP = "support_group"
+    MATERIAL_SUPPORT = "material_support"
+    EXTERNAL = "external"
+
+    @property
+    def label(self):
+        return SERVICE_KIND_LABELS[self]
+
+
+SERVICE_KIND_LABELS = {
+    ServiceKind.AFTER_SCHOOL: _l("After-school group"),
+    ServiceKind.COUNSELLING: _l("Counselling sessions"),
+    ServiceKind.WORKSHOP: _l("Parenting workshop"),
+    ServiceKind.SUPPORT_GROUP: _l("Support group"),
+    ServiceKind.MATERIAL_SUPPORT: _l("Material support"),
+    ServiceKind.EXTERNAL: _l("Service of another institution"),
+}
+
+
+class Progress(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    REACHED = "reached"
+    DROPPED = "dropped"
+
+    @property
+    def label(self):
+        return PROGRESS_LABELS[self]
+
+
+PROGRESS_LABELS = {
+    Progress.NOT_STARTED: _l("Not started"),
+    Progress.IN_PROGRESS: _l("In progress"),
+    Progress.REACHED: _l("Reached"),
+    Progress.DROPPED: _l("Dropped"),
+}
+
+
+class TaskSource(enum.StrEnum):
+    """Where a task on a case came from.
+
+    The hook for later areas: roll-call (repeated unexcused absences) and counselling (no-shows)
+    will create tasks with ``cases.services.add_task(case, source=..., text=...)``.
+    """
+
+    MANUAL = "manual"
+    ABSENCES = "absences"
+    NO_SHOWS = "no_shows"
+
+    @property
+    def label(self):
+        return TASK_SOURCE_LABELS[self]
+
+
+TASK_SOURCE_LABELS = {
+    TaskSource.MANUAL: _l("Added by hand"),
+    TaskSource.ABSENCES: _l("Repeated absences"),
+    TaskSource.NO_SHOWS: _l("Missed counselling sessions"),
+}
+
+
+case_children = Table(
+    "case_children",
+    db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), primary_key=True),
+    # The case is about each child named here: subject access and retention follow this link.
+    info={"makes_subject_of": "cases"},
+)
+
+case_team = Table(
+    "case_team",
+    db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+
+class Case(db.Model):
+    """One request or referral about children at risk, carried by a case manager to closure."""
+
+    __tablename__ = "cases"
+    audit_label = _l("Case")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    # Registration number: per centre and year, "12/2026"; never reused since cases are never
+    # deleted.
+    year: Mapped[int]
+    number: Mapped[int]
+    received_on: Mapped[date]
+    source: Mapped[RequestSource] = mapped_column(_enum(RequestSource))
+    channel: Mapped[RequestChannel] = mapped_column(_enum(RequestChannel))
+    requester: Mapped[str] = mapped_column(String(200))
+    requester_address: Mapped[str | None] = mapped_column(String(300))
+    reported: Mapped[str] = mapped_column(Text)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
+    stage: Mapped[CaseStage] = mapped_column(_enum(CaseStage), index=True)
+    primary_due_on: Mapped[date]
+    # Primary evaluation.
+    primary_on: Mapped[date | None]
+    competent: Mapped[bool | None]
+    referred_to: Mapped[str | None] = mapped_column(String(300))
+    answer: Mapped[str | None] = mapped_column(Text)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Observatorul Național al Copilului.
+    observatory_registered: Mapped[bool] = mapped_column(default=False, server_default="0")
+    observatory_on: Mapped[date | None]
+    # Referral for a protection measure.
+    protection_body: Mapped[ProtectionBody | None] = mapped_column(_enum(ProtectionBody))
+    protection_on: Mapped[date | None]
+    # Closure.
+    closure_reason: Mapped[ClosureReason | None] = mapped_column(_enum(ClosureReason, 30))
+    closure_notes: Mapped[str | None] = mapped_column(Text)
+    stays_in_family: Mapped[bool | None]
+    closed_on: Mapped[date | None]
+    closure_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closure_approved_on: Mapped[date | None]
+    follow_up_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    centre = relationship("Centre")
+    family = relationship("Family")
+    manager = relationship("User", foreign_keys=[manager_id])
+    closure_approved_by = relationship("User", foreign_keys=[closure_approved_by_id])
+    children = relationship("Person", secondary=case_children, order_by="Person.birth_date")
+    team = relationship("User", secondary=case_team, order_by="User.family_name")
+    evaluations: Mapped[list["Evaluation"]] = relationship(
+        back_populates="case", order_by="Evaluation.id"
+    )
+    visits: Mapped[list["HomeVisit"]] = relationship(
+        back_populates="case", order_by="HomeVisit.visited_on"
+    )
+    plans: Mapped[list["Plan"]] = relationship(back_populates="case", order_by="Plan.number")
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="case", order_by="Review.reviewed_on"
+    )
+    events: Mapped[list["CaseEvent"]] = relationship(
+        back_populates="case", order_by="(CaseEvent.happened_on, CaseEvent.id)"
+    )
+    tasks: Mapped[list["CaseTask"]] = relationship(back_populates="case", order_by="CaseTask.id")
+
+    __table_args__ = (UniqueConstraint("centre_id", "year", "number"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.stage}>"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.year}"
+
+    @property
+    def evaluation(self) -> "Evaluation | None":
+        """The latest detailed evaluation (a re-evaluation adds a new one)."""
+        return self.evaluations[-1] if self.evaluations else None
+
+    @property
+    def active_plan(self) -> "Plan | None":
+        return next((p for p in self.plans if p.status is PlanStatus.ACTIVE), None)
+
+    @property
+    def draft_plan(self) -> "Plan | None":
+        return next((p for p in self.plans if p.status is PlanStatus.DRAFT), None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+
+class Evaluation(db.Model):
+    """The detailed evaluation (social inquiry); it starts with the observation sheet."""
+
+    __tablename__ = "case_evaluations"
+    audit_label = _l("Detailed evaluation")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    started_on: Mapped[date]
+    is_reevaluation: Mapped[bool] = mapped_column(default=False, server_default="0")
+    family_composition: Mapped[str | None] = mapped_column(Text)
+    housing: Mapped[str | None] = mapped_column(Text)
+    income: Mapped[str | None] = mapped_column(Text)
+    health: Mapped[str | None] = mapped_column(Text)
+    education: Mapped[str | None] = mapped_column(Text)
+    relationships: Mapped[str | None] = mapped_column(Text)
+    risk_factors: Mapped[str | None] = mapped_column(Text)
+    strengths: Mapped[str | None] = mapped_column(Text)
+    child_views: Mapped[str | None] = mapped_column(Text)
+    professionals: Mapped[str | None] = mapped_column(Text)
+    conclusions: Mapped[str | None] = mapped_column(Text)
+    needs: Mapped[str | None] = mapped_column(Text)
+    # The documents in the child's file, one per line ("Certificat de naștere, 12.03.2026").
+    documents: Mapped[str | None] = mapped_column(Text)
+    completed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    case: Mapped[Case] = relationship(back_populates="evaluations")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def document_lines(self) -> list[str]:
+        return [line.strip() for line in (self.documents or "").splitlines() if line.strip()]
+
+
+class HomeVisit(db.Model):
+    __tablename__ = "case_home_visits"
+    audit_label = _l("Home visit")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    visited_on: Mapped[date]
+    findings: Mapped[str] = mapped_column(Text)
+    visited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="visits")
+    visited_by = relationship("User")
+
+
+class Plan(db.Model):
+    """One version of the service plan; a revision adds a version and keeps the earlier ones."""
+
+    __tablename__ = "case_plans"
+    audit_label = _l("Service plan")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    family_signed_on: Mapped[date | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    case: Mapped[Case] = relationship(back_populates="plans")
+    approved_by = relationship("User")
+    objectives: Mapped[list["Objective"]] = relationship(
+        back_populates="plan", order_by="Objective.position"
+    )
+
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Objective(db.Model):
+    __tablename__ = "case_objectives"
+    audit_label = _l("Plan objective")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("case_plans.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="objectives")
+    services: Mapped[list["PlannedService"]] = relationship(
+        back_populates="objective", order_by="PlannedService.id"
+    )
+
+
+class PlannedService(db.Model):
+    """A service or intervention the plan assigns for an objective.
+
+    It links to the record that delivers it: ``enrolment_id`` for an after-school group today;
+    ``record_id`` is kept for the kinds whose areas arrive later (counselling, workshops, groups).
+    """
+
+    __tablename__ = "case_services"
+    audit_label = _l("Planned service")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("case_objectives.id"), index=True)
+    kind: Mapped[ServiceKind] = mapped_column(_enum(ServiceKind))
+    description: Mapped[str] = mapped_column(String(500))
+    provider: Mapped[str | None] = mapped_column(String(200))
+    responsible: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date]
+    deadline: Mapped[date]
+    enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolments.id"))
+    record_id: Mapped[int | None]
+
+    objective: Mapped[Objective] = relationship(back_populates="services")
+    enrolment = relationship("Enrolment")
+
+    @property
+    def linked_record(self):
+        """The record that delivers this service, where one exists."""
+        if self.kind is ServiceKind.AFTER_SCHOOL:
+            return self.enrolment
+        return None
+
+
+class Review(db.Model):
+    """A monitoring review of the plan in force; ``due_on`` tells whether it was on time."""
+
+    __tablename__ = "case_reviews"
+    audit_label = _l("Monitoring review")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("case_plans.id"), index=True)
+    reviewed_on: Mapped[date]
+    due_on: Mapped[date]
+    notes: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="reviews")
+    plan = relationship("Plan")
+    reviewed_by = relationship("User")
+    progress: Mapped[list["ObjectiveProgress"]] = relationship(back_populates="review")
+
+    @property
+    def on_time(self) -> bool:
+        return self.reviewed_on <= self.due_on
+
+
+class ObjectiveProgress(db.Model):
+    __tablename__ = "case_objective_progress"
+    audit_label = _l("Progress of an objective")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"), index=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("case_objectives.id"), index=True)
+    status: Mapped[Progress] = mapped_column(_enum(Progress))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    review: Mapped[Review] = relationship(back_populates="progress")
+    objective = relationship("Objective")
+
+
+class CaseEvent(db.Model):
+    """One line of the case's timeline, written by the services with each step."""
+
+    __tablename__ = "case_events"
+    audit_label = _l("Case event")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    happened_on: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(30))
+    old_stage: Mapped[CaseStage | None] = mapped_column(_enum(CaseStage))
+    new_stage: Mapped[CaseStage | None] = mapped_column(_enum(CaseStage))
+    detail: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor = relationship("User")
+
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.kind, self.kind)
+
+
+class CaseTask(db.Model):
+    """Something to do on a case; later areas (roll-call, counselling) add tasks with a source."""
+
+    __tablename__ = "case_tasks"
+    audit_label = _l("Case task")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    source: Mapped[TaskSource] = mapped_column(_enum(TaskSource))
+    text: Mapped[str] = mapped_column(String(500))
+    due_on: Mapped[date | None]
+    done_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
+
+
+EVENT_LABELS = {
+    "registered": _l("Request registered"),
+    "competent": _l("Primary evaluation: the centre is competent; case manager named"),
+    "referred": _l("Primary evaluation: referred to another institution"),
+    "evaluation_started": _l("Detailed evaluation started (observation sheet)"),
+    "reevaluation_started": _l("Re-evaluation started"),
+    "evaluation_completed": _l("Detailed evaluation completed"),
+    "home_visit": _l("Home visit"),
+    "observatory": _l("Registered in the National Child Observatory"),
+    "team": _l("Added to the case team"),
+    "plan_drafted": _l("Service plan drafted"),
+    "plan_approved": _l("Service plan approved"),
+    "protection": _l("Referred for a protection measure"),
+    "review": _l("Monitoring review"),
+    "closure_proposed": _l("Closure proposed"),
+    "closure_approved": _l("Case closure approved"),
+    "reopened": _l("Case reopened"),
+    "task": _l("Task added"),
+}

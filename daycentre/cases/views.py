@@ -1,0 +1,746 @@
+"""Cases: register, evaluate, plan, monitor, close; every opening of a case record is audited."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from daycentre.auth.models import User
+from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.cases import bp
+from daycentre.cases import services as cases
+from daycentre.cases.forms import (
+    PROGRESS_CHOICES,
+    ClosureForm,
+    CompleteEvaluationForm,
+    CountsForm,
+    EvaluationForm,
+    LinkForm,
+    NewPlanForm,
+    ObjectiveForm,
+    ObservatoryForm,
+    PlanForm,
+    PrimaryForm,
+    ProtectionForm,
+    ReopenForm,
+    RequestForm,
+    ReviewForm,
+    ServiceForm,
+    StartEvaluationForm,
+    TaskForm,
+    TeamForm,
+    VersionForm,
+    VisitForm,
+)
+from daycentre.cases.models import (
+    Case,
+    ClosureReason,
+    Evaluation,
+    Objective,
+    Plan,
+    PlannedService,
+    Progress,
+)
+from daycentre.centres.models import Centre
+from daycentre.centres.services import visible_centres
+from daycentre.documents import PDF, download, render_pdf
+from daycentre.enrolment.models import Enrolment
+from daycentre.extensions import db
+from daycentre.forms import run_service
+from daycentre.localtime import today
+from daycentre.people.models import Family, Person, PersonKind
+from daycentre.people.services import by_family_name, visible_families
+
+# --- Loading, scoped: another centre's case, or a case one is not on, answers 404 -------------
+
+
+def _case_or_404(case_id: int) -> Case:
+    case = db.get_or_404(Case, case_id)
+    if not cases.case_visible(current_user, case):
+        abort(404)
+    return case
+
+
+def _evaluation_or_404(evaluation_id: int) -> Evaluation:
+    evaluation = db.get_or_404(Evaluation, evaluation_id)
+    _case_or_404(evaluation.case_id)
+    return evaluation
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = db.get_or_404(Plan, plan_id)
+    _case_or_404(plan.case_id)
+    return plan
+
+
+def _done(form, record, service, /, *args, **kwargs) -> bool:
+    """Run the service for the form; True when it was saved."""
+    return run_service(form, record, lambda: service(*args, **kwargs) or True) is not None
+
+
+def _flash_errors(form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
+def _back(case: Case):
+    return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+def _read(case: Case, part: str) -> None:
+    cases.record_read(case, actor=current_user, part=part)
+    db.session.commit()
+
+
+# --- The list and the registration --------------------------------------------------------
+
+
+@bp.get("/")
+@requires("cases.read")
+def list_cases():
+    show_all = request.args.get("show") == "all"
+    found = cases.visible_cases(current_user, open_only=not show_all)
+    return render_template(
+        "cases/list_cases.html",
+        cases=found,
+        show_all=show_all,
+        overdue={item.case.id: item for item in cases.overdue_for(current_user)},
+    )
+
+
+def _children_choices(families) -> list:
+    children = [p for family in families for p in family.members if p.kind is PersonKind.CHILD]
+    return [
+        (child.id, f"{child.full_name} ({child.family.name})") for child in by_family_name(children)
+    ]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("cases.manage")
+def register_request():
+    form = RequestForm()
+    form.centre_id.choices = [(c.id, c.name) for c in visible_centres(current_user)]
+    families = list(
+        db.session.scalars(
+            db.select(Family).where(visible_families(current_user)).order_by(Family.name)
+        )
+    )
+    form.family_id.choices = [(0, "—")] + [(f.id, f"{f.name}, {f.city}") for f in families]
+    form.children.choices = _children_choices(families)
+    if not form.is_submitted():
+        form.received_on.data = today()
+    if form.validate_on_submit():
+        centre = db.get_or_404(Centre, form.centre_id.data)
+        ensure_centre_visible(centre.id)
+        family = None
+        if form.family_id.data:
+            family = db.get_or_404(Family, form.family_id.data)
+            if family not in families:
+                abort(404)
+        children = [db.get_or_404(Person, pid) for pid in form.children.data or []]
+        if any(child.family not in families for child in children):
+            abort(404)
+        case = run_service(
+            form,
+            None,
+            cases.register_request,
+            centre,
+            actor=current_user,
+            received_on=form.received_on.data,
+            source=form.source.data,
+            channel=form.channel.data,
+            requester=form.requester.data,
+            requester_address=form.requester_address.data,
+            reported=form.reported.data,
+            family=family,
+            children=children,
+        )
+        if case is not None:
+            flash(
+                _("The request was registered with number %(number)s.", number=case.reference),
+                "success",
+            )
+            if cases.case_visible(current_user, case):
+                return _back(case)
+            return redirect(url_for("cases.list_cases"))
+    return render_template("cases/register_request.html", form=form)
+
+
+# --- The case file ----------------------------------------------------------------------------
+
+
+def _enrolments_of(case: Case) -> list[Enrolment]:
+    ids = [child.id for child in case.children]
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .where(Enrolment.person_id.in_(ids or {0}))
+            .order_by(Enrolment.applied_on)
+        )
+    )
+
+
+def _enrolment_choices(case: Case) -> list:
+    return [
+        (e.id, f"{e.person.full_name} · {e.group.name} · {e.status.label}")
+        for e in _enrolments_of(case)
+    ]
+
+
+@bp.get("/<int:case_id>")
+@requires("cases.read")
+def show_case(case_id: int):
+    case = _case_or_404(case_id)
+    _read(case, "case")
+    version = {"version": case.version}
+    primary_form = PrimaryForm(formdata=None, data=version | {"decided_on": today()})
+    primary_form.manager_id.choices = [
+        (u.id, u.full_name) for u in cases.possible_managers(case.centre_id)
+    ]
+    team_form = TeamForm(formdata=None)
+    on_case = {u.id for u in case.team} | {case.manager_id}
+    team_form.user_id.choices = [
+        (u.id, f"{u.full_name} · {u.role.label}")
+        for u in cases.possible_managers(case.centre_id)
+        if u.id not in on_case
+    ]
+    return render_template(
+        "cases/show_case.html",
+        case=case,
+        supervisor=cases.is_supervisor(current_user, case),
+        primary_form=primary_form,
+        team_form=team_form,
+        start_form=StartEvaluationForm(formdata=None, data={"started_on": today()}),
+        visit_form=VisitForm(formdata=None, data={"visited_on": today()}),
+        observatory_form=ObservatoryForm(formdata=None, data=version | {"registered_on": today()}),
+        plan_form=NewPlanForm(formdata=None, data={"starts_on": today()}),
+        protection_form=ProtectionForm(formdata=None, data=version | {"referred_on": today()}),
+        closure_form=ClosureForm(
+            formdata=None, data=version | {"closed_on": today(), "stays_in_family": True}
+        ),
+        reopen_form=ReopenForm(formdata=None, data=version),
+        version_form=VersionForm(formdata=None, data=version),
+        task_form=TaskForm(formdata=None),
+        first_visit_due=cases.first_visit_due(case),
+        first_visit_late=cases.first_visit_late(case),
+        primary_late=cases.primary_overdue(case),
+        review_due=cases.next_review_due(case),
+        review_late=cases.review_overdue(case),
+        late_services={s.id for s in cases.overdue_services(case)},
+        progress=cases.latest_progress(case),
+    )
+
+
+@bp.post("/<int:case_id>/primary")
+@requires("cases.supervise")
+def decide_primary(case_id: int):
+    case = _case_or_404(case_id)
+    form = PrimaryForm()
+    form.manager_id.choices = [(u.id, u.full_name) for u in cases.possible_managers(case.centre_id)]
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(case)
+    competent = form.competent.data == "yes"
+    manager = db.session.get(User, form.manager_id.data) if form.manager_id.data else None
+    if _done(
+        form,
+        case,
+        cases.decide_primary,
+        case,
+        actor=current_user,
+        version=form.version.data,
+        decided_on=form.decided_on.data,
+        competent=competent,
+        manager=manager,
+        referred_to=form.referred_to.data,
+        answer=form.answer.data,
+    ):
+        flash(
+            _("The case manager is named.") if competent else _("The case was referred."),
+            "success",
+        )
+    return _back(case)
+
+
+@bp.post("/<int:case_id>/team")
+@requires("cases.manage")
+def add_team_member(case_id: int):
+    case = _case_or_404(case_id)
+    form = TeamForm()
+    form.user_id.choices = [(u.id, u.full_name) for u in cases.possible_managers(case.centre_id)]
+    if form.validate_on_submit():
+        user = db.get_or_404(User, form.user_id.data)
+        if _done(form, case, cases.add_team_member, case, user, actor=current_user):
+            flash(_("Added to the case team."), "success")
+    else:
+        _flash_errors(form)
+    return _back(case)
+
+
+# --- Detailed evaluation and home visits ----------------------------------------------------
+
+
+@bp.post("/<int:case_id>/evaluations")
+@requires("cases.manage")
+def start_evaluation(case_id: int):
+    case = _case_or_404(case_id)
+    form = StartEvaluationForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(case)
+    evaluation = run_service(
+        form,
+        case,
+        cases.start_evaluation,
+        case,
+        actor=current_user,
+        started_on=form.started_on.data,
+    )
+    if evaluation is None:
+        return _back(case)
+    return redirect(url_for("cases.edit_evaluation", evaluation_id=evaluation.id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>", methods=["GET", "POST"])
+@requires("cases.manage")
+def edit_evaluation(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    case = evaluation.case
+    form = EvaluationForm(obj=evaluation)
+    if not form.is_submitted():
+        _read(case, "evaluation")
+        form.version.data = evaluation.version
+    if form.validate_on_submit():
+        fields = {name: form[name].data for name in cases.EVALUATION_FIELDS}
+        if _done(
+            form,
+            evaluation,
+            cases.save_evaluation,
+            evaluation,
+            actor=current_user,
+            version=form.version.data,
+            **fields,
+        ):
+            flash(_("The evaluation was saved."), "success")
+            return redirect(url_for("cases.edit_evaluation", evaluation_id=evaluation.id))
+    complete_form = CompleteEvaluationForm(
+        formdata=None, data={"version": evaluation.version, "completed_on": today()}
+    )
+    return render_template(
+        "cases/edit_evaluation.html",
+        case=case,
+        evaluation=evaluation,
+        form=form,
+        complete_form=complete_form,
+    )
+
+
+@bp.post("/evaluations/<int:evaluation_id>/complete")
+@requires("cases.manage")
+def complete_evaluation(evaluation_id: int):
+    evaluation = _evaluation_or_404(evaluation_id)
+    form = CompleteEvaluationForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        evaluation,
+        cases.complete_evaluation,
+        evaluation,
+        actor=current_user,
+        version=form.version.data,
+        completed_on=form.completed_on.data,
+    ):
+        flash(_("The evaluation is completed."), "success")
+        return _back(evaluation.case)
+    return redirect(url_for("cases.edit_evaluation", evaluation_id=evaluation.id))
+
+
+@bp.post("/<int:case_id>/visits")
+@requires("cases.manage")
+def add_visit(case_id: int):
+    case = _case_or_404(case_id)
+    form = VisitForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        case,
+        cases.add_visit,
+        case,
+        actor=current_user,
+        visited_on=form.visited_on.data,
+        findings=form.findings.data,
+    ):
+        flash(_("The home visit was recorded."), "success")
+    return _back(case)
+
+
+@bp.post("/<int:case_id>/observatory")
+@requires("cases.manage")
+def record_observatory(case_id: int):
+    case = _case_or_404(case_id)
+    form = ObservatoryForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        case,
+        cases.record_observatory,
+        case,
+        actor=current_user,
+        version=form.version.data,
+        registered_on=form.registered_on.data,
+    ):
+        flash(_("The registration in the National Child Observatory was recorded."), "success")
+    return _back(case)
+
+
+# --- The service plan -------------------------------------------------------------------------
+
+
+@bp.post("/<int:case_id>/plans")
+@requires("cases.manage")
+def create_plan(case_id: int):
+    case = _case_or_404(case_id)
+    form = NewPlanForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(case)
+    plan = run_service(
+        form, case, cases.create_plan, case, actor=current_user, starts_on=form.starts_on.data
+    )
+    if plan is None:
+        return _back(case)
+    return redirect(url_for("cases.show_plan", plan_id=plan.id))
+
+
+@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
+@requires("cases.manage")
+def show_plan(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    case = plan.case
+    form = PlanForm(obj=plan)
+    if not form.is_submitted():
+        _read(case, "plan")
+        form.version.data = plan.version
+    if form.validate_on_submit() and _done(
+        form,
+        plan,
+        cases.save_plan,
+        plan,
+        actor=current_user,
+        version=form.version.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        family_signed_on=form.family_signed_on.data,
+    ):
+        flash(_("The plan was saved."), "success")
+        return redirect(url_for("cases.show_plan", plan_id=plan.id))
+    service_form = ServiceForm(formdata=None, data={"starts_on": plan.starts_on})
+    service_form.enrolment_id.choices = [(0, "—")] + _enrolment_choices(case)
+    link_form = LinkForm(formdata=None)
+    link_form.enrolment_id.choices = _enrolment_choices(case)
+    return render_template(
+        "cases/show_plan.html",
+        case=case,
+        plan=plan,
+        form=form,
+        objective_form=ObjectiveForm(formdata=None),
+        service_form=service_form,
+        link_form=link_form,
+        approve_form=VersionForm(formdata=None, data={"version": plan.version}),
+        supervisor=cases.is_supervisor(current_user, case),
+        progress=cases.latest_progress(case),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/objectives")
+@requires("cases.manage")
+def add_objective(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    form = ObjectiveForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(form, plan, cases.add_objective, plan, actor=current_user, text=form.text.data):
+        flash(_("The objective was added."), "success")
+    return redirect(url_for("cases.show_plan", plan_id=plan.id))
+
+
+@bp.post("/objectives/<int:objective_id>/services")
+@requires("cases.manage")
+def add_service(objective_id: int):
+    objective = db.get_or_404(Objective, objective_id)
+    plan = _plan_or_404(objective.plan_id)
+    form = ServiceForm()
+    form.enrolment_id.choices = [(0, "—")] + _enrolment_choices(plan.case)
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        enrolment = db.session.get(Enrolment, form.enrolment_id.data or 0)
+        if _done(
+            form,
+            objective,
+            cases.add_service,
+            objective,
+            actor=current_user,
+            kind=form.kind.data,
+            description=form.description.data,
+            provider=form.provider.data,
+            responsible=form.responsible.data,
+            starts_on=form.starts_on.data,
+            deadline=form.deadline.data,
+            enrolment=enrolment,
+        ):
+            flash(_("The service was added to the plan."), "success")
+    return redirect(url_for("cases.show_plan", plan_id=plan.id))
+
+
+@bp.post("/services/<int:service_id>/link")
+@requires("cases.manage")
+def link_enrolment(service_id: int):
+    service = db.get_or_404(PlannedService, service_id)
+    plan = _plan_or_404(service.objective.plan_id)
+    form = LinkForm()
+    form.enrolment_id.choices = _enrolment_choices(plan.case)
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        enrolment = db.get_or_404(Enrolment, form.enrolment_id.data)
+        if _done(form, service, cases.link_enrolment, service, enrolment, actor=current_user):
+            flash(_("The service is linked to the enrolment."), "success")
+    return redirect(url_for("cases.show_plan", plan_id=plan.id))
+
+
+@bp.post("/plans/<int:plan_id>/approve")
+@requires("cases.supervise")
+def approve_plan(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    form = VersionForm()
+    if form.validate_on_submit() and _done(
+        form, plan, cases.approve_plan, plan, actor=current_user, version=form.version.data
+    ):
+        flash(_("The service plan is approved and in force."), "success")
+    return redirect(url_for("cases.show_plan", plan_id=plan.id))
+
+
+@bp.post("/<int:case_id>/protection")
+@requires("cases.manage")
+def refer_for_protection(case_id: int):
+    case = _case_or_404(case_id)
+    form = ProtectionForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        case,
+        cases.refer_for_protection,
+        case,
+        actor=current_user,
+        version=form.version.data,
+        body=form.body.data,
+        referred_on=form.referred_on.data,
+    ):
+        flash(_("The referral for a protection measure was recorded."), "success")
+    return _back(case)
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+@bp.route("/<int:case_id>/reviews/new", methods=["GET", "POST"])
+@requires("cases.manage")
+def record_review(case_id: int):
+    case = _case_or_404(case_id)
+    plan = case.active_plan
+    if plan is None:
+        flash(_("Reviews are made while the plan is in force."), "error")
+        return _back(case)
+    form = ReviewForm()
+    if not form.is_submitted():
+        _read(case, "review")
+        form.reviewed_on.data = today()
+    chosen = {}
+    statuses = {p.value for p in Progress}
+    for objective in plan.objectives:
+        status = request.form.get(f"status-{objective.id}", "")
+        comment = request.form.get(f"comment-{objective.id}", "")[:2000]
+        if status in statuses:
+            chosen[objective.id] = (status, comment)
+    if form.validate_on_submit():
+        if len(chosen) != len(plan.objectives):
+            flash(_("Record the progress of every objective."), "error")
+        elif _done(
+            form,
+            case,
+            cases.record_review,
+            case,
+            actor=current_user,
+            reviewed_on=form.reviewed_on.data,
+            notes=form.notes.data,
+            progress=chosen,
+        ):
+            flash(_("The review was saved."), "success")
+            return _back(case)
+    previous = cases.latest_progress(case)
+    return render_template(
+        "cases/record_review.html",
+        case=case,
+        plan=plan,
+        form=form,
+        choices=PROGRESS_CHOICES,
+        chosen=chosen,
+        previous=previous,
+        due=cases.next_review_due(case),
+    )
+
+
+@bp.post("/<int:case_id>/tasks")
+@requires("cases.manage")
+def add_task(case_id: int):
+    case = _case_or_404(case_id)
+    form = TaskForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        case,
+        cases.add_task,
+        case,
+        actor=current_user,
+        text=form.text.data,
+        due_on=form.due_on.data,
+    ):
+        flash(_("The task was added."), "success")
+    return _back(case)
+
+
+# --- Closure ----------------------------------------------------------------------------------
+
+
+@bp.post("/<int:case_id>/closure")
+@requires("cases.manage")
+def propose_closure(case_id: int):
+    case = _case_or_404(case_id)
+    form = ClosureForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        case,
+        cases.propose_closure,
+        case,
+        actor=current_user,
+        version=form.version.data,
+        reason=form.reason.data,
+        closed_on=form.closed_on.data,
+        stays_in_family=form.stays_in_family.data,
+        notes=form.notes.data,
+        follow_up_on=form.follow_up_on.data,
+    ):
+        flash(_("The closure is proposed and waits for the supervisor's approval."), "success")
+    return _back(case)
+
+
+@bp.post("/<int:case_id>/closure/approve")
+@requires("cases.supervise")
+def approve_closure(case_id: int):
+    case = _case_or_404(case_id)
+    form = VersionForm()
+    if form.validate_on_submit() and _done(
+        form, case, cases.approve_closure, case, actor=current_user, version=form.version.data
+    ):
+        flash(_("The case is closed."), "success")
+    return _back(case)
+
+
+@bp.post("/<int:case_id>/reopen")
+@requires("cases.manage")
+def reopen(case_id: int):
+    case = _case_or_404(case_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif _done(
+        form,
+        case,
+        cases.reopen,
+        case,
+        actor=current_user,
+        version=form.version.data,
+        reason=form.reason.data,
+    ):
+        flash(_("The case is reopened."), "success")
+    return _back(case)
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+DOCUMENTS = {
+    "answer": "cases/answer_pdf.html",
+    "evaluation": "cases/evaluation_pdf.html",
+    "plan": "cases/plan_pdf.html",
+    "closure": "cases/closure_pdf.html",
+}
+DOCUMENT_NAMES = {
+    "answer": ("Raspuns", "Valasz"),
+    "evaluation": ("Evaluare", "Felmeres"),
+    "plan": ("Plan de servicii", "Szolgaltatasi terv"),
+    "closure": ("Inchiderea cazului", "Eset lezarasa"),
+}
+
+
+@bp.get("/<int:case_id>/<any(answer,evaluation,plan,closure):document>.<any(ro,hu):language>.pdf")
+@requires("cases.read")
+def print_document(case_id: int, document: str, language: str):
+    """The written answer, the evaluation, the plan in force or the closure, in ro or hu."""
+    case = _case_or_404(case_id)
+    plan = case.active_plan or (case.plans[-1] if case.plans else None)
+    available = {
+        "answer": case.competent is False,
+        "evaluation": case.evaluation is not None,
+        "plan": plan is not None,
+        "closure": case.closure_reason is not None,
+    }
+    if not available[document]:
+        abort(404)
+    plan_id = request.args.get("plan", type=int)
+    if document == "plan" and plan_id:
+        plan = next((p for p in case.plans if p.id == plan_id), None) or abort(404)
+    _read(case, f"{document}.pdf")
+    pdf = render_pdf(
+        DOCUMENTS[document],
+        language=language,
+        case=case,
+        plan=plan,
+        evaluation=case.evaluation,
+        progress=cases.latest_progress(case),
+        printed_on=today(),
+    )
+    name = DOCUMENT_NAMES[document][0 if language == "ro" else 1]
+    return download(pdf, PDF, f"{name} {case.number}-{case.year}.pdf")
+
+
+# --- Counts for supervisors ----------------------------------------------------------------
+
+
+@bp.get("/counts")
+@requires("cases.supervise")
+def show_counts():
+    form = CountsForm(request.args)
+    first = today().replace(month=1, day=1)
+    if not request.args:
+        form.date_from.data, form.date_to.data = first, today()
+    centres = visible_centres(current_user)
+    result = None
+    if not request.args or form.validate():
+        result = cases.counts(
+            {c.id for c in centres}, form.date_from.data or first, form.date_to.data or today()
+        )
+    return render_template(
+        "cases/show_counts.html",
+        form=form,
+        counts=result,
+        centres=centres,
+        reasons=list(ClosureReason),
+    )

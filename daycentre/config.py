@@ -45,6 +45,9 @@ class Config:
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
+    # How many days back a coordinator may still correct a roll; older days only the administrator.
+    ATTENDANCE_CORRECTION_DAYS = int(os.environ.get("ATTENDANCE_CORRECTION_DAYS", "7"))
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""

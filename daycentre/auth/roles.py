@@ -40,6 +40,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "enrolment.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Roll-call, meals, menus and the monthly sheets: counsellors read their centres' records.
+    "attendance.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "attendance.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "meals.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "meals.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The food allowance is set by law for every centre.
+    "rates.manage": frozenset({Role.ADMIN}),
 }
 
 

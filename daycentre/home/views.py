@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from daycentre.attendance.services import absence_alerts
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.centres.services import is_operating_day, visible_centres
@@ -25,6 +26,7 @@ def index():
         waiting={centre.id: waiting_count({centre.id}) for centre in centres}
         if current_user.can("enrolment.read")
         else {},
+        absence_alerts=absence_alerts(centres, day) if current_user.can("attendance.read") else [],
     )
 
 

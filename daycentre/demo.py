@@ -137,7 +137,13 @@ def load_beneficiaries() -> None:
     load()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries]
+def load_attendance() -> None:
+    from daycentre.attendance.demo import load_attendance as load
+
+    load()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries, load_attendance]
 
 
 def demo_loaded() -> bool:

@@ -1,13 +1,13 @@
 """The monthly attendance sheet as rows for a spreadsheet, in the user's language."""
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from daycentre.attendance.models import AttendanceStatus
+from daycentre.attendance.months import month_label
 
 
 def sheet_title(sheet) -> str:
-    month = format_date(sheet.days[0], "LLLL yyyy")
+    month = month_label(sheet.days[0])
     return _("Attendance sheet %(group)s %(month)s", group=sheet.group.name, month=month)
 
 

@@ -23,3 +23,11 @@ def previous_and_next_month(year: int, month: int) -> tuple[str, str]:
     before = (first - timedelta(days=1)).strftime("%Y-%m")
     after = (first + timedelta(days=32)).strftime("%Y-%m")
     return before, after
+
+
+def month_label(day: date) -> str:
+    """The month and year the locale's way: "octombrie 2026", "2026. október", "October 2026"."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    return format_skeleton("yMMMM", day, locale=get_locale() or "ro")

@@ -9,7 +9,7 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.exports import sheet_rows, sheet_title
 from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
-from daycentre.attendance.months import month_or_404, previous_and_next_month
+from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
@@ -41,6 +41,11 @@ def _day_or_404() -> date:
         return date.fromisoformat(raw)
     except ValueError:
         abort(404)
+
+
+@bp.context_processor
+def _month_names():
+    return {"month_label": month_label}
 
 
 @bp.get("/")

@@ -1,11 +1,12 @@
 """The monthly meal report as spreadsheet rows, in the user's language."""
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+
+from daycentre.attendance.months import month_label
 
 
 def report_title(report) -> str:
-    month = format_date(report.days[0], "LLLL yyyy")
+    month = month_label(report.days[0])
     return _("Meal report %(centre)s %(month)s", centre=report.centre.name, month=month)
 
 

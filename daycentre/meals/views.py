@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from daycentre.attendance import services as roll
-from daycentre.attendance.months import month_or_404, previous_and_next_month
+from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
@@ -24,6 +24,11 @@ def _centre_or_404(centre_id: int) -> Centre:
     centre = db.get_or_404(Centre, centre_id)
     ensure_centre_visible(centre.id)
     return centre
+
+
+@bp.context_processor
+def _month_names():
+    return {"month_label": month_label}
 
 
 @bp.route("/centres/<int:centre_id>/types", methods=["GET", "POST"])

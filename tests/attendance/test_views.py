@@ -272,7 +272,7 @@ def test_monthly_sheet_in_hungarian_as_page_pdf_and_xlsx(client, login_as, centr
         )
     db.session.commit()
     page = text_of(client.get(f"/attendance/groups/{group.id}/sheet?month=2026-10"))
-    assert "Jelenléti ív" in page and "22 működési nap" in page
+    assert "Jelenléti ív Clasele I–IV 2026. október" in page and "22 működési nap" in page
     xlsx = client.get(f"/attendance/groups/{group.id}/sheet.xlsx?month=2026-10")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.data)).active

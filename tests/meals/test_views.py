@@ -85,7 +85,7 @@ def test_meal_report_in_hungarian_page_xlsx_and_pdf(client, login_as, centre, us
     db.session.commit()
     login_as("coordinator")
     page = text_of(client.get(f"/meals/centres/{centre.id}/report?month=2026-02"))
-    assert "Étkezési kimutatás" in page and "Meleg ebéd" in page
+    assert "Étkezési kimutatás" in page and "2026. február" in page and "Meleg ebéd" in page
     assert "64,00" in page
     xlsx = client.get(f"/meals/centres/{centre.id}/report.xlsx?month=2026-02")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))

@@ -409,6 +409,17 @@ def record_roll(
     return roll_call
 
 
+def rolls_taken(group_ids, day: date) -> set[int]:
+    """Which of the groups have their roll saved for ``day`` (one query)."""
+    return set(
+        db.session.scalars(
+            db.select(RollCall.group_id).where(
+                RollCall.group_id.in_(list(group_ids) or [0]), RollCall.day == day
+            )
+        )
+    )
+
+
 # --- The monthly sheet ------------------------------------------------------------------------------
 
 

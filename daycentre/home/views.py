@@ -3,7 +3,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from daycentre.attendance.services import absence_alerts
+from daycentre.attendance.services import absence_alerts, rolls_taken
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.centres.services import is_operating_day, visible_centres
@@ -27,6 +27,9 @@ def index():
         if current_user.can("enrolment.read")
         else {},
         absence_alerts=absence_alerts(centres, day) if current_user.can("attendance.read") else [],
+        rolls_taken=rolls_taken([g.id for c in centres for g in c.groups], day)
+        if current_user.can("attendance.read")
+        else set(),
     )
 
 

@@ -331,3 +331,46 @@ def test_alert_thresholds_form_saves_per_centre(client, login_as, centre):
     assert response.status_code == 302
     rule = attendance.alert_rule(centre.id)
     assert (rule.consecutive_unexcused, rule.unexcused_percent) == (5, 30)
+
+
+def test_home_page_leads_to_todays_roll_of_each_group(client, login_as, centre, group):
+    login_as("coordinator")
+    make_group_of_children(group, 1)
+    page = client.get("/")
+    if today() in attendance.closed_days(centre, None, today(), today()):
+        assert f"/attendance/groups/{group.id}/roll" not in page.get_data(as_text=True)
+        return
+    assert f'href="/attendance/groups/{group.id}/roll"' in page.get_data(as_text=True)
+    assert "Clasele I–IV · de făcut" in text_of(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ro",
+            [
+                "1 absență nemotivată la rând",
+                "2 absențe nemotivate la rând",
+                "20 de absențe nemotivate la rând",
+            ],
+        ),
+        (
+            "hu",
+            [
+                "1 igazolatlan hiányzás egymás után",
+                "2 igazolatlan hiányzás egymás után",
+                "20 igazolatlan hiányzás egymás után",
+            ],
+        ),
+    ],
+)
+def test_alert_counts_use_the_languages_plural_forms(app, language, expected):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale(language):
+        said = [
+            ngettext("%(num)d unexcused absence in a row", "%(num)d unexcused absences in a row", n)
+            for n in (1, 2, 20)
+        ]
+    assert said == expected

@@ -244,6 +244,13 @@ def test_marking_a_child_absent_later_removes_the_meals_served(app, centre, grou
     attendance.record_roll(group, day, _marks(children, U), {}, actor=coordinator, version=1)
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count(MealServed.id))) == 0
+    removed = db.session.scalars(
+        db.select(AuditEntry).where(
+            AuditEntry.entity == "meals_served", AuditEntry.action == "delete"
+        )
+    ).one()
+    assert removed.person_id == children[0].id
+    assert removed.changes["meal_type_id"] == lunch.id
 
 
 def test_another_centres_meal_type_is_refused(app, centre, other_centre, group, coordinator):

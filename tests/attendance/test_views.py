@@ -210,6 +210,32 @@ def test_old_days_are_read_only_for_coordinators(client, login_as, centre, group
     assert "doar de un administrator" in text_of(page)
 
 
+def test_the_admin_corrects_an_old_day_and_the_change_is_audited(
+    client, login_as, centre, group, app, users
+):
+    from daycentre.audit.models import AuditEntry
+
+    children = make_group_of_children(group, 1, start=date(2026, 1, 5))
+    window = app.config["ATTENDANCE_CORRECTION_DAYS"]
+    old = operating_days_back(centre, 1, today() - timedelta(days=window + 3))[0]
+    attendance.record_roll(
+        group, old, {children[0].id: Mark(AttendanceStatus.PRESENT)}, actor=users["admin"]
+    )
+    db.session.commit()
+    login_as("admin")
+    data = _default_form(client.get(_roll_url(group, old)).get_data(as_text=True))
+    assert data["version"] == ["1"]
+    data[f"status-{children[0].id}"] = ["absent_excused"]
+    assert client.post(_roll_url(group, old), data=data).status_code == 302
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(
+            AuditEntry.entity == "attendances", AuditEntry.action == "update"
+        )
+    ).one()
+    assert entry.changes["status"] == ["present", "absent_excused"]
+    assert entry.actor_id == users["admin"].id
+
+
 def _count_queries(client, url) -> int:
     statements = []
 

@@ -106,12 +106,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from daycentre.attendance import bp as attendance_bp
     from daycentre.audit import bp as audit_bp
     from daycentre.auth import bp as auth_bp
     from daycentre.cases import bp as cases_bp
     from daycentre.centres import bp as centres_bp
     from daycentre.enrolment import bp as enrolment_bp
     from daycentre.home import bp as home_bp
+    from daycentre.meals import bp as meals_bp
     from daycentre.outreach import bp as outreach_bp
     from daycentre.people import bp as people_bp
     from daycentre.volunteers import bp as volunteers_bp
@@ -122,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
         centres_bp,
         people_bp,
         enrolment_bp,
+        attendance_bp,
+        meals_bp,
         volunteers_bp,
         cases_bp,
         audit_bp,

@@ -60,6 +60,9 @@ class Config:
     CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))
     CASE_PLAN_MONTHS = int(os.environ.get("CASE_PLAN_MONTHS", "12"))
 
+    # How many days back a coordinator may still correct a roll; older days only the administrator.
+    ATTENDANCE_CORRECTION_DAYS = int(os.environ.get("ATTENDANCE_CORRECTION_DAYS", "7"))
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, demo data, a key kept in instance/."""

@@ -143,6 +143,12 @@ def load_volunteers() -> None:
     load()
 
 
+def load_attendance() -> None:
+    from daycentre.attendance.demo import load_attendance as load
+
+    load()
+
+
 def load_cases() -> None:
     from daycentre.cases.demo import load_cases as load
 
@@ -152,6 +158,7 @@ def load_cases() -> None:
 DEMO_PARTS: list[Callable[[], None]] = [
     load_foundation,
     load_beneficiaries,
+    load_attendance,
     load_volunteers,
     load_cases,
 ]

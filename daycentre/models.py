@@ -4,6 +4,7 @@ Each area adds one line; nothing else should import from here.
 """
 
 # ruff: noqa: F401
+from daycentre.attendance.models import AbsenceAlertRule, Attendance, RollCall
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
 from daycentre.cases.models import (
@@ -20,6 +21,7 @@ from daycentre.cases.models import (
 )
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
 from daycentre.enrolment.models import Enrolment
+from daycentre.meals.models import FoodAllowance, MealServed, MealType, Menu
 from daycentre.outreach.models import (
     Agreement,
     Campaign,

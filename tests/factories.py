@@ -232,3 +232,30 @@ def make_case(centre, *, actor, family=None, children=None, received_on=None, **
         children=children,
         **fields,
     )
+
+
+def make_meal_type(centre: Centre, **fields):
+    from daycentre.meals.models import MealType
+
+    meal_type = MealType(
+        centre_id=centre.id,
+        name=fields.pop("name", f"Masă caldă {next(_serial)}"),
+        position=fields.pop("position", 1),
+        **fields,
+    )
+    db.session.add(meal_type)
+    db.session.flush()
+    return meal_type
+
+
+def make_group_of_children(group, number: int, *, start=date(2026, 9, 1), **fields) -> list[Person]:
+    """``number`` children actively enrolled in ``group`` from ``start``, one family each."""
+    centre = db.session.get(Centre, group.centre_id)
+    children = []
+    for index in range(number):
+        child = make_child(
+            centre=centre, family_name=fields.get("family_name", f"Familia{index:02d}")
+        )
+        make_enrolment(child, group, applied_on=start)
+        children.append(child)
+    return children

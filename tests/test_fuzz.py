@@ -65,6 +65,26 @@ def _pages(app, centre):
         f"/centres/{centre.id}/rooms/new",
         *outreach,
         "/cases/new",
+        *_attendance_pages(centre),
+    ]
+
+
+def _attendance_pages(centre):
+    """The roll of a group with two children and a meal, the menus, meal types, the allowance."""
+    from tests.attendance.helpers import operating_days_back
+    from tests.factories import make_group, make_group_of_children, make_meal_type
+
+    group = make_group(centre)
+    make_group_of_children(group, 2)
+    make_meal_type(centre)
+    db.session.commit()
+    day = operating_days_back(centre, 1)[0].isoformat()
+    return [
+        f"/attendance/groups/{group.id}/roll?day={day}",
+        f"/attendance/centres/{centre.id}/alerts",
+        f"/meals/centres/{centre.id}/types",
+        f"/meals/centres/{centre.id}/menus?day={day}",
+        "/meals/allowances",
     ]
 
 

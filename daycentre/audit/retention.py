@@ -71,6 +71,7 @@ PERSONAL = {
         )
     ),
     "case_events": {"detail": None},
+    "attendances": {"note": None},
     "case_home_visits": {"findings": PLACEHOLDER},
     "case_tasks": {"text": PLACEHOLDER},
     "case_objectives": {"text": PLACEHOLDER},
@@ -86,6 +87,7 @@ KEPT = {
     "enrolments": {"status", "contract_number"},
     "cases": {"source", "channel", "stage", "referred_to", "protection_body", "closure_reason"},
     "case_events": {"kind", "old_stage", "new_stage"},
+    "attendances": {"status"},
     "case_plans": {"status"},
     "case_tasks": {"source"},
     "case_objective_progress": {"status"},

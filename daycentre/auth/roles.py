@@ -47,6 +47,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.supervise": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Roll-call, meals, menus and the monthly sheets: counsellors read their centres' records.
+    "attendance.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "attendance.record": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "meals.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "meals.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The food allowance is set by law for every centre.
+    "rates.manage": frozenset({Role.ADMIN}),
 }
 
 

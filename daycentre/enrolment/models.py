@@ -31,6 +31,8 @@ ENROLMENT_STATUS_LABELS = {
 
 # A suspended beneficiary keeps the place: the suspension is temporary.
 HOLDS_A_PLACE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
+# Statuses of an enrolment whose service has started (a start date is then set).
+ACTIVE_ONCE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED, EnrolmentStatus.EXITED)
 OPEN_STATUSES = (
     EnrolmentStatus.APPLIED,
     EnrolmentStatus.WAITING,
@@ -98,3 +100,14 @@ class Enrolment(db.Model):
     @property
     def holds_a_place(self) -> bool:
         return self.status in HOLDS_A_PLACE
+
+    def active_on(self, day: date) -> bool:
+        """Receiving the service on ``day``: started, not exited before it, not suspended from it.
+
+        The exit date is the last day of the service; a suspension counts from its first day.
+        """
+        if self.status not in ACTIVE_ONCE or self.start_date is None or day < self.start_date:
+            return False
+        if self.exit_date is not None and day > self.exit_date:
+            return False
+        return self.suspended_on is None or day < self.suspended_on

@@ -8,7 +8,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre, CentreKind, Group
-from daycentre.enrolment.models import HOLDS_A_PLACE, OPEN_STATUSES, Enrolment, EnrolmentStatus
+from daycentre.enrolment.models import (
+    ACTIVE_ONCE,
+    HOLDS_A_PLACE,
+    OPEN_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
+)
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 from daycentre.localtime import today
@@ -87,6 +93,34 @@ def register_entries(
     if status:
         query = query.where(Enrolment.status == EnrolmentStatus(status))
     return list(db.session.scalars(query))
+
+
+def enrolments_active_between(group_id: int, first: date, last: date) -> list[Enrolment]:
+    """Children's enrolments in the group that were active on at least one day of the period,
+    with their person loaded; ``Enrolment.active_on(day)`` says which days."""
+    from sqlalchemy.orm import contains_eager
+
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .join(Enrolment.person)
+            .options(contains_eager(Enrolment.person))
+            .where(
+                Enrolment.group_id == group_id,
+                Person.kind == PersonKind.CHILD,
+                Enrolment.status.in_(ACTIVE_ONCE),
+                Enrolment.start_date.is_not(None),
+                Enrolment.start_date <= last,
+                or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
+                or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > first),
+            )
+        ).unique()
+    )
+
+
+def children_active_on(group_id: int, day: date) -> list[Enrolment]:
+    """The children actively enrolled in the group on ``day`` (not suspended, not yet exited)."""
+    return [e for e in enrolments_active_between(group_id, day, day) if e.active_on(day)]
 
 
 # --- Application ---------------------------------------------------------------------------------

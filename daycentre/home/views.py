@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from daycentre.attendance.services import absence_alerts, rolls_taken
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.cases.services import overdue_for
@@ -36,6 +37,10 @@ def index():
         waiting={centre.id: waiting_count({centre.id}) for centre in centres}
         if current_user.can("enrolment.read")
         else {},
+        absence_alerts=absence_alerts(centres, day) if current_user.can("attendance.read") else [],
+        rolls_taken=rolls_taken([g.id for c in centres for g in c.groups], day)
+        if current_user.can("attendance.read")
+        else set(),
         case_alerts=overdue_for(current_user) if current_user.can("cases.read") else [],
         ending=ending,
     )

@@ -1,0 +1,88 @@
+import re
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange
+
+from daycentre.attendance.models import AttendanceStatus
+from daycentre.attendance.services import NOTE_LENGTH, Mark
+from daycentre.errors import Refused
+from daycentre.forms import Form
+
+MARKED = re.compile(r"^status-(\d+)$")
+
+
+class RollForm(Form):
+    """The whole group's roll; each child's fields are named ``status-<id>``, ``meal-<id>``,
+    ``arrives-<id>``, ``leaves-<id>`` and ``note-<id>``, read by ``read_marks``."""
+
+    version = HiddenField()
+    submit = SubmitField(_l("Save the roll"))
+    stale = False
+
+    def show_conflicts_with(self, record) -> None:
+        # The refusal names what changed; the page then shows the stored roll to check again.
+        self.stale = True
+
+
+def _time(text: str | None) -> time | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text[:5]) if len(text) <= 8 else None
+    except ValueError:
+        return None
+
+
+def read_marks(formdata, person_ids, meal_type_ids) -> tuple[dict, dict]:
+    """The marks and meals sent for ``person_ids``; a meal ticked for an absent child is dropped
+    (the service refuses one anyway). Bad input raises ``Refused`` with what to correct."""
+    known = set(person_ids)
+    for key in formdata:
+        found = MARKED.match(key)
+        if found and int(found.group(1)) not in known:
+            raise Refused(
+                _l("Only children actively enrolled in the group on that day can be marked.")
+            )
+    marks, meals = {}, {}
+    for person_id in person_ids:
+        try:
+            status = AttendanceStatus(formdata.get(f"status-{person_id}", ""))
+        except ValueError:
+            raise Refused(_l("Choose present, excused or unexcused for every child.")) from None
+        times = []
+        for name in ("arrives", "leaves"):
+            raw = (formdata.get(f"{name}-{person_id}") or "").strip()
+            value = _time(raw)
+            if raw and value is None:
+                raise Refused(_l("Enter times as hours and minutes, such as 13:30."))
+            times.append(value)
+        note = (formdata.get(f"note-{person_id}") or "").replace("\x00", "").strip()
+        if len(note) > NOTE_LENGTH:
+            raise Refused(_l("A note holds at most %(num)s characters.", num=NOTE_LENGTH))
+        if status.is_absence:
+            times = [None, None]
+        marks[person_id] = Mark(status, times[0], times[1], note or None)
+        if not status.is_absence:
+            chosen = set()
+            for raw in formdata.getlist(f"meal-{person_id}"):
+                if not str(raw).isdigit() or int(raw) not in meal_type_ids:
+                    raise Refused(_l("Choose one of the centre's meal types."))
+                chosen.add(int(raw))
+            meals[person_id] = chosen
+    return marks, meals
+
+
+class AlertRuleForm(Form):
+    version = HiddenField()
+    consecutive_unexcused = IntegerField(
+        _l("Unexcused absences in a row"),
+        validators=[InputRequired(), NumberRange(min=1, max=60)],
+    )
+    unexcused_percent = IntegerField(
+        _l("Unexcused absences in the month, more than (%)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
+    submit = SubmitField(_l("Save"))

@@ -1,0 +1,123 @@
+import enum
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from daycentre.database import UTCDateTime, utcnow
+from daycentre.extensions import db
+
+
+class AttendanceStatus(enum.StrEnum):
+    PRESENT = "present"
+    ABSENT_EXCUSED = "absent_excused"
+    ABSENT_UNEXCUSED = "absent_unexcused"
+
+    @property
+    def label(self):
+        return ATTENDANCE_STATUS_LABELS[self]
+
+    @property
+    def letter(self):
+        """The sheet's one-letter mark in the user's language (ro P/M/N, hu J/I/H, en P/E/U)."""
+        return ATTENDANCE_LETTERS[self]
+
+    @property
+    def is_absence(self) -> bool:
+        return self is not AttendanceStatus.PRESENT
+
+
+ATTENDANCE_STATUS_LABELS = {
+    AttendanceStatus.PRESENT: _l("Present"),
+    AttendanceStatus.ABSENT_EXCUSED: _l("Excused absence"),
+    AttendanceStatus.ABSENT_UNEXCUSED: _l("Unexcused absence"),
+}
+
+# Translators: one-letter marks of the attendance sheet, for present, excused, unexcused.
+ATTENDANCE_LETTERS = {
+    AttendanceStatus.PRESENT: _l("P"),
+    AttendanceStatus.ABSENT_EXCUSED: _l("E"),
+    AttendanceStatus.ABSENT_UNEXCUSED: _l("U"),
+}
+
+
+class RollCall(db.Model):
+    """That a group's roll was taken on a day; its version guards the whole roll against stale saves."""
+
+    __tablename__ = "roll_calls"
+    audit_label = _l("Roll call")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    day: Mapped[date]
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    group = relationship("Group")
+    saved_by = relationship("User")
+
+    __table_args__ = (UniqueConstraint("group_id", "day"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Attendance(db.Model):
+    """One child's mark on one day at one centre: present, or absent with or without an excuse."""
+
+    __tablename__ = "attendances"
+    audit_label = _l("Attendance")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    day: Mapped[date] = mapped_column(index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(
+        db.Enum(
+            AttendanceStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    arrives_at: Mapped[time | None]
+    leaves_at: Mapped[time | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    person = relationship("Person")
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "centre_id", "day"),
+        CheckConstraint(
+            "arrives_at IS NULL OR leaves_at IS NULL OR arrives_at <= leaves_at",
+            name="arrives_before_leaving",
+        ),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AbsenceAlertRule(db.Model):
+    """When a centre's home page warns about a child's absences; the defaults hold until set."""
+
+    __tablename__ = "absence_alert_rules"
+    audit_label = _l("Absence alert thresholds")
+
+    DEFAULT_CONSECUTIVE = 3
+    DEFAULT_PERCENT = 20
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), unique=True)
+    consecutive_unexcused: Mapped[int] = mapped_column(default=DEFAULT_CONSECUTIVE)
+    unexcused_percent: Mapped[int] = mapped_column(default=DEFAULT_PERCENT)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    __table_args__ = (
+        CheckConstraint("consecutive_unexcused >= 1", name="consecutive_positive"),
+        CheckConstraint(
+            "unexcused_percent >= 0 AND unexcused_percent <= 100", name="percent_in_range"
+        ),
+    )
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,200 @@
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from daycentre.attendance import bp
+from daycentre.attendance import services as attendance
+from daycentre.attendance.exports import sheet_rows, sheet_title
+from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
+from daycentre.attendance.models import AttendanceStatus
+from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
+from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.centres.models import Centre, Group
+from daycentre.centres.services import visible_centres
+from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.errors import Refused
+from daycentre.extensions import db
+from daycentre.forms import run_service
+from daycentre.i18n import current_language
+from daycentre.localtime import today
+
+
+def _group_or_404(group_id: int) -> Group:
+    group = db.get_or_404(Group, group_id)
+    ensure_centre_visible(group.centre_id)
+    return group
+
+
+def _centre_or_404(centre_id: int) -> Centre:
+    centre = db.get_or_404(Centre, centre_id)
+    ensure_centre_visible(centre.id)
+    return centre
+
+
+def _day_or_404() -> date:
+    raw = request.args.get("day")
+    if not raw:
+        return today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(404)
+
+
+@bp.context_processor
+def _month_names():
+    return {"month_label": month_label}
+
+
+@bp.get("/")
+@requires("attendance.read")
+def list_groups():
+    """The groups of the user's centres, each with today's roll and this month's sheet."""
+    centres = visible_centres(current_user)
+    return render_template("attendance/list_groups.html", centres=centres, today=today())
+
+
+def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200):
+    roll = attendance.roll_for(group, day)
+    if form.version.data is None or form.stale:
+        form.version.data = roll.version
+    return (
+        render_template(
+            "attendance/take_roll.html",
+            group=group,
+            roll=roll,
+            day=day,
+            form=form,
+            sent=sent,
+            statuses=list(AttendanceStatus),
+            editable=current_user.can("attendance.record")
+            and attendance.may_record(current_user, day)
+            and not roll.closed_because,
+            correction_days=attendance.correction_days(),
+            today=today(),
+            previous_day=day - timedelta(days=1),
+            next_day=day + timedelta(days=1),
+        ),
+        status,
+    )
+
+
+@bp.get("/groups/<int:group_id>/roll")
+@requires("attendance.read")
+def take_roll(group_id: int):
+    """The day's roll: every child on one screen, present by default until the roll is saved."""
+    group = _group_or_404(group_id)
+    day = _day_or_404()
+    if day > today():
+        flash(_("The roll cannot be taken for a future day."), "error")
+        return redirect(url_for("attendance.take_roll", group_id=group.id))
+    return _render_roll(group, day, RollForm(formdata=None))
+
+
+@bp.post("/groups/<int:group_id>/roll")
+@requires("attendance.record")
+def save_roll(group_id: int):
+    group = _group_or_404(group_id)
+    day = _day_or_404()
+    form = RollForm()
+    if not form.validate_on_submit():
+        abort(400)
+    roll = attendance.roll_for(group, day)
+    try:
+        marks, meals = read_marks(
+            request.form, [row.person.id for row in roll.rows], {m.id for m in roll.meal_types}
+        )
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return _render_roll(group, day, form, sent=request.form)
+    done = run_service(
+        form,
+        group,
+        attendance.record_roll,
+        group,
+        day,
+        marks,
+        meals,
+        actor=current_user,
+        version=form.version.data,
+    )
+    if form.stale:
+        return redirect(url_for("attendance.take_roll", group_id=group.id, day=day.isoformat()))
+    if done is None:
+        return _render_roll(group, day, form, sent=request.form)
+    absent = sum(1 for mark in marks.values() if mark.status.is_absence)
+    flash(
+        _(
+            "The roll was saved: %(present)s present, %(absent)s absent.",
+            present=len(marks) - absent,
+            absent=absent,
+        ),
+        "success",
+    )
+    return redirect(url_for("attendance.take_roll", group_id=group.id, day=day.isoformat()))
+
+
+@bp.get("/groups/<int:group_id>/sheet")
+@requires("attendance.read")
+def show_sheet(group_id: int):
+    group = _group_or_404(group_id)
+    year, month = month_or_404()
+    before, after = previous_and_next_month(year, month)
+    return render_template(
+        "attendance/show_sheet.html",
+        group=group,
+        sheet=attendance.monthly_sheet(group, year, month),
+        statuses=list(AttendanceStatus),
+        month=f"{year:04d}-{month:02d}",
+        previous_month=before,
+        next_month=after,
+    )
+
+
+@bp.get("/groups/<int:group_id>/sheet.<any(pdf, xlsx):kind>")
+@requires("attendance.read")
+def export_sheet(group_id: int, kind: str):
+    group = _group_or_404(group_id)
+    year, month = month_or_404()
+    sheet = attendance.monthly_sheet(group, year, month)
+    title = sheet_title(sheet)
+    filename = f"{title}.{kind}"
+    if kind == "pdf":
+        body = render_pdf(
+            "attendance/sheet_pdf.html",
+            language=current_language(),
+            sheet=sheet,
+            title=title,
+            statuses=list(AttendanceStatus),
+        )
+        return download(body, PDF, filename)
+    headers, rows = sheet_rows(sheet)
+    return download(spreadsheet(_("Attendance sheet"), headers, rows), XLSX, filename)
+
+
+@bp.route("/centres/<int:centre_id>/alerts", methods=["GET", "POST"])
+@requires("attendance.record")
+def edit_alert_rule(centre_id: int):
+    """The thresholds of the absence alerts on the home page, per centre."""
+    centre = _centre_or_404(centre_id)
+    rule = attendance.alert_rule(centre.id)
+    form = AlertRuleForm(obj=rule if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = rule.version or 0
+    if form.validate_on_submit():
+        saved = run_service(
+            form,
+            rule if rule.id else None,
+            attendance.save_alert_rule,
+            centre,
+            actor=current_user,
+            version=form.version.data if rule.id else None,
+            consecutive_unexcused=form.consecutive_unexcused.data,
+            unexcused_percent=form.unexcused_percent.data,
+        )
+        if saved is not None:
+            flash(_("The alert thresholds were saved."), "success")
+            return redirect(url_for("attendance.list_groups"))
+    return render_template("attendance/edit_alert_rule.html", centre=centre, form=form)

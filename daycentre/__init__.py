@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.audit import bp as audit_bp
     from daycentre.auth import bp as auth_bp
     from daycentre.centres import bp as centres_bp
+    from daycentre.counselling import bp as counselling_bp
     from daycentre.enrolment import bp as enrolment_bp
     from daycentre.home import bp as home_bp
     from daycentre.outreach import bp as outreach_bp
@@ -116,3 +117,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, centres_bp, people_bp, enrolment_bp, audit_bp, outreach_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(counselling_bp)

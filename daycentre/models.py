@@ -3,6 +3,13 @@
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User, user_centres
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.counselling.models import (
+    CalendarFeed,
+    CounsellingSession,
+    NoteShare,
+    SessionNote,
+    SessionSeries,
+)
 from daycentre.enrolment.models import Enrolment
 from daycentre.outreach.models import (
     Agreement,
@@ -17,17 +24,22 @@ from daycentre.settings import Setting
 __all__ = [
     "Agreement",
     "AuditEntry",
+    "CalendarFeed",
     "Campaign",
     "Centre",
     "ClosureDay",
     "CommunityResource",
     "Consent",
+    "CounsellingSession",
     "Enrolment",
     "Family",
     "Group",
     "InformationMaterial",
+    "NoteShare",
     "Person",
     "Room",
+    "SessionNote",
+    "SessionSeries",
     "Setting",
     "Training",
     "User",

@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "enrolment.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Counselling: everyone on staff sees that sessions exist; coordinators book for counsellors;
+    # notes, their sharing and the private calendar feed are the counsellors' alone.
+    "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
+    "counselling.notes": frozenset({Role.COUNSELLOR}),
 }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.centres.services import is_operating_day, visible_centres
+from daycentre.counselling.services import home_week
 from daycentre.enrolment.services import waiting_count
 from daycentre.extensions import db
 from daycentre.home import bp
@@ -25,6 +26,9 @@ def index():
         waiting={centre.id: waiting_count({centre.id}) for centre in centres}
         if current_user.can("enrolment.read")
         else {},
+        counselling_week=home_week(current_user, day)
+        if current_user.role is Role.COUNSELLOR
+        else None,
     )
 
 

@@ -44,16 +44,7 @@ class SessionForm(SessionTimeFields):
     beneficiary = SelectField(
         _l("Beneficiary: a person or a family"), choices=[], validators=[InputRequired()]
     )
-    repeat = SelectField(
-        _l("Repeat"),
-        choices=[
-            (REPEAT_NONE, _l("Once")),
-            (REPEAT_WEEKLY, _l("Every week")),
-            (REPEAT_DAYS, _l("Every few days")),
-        ],
-        default=REPEAT_NONE,
-        validators=[Optional()],
-    )
+    repeat = SelectField(_l("Repeat"), choices=[], default=REPEAT_NONE, validators=[Optional()])
     interval_days = IntegerField(
         _l("Every how many days"), validators=[Optional(), NumberRange(min=1, max=90)]
     )
@@ -63,19 +54,26 @@ class SessionForm(SessionTimeFields):
     until = DateField(_l("Until"), validators=[Optional()])
     submit = SubmitField(_l("Book"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.repeat.choices = [
+            (REPEAT_NONE, _l("Once")),
+            (REPEAT_WEEKLY, _l("Every week")),
+            (REPEAT_DAYS, _l("Every few days")),
+        ]
+
 
 class EditSessionForm(SessionTimeFields):
     version = HiddenField()
-    scope = RadioField(
-        _l("Change"),
-        choices=[
+    scope = RadioField(_l("Change"), choices=[], default="one", validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope.choices = [
             ("one", _l("Only this session")),
             ("following", _l("This session and the rest of the series")),
-        ],
-        default="one",
-        validators=[Optional()],
-    )
-    submit = SubmitField(_l("Save"))
+        ]
 
 
 class OutcomeForm(Form):

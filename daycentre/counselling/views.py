@@ -77,9 +77,8 @@ def _beneficiary_choices(centre: Centre) -> list[tuple[str, str]]:
             )
         ).all()
     )
-    family_word = _("Family")
     return [(f"p{p.id}", p.full_name) for p in people] + [
-        (f"f{f.id}", f"{family_word} {f.name}") for f in families
+        (f"f{f.id}", _("Family %(name)s", name=f.name)) for f in families
     ]
 
 
@@ -378,7 +377,7 @@ def list_shares():
     for session in own:
         label = session.beneficiary_name
         if session.family_id:
-            label = f"{_('Family')} {label}"
+            label = _("Family %(name)s", name=label)
         choices[session.beneficiary_key] = label
     form.beneficiary.choices = sorted(choices.items(), key=lambda item: item[1])
     colleagues = {

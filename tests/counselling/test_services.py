@@ -84,7 +84,7 @@ def test_the_same_counsellor_cannot_be_in_two_sessions_at_once(setting):
     book(setting, start=at(TUESDAY, 10))
     other_room = make_room(setting["centre"], name="Cabinet 2")
     other_child = make_child(make_family(setting["centre"], name="Nagy"), given_name="Botond")
-    with pytest.raises(Refused, match="consilier|counsellor") as refusal:
+    with pytest.raises(Refused, match="consilierul Ioana Mureșan este ocupat") as refusal:
         book(setting, start=at(TUESDAY, 10, 30), room=other_room, person=other_child)
     assert "Mureșan" in refusal.value.message
 
@@ -144,10 +144,10 @@ def test_a_cancelled_session_frees_its_time(setting):
 @pytest.mark.parametrize(
     ("start", "minutes", "reason"),
     [
-        (at(TUESDAY, 7, 30), 60, "opening hours"),
-        (at(TUESDAY, 17, 30), 60, "opening hours"),
-        (at(date(2026, 11, 28), 10), 60, "not open on this day"),  # a Saturday
-        (at(date(2026, 12, 1), 10), 60, "public holiday"),  # Ziua Națională
+        (at(TUESDAY, 7, 30), 60, "în afara programului centrului"),
+        (at(TUESDAY, 17, 30), 60, "în afara programului centrului"),
+        (at(date(2026, 11, 28), 10), 60, "nu este deschis în această zi"),  # a Saturday
+        (at(date(2026, 12, 1), 10), 60, "sărbătoare legală"),  # Ziua Națională
     ],
 )
 def test_outside_the_centre_s_hours_and_days_is_refused(setting, start, minutes, reason):
@@ -373,7 +373,7 @@ def test_only_the_session_s_counsellor_writes_the_note(setting):
 
 def test_outcome_held_records_the_time_and_cancelling_needs_a_reason(setting):
     (session,) = book(setting, start=at(TUESDAY, 10))
-    with pytest.raises(Refused, match="why"):
+    with pytest.raises(Refused, match="de ce a fost anulată"):
         counselling.record_outcome(
             session, actor=setting["counsellor"], version=session.version, status="cancelled"
         )

@@ -137,7 +137,13 @@ def load_beneficiaries() -> None:
     load()
 
 
-DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries]
+def load_counselling() -> None:
+    from daycentre.counselling.demo import load_sessions
+
+    load_sessions()
+
+
+DEMO_PARTS: list[Callable[[], None]] = [load_foundation, load_beneficiaries, load_counselling]
 
 
 def demo_loaded() -> bool:

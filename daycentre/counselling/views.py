@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import or_
 
 from daycentre.auth.models import User
 from daycentre.auth.permissions import ensure_centre_visible, requires
@@ -23,6 +24,7 @@ from daycentre.counselling.forms import (
     ShareForm,
 )
 from daycentre.counselling.models import CounsellingSession, NoteShare, SessionStatus
+from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.forms import run_service
 from daycentre.localtime import today
@@ -65,15 +67,21 @@ def _asked_day() -> date:
 
 
 def _beneficiary_choices(centre: Centre) -> list[tuple[str, str]]:
+    """People and families registered at the centre or enrolled in it, as the user sees them."""
+    enrolled_here = Person.enrolments.any(Enrolment.centre_id == centre.id)
     families = db.session.scalars(
         db.select(Family)
-        .where(Family.centre_id == centre.id, visible_families(current_user))
+        .where(
+            or_(Family.centre_id == centre.id, Family.members.any(enrolled_here)),
+            visible_families(current_user),
+        )
         .order_by(Family.name)
     ).all()
     people = by_family_name(
         db.session.scalars(
             db.select(Person).where(
-                Person.family.has(Family.centre_id == centre.id), visible_people(current_user)
+                or_(Person.family.has(Family.centre_id == centre.id), enrolled_here),
+                visible_people(current_user),
             )
         ).all()
     )

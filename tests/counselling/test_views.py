@@ -271,3 +271,94 @@ def test_another_centre_s_sessions_answer_404(client, login_as, other_centre, us
         f"/counselling/centres/{other_centre.id}/week",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_counselling_forms_survive_hostile_input(client, login_as, setting):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.test_fuzz import EXAMPLES, _forms_on, _row_counts, nasty_text
+
+    session = make_session(setting["counsellor"], setting["room"], person=setting["child"])
+    db.session.commit()
+    login_as("counsellor")
+    forms = []
+    for url in (
+        f"/counselling/centres/{setting['centre'].id}/sessions/new",
+        f"/counselling/sessions/{session.id}/edit",
+        f"/counselling/sessions/{session.id}/outcome",
+        f"/counselling/sessions/{session.id}/note",
+        "/counselling/sharing",
+    ):
+        forms.extend(_forms_on(client, url))
+    forms = [(action, names) for action, names in forms if not action.endswith("/auth/logout")]
+    assert len(forms) >= 4
+
+    @settings(
+        max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    @given(data=st.data())
+    def submit(data):
+        action, names = data.draw(st.sampled_from(forms))
+        values = {name: data.draw(nasty_text) for name in names}
+        before = _row_counts()
+        response = client.post(action, data=values)
+        assert response.status_code < 500, (action, values)
+        if response.status_code != 302:
+            assert _row_counts() == before, f"refused submission to {action} changed data"
+
+    submit()
+
+
+def test_editing_through_the_form_moves_one_or_the_rest_of_the_series(client, login_as, setting):
+    login_as("counsellor")
+    client.post(
+        f"/counselling/centres/{setting['centre'].id}/sessions/new",
+        data=booking_form(setting, day="2026-11-02", repeat="weekly", occurrences="3"),
+    )
+    sessions = db.session.scalars(
+        db.select(CounsellingSession).order_by(CounsellingSession.starts_at)
+    ).all()
+    assert len(sessions) == 3
+    edit = {
+        "session_type": "social",
+        "counsellor_id": str(setting["counsellor"].id),
+        "room_id": str(setting["room"].id),
+        "day": "2026-11-02",
+        "start_time": "09:00",
+        "minutes": "45",
+        "version": str(sessions[0].version),
+        "scope": "one",
+    }
+    response = client.post(
+        f"/counselling/sessions/{sessions[0].id}/edit", data=edit, follow_redirects=True
+    )
+    assert "Ședința a fost modificată." in text_of(response)
+    db.session.expire_all()
+    assert [s.local_start.hour for s in sessions] == [9, 10, 10]
+
+    edit |= {"day": "2026-11-09", "start_time": "15:30", "version": str(sessions[1].version)}
+    client.post(f"/counselling/sessions/{sessions[1].id}/edit", data=edit | {"scope": "following"})
+    db.session.expire_all()
+    assert [(s.local_start.hour, s.local_start.minute) for s in sessions] == [
+        (9, 0),
+        (15, 30),
+        (15, 30),
+    ]
+
+    outcome = client.post(
+        f"/counselling/sessions/{sessions[0].id}/outcome",
+        data={"version": str(sessions[0].version), "status": "cancelled", "cancel_reason": ""},
+    )
+    assert "Spuneți de ce a fost anulată ședința." in text_of(outcome)
+    client.post(
+        f"/counselling/sessions/{sessions[0].id}/outcome",
+        data={
+            "version": str(sessions[0].version),
+            "status": "cancelled",
+            "cancel_reason": "Familia s-a mutat",
+        },
+    )
+    db.session.expire_all()
+    assert sessions[0].status.value == "cancelled"
+    assert "Anulată" in text_of(client.get(f"/counselling/people/{setting['child'].id}/sessions"))

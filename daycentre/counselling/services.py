@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import holidays
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,6 @@ from daycentre.audit import services as audit
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, Room
-from daycentre.centres.services import public_holidays
 from daycentre.counselling.models import (
     OCCUPYING,
     CalendarFeed,
@@ -28,6 +28,7 @@ from daycentre.counselling.models import (
 )
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
+from daycentre.i18n import current_language
 from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Family, Person
 
@@ -231,11 +232,18 @@ def _describe_clash(clash: scheduling.Clash) -> str:
     )
 
 
+def _holiday_name(day: date) -> str | None:
+    """The public holiday's name in Romanian, or in English for an English page (the holidays
+    package has no Hungarian names; Hungarian pages show the Romanian one)."""
+    language = "en_US" if current_language() == "en" else "ro"
+    return holidays.country_holidays("RO", years=day.year, language=language).get(day)
+
+
 def _closed_reason(centre: Centre, day: date) -> str | None:
     for closure in centre.closure_days:
         if closure.day == day:
             return _("the centre is closed (%(reason)s)", reason=closure.reason)
-    holiday = public_holidays(day.year).get(day)
+    holiday = _holiday_name(day)
     if holiday:
         return _("public holiday (%(name)s)", name=holiday)
     if not centre.is_open_on(day):

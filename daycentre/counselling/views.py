@@ -366,9 +366,12 @@ def show_note(session_id: int):
         if note:
             flash(_("The note was saved."), "success")
             return redirect(url_for("counselling.show_note", session_id=session.id))
-    note = counselling.read_note(session, actor=current_user)
-    db.session.commit()
-    if form is not None and request.method == "GET" and note is not None:
+    # A refused save shows the author's own input again, not the stored note: no reading.
+    note = None
+    if request.method == "GET":
+        note = counselling.read_note(session, actor=current_user)
+        db.session.commit()
+    if form is not None and note is not None:
         form.text.data = note.text
         form.version.data = note.version
     return render_template("counselling/show_note.html", session=session, note=note, form=form)

@@ -4,7 +4,6 @@ some weekly, the past ones held with notes, one no-show and one cancelled; one s
 from datetime import time, timedelta
 
 from daycentre.auth.models import User
-from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, CentreKind
 from daycentre.counselling import services as counselling
 from daycentre.counselling.models import SessionStatus
@@ -13,8 +12,6 @@ from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.people.models import Person, PersonKind
-
-SECOND_COUNSELLOR = ("psiholog", "Elena", "Moldovan")
 
 NOTES = [
     "Mama relatează că a găsit un loc de muncă cu jumătate de normă; programul copiilor s-a "
@@ -26,25 +23,6 @@ NOTES = [
     "Informare despre alocația de susținere și actele necesare; s-a programat vizita la SPAS.",
     "Az anya kérte, hogy a következő alkalmat magyarul tartsuk. Jól halad a napirend kialakítása.",
 ]
-
-
-def _second_counsellor(centre: Centre) -> User:
-    username, given, family = SECOND_COUNSELLOR
-    user = User(
-        username=username,
-        given_name=given,
-        family_name=family,
-        role=Role.COUNSELLOR,
-        locale="ro",
-        must_change_password=False,
-        centres=[centre],
-    )
-    from daycentre.demo import DEMO_PASSWORD
-
-    user.set_password(DEMO_PASSWORD)
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 def _book(centre, counsellor, room, beneficiary, kind, day, at, minutes=60, **series):
@@ -87,7 +65,8 @@ def load_sessions() -> None:
     )
     rooms = {room.name: room for room in centre.rooms}
     tunde = db.session.scalar(db.select(User).where(User.username == "counsellor"))
-    elena = _second_counsellor(centre)
+    # The second demo counsellor, the psychologist, is one of the foundation's demo users.
+    elena = db.session.scalar(db.select(User).where(User.username == "psiholog"))
     adults = db.session.scalars(
         db.select(Person)
         .join(Enrolment, Enrolment.person_id == Person.id)

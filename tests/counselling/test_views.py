@@ -362,3 +362,35 @@ def test_editing_through_the_form_moves_one_or_the_rest_of_the_series(client, lo
     db.session.expire_all()
     assert sessions[0].status.value == "cancelled"
     assert "Anulată" in text_of(client.get(f"/counselling/people/{setting['child'].id}/sessions"))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ro", ["1 ședință programată.", "2 ședințe programate.", "20 de ședințe programate."]),
+        ("hu", ["1 alkalom lefoglalva.", "2 alkalom lefoglalva.", "20 alkalom lefoglalva."]),
+    ],
+)
+def test_booked_counts_use_the_language_s_plural_forms(app, language, expected):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale(language):
+        found = [
+            ngettext("%(num)d session booked.", "%(num)d sessions booked.", n) for n in (1, 2, 20)
+        ]
+    assert found == expected
+
+
+def test_a_clash_is_explained_in_hungarian(client, login_as, setting):
+    set_language(setting["coordinator"], "hu")
+    make_session(setting["counsellor"], setting["room"], person=setting["child"])
+    db.session.commit()
+    login_as("coordinator")
+    response = client.post(
+        f"/counselling/centres/{setting['centre'].id}/sessions/new",
+        data=booking_form(setting, day="2026-11-24", start_time="13:30"),
+    )
+    page = text_of(response)
+    assert "Az alkalom nem lett mentve:" in page
+    assert "Mureșan Ioana tanácsadó foglalt" in page
+    assert "a(z) Cabinet 1 terem foglalt" in page

@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.auth import bp as auth_bp
     from daycentre.cases import bp as cases_bp
     from daycentre.centres import bp as centres_bp
+    from daycentre.counselling import bp as counselling_bp
     from daycentre.enrolment import bp as enrolment_bp
     from daycentre.home import bp as home_bp
     from daycentre.meals import bp as meals_bp
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         attendance_bp,
         meals_bp,
         volunteers_bp,
+        counselling_bp,
         cases_bp,
         audit_bp,
         outreach_bp,

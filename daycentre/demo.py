@@ -24,6 +24,7 @@ DEMO_USERS = (
     ("admin", "Levente", "Bartha", Role.ADMIN, "ro"),
     ("coordinator", "Ioana", "Mureșan", Role.COORDINATOR, "ro"),
     ("counsellor", "Tünde", "Fazakas", Role.COUNSELLOR, "hu"),
+    ("psiholog", "Elena", "Moldovan", Role.COUNSELLOR, "ro"),
     ("volunteer", "Ștefan", "Ionescu", Role.VOLUNTEER, "ro"),
 )
 
@@ -106,6 +107,7 @@ def _users(centres: dict[str, Centre]) -> list[User]:
         "admin": [],
         "coordinator": [centres["after_school"]],
         "counsellor": [centres["counselling"], centres["after_school"]],
+        "psiholog": [centres["counselling"]],
         "volunteer": [centres["after_school"]],
     }
     users = []
@@ -155,10 +157,17 @@ def load_cases() -> None:
     load()
 
 
+def load_counselling() -> None:
+    from daycentre.counselling.demo import load_sessions
+
+    load_sessions()
+
+
 DEMO_PARTS: list[Callable[[], None]] = [
     load_foundation,
     load_beneficiaries,
     load_attendance,
+    load_counselling,
     load_volunteers,
     load_cases,
 ]

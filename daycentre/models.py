@@ -20,6 +20,13 @@ from daycentre.cases.models import (
     Review,
 )
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.counselling.models import (
+    CalendarFeed,
+    CounsellingSession,
+    NoteShare,
+    SessionNote,
+    SessionSeries,
+)
 from daycentre.enrolment.models import Enrolment
 from daycentre.meals.models import FoodAllowance, MealServed, MealType, Menu
 from daycentre.outreach.models import (

@@ -10,7 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from daycentre.extensions import db, login_manager
 
 # Reachable without signing in. Everything else redirects to the sign-in page.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "home.health", "static"})
+# counselling.calendar_feed: calendar apps cannot sign in; its secret token is the key.
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "auth.set_language", "home.health", "static", "counselling.calendar_feed"}
+)
 
 # While a password must be changed, only these pages open.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout"}) | PUBLIC_ENDPOINTS

@@ -259,3 +259,29 @@ def make_group_of_children(group, number: int, *, start=date(2026, 9, 1), **fiel
         make_enrolment(child, group, applied_on=start)
         children.append(child)
     return children
+
+
+def make_session(counsellor, room, *, person=None, family=None, start=None, minutes=60, **fields):
+    """A scheduled counselling session, stored as is (no conflict check): for arranging tests."""
+    from datetime import datetime, timedelta
+
+    from daycentre.counselling.models import CounsellingSession, SessionStatus, SessionType
+    from daycentre.localtime import BUCHAREST
+
+    start = start or datetime(2026, 11, 24, 13, 0, tzinfo=BUCHAREST)
+    session = CounsellingSession(
+        centre_id=room.centre_id,
+        counsellor_id=counsellor.id,
+        room_id=room.id,
+        person_id=person.id if person else None,
+        family_id=family.id if family else None,
+        session_type=fields.pop("session_type", SessionType.SOCIAL),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=minutes),
+        status=fields.pop("status", SessionStatus.SCHEDULED),
+        booked_by_id=fields.pop("booked_by_id", counsellor.id),
+        **fields,
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session

@@ -108,7 +108,7 @@ def subject_data(person) -> dict:
     """The person's records as plain values, with their household and the audit entries about them."""
     families = _table("families")
     tables = {
-        table.name: [{column: _plain(value) for column, value in row.items()} for row in rows]
+        table.name: [_shown(table, row) for row in rows]
         for table, rows in subject_records(person.id).items()
     }
     tables[families.name] = [
@@ -125,6 +125,17 @@ def subject_data(person) -> dict:
         "person_id": person.id,
         "tables": tables,
         "audit_trail": [_audit_row(entry) for entry in trail],
+    }
+
+
+CONFIDENTIAL = "[confidential: released only by its author]"
+
+
+def _shown(table: Table, row: dict) -> dict:
+    """A row as plain values; a confidential column (a counselling note) shows that it exists."""
+    return {
+        column: CONFIDENTIAL if table.c[column].info.get("confidential") else _plain(value)
+        for column, value in row.items()
     }
 
 

@@ -54,6 +54,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "meals.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     # The food allowance is set by law for every centre.
     "rates.manage": frozenset({Role.ADMIN}),
+    # Counselling: everyone on staff sees that sessions exist; coordinators book for counsellors;
+    # notes, their sharing and the private calendar feed are the counsellors' alone.
+    "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
+    "counselling.notes": frozenset({Role.COUNSELLOR}),
 }
 
 

@@ -8,6 +8,7 @@ from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.cases.services import overdue_for
 from daycentre.centres.services import is_operating_day, visible_centres
+from daycentre.counselling.services import home_week
 from daycentre.database import utcnow
 from daycentre.enrolment.services import waiting_count
 from daycentre.extensions import db
@@ -37,6 +38,9 @@ def index():
         waiting={centre.id: waiting_count({centre.id}) for centre in centres}
         if current_user.can("enrolment.read")
         else {},
+        counselling_week=home_week(current_user, day)
+        if current_user.role is Role.COUNSELLOR
+        else None,
         absence_alerts=absence_alerts(centres, day) if current_user.can("attendance.read") else [],
         rolls_taken=rolls_taken([g.id for c in centres for g in c.groups], day)
         if current_user.can("attendance.read")

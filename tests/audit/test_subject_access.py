@@ -14,7 +14,15 @@ from daycentre.audit.subject_access import (
 from daycentre.extensions import db
 from daycentre.people.models import Consent, ConsentPurpose
 from tests.conftest import text_of
-from tests.factories import make_case, make_child, make_enrolment, make_family, make_group
+from tests.factories import (
+    make_case,
+    make_child,
+    make_enrolment,
+    make_family,
+    make_group,
+    make_room,
+    make_session,
+)
 
 
 def _leads_to(table: Table, goals: set[str], seen=()) -> bool:
@@ -119,3 +127,17 @@ def test_a_case_about_the_child_is_part_of_their_data(app, centre, users):
     data = subject_data(child)
     assert [row["id"] for row in data["tables"]["cases"]] == [case.id]
     assert data["tables"]["case_evaluations"][0]["housing"].startswith("Locuință cu două camere")
+
+
+def test_a_counselling_note_is_listed_but_its_text_is_not_shown(app, centre, users):
+    from daycentre.counselling.models import SessionNote
+
+    child = make_child(make_family(centre), birth_date=date(2016, 1, 1))
+    session = make_session(users["counsellor"], make_room(centre), person=child)
+    db.session.add(
+        SessionNote(session_id=session.id, author_id=users["counsellor"].id, text="Tatăl bea.")
+    )
+    db.session.commit()
+    data = subject_data(child)
+    assert data["tables"]["session_notes"][0]["text"].startswith("[confidential")
+    assert "Tatăl bea" not in json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,57 @@
+"""Every page reachable from the menu, for every role, on a 390 px phone: no page scrolls
+sideways, and axe-core finds no serious or critical violation (a table's scroll box that the
+keyboard could not reach was found this way)."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.conftest import ROLES
+from tests.e2e.pages import (
+    assert_accessible,
+    assert_no_sideways_scroll,
+    choose_language,
+    screenshot,
+    sign_in,
+)
+
+pytestmark = pytest.mark.browser
+
+MAX_DEPTH = 3  # the menu's pages and three links deep from them
+COLLECT_LINKS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(a => a.origin === location.origin && !a.hasAttribute('download'))
+    .map(a => a.pathname + a.search)"""
+
+
+def _kind_of_page(path):
+    """One page of each kind is enough: /centres/3/edit stands for every centre's edit page."""
+    return re.sub(r"\d+", "N", path)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_scrolls_sideways_on_a_phone_and_all_are_accessible(phone_page, role, language):
+    page = phone_page
+    sign_in(page, role)
+    choose_language(page, language)
+    screenshot(page, f"phone-{role}-{language}-home")
+
+    menu = page.evaluate(COLLECT_LINKS, "header nav a, footer .account a")
+    to_visit = [(path, 1) for path in dict.fromkeys(menu)]
+    seen = {_kind_of_page(path) for path, _depth in to_visit}
+    visited = []
+    while to_visit:
+        path, depth = to_visit.pop(0)
+        response = page.goto(path)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert response.ok, f"{role} reached {path} from the menu, which answered {response.status}"
+        visited.append(urlsplit(page.url).path)
+        assert_no_sideways_scroll(page)
+        assert_accessible(page)
+        if depth < MAX_DEPTH:
+            for link in page.evaluate(COLLECT_LINKS, "main a[href]"):
+                if _kind_of_page(link) not in seen:
+                    seen.add(_kind_of_page(link))
+                    to_visit.append((link, depth + 1))
+    assert len(visited) >= 2, f"{role} reached only {visited}"

@@ -20,9 +20,9 @@ from flask import got_request_exception
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from daycentre import create_app
-from daycentre.demo import load_demo
+from daycentre.demo import DEMO_PASSWORD, load_demo
 from daycentre.extensions import db
-from tests.e2e.pages import DESKTOP, PHONE
+from tests.e2e.pages import DESKTOP, PHONE, choose_language, sign_in
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -166,3 +166,16 @@ def page(open_page):
 @pytest.fixture
 def phone_page(open_page):
     return open_page(phone=True)
+
+
+@pytest.fixture
+def signed_in_page(open_page):
+    """``signed_in_page("coordinator", "hu", phone=True)``: a demo user's page in a language."""
+
+    def open_(username, language="ro", *, phone=False, password=DEMO_PASSWORD):
+        page = open_page(phone=phone)
+        sign_in(page, username, password)
+        choose_language(page, language)
+        return page
+
+    return open_

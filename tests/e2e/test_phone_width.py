@@ -11,9 +11,7 @@ from tests.e2e.conftest import ROLES
 from tests.e2e.pages import (
     assert_accessible,
     assert_no_sideways_scroll,
-    choose_language,
     screenshot,
-    sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,10 +28,8 @@ def _kind_of_page(path):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_scrolls_sideways_on_a_phone_and_all_are_accessible(phone_page, role, language):
-    page = phone_page
-    sign_in(page, role)
-    choose_language(page, language)
+def test_no_page_scrolls_sideways_on_a_phone_and_all_are_accessible(signed_in_page, role, language):
+    page = signed_in_page(role, language, phone=True)
     screenshot(page, f"phone-{role}-{language}-home")
 
     menu = page.evaluate(COLLECT_LINKS, "header nav a, footer .account a")

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+LANGUAGES = ("ro", "hu")  # every journey runs in both
+ROLES = ("admin", "coordinator", "counsellor", "volunteer")  # the demo users' names and roles
 
 
 def sign_in(page, username, password=DEMO_PASSWORD):

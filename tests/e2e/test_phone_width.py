@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import ROLES
 from tests.e2e.pages import (
+    ROLES,
     assert_accessible,
     assert_no_sideways_scroll,
     screenshot,

@@ -89,9 +89,11 @@ def test_admin_creates_a_coordinator_who_then_signs_in(page, language, live_serv
     # The new coordinator signs in with the temporary password and must choose their own.
     sign_in(page, username, "temporar-2026")
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Change password"))
-    expect(page.get_by_text(t(
-        "Your password was set by an administrator. Choose your own password to continue."
-    ))).to_be_visible()
+    expect(
+        page.get_by_text(
+            t("Your password was set by an administrator. Choose your own password to continue.")
+        )
+    ).to_be_visible()
     expect(page.get_by_role("navigation", name=t("Main menu")).get_by_role("link")).to_have_count(1)
     assert_accessible(page)
     screenshot(page, f"journey4-{language}-3-forced-password-change")

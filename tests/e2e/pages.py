@@ -35,10 +35,11 @@ def sign_out(page):
 def choose_language(page, code):
     """Press the footer button of a language (unless it is the current one); the page reloads."""
     button = page.locator(f"footer .language-switch button[value={code}]")
-    if button.is_enabled():
+    if button.get_attribute("aria-pressed") != "true":
         with page.expect_navigation():
             button.click()
     assert page.locator("html").get_attribute("lang") == code
+    assert button.get_attribute("aria-pressed") == "true"
 
 
 def screenshot(page, name):

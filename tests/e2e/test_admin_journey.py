@@ -38,6 +38,8 @@ def test_admin_creates_a_coordinator_who_then_signs_in(page, language, live_serv
     screenshot(page, f"journey4-{language}-1-sign-in")
 
     sign_in(page, "admin")
+    # The administrator's account keeps its own language; they switch with the footer buttons.
+    choose_language(page, language)
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(t("Good day, %(name)s", name="Levente"))
     menu = page.get_by_role("navigation", name=t("Main menu"))
@@ -86,7 +88,8 @@ def test_admin_creates_a_coordinator_who_then_signs_in(page, language, live_serv
     expect(page.get_by_role("status")).to_have_text(t("You have signed out."))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Sign in"))
 
-    # The new coordinator signs in with the temporary password and must choose their own.
+    # The new coordinator, whose account has no language yet, keeps the sign-in page's language,
+    # signs in with the temporary password and must choose their own.
     sign_in(page, username, "temporar-2026")
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Change password"))
     expect(

@@ -20,6 +20,6 @@ def test_the_browser_language_chooses_the_sign_in_page_language(open_page, langu
     other = "hu" if language == "ro" else "ro"
     choose_language(page, other)
     expect(page.get_by_role("heading", level=1)).to_have_text(tr(other, "Sign in"))
-    expect(page.locator("footer button[aria-current=true]")).to_have_text(
+    expect(page.locator("footer button[aria-pressed=true]")).to_have_text(
         {"ro": "Română", "hu": "Magyar"}[other]
     )

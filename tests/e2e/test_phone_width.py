@@ -1,6 +1,7 @@
 """Every page reachable from the menu, for every role, on a 390 px phone: no page scrolls
 sideways, and axe-core finds no serious or critical violation (a table's scroll box that the
-keyboard could not reach was found this way)."""
+keyboard could not reach was found this way). axe runs in Romanian only: the markup is the same in
+both languages, and it costs more than the rest of the crawl; the admin journey runs it in both."""
 
 import re
 from urllib.parse import urlsplit
@@ -44,7 +45,8 @@ def test_no_page_scrolls_sideways_on_a_phone_and_all_are_accessible(signed_in_pa
         assert response.ok, f"{role} reached {path} from the menu, which answered {response.status}"
         visited.append(urlsplit(page.url).path)
         assert_no_sideways_scroll(page)
-        assert_accessible(page)
+        if language == "ro":
+            assert_accessible(page)
         if depth < MAX_DEPTH:
             for link in page.evaluate(COLLECT_LINKS, "main a[href]"):
                 if _kind_of_page(link) not in seen:

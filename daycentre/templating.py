@@ -16,6 +16,12 @@ def is_date_value(value) -> bool:
     return isinstance(value, date)
 
 
+def plural_count(value) -> int:
+    """The number gettext chooses a plural form by: it wants an integer (2.5 hours warns today and
+    fails in later Pythons). A fraction takes the form of 2, as in ro, hu and en ("1,5 ore")."""
+    return int(value) if value == int(value) else 2
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -25,6 +31,7 @@ def register_template_helpers(app) -> None:
         datetime=format_datetime,
         time=format_time,
         number=format_decimal,
+        plural_count=plural_count,
     )
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

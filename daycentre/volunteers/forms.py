@@ -114,13 +114,14 @@ class SignContractForm(Form):
 
 
 class CloseContractForm(Form):
-    closed_on = DateField(_l("Date"), validators=[InputRequired()])
+    # Its own id: the page shows this form beside EndContractForm, and a label finds one id.
+    closed_on = DateField(_l("Date"), validators=[InputRequired()], id="terminate_closed_on")
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Terminate the contract"))
 
 
 class EndContractForm(Form):
-    closed_on = DateField(_l("Date"), validators=[InputRequired()])
+    closed_on = DateField(_l("Date"), validators=[InputRequired()], id="end_closed_on")
     submit = SubmitField(_l("End the contract"))
 
 

@@ -1,0 +1,119 @@
+"""Small page helpers for the real-browser journeys; fixtures live in conftest.py."""
+
+import re
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from daycentre.demo import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+LANGUAGES = ("ro", "hu")  # every journey runs in both
+ROLES = ("admin", "coordinator", "counsellor", "volunteer")  # the demo users' names and roles
+
+
+def sign_in(page, username, password=DEMO_PASSWORD):
+    """Sign in through the real form (field names do not depend on the language)."""
+    if "/auth/login" not in page.url:
+        page.goto("/auth/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("form:has(#username) [type=submit]").click()
+
+
+def sign_out(page):
+    """The sign-out button is a POST form in the page footer."""
+    with page.expect_navigation():
+        page.locator("footer form[action$='/auth/logout'] button").click()
+
+
+def choose_language(page, code):
+    """Press the footer button of a language (unless it is the current one); the page reloads."""
+    button = page.locator(f"footer .language-switch button[value={code}]")
+    if button.get_attribute("aria-pressed") != "true":
+        with page.expect_navigation():
+            button.click()
+    assert page.locator("html").get_attribute("lang") == code
+    assert button.get_attribute("aria-pressed") == "true"
+
+
+def screenshot(page, name):
+    """A full-page PNG under test-artifacts/screenshots/, for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+AXE_SCRIPT = "/static/vendor/axe/axe.min.js"  # served by the app itself, as the CSP wants
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def assert_accessible(page):
+    """axe-core finds no serious or critical violation, and every visible form field has a label."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_SCRIPT)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    report = "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in blocking
+    )
+    assert not blocking, f"axe-core on {page.url}:\n{report}"
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden' && !['submit', 'button'].includes(el.type))
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                          && !el.getAttribute('aria-labelledby'))
+            .map(el => el.outerHTML)"""
+    )
+    assert unlabelled == [], f"form fields without a label on {page.url}: {unlabelled}"
+
+
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollsItself = el => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
+  const sticking = [...document.body.querySelectorAll('*')]
+    .filter(el => { const r = el.getBoundingClientRect();
+                    return r.width > 0 && r.right > width + 1 && !scrollsItself(el); })
+    .map(el => el.outerHTML.slice(0, 120) + ' right=' + el.getBoundingClientRect().right);
+  const scrollWidth = document.documentElement.scrollWidth;
+  return {scrollWidth, width, sticking: sticking.slice(0, 10)};
+}"""
+
+
+def assert_no_sideways_scroll(page, width=PHONE["width"]):
+    """The page is no wider than the screen and nothing pokes out of it (tables scroll in a box).
+
+    The second check matters because ``overflow-x: hidden`` on <html> would hide an overflow from
+    scrollWidth-only checks while still cutting content off for the person.
+    """
+    found = page.evaluate(OVERFLOW_SCRIPT)
+    assert found["scrollWidth"] <= width, f"{page.url} scrolls sideways: {found}"
+    assert found["sticking"] == [], f"{page.url}: elements stick out of the screen: {found}"
+
+
+@cache
+def _catalog(language):
+    with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=language)
+
+
+def tr(language, msgid, **values):
+    """The text the person sees for ``msgid`` in ``language``; fails if it is not translated."""
+    message = _catalog(language).get(msgid)
+    assert message is not None and message.string and not message.fuzzy, (
+        f"{msgid!r} is not translated in {language}"
+    )
+    return message.string % values if values else message.string

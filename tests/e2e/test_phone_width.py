@@ -37,7 +37,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_all_are_accessible(signed_in_pa
     menu = page.evaluate(COLLECT_LINKS, "header nav a, footer .account a")
     to_visit = [(path, 1) for path in dict.fromkeys(menu)]
     seen = {_kind_of_page(path) for path, _depth in to_visit}
-    visited = []
+    visited, problems = [], []
     while to_visit:
         path, depth = to_visit.pop(0)
         try:
@@ -50,12 +50,15 @@ def test_no_page_scrolls_sideways_on_a_phone_and_all_are_accessible(signed_in_pa
             continue
         assert response.ok, f"{role} reached {path} from the menu, which answered {response.status}"
         visited.append(urlsplit(page.url).path)
-        assert_no_sideways_scroll(page)
-        if language == "ro":
-            assert_accessible(page)
+        for check in (assert_no_sideways_scroll, assert_accessible if language == "ro" else None):
+            try:
+                check and check(page)
+            except AssertionError as problem:  # every page's problems at once, not the first only
+                problems.append(f"{path}: {problem}")
         if depth < MAX_DEPTH:
             for link in page.evaluate(COLLECT_LINKS, "main a[href]"):
                 if _kind_of_page(link) not in seen:
                     seen.add(_kind_of_page(link))
                     to_visit.append((link, depth + 1))
     assert len(visited) >= 2, f"{role} reached only {visited}"
+    assert not problems, "\n".join(problems)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 
 
@@ -74,14 +74,7 @@ class Attendance(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     day: Mapped[date] = mapped_column(index=True)
-    status: Mapped[AttendanceStatus] = mapped_column(
-        db.Enum(
-            AttendanceStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    status: Mapped[AttendanceStatus] = mapped_column(stored_enum(AttendanceStatus, 20))
     arrives_at: Mapped[time | None]
     leaves_at: Mapped[time | None]
     note: Mapped[str | None] = mapped_column(Text)

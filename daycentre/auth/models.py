@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from daycentre.auth.roles import Role, role_has
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db, normalised_username
 from daycentre.i18n import person_name
 
@@ -28,9 +28,7 @@ class User(UserMixin, db.Model):
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))
-    role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(stored_enum(Role, 20))
     password_hash: Mapped[str] = mapped_column(String(255), info={"audit": False})
     must_change_password: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)

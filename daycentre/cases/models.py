@@ -14,16 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
-
-
-def _values(enum_class):
-    return [member.value for member in enum_class]
-
-
-def _enum(enum_class, length=20):
-    return db.Enum(enum_class, native_enum=False, length=length, values_callable=_values)
 
 
 class CaseStage(enum.StrEnum):
@@ -258,13 +250,13 @@ class Case(db.Model):
     year: Mapped[int]
     number: Mapped[int]
     received_on: Mapped[date]
-    source: Mapped[RequestSource] = mapped_column(_enum(RequestSource))
-    channel: Mapped[RequestChannel] = mapped_column(_enum(RequestChannel))
+    source: Mapped[RequestSource] = mapped_column(stored_enum(RequestSource))
+    channel: Mapped[RequestChannel] = mapped_column(stored_enum(RequestChannel))
     requester: Mapped[str] = mapped_column(String(200))
     requester_address: Mapped[str | None] = mapped_column(String(300))
     reported: Mapped[str] = mapped_column(Text)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
-    stage: Mapped[CaseStage] = mapped_column(_enum(CaseStage), index=True)
+    stage: Mapped[CaseStage] = mapped_column(stored_enum(CaseStage), index=True)
     primary_due_on: Mapped[date]
     # Primary evaluation.
     primary_on: Mapped[date | None]
@@ -276,10 +268,10 @@ class Case(db.Model):
     observatory_registered: Mapped[bool] = mapped_column(default=False, server_default="0")
     observatory_on: Mapped[date | None]
     # Referral for a protection measure.
-    protection_body: Mapped[ProtectionBody | None] = mapped_column(_enum(ProtectionBody))
+    protection_body: Mapped[ProtectionBody | None] = mapped_column(stored_enum(ProtectionBody))
     protection_on: Mapped[date | None]
     # Closure.
-    closure_reason: Mapped[ClosureReason | None] = mapped_column(_enum(ClosureReason, 30))
+    closure_reason: Mapped[ClosureReason | None] = mapped_column(stored_enum(ClosureReason, 30))
     closure_notes: Mapped[str | None] = mapped_column(Text)
     stays_in_family: Mapped[bool | None]
     closed_on: Mapped[date | None]
@@ -397,7 +389,7 @@ class Plan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     number: Mapped[int]
-    status: Mapped[PlanStatus] = mapped_column(_enum(PlanStatus))
+    status: Mapped[PlanStatus] = mapped_column(stored_enum(PlanStatus))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     family_signed_on: Mapped[date | None]
@@ -442,7 +434,7 @@ class PlannedService(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     objective_id: Mapped[int] = mapped_column(ForeignKey("case_objectives.id"), index=True)
-    kind: Mapped[ServiceKind] = mapped_column(_enum(ServiceKind))
+    kind: Mapped[ServiceKind] = mapped_column(stored_enum(ServiceKind))
     description: Mapped[str] = mapped_column(String(500))
     provider: Mapped[str | None] = mapped_column(String(200))
     responsible: Mapped[str] = mapped_column(String(200))
@@ -493,7 +485,7 @@ class ObjectiveProgress(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"), index=True)
     objective_id: Mapped[int] = mapped_column(ForeignKey("case_objectives.id"), index=True)
-    status: Mapped[Progress] = mapped_column(_enum(Progress))
+    status: Mapped[Progress] = mapped_column(stored_enum(Progress))
     comment: Mapped[str | None] = mapped_column(Text)
 
     review: Mapped[Review] = relationship(back_populates="progress")
@@ -510,8 +502,8 @@ class CaseEvent(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     happened_on: Mapped[date]
     kind: Mapped[str] = mapped_column(String(30))
-    old_stage: Mapped[CaseStage | None] = mapped_column(_enum(CaseStage))
-    new_stage: Mapped[CaseStage | None] = mapped_column(_enum(CaseStage))
+    old_stage: Mapped[CaseStage | None] = mapped_column(stored_enum(CaseStage))
+    new_stage: Mapped[CaseStage | None] = mapped_column(stored_enum(CaseStage))
     detail: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
@@ -532,7 +524,7 @@ class CaseTask(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    source: Mapped[TaskSource] = mapped_column(_enum(TaskSource))
+    source: Mapped[TaskSource] = mapped_column(stored_enum(TaskSource))
     text: Mapped[str] = mapped_column(String(500))
     due_on: Mapped[date | None]
     done_on: Mapped[date | None]

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from daycentre.database import stored_enum
 from daycentre.extensions import db
 
 
@@ -44,11 +45,7 @@ class Centre(WeeklyHours, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[CentreKind] = mapped_column(
-        db.Enum(
-            CentreKind, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    kind: Mapped[CentreKind] = mapped_column(stored_enum(CentreKind, 30))
     service_code: Mapped[str] = mapped_column(String(50))
     address: Mapped[str] = mapped_column(String(300))
     city: Mapped[str] = mapped_column(String(100))

@@ -5,13 +5,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
-
-
-def _values(enum_class):
-    return [member.value for member in enum_class]
 
 
 class SessionType(enum.StrEnum):
@@ -93,13 +89,11 @@ class CounsellingSession(db.Model):
     # The beneficiary: one person, or a whole family.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
-    session_type: Mapped[SessionType] = mapped_column(
-        db.Enum(SessionType, native_enum=False, length=30, values_callable=_values)
-    )
+    session_type: Mapped[SessionType] = mapped_column(stored_enum(SessionType, 30))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     status: Mapped[SessionStatus] = mapped_column(
-        db.Enum(SessionStatus, native_enum=False, length=20, values_callable=_values),
+        stored_enum(SessionStatus, 20),
         default=SessionStatus.SCHEDULED,
     )
     cancel_reason: Mapped[str | None] = mapped_column(String(300))

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 
 
@@ -54,12 +54,7 @@ class Enrolment(db.Model):
     # The number in the centre's register, given in order of application.
     number: Mapped[int]
     status: Mapped[EnrolmentStatus] = mapped_column(
-        db.Enum(
-            EnrolmentStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        stored_enum(EnrolmentStatus, 20),
         index=True,
     )
     applied_on: Mapped[date]

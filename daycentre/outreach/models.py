@@ -9,13 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from daycentre.database import stored_enum
 from daycentre.extensions import db
-
-
-def _stored_enum(enum_class, length: int):
-    return db.Enum(
-        enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Labelled(enum.StrEnum):
@@ -126,7 +121,7 @@ class InformationMaterial(OutreachRecord, db.Model):
     audit_label = _l("Information material")
 
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[MaterialKind] = mapped_column(_stored_enum(MaterialKind, 20))
+    kind: Mapped[MaterialKind] = mapped_column(stored_enum(MaterialKind, 20))
     produced_on: Mapped[date]
     languages: Mapped[str] = mapped_column(String(100))
     copies_made: Mapped[int] = mapped_column(default=0)
@@ -147,13 +142,13 @@ class Agreement(OutreachRecord, db.Model):
     __tablename__ = "agreements"
     audit_label = _l("Partnership or protocol")
 
-    kind: Mapped[AgreementKind] = mapped_column(_stored_enum(AgreementKind, 20))
+    kind: Mapped[AgreementKind] = mapped_column(stored_enum(AgreementKind, 20))
     subject: Mapped[str] = mapped_column(String(300))
     parties: Mapped[str] = mapped_column(Text)
     institutions_involved: Mapped[int] = mapped_column(default=1)
     signed_on: Mapped[date | None]
     ends_on: Mapped[date | None]
-    status: Mapped[AgreementStatus] = mapped_column(_stored_enum(AgreementStatus, 20))
+    status: Mapped[AgreementStatus] = mapped_column(stored_enum(AgreementStatus, 20))
 
     centre = relationship("Centre")
     __table_args__ = (CheckConstraint("institutions_involved >= 1", name="some_institution"),)
@@ -164,7 +159,7 @@ class Training(OutreachRecord, db.Model):
     audit_label = _l("Training")
 
     topic: Mapped[str] = mapped_column(String(300))
-    audience: Mapped[TrainingAudience] = mapped_column(_stored_enum(TrainingAudience, 20))
+    audience: Mapped[TrainingAudience] = mapped_column(stored_enum(TrainingAudience, 20))
     held_on: Mapped[date]
     hours: Mapped[Decimal] = mapped_column(Numeric(5, 1))
     persons_trained: Mapped[int]

@@ -5,13 +5,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 from daycentre.i18n import person_name
-
-
-def _values(enum_class):
-    return [member.value for member in enum_class]
 
 
 class VulnerabilityFactor(enum.StrEnum):
@@ -162,21 +158,15 @@ class Person(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
-    kind: Mapped[PersonKind] = mapped_column(
-        db.Enum(PersonKind, native_enum=False, length=10, values_callable=_values)
-    )
+    kind: Mapped[PersonKind] = mapped_column(stored_enum(PersonKind, 10))
     family_name: Mapped[str] = mapped_column(String(100))
     given_name: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[date | None]
-    sex: Mapped[Sex | None] = mapped_column(
-        db.Enum(Sex, native_enum=False, length=10, values_callable=_values)
-    )
+    sex: Mapped[Sex | None] = mapped_column(stored_enum(Sex, 10))
     # Romanian personal numeric code; one person per code.
     cnp: Mapped[str | None] = mapped_column(String(13), unique=True)
     # How an adult stands to the family's children ("relationship" would hide SQLAlchemy's).
-    relation: Mapped[Relationship | None] = mapped_column(
-        db.Enum(Relationship, native_enum=False, length=20, values_callable=_values)
-    )
+    relation: Mapped[Relationship | None] = mapped_column(stored_enum(Relationship, 20))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     school: Mapped[str | None] = mapped_column(String(200))
@@ -219,9 +209,7 @@ class Consent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    purpose: Mapped[ConsentPurpose] = mapped_column(
-        db.Enum(ConsentPurpose, native_enum=False, length=30, values_callable=_values)
-    )
+    purpose: Mapped[ConsentPurpose] = mapped_column(stored_enum(ConsentPurpose, 30))
     given_by: Mapped[str] = mapped_column(String(200))
     given_on: Mapped[date]
     expires_on: Mapped[date | None]

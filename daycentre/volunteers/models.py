@@ -8,15 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 from daycentre.i18n import person_name
-
-
-def _enum(kind, length):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Skill(enum.StrEnum):
@@ -185,7 +179,7 @@ class VolunteerContract(db.Model):
     requirements: Mapped[str] = mapped_column(Text)
     termination_conditions: Mapped[str] = mapped_column(Text)
     status: Mapped[ContractStatus] = mapped_column(
-        _enum(ContractStatus, 20), default=ContractStatus.DRAFT
+        stored_enum(ContractStatus, 20), default=ContractStatus.DRAFT
     )
     signed_on: Mapped[date | None]
     closed_on: Mapped[date | None]
@@ -253,7 +247,7 @@ class ActivitySignup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("volunteer_activities.id"), index=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
-    status: Mapped[SignupStatus] = mapped_column(_enum(SignupStatus, 20))
+    status: Mapped[SignupStatus] = mapped_column(stored_enum(SignupStatus, 20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -277,7 +271,7 @@ class VolunteerHours(db.Model):
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     description: Mapped[str] = mapped_column(String(500))
     status: Mapped[HoursStatus] = mapped_column(
-        _enum(HoursStatus, 20), default=HoursStatus.REPORTED
+        stored_enum(HoursStatus, 20), default=HoursStatus.REPORTED
     )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,19 +9,18 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from holidays import country_holidays
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre, ClosureDay, Group
+from daycentre.centres.services import holiday_name, public_holidays
 from daycentre.database import utcnow
 from daycentre.enrolment.models import Enrolment
 from daycentre.enrolment.services import children_active_on, enrolments_active_between
 from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
-from daycentre.i18n import current_language
 from daycentre.localtime import today
 from daycentre.meals.models import MealServed, MealType, Menu
 from daycentre.people.services import by_family_name
@@ -57,9 +56,8 @@ def closed_days(centre: Centre, group: Group | None, first: date, last: date) ->
         ).all()
     )
     holidays = {}
-    language = "ro" if current_language() == "ro" else "en_US"  # the package has no Hungarian
     for year in range(first.year, last.year + 1):
-        holidays.update(country_holidays("RO", years=year, language=language))
+        holidays.update({day: holiday_name(day) for day in public_holidays(year)})
     closed = {}
     day = first
     while day <= last:

@@ -95,7 +95,36 @@ def remove_closure_day(closure: ClosureDay, *, actor) -> None:
 
 
 def public_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("RO", years=year)
+    return holidays.country_holidays("RO", years=year, language="en_US")
+
+
+# The holidays package names Romania's public holidays in Romanian and English only; the
+# catalogs carry them in every language of the interface.
+HOLIDAY_NAMES = {
+    "New Year's Day": _l("New Year's Day"),
+    "Epiphany": _l("Epiphany"),
+    "Saint John the Baptist": _l("Saint John the Baptist"),
+    "Unification of the Romanian Principalities Day": _l(
+        "Unification of the Romanian Principalities Day"
+    ),
+    "Good Friday": _l("Good Friday"),
+    "Easter": _l("Easter"),
+    "Labor Day": _l("Labour Day"),
+    "Children's Day": _l("Children's Day"),
+    "Pentecost": _l("Pentecost"),
+    "Dormition of the Mother of God": _l("Dormition of the Mother of God"),
+    "Saint Andrew's Day": _l("Saint Andrew's Day"),
+    "National Day": _l("National Day of Romania"),
+    "Christmas Day": _l("Christmas Day"),
+}
+
+
+def holiday_name(day: date) -> str | None:
+    """The public holiday on ``day`` named in the user's language, or None."""
+    names = public_holidays(day.year).get(day)
+    if names is None:
+        return None
+    return "; ".join(str(HOLIDAY_NAMES.get(name.strip(), name)) for name in names.split(";"))
 
 
 def is_operating_day(centre: Centre, day: date) -> bool:

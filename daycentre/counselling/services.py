@@ -5,7 +5,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import holidays
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from daycentre.audit import services as audit
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, Room
+from daycentre.centres.services import holiday_name
 from daycentre.counselling.models import (
     OCCUPYING,
     CalendarFeed,
@@ -28,7 +28,6 @@ from daycentre.counselling.models import (
 )
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
-from daycentre.i18n import current_language
 from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Family, Person
 
@@ -233,10 +232,7 @@ def _describe_clash(clash: scheduling.Clash) -> str:
 
 
 def _holiday_name(day: date) -> str | None:
-    """The public holiday's name in Romanian, or in English for an English page (the holidays
-    package has no Hungarian names; Hungarian pages show the Romanian one)."""
-    language = "en_US" if current_language() == "en" else "ro"
-    return holidays.country_holidays("RO", years=day.year, language=language).get(day)
+    return holiday_name(day)
 
 
 def _closed_reason(centre: Centre, day: date) -> str | None:

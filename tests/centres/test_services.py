@@ -21,3 +21,17 @@ def test_visible_centres_follow_assignment(centre, other_centre):
     admin = make_user("admin")
     assert visible_centres(coordinator) == [centre]
     assert set(visible_centres(admin)) == {centre, other_centre}
+
+
+def test_public_holidays_are_named_in_the_users_language(app):
+    from flask_babel import force_locale
+
+    from daycentre.centres.services import holiday_name
+
+    with app.test_request_context():
+        with force_locale("hu"):
+            assert holiday_name(date(2026, 12, 1)) == "Románia nemzeti ünnepe"
+            assert holiday_name(date(2026, 6, 1)) == "Gyereknap; Pünkösd"
+        with force_locale("ro"):
+            assert holiday_name(date(2026, 12, 25)) == "Crăciunul"
+        assert holiday_name(date(2026, 12, 2)) is None

@@ -480,6 +480,7 @@ def create_plan(case: Case, *, actor, starts_on: date | None = None) -> Plan:
     if in_force is not None:
         for objective in in_force.objectives:
             copy = Objective(plan=plan, position=objective.position, text=objective.text)
+            db.session.add(copy)  # before the old services load, which flushes the session
             for service in objective.services:
                 copy.services.append(
                     PlannedService(
@@ -493,7 +494,6 @@ def create_plan(case: Case, *, actor, starts_on: date | None = None) -> Plan:
                         record_id=service.record_id,
                     )
                 )
-            db.session.add(copy)
     db.session.flush()
     _audit(audit.CREATE, plan, case, actor=actor, changes=audit.snapshot(plan))
     _event(case, "plan_drafted", actor=actor, day=min(starts_on, today()), detail=str(plan.number))

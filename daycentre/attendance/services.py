@@ -404,7 +404,27 @@ def record_roll(
             changes=changes,
         )
     db.session.flush()
+    _flag_alerts_on_cases(group, day, marks, actor=actor)
     return roll_call
+
+
+def _flag_alerts_on_cases(group: Group, day: date, marks: dict, *, actor) -> None:
+    """A child of this roll now on the absence alert gets a task on their open case, if any."""
+    from daycentre.cases.models import TaskSource
+    from daycentre.cases.services import flag_for_case_managers
+
+    alerted = [
+        alert.person for alert in absence_alerts([group.centre], day) if alert.person.id in marks
+    ]
+    flag_for_case_managers(
+        alerted,
+        source=TaskSource.ABSENCES,
+        text_for=lambda person: _l(
+            "%(name)s is on the absence alert of the day centre: talk to the family.",
+            name=person.full_name,
+        ),
+        actor=actor,
+    )
 
 
 def rolls_taken(group_ids, day: date) -> set[int]:

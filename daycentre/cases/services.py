@@ -39,6 +39,7 @@ from daycentre.cases.models import (
     Review,
     ServiceKind,
     TaskSource,
+    case_children,
     case_team,
 )
 from daycentre.centres.models import Centre
@@ -834,6 +835,29 @@ def add_task(
     _audit(audit.CREATE, task, case, actor=actor, changes=audit.snapshot(task))
     _event(case, "task", actor=actor, day=today(), detail=text)
     return task
+
+
+def flag_for_case_managers(people, *, source: TaskSource, text_for, actor=None) -> list[CaseTask]:
+    """Raise a task on every open case naming one of ``people``, once for each child while the
+    task stays open: roll-call's absence alerts and counselling's repeated no-shows call this."""
+    if not people:
+        return []
+    by_id = {person.id: person for person in people}
+    open_cases = db.session.execute(
+        db.select(Case, case_children.c.person_id)
+        .join(case_children, case_children.c.case_id == Case.id)
+        .where(case_children.c.person_id.in_(by_id), Case.stage.in_(OPEN_STAGES))
+    ).all()
+    raised = []
+    for case, person_id in open_cases:
+        text = str(text_for(by_id[person_id]))
+        if any(
+            task.source is source and task.done_on is None and task.text == text
+            for task in case.tasks
+        ):
+            continue
+        raised.append(add_task(case, text=text, source=source, actor=actor))
+    return raised
 
 
 # --- The home page: what is overdue -------------------------------------------------------

@@ -558,7 +558,39 @@ def record_outcome(
     changes = audit.pending_changes(session)
     db.session.flush()
     _record(audit.UPDATE, session, session, actor=actor, changes=changes)
+    if status is S.NO_SHOW:
+        _flag_repeated_no_shows(session, actor=actor)
     return session
+
+
+REPEATED_NO_SHOWS = 2  # within NO_SHOW_WINDOW_DAYS
+NO_SHOW_WINDOW_DAYS = 60
+
+
+def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
+    """Missed sessions again: a task on the open case of the beneficiary (or the family's children)."""
+    from daycentre.cases.models import TaskSource
+    from daycentre.cases.services import flag_for_case_managers
+
+    since = session.starts_at - timedelta(days=NO_SHOW_WINDOW_DAYS)
+    missed = db.session.scalar(
+        db.select(db.func.count(CounsellingSession.id)).where(
+            _beneficiary_filter(CounsellingSession, session),
+            CounsellingSession.status == S.NO_SHOW,
+            CounsellingSession.starts_at.between(since, session.starts_at),
+        )
+    )
+    if missed < REPEATED_NO_SHOWS:
+        return
+    people = [session.person] if session.person_id else list(session.family.members)
+    flag_for_case_managers(
+        people,
+        source=TaskSource.NO_SHOWS,
+        text_for=lambda person: _l(
+            "%(name)s missed counselling sessions again: talk to the family.", name=person.full_name
+        ),
+        actor=actor,
+    )
 
 
 # --- Notes and sharing ----------------------------------------------------------------------------

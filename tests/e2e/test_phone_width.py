@@ -19,8 +19,9 @@ from tests.e2e.pages import (
 pytestmark = pytest.mark.browser
 
 MAX_DEPTH = 3  # the menu's pages and three links deep from them
-COLLECT_LINKS = """(selector) => [...document.querySelectorAll(selector)]
+COLLECT_LINKS = r"""(selector) => [...document.querySelectorAll(selector)]
     .filter(a => a.origin === location.origin && !a.hasAttribute('download'))
+    .filter(a => !/\.(pdf|xlsx|csv|ics|json)$/.test(a.pathname) && !/[?&]format=/.test(a.search))
     .map(a => a.pathname + a.search)"""
 
 

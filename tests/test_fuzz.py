@@ -66,6 +66,23 @@ def _pages(app, centre):
         *outreach,
         "/cases/new",
         *_attendance_pages(centre),
+        *_plan_pages(centre),
+    ]
+
+
+def _plan_pages(centre):
+    """The plan editor with one indicator, and a centre's activity report."""
+    from tests.factories import make_plan
+
+    plan = make_plan(2026)
+    indicator = plan.indicators[0]
+    db.session.commit()
+    return [
+        "/reports/plans/new",
+        f"/reports/plans/{plan.id}",
+        f"/reports/plans/objectives/new/{plan.id}",
+        f"/reports/plans/indicators/{indicator.id}/edit",
+        f"/reports/activity/{centre.id}/2026",
     ]
 
 

@@ -211,3 +211,20 @@ def test_another_centres_report_is_not_found(client, login_as, other_centre):
 def test_a_year_without_a_plan_has_no_report(client, login_as, centre):
     login_as("admin")
     assert client.get(f"/reports/activity/{centre.id}/2031").status_code == 404
+
+
+def test_the_demo_plan_is_the_seeds_plan_bound_to_measures(app):
+    from daycentre.reports.demo import load_plan
+    from daycentre.reports.measures import MEASURES
+
+    plan = load_plan()
+    assert plan.year == 2026
+    assert [o.title for o in plan.objectives][0] == (
+        "Identificarea și înregistrarea copiilor aflați în risc de separare"
+    )
+    assert len(plan.objectives) == 8
+    wordings = {i.wording: i.measure for i in plan.indicators}
+    assert wordings["Număr ședințe de consiliere"] == "counselling_sessions"
+    assert wordings["Număr ateliere organizate"] == "parenting_workshops"
+    assert len(wordings) == 17
+    assert all(measure in MEASURES for measure in wordings.values())

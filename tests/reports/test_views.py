@@ -228,3 +228,17 @@ def test_the_demo_plan_is_the_seeds_plan_bound_to_measures(app):
     assert wordings["Număr ateliere organizate"] == "parenting_workshops"
     assert len(wordings) == 17
     assert all(measure in MEASURES for measure in wordings.values())
+
+
+def test_the_plan_editor_and_report_in_hungarian(client, login_as, users, centre):
+    plan = make_plan(2026)
+    users["admin"].locale = "hu"
+    db.session.commit()
+    login_as("admin")
+    editor = text_of(client.get(f"/reports/plans/{plan.id}"))
+    assert "Stratégiai célkitűzések" in editor
+    assert "Mutató hozzáadása" in editor
+    assert "Megtartott tanácsadási alkalmak" in editor
+    report = client.get(f"/reports/activity/{centre.id}/2026")
+    assert "Tevékenységi beszámoló 2026" in text_of(report)
+    assert 'value="A megjegyzések mentése"' in report.get_data(as_text=True)

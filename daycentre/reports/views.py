@@ -151,7 +151,6 @@ def edit_plan(plan_id: int):
         "reports/edit_plan.html",
         plan=plan,
         form=form,
-        objective_form=ObjectiveForm(formdata=None),
         measures=MEASURES,
     )
 

@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.meals import bp as meals_bp
     from daycentre.outreach import bp as outreach_bp
     from daycentre.people import bp as people_bp
+    from daycentre.reports import bp as reports_bp
     from daycentre.volunteers import bp as volunteers_bp
 
     blueprints = (
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         cases_bp,
         audit_bp,
         outreach_bp,
+        reports_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -163,6 +163,12 @@ def load_counselling() -> None:
     load_sessions()
 
 
+def load_plan() -> None:
+    from daycentre.reports.demo import load_plan as load
+
+    load()
+
+
 DEMO_PARTS: list[Callable[[], None]] = [
     load_foundation,
     load_beneficiaries,
@@ -170,6 +176,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_counselling,
     load_volunteers,
     load_cases,
+    load_plan,
 ]
 
 

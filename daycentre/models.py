@@ -37,6 +37,14 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Consent, Family, Person
+from daycentre.reports.models import (
+    ActivityReport,
+    DevelopmentPlan,
+    PlanActivity,
+    PlanIndicator,
+    PlanObjective,
+    ReportComment,
+)
 from daycentre.settings import Setting
 from daycentre.volunteers.models import (
     Activity,

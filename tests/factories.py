@@ -285,3 +285,21 @@ def make_session(counsellor, room, *, person=None, family=None, start=None, minu
     db.session.add(session)
     db.session.flush()
     return session
+
+
+def make_plan(
+    year=2026, *, indicators=(("Număr ședințe de consiliere", "counselling_sessions", 40),)
+):
+    """A development plan with one objective, one activity and the given indicators."""
+    from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
+
+    plan = DevelopmentPlan(year=year, title=f"Planul de dezvoltare {year}")
+    objective = PlanObjective(plan=plan, position=1, title="Îmbunătățirea accesului la consiliere")
+    activity = PlanActivity(
+        objective=objective, description="Sesiuni de consiliere", responsible="DAS"
+    )
+    for wording, measure, target in indicators:
+        activity.indicators.append(PlanIndicator(wording=wording, measure=measure, target=target))
+    db.session.add(plan)
+    db.session.flush()
+    return plan

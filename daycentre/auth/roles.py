@@ -59,6 +59,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.notes": frozenset({Role.COUNSELLOR}),
+    # The year's development plan; its indicators and the centres' yearly activity reports.
+    "plans.manage": frozenset({Role.ADMIN}),
+    "reports.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "reports.comment": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

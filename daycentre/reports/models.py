@@ -1,0 +1,122 @@
+"""The year's development plan (objectives, activities, indicators bound to a measure) and the
+yearly activity report of a centre with its commentary."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from daycentre.database import UTCDateTime, utcnow
+from daycentre.extensions import db
+
+
+class DevelopmentPlan(db.Model):
+    """The municipality's plan for preventing the separation of children from their families."""
+
+    __tablename__ = "development_plans"
+    audit_label = _l("Development plan")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    general_objective: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    objectives: Mapped[list["PlanObjective"]] = relationship(
+        back_populates="plan", order_by="PlanObjective.position", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (CheckConstraint("year BETWEEN 2000 AND 2100", name="plausible_year"),)
+
+    @property
+    def indicators(self) -> list["PlanIndicator"]:
+        return [i for o in self.objectives for a in o.activities for i in a.indicators]
+
+
+class PlanObjective(db.Model):
+    __tablename__ = "plan_objectives"
+    audit_label = _l("Strategic objective")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("development_plans.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[DevelopmentPlan] = relationship(back_populates="objectives")
+    activities: Mapped[list["PlanActivity"]] = relationship(
+        back_populates="objective", order_by="PlanActivity.id", cascade="all, delete-orphan"
+    )
+
+
+class PlanActivity(db.Model):
+    __tablename__ = "plan_activities"
+    audit_label = _l("Plan activity")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("plan_objectives.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(300))
+
+    objective: Mapped[PlanObjective] = relationship(back_populates="activities")
+    indicators: Mapped[list["PlanIndicator"]] = relationship(
+        back_populates="activity", order_by="PlanIndicator.id", cascade="all, delete-orphan"
+    )
+
+
+class PlanIndicator(db.Model):
+    """What the plan counts, as the plan words it, and the measure that counts it."""
+
+    __tablename__ = "plan_indicators"
+    audit_label = _l("Plan indicator")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("plan_activities.id"), index=True)
+    wording: Mapped[str] = mapped_column(String(300))
+    measure: Mapped[str] = mapped_column(String(40))
+    target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    activity: Mapped[PlanActivity] = relationship(back_populates="indicators")
+    __table_args__ = (CheckConstraint("target IS NULL OR target >= 0", name="target_not_negative"),)
+
+
+class ActivityReport(db.Model):
+    """The yearly activity report of a centre: its commentary, one text per plan indicator."""
+
+    __tablename__ = "activity_reports"
+    audit_label = _l("Activity report")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("development_plans.id"), index=True)
+    introduction: Mapped[str | None] = mapped_column(Text)
+    conclusions: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    centre = relationship("Centre")
+    plan: Mapped[DevelopmentPlan] = relationship()
+    comments: Mapped[list["ReportComment"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("centre_id", "plan_id"),)
+
+    def comment_on(self, indicator_id: int) -> str:
+        return next((c.text for c in self.comments if c.indicator_id == indicator_id), "")
+
+
+class ReportComment(db.Model):
+    __tablename__ = "report_comments"
+    audit_label = _l("Report commentary")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("activity_reports.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_indicators.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+
+    report: Mapped[ActivityReport] = relationship(back_populates="comments")
+    __table_args__ = (UniqueConstraint("report_id", "indicator_id"),)

@@ -1,0 +1,399 @@
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.centres.models import Centre
+from daycentre.centres.services import visible_centres
+from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.extensions import db
+from daycentre.forms import Form, run_service
+from daycentre.i18n import current_language
+from daycentre.localtime import today
+from daycentre.reports import bp
+from daycentre.reports import services as plans
+from daycentre.reports.forms import (
+    ActivityForm,
+    IndicatorForm,
+    ObjectiveForm,
+    PeriodForm,
+    PlanForm,
+    ReportForm,
+)
+from daycentre.reports.measures import MEASURES, Scope, available, pending
+from daycentre.reports.models import (
+    DevelopmentPlan,
+    PlanActivity,
+    PlanIndicator,
+    PlanObjective,
+)
+
+LISTED = sorted(key for key, m in MEASURES.items() if m.lists_records)
+LANGUAGES = ("ro", "hu")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of the plan edited on its own page: what it is, its form, its services."""
+
+    model: type
+    form: type
+    parent: type | None
+    add: object
+    update: object
+    delete: object
+    label: object
+    fields: tuple
+
+
+PARTS = {
+    "objectives": Part(
+        PlanObjective,
+        ObjectiveForm,
+        DevelopmentPlan,
+        plans.add_objective,
+        plans.update_objective,
+        plans.delete_objective,
+        _l("Strategic objective"),
+        ("title",),
+    ),
+    "activities": Part(
+        PlanActivity,
+        ActivityForm,
+        PlanObjective,
+        plans.add_activity,
+        plans.update_activity,
+        plans.delete_activity,
+        _l("Activity"),
+        ("description", "responsible"),
+    ),
+    "indicators": Part(
+        PlanIndicator,
+        IndicatorForm,
+        PlanActivity,
+        plans.add_indicator,
+        plans.update_indicator,
+        plans.delete_indicator,
+        _l("Indicator"),
+        ("wording", "measure", "target"),
+    ),
+}
+PART_SLUGS = "any(" + ", ".join(PARTS) + ")"
+
+
+def _plan_of(record) -> DevelopmentPlan:
+    while not isinstance(record, DevelopmentPlan):
+        record = (
+            record.plan
+            if isinstance(record, PlanObjective)
+            else (record.objective if isinstance(record, PlanActivity) else record.activity)
+        )
+    return record
+
+
+# ---- The plan editor (admin) ------------------------------------------------------------------
+
+
+@bp.get("/plans/")
+@requires("plans.manage")
+def list_plans():
+    return render_template("reports/list_plans.html", plans=plans.plans())
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@requires("plans.manage")
+def create_plan():
+    form = PlanForm()
+    if not form.is_submitted():
+        form.year.data = today().year
+    if form.validate_on_submit():
+        plan = run_service(
+            form,
+            None,
+            plans.create_plan,
+            actor=current_user,
+            year=form.year.data,
+            title=form.title.data,
+            general_objective=form.general_objective.data or None,
+        )
+        if plan:
+            flash(_("Saved."), "success")
+            return redirect(url_for("reports.edit_plan", plan_id=plan.id))
+    return render_template("reports/create_plan.html", form=form)
+
+
+@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
+@requires("plans.manage")
+def edit_plan(plan_id: int):
+    plan = db.get_or_404(DevelopmentPlan, plan_id)
+    form = PlanForm(obj=plan)
+    if form.validate_on_submit():
+        saved = run_service(
+            form,
+            plan,
+            plans.update_plan,
+            plan,
+            actor=current_user,
+            version=form.version.data,
+            year=form.year.data,
+            title=form.title.data,
+            general_objective=form.general_objective.data or None,
+        )
+        if saved:
+            flash(_("Saved."), "success")
+            return redirect(url_for("reports.edit_plan", plan_id=plan.id))
+    return render_template(
+        "reports/edit_plan.html",
+        plan=plan,
+        form=form,
+        measures=MEASURES,
+    )
+
+
+@bp.route(f"/plans/<{PART_SLUGS}:slug>/new/<int:parent_id>", methods=["GET", "POST"])
+@requires("plans.manage")
+def add_part(slug: str, parent_id: int):
+    part = PARTS[slug]
+    parent = db.get_or_404(part.parent, parent_id)
+    form = part.form()
+    if form.validate_on_submit():
+        fields = {name: form[name].data for name in part.fields}
+        if run_service(form, None, part.add, parent, actor=current_user, **fields):
+            flash(_("Saved."), "success")
+            return redirect(url_for("reports.edit_plan", plan_id=_plan_of(parent).id))
+    return render_template(
+        "reports/edit_part.html", part=part, form=form, plan=_plan_of(parent), record=None
+    )
+
+
+@bp.route(f"/plans/<{PART_SLUGS}:slug>/<int:part_id>/edit", methods=["GET", "POST"])
+@requires("plans.manage")
+def edit_part(slug: str, part_id: int):
+    part = PARTS[slug]
+    record = db.get_or_404(part.model, part_id)
+    form = part.form(obj=record)
+    if form.validate_on_submit():
+        fields = {name: form[name].data for name in part.fields}
+        if run_service(form, record, part.update, record, actor=current_user, **fields):
+            flash(_("Saved."), "success")
+            return redirect(url_for("reports.edit_plan", plan_id=_plan_of(record).id))
+    return render_template(
+        "reports/edit_part.html",
+        part=part,
+        form=form,
+        plan=_plan_of(record),
+        record=record,
+        slug=slug,
+    )
+
+
+@bp.post(f"/plans/<{PART_SLUGS}:slug>/<int:part_id>/delete")
+@requires("plans.manage")
+def delete_part(slug: str, part_id: int):
+    part = PARTS[slug]
+    record = db.get_or_404(part.model, part_id)
+    plan_id = _plan_of(record).id
+    if Form().validate_on_submit():
+        part.delete(record, actor=current_user)
+        db.session.commit()
+        flash(_("Deleted."), "success")
+    return redirect(url_for("reports.edit_plan", plan_id=plan_id))
+
+
+# ---- Indicators for a period and a set of centres -----------------------------------------------
+
+
+def _period_form() -> tuple[PeriodForm, Scope | None, list[Centre]]:
+    centres = visible_centres(current_user)
+    year = today().year
+    if request.args:
+        # Another centre's id is dropped quietly: its existence is not disclosed.
+        args = request.args.copy()
+        visible_ids = {str(c.id) for c in centres}
+        args.setlist("centres", [v for v in args.getlist("centres") if v in visible_ids])
+        form = PeriodForm(formdata=args)
+    else:
+        form = PeriodForm(
+            formdata=None,
+            start=date(year, 1, 1),
+            end=date(year, 12, 31),
+            centres=[c.id for c in centres],
+            directorate=current_user.is_admin,
+        )
+    form.centres.choices = [(c.id, c.name) for c in centres]
+    if not current_user.is_admin:
+        del form.directorate
+    if request.args and not form.validate():
+        return form, None, centres
+    visible = {c.id for c in centres}
+    chosen = (set(form.centres.data or ()) & visible) or visible
+    directorate = current_user.is_admin and bool(form.directorate.data)
+    return form, Scope(frozenset(chosen), form.start.data, form.end.data, directorate), centres
+
+
+def _period_args(scope: Scope) -> dict:
+    args = {
+        "start": scope.start.isoformat(),
+        "end": scope.end.isoformat(),
+        "centres": sorted(scope.centre_ids),
+    }
+    if scope.directorate:
+        args["directorate"] = "y"
+    return args
+
+
+@bp.get("/")
+@requires("reports.read")
+def show_indicators():
+    """The plan's indicators for the period: target, actual and a bar; then every other measure."""
+    form, scope, _centres = _period_form()
+    plan = results = others = None
+    if scope is not None:
+        plan = plans.plan_for(scope.start.year)
+        results = plans.plan_results(plan, scope) if plan else []
+        bound = {result.measure.key for result in results}
+        others = [
+            plans.Result(measure, None, measure.value(scope))
+            for measure in available()
+            if measure.key not in bound
+        ]
+    return render_template(
+        "reports/show_indicators.html",
+        form=form,
+        scope=scope,
+        plan=plan,
+        results=results,
+        others=others,
+        pending=pending(),
+        period_args=_period_args(scope) if scope else {},
+    )
+
+
+@bp.get(f"/measures/<any({', '.join(LISTED)}):key>")
+@requires("reports.read")
+def list_records(key: str):
+    """The records behind one number, in the user's centres only."""
+    measure = MEASURES[key]
+    form, scope, _centres = _period_form()
+    if scope is None:
+        abort(400)
+    return render_template(
+        "reports/list_records.html",
+        measure=measure,
+        scope=scope,
+        value=measure.value(scope),
+        records=measure.records(scope),
+        parts=measure.parts(scope) if measure.parts else None,
+        period_args=_period_args(scope),
+    )
+
+
+# ---- The yearly activity report of a centre -----------------------------------------------------
+
+
+def _report_context(centre_id: int, year: int):
+    centre = db.get_or_404(Centre, centre_id)
+    ensure_centre_visible(centre.id)
+    plan = plans.plan_for(year)
+    if plan is None:
+        abort(404)
+    scope = plans.year_scope(year, {centre.id})
+    return centre, plan, scope
+
+
+@bp.get("/activity/")
+@requires("reports.read")
+def list_reports():
+    return render_template(
+        "reports/list_reports.html", centres=visible_centres(current_user), plans=plans.plans()
+    )
+
+
+@bp.route("/activity/<int:centre_id>/<int:year>", methods=["GET", "POST"])
+@requires("reports.comment")
+def edit_report(centre_id: int, year: int):
+    centre, plan, scope = _report_context(centre_id, year)
+    report = plans.report_for(centre, plan)
+    form = ReportForm(obj=report)
+    if form.validate_on_submit():
+        comments = {}
+        for indicator in plan.indicators:
+            text = request.form.get(f"comment-{indicator.id}", "")
+            if len(text) > 5000:
+                flash(_("A commentary can be at most 5000 characters long."), "error")
+                break
+            comments[indicator.id] = text
+        else:
+            saved = run_service(
+                form,
+                report,
+                plans.save_report,
+                centre,
+                plan,
+                actor=current_user,
+                version=form.version.data,
+                introduction=form.introduction.data,
+                conclusions=form.conclusions.data,
+                comments=comments,
+            )
+            if saved:
+                flash(_("Saved."), "success")
+                return redirect(url_for("reports.edit_report", centre_id=centre.id, year=year))
+    return render_template(
+        "reports/edit_report.html",
+        centre=centre,
+        plan=plan,
+        report=report,
+        form=form,
+        results=plans.plan_results(plan, scope),
+        languages=LANGUAGES,
+    )
+
+
+@bp.get("/activity/<int:centre_id>/<int:year>/report.<any(pdf, xlsx):fmt>")
+@requires("reports.read")
+def export_report(centre_id: int, year: int, fmt: str):
+    """The activity report as PDF or spreadsheet, in Romanian or Hungarian."""
+    centre, plan, scope = _report_context(centre_id, year)
+    language = request.args.get("language", current_language())
+    if language not in LANGUAGES:
+        abort(400)
+    report = plans.report_for(centre, plan)
+    results = plans.plan_results(plan, scope)
+    with force_locale(language):
+        title = _("Activity report %(year)s", year=year)
+        filename = f"{title} – {centre.name}.{fmt}"
+        if fmt == "pdf":
+            content = render_pdf(
+                "reports/report_pdf.html",
+                language=language,
+                centre=centre,
+                plan=plan,
+                report=report,
+                results=results,
+                year=year,
+            )
+            return download(content, PDF, filename)
+        headers = [
+            _("Strategic objective"),
+            _("Indicator"),
+            _("Target"),
+            _("Actual"),
+            _("Commentary"),
+        ]
+        rows = [
+            [
+                result.indicator.activity.objective.title,
+                result.indicator.wording,
+                result.target,
+                result.actual if result.actual is not None else _("pending"),
+                report.comment_on(result.indicator.id) if report else "",
+            ]
+            for result in results
+        ]
+        return download(spreadsheet(title, headers, rows), XLSX, filename)

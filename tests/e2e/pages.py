@@ -14,6 +14,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 LANGUAGES = ("ro", "hu")  # every journey runs in both
 ROLES = ("admin", "coordinator", "counsellor", "volunteer")  # the demo users' names and roles
+REPORT = []  # lines the journeys measured (such as the roll-call's clicks), shown in the summary
 
 
 def sign_in(page, username, password=DEMO_PASSWORD):

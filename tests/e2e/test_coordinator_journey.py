@@ -257,11 +257,19 @@ def test_the_roll_can_be_taken_with_the_keyboard_alone(
     )
     assert outline == "solid"
 
+    # Space unticks the second child's first meal (the first child's meals are locked, skipped).
+    second = page.locator("li[data-roll-row]").nth(1)
+    tab_to("li[data-roll-row]:nth-child(2) [data-meals] input", 10)
+    page.keyboard.press("Space")
+    expect(second.locator("[data-meals] input").first).not_to_be_checked()
+
     tab_to("[type=submit][name=submit]", 25 * 6)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".flash-success")).to_have_text(
         t("The roll was saved: %(present)s present, %(absent)s absent.", present=24, absent=1)
     )
-    row = page.locator("li[data-roll-row]").filter(has_text=name)
-    expect(row.locator("input[value=absent_excused]")).to_be_checked()
+    expect(first.locator(".roll-name")).to_have_text(name)
+    expect(first.locator("input[value=absent_excused]")).to_be_checked()
+    expect(second.locator("[data-meals] input").first).not_to_be_checked()
+    expect(second.locator("[data-meals] input").nth(1)).to_be_checked()

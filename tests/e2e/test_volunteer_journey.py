@@ -77,7 +77,10 @@ def test_volunteer_signs_up_cancels_and_reads_their_hours_on_a_phone(
     assert_accessible(page)
     screenshot(page, f"journey3-{language}-1-signed-up")
 
-    card.get_by_role("button", name=t("Cancel my sign-up")).tap()
+    cancel = card.get_by_role("button", name=t("Cancel my sign-up"))
+    box = cancel.bounding_box()  # WCAG 2.2 target size (minimum): 24 by 24 CSS pixels
+    assert box["width"] >= 24 and box["height"] >= 24, f"too small to tap: {box}"
+    cancel.tap()
     expect(page.locator(".flash-success")).to_have_text(t("Your sign-up was cancelled."))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Open activities"))
     expect(card).to_contain_text(tr(language, "%(num)d free place", num=2, plural=2))

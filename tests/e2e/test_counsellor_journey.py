@@ -25,15 +25,16 @@ WEEKS = 3
 
 
 def _series_start(app) -> date:
-    """The latest day up to today from which three weekly sessions all fall on operating days
-    of the counselling centre (no weekend, public holiday or closure)."""
+    """The latest day before today from which three weekly sessions all fall on operating days
+    of the counselling centre (no weekend, public holiday or closure): the first session is over
+    by the time the journey records how it went."""
     with app.test_request_context():
         centre = db.session.scalar(
             db.select(Centre).where(Centre.kind == CentreKind.PARENT_COUNSELLING)
         )
         first = today() - timedelta(days=30)
         closed = closed_days(centre, None, first, today() + timedelta(days=7 * WEEKS))
-    for back in range(30):
+    for back in range(1, 30):
         day = today() - timedelta(days=back)
         if all(day + timedelta(days=7 * week) not in closed for week in range(WEEKS)):
             return day

@@ -549,12 +549,14 @@ def my_volunteering():
 @bp.get("/me/activities")
 @requires(TAKE_PART)
 def list_open_activities():
-    me = _me()
+    me, now = _me(), utcnow()
     return render_template(
         "volunteers/list_open_activities.html",
         refusal=volunteering.general_refusal(me, today()),
-        rows=volunteering.open_activities(me, utcnow()) if me else [],
+        rows=volunteering.open_activities(me, now) if me else [],
         button_form=Form(),
+        deadline=volunteering.cancel_deadline,
+        now=now,
     )
 
 

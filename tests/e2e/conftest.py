@@ -22,7 +22,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from daycentre import create_app
 from daycentre.demo import DEMO_PASSWORD, load_demo
 from daycentre.extensions import db
-from tests.e2e.pages import DESKTOP, LANGUAGES, PHONE, choose_language, sign_in
+from tests.e2e.pages import DESKTOP, LANGUAGES, PHONE, REPORT, choose_language, sign_in
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -35,6 +35,14 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the journeys measured, in the normal test output (no -s needed)."""
+    if REPORT:
+        terminalreporter.write_sep("-", "browser journeys")
+        for line in REPORT:
+            terminalreporter.write_line(line)
 
 
 # --- the server ------------------------------------------------------------------------------

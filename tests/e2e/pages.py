@@ -2,6 +2,7 @@
 
 import re
 from functools import cache
+from gettext import c2py
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -14,6 +15,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 LANGUAGES = ("ro", "hu")  # every journey runs in both
 ROLES = ("admin", "coordinator", "counsellor", "volunteer")  # the demo users' names and roles
+REPORT = []  # lines the journeys measured (such as the roll-call's clicks), shown in the summary
 
 
 def sign_in(page, username, password=DEMO_PASSWORD):
@@ -110,10 +112,16 @@ def _catalog(language):
         return read_po(po, locale=language)
 
 
-def tr(language, msgid, **values):
-    """The text the person sees for ``msgid`` in ``language``; fails if it is not translated."""
-    message = _catalog(language).get(msgid)
-    assert message is not None and message.string and not message.fuzzy, (
-        f"{msgid!r} is not translated in {language}"
-    )
-    return message.string % values if values else message.string
+def tr(language, msgid, plural=None, **values):
+    """The text the person sees for ``msgid`` in ``language``; fails if it is not translated.
+
+    For a message with plural forms, ``msgid`` is the singular and ``plural`` the number.
+    """
+    catalog = _catalog(language)
+    message = catalog.get(msgid)
+    forms = message.string if message is not None and message.pluralizable else None
+    assert (
+        message is not None and not message.fuzzy and (all(forms) if forms else message.string)
+    ), f"{msgid!r} is not translated in {language}"
+    text = forms[c2py(catalog.plural_expr)(plural)] if forms else message.string
+    return text % values if values else text

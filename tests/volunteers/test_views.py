@@ -517,6 +517,10 @@ def test_after_the_notice_the_coordinator_cancels_on_the_volunteers_behalf(
     )
     db.session.commit()
     login_as("volunteer")
+    for page in ("/volunteers/me", "/volunteers/me/activities"):  # no button that is refused
+        shown = text_of(client.get(page))
+        assert "Prea târziu pentru anularea online: sunați coordonatorul." in shown, page
+        assert "Anulează înscrierea mea" not in shown, page
     late = client.post(f"/volunteers/me/signups/{mine.id}/cancel", follow_redirects=True)
     assert "Este prea târziu pentru anularea online" in text_of(late)
     _switch(client, login_as, "coordinator")

@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.outreach import bp as outreach_bp
     from daycentre.people import bp as people_bp
     from daycentre.volunteers import bp as volunteers_bp
+    from daycentre.workshops import bp as workshops_bp
 
     blueprints = (
         home_bp,
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         cases_bp,
         audit_bp,
         outreach_bp,
+        workshops_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -47,3 +47,13 @@ from daycentre.volunteers.models import (
     VolunteerContract,
     VolunteerHours,
 )
+from daycentre.workshops.models import (
+    GroupMeeting,
+    GroupMembership,
+    MeetingAttendance,
+    SupportGroup,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopRegistration,
+    WorkshopSession,
+)

@@ -59,6 +59,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.notes": frozenset({Role.COUNSELLOR}),
+    # Parenting workshops and support groups: staff of the centre (counsellors facilitate and
+    # take attendance); volunteers have no access.
+    "workshops.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

@@ -1,0 +1,1 @@
+"""Screens for workshops and support groups."""

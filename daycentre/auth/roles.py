@@ -59,10 +59,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.notes": frozenset({Role.COUNSELLOR}),
-    # Parenting workshops and support groups: staff of the centre (counsellors facilitate and
-    # take attendance); volunteers have no access.
+    # Parenting workshops and support groups: coordinators run programmes, registrations and the
+    # waiting list; counsellors facilitate (see, take attendance, print certificates).
     "workshops.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
-    "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "workshops.attendance": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

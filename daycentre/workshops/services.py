@@ -68,16 +68,27 @@ def waiting_list(workshop: Workshop) -> list[WorkshopRegistration]:
     return sorted(waiting, key=lambda r: (r.queue_position, r.id))
 
 
+def adults_of(centre_id: int) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Family)
+            .where(Family.centre_id == centre_id, Person.kind == PersonKind.ADULT)
+            .order_by(Person.family_name, Person.given_name)
+        )
+    )
+
+
 def candidates(workshop: Workshop) -> list[Person]:
     """Adults of the workshop's centre who are not registered or waiting yet."""
     taken = {r.person_id for r in workshop.registrations if r.status is not R.CANCELLED}
-    people = db.session.scalars(
-        select(Person)
-        .join(Family)
-        .where(Family.centre_id == workshop.centre_id, Person.kind == PersonKind.ADULT)
-        .order_by(Person.family_name, Person.given_name)
-    )
-    return [p for p in people if p.id not in taken]
+    return [p for p in adults_of(workshop.centre_id) if p.id not in taken]
+
+
+def group_candidates(group: SupportGroup) -> list[Person]:
+    """Adults of the group's centre who are not current members."""
+    current = {m.person_id for m in group.members if m.left_on is None}
+    return [p for p in adults_of(group.centre_id) if p.id not in current]
 
 
 # --- Busy sources: workshop sessions and group meetings hold facilitators and rooms ---------------

@@ -66,6 +66,43 @@ def _pages(app, centre):
         *outreach,
         "/cases/new",
         *_attendance_pages(centre),
+        *_workshop_pages(centre),
+    ]
+
+
+def _workshop_pages(centre):
+    """A workshop with a participant, a support group with a member and a meeting."""
+    from datetime import datetime
+
+    from daycentre.localtime import BUCHAREST
+    from daycentre.workshops import services as workshops
+    from tests.factories import make_adult, make_family, make_room, make_user, make_workshop
+
+    counsellor = make_user("counsellor", centres=[centre])
+    room = make_room(centre)
+    workshop = make_workshop(centre, room, [counsellor])
+    adult = make_adult(make_family(centre, name="Fuzz"))
+    workshops.register(workshop, adult, actor=counsellor)
+    group = workshops.create_group(
+        centre, actor=counsellor, topic="Mame", facilitator=counsellor, room=room
+    )
+    workshops.join_group(group, adult, actor=counsellor, on=datetime(2026, 11, 1).date())
+    meeting = workshops.add_meetings(
+        group,
+        actor=counsellor,
+        first_start=datetime(2026, 11, 26, 12, tzinfo=BUCHAREST),
+        minutes=60,
+    )[0]
+    db.session.commit()
+    return [
+        f"/workshops/new/{centre.id}",
+        f"/workshops/{workshop.id}",
+        f"/workshops/{workshop.id}/edit",
+        f"/workshops/sessions/{workshop.sessions[0].id}/edit",
+        f"/workshops/sessions/{workshop.sessions[0].id}/attendance",
+        f"/workshops/groups/new/{centre.id}",
+        f"/workshops/groups/{group.id}",
+        f"/workshops/groups/meetings/{meeting.id}/attendance",
     ]
 
 

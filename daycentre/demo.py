@@ -163,6 +163,12 @@ def load_counselling() -> None:
     load_sessions()
 
 
+def load_workshops() -> None:
+    from daycentre.workshops.demo import load_workshops as load
+
+    load()
+
+
 DEMO_PARTS: list[Callable[[], None]] = [
     load_foundation,
     load_beneficiaries,
@@ -170,6 +176,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_counselling,
     load_volunteers,
     load_cases,
+    load_workshops,
 ]
 
 

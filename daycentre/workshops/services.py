@@ -797,3 +797,83 @@ def counts(first: date, last: date, *, centre_ids) -> Counts:
         meetings=meetings,
         members=members,
     )
+
+
+# --- Calendars ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A workshop session or a group meeting as a line of a counsellor's or a room's calendar."""
+
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    kind: str  # "workshop" or "group"
+    record_id: int
+    facilitators: str
+    room: str
+    calendar_template = "workshops/_calendar_line.html"
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(counselling.BUCHAREST)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(counselling.BUCHAREST)
+
+
+def calendar_entries(
+    first: date, last: date, *, centre_ids, user_id: int | None = None, room_id: int | None = None
+) -> list[CalendarEntry]:
+    """Workshop sessions and group meetings from ``first`` to ``last`` (Bucharest days)."""
+    start, end = counselling.local_day_bounds(first, last)
+    centres = centre_ids or {0}
+    query = (
+        select(WS)
+        .join(Workshop)
+        .where(WS.starts_at < end, WS.ends_at > start, Workshop.centre_id.in_(centres))
+    )
+    if user_id is not None:
+        query = query.where(Workshop.facilitators.any(User.id == user_id))
+    if room_id is not None:
+        query = query.where(Workshop.room_id == room_id)
+    entries = [
+        CalendarEntry(
+            s.starts_at,
+            s.ends_at,
+            s.workshop.title,
+            "workshop",
+            s.workshop_id,
+            ", ".join(u.full_name for u in s.workshop.facilitators),
+            s.workshop.room.name,
+        )
+        for s in db.session.scalars(query)
+    ]
+    query = (
+        select(GroupMeeting)
+        .join(SupportGroup)
+        .where(
+            GroupMeeting.starts_at < end,
+            GroupMeeting.ends_at > start,
+            SupportGroup.centre_id.in_(centres),
+        )
+    )
+    if user_id is not None:
+        query = query.where(SupportGroup.facilitator_id == user_id)
+    if room_id is not None:
+        query = query.where(SupportGroup.room_id == room_id)
+    entries += [
+        CalendarEntry(
+            m.starts_at,
+            m.ends_at,
+            m.group.topic,
+            "group",
+            m.group_id,
+            m.group.facilitator.full_name,
+            m.group.room.name,
+        )
+        for m in db.session.scalars(query)
+    ]
+    return sorted(entries, key=lambda e: e.starts_at)

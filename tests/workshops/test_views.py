@@ -249,3 +249,28 @@ def test_the_counts_page(client, login_as, workshop, adults, users):
     assert "Ateliere desfășurate 1" in page
     assert "Sesiuni de atelier 4" in page
     assert "Finalizări 1" in page
+
+
+def test_sessions_and_meetings_appear_in_the_facilitator_and_room_calendars(
+    client, login_as, workshop, room, users
+):
+    group = workshops.create_group(
+        workshop.centre,
+        actor=users["coordinator"],
+        topic="Părinți singuri",
+        facilitator=users["counsellor"],
+        room=make_room(workshop.centre, name="Sala mică"),
+    )
+    workshops.add_meetings(
+        group, actor=users["coordinator"], first_start=at(date(2026, 11, 26), 14), minutes=60
+    )
+    db.session.commit()
+    login_as("coordinator")
+    page = text_of(
+        client.get(f"/counselling/counsellors/{users['counsellor'].id}/week?day=2026-11-24")
+    )
+    assert "16:00–17:30 Părinți buni, copii fericiți Atelier de parenting" in page
+    assert "14:00–15:00 Părinți singuri Grup de suport" in page
+    page = text_of(client.get(f"/counselling/rooms/{room.id}/week?day=2026-11-24"))
+    assert "Părinți buni, copii fericiți" in page
+    assert "Părinți singuri" not in page

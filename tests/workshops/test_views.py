@@ -274,3 +274,16 @@ def test_sessions_and_meetings_appear_in_the_facilitator_and_room_calendars(
     page = text_of(client.get(f"/counselling/rooms/{room.id}/week?day=2026-11-24"))
     assert "Părinți buni, copii fericiți" in page
     assert "Părinți singuri" not in page
+
+
+def test_the_home_page_lists_todays_workshop_sessions(client, login_as, centre, room, users):
+    from daycentre.localtime import today
+
+    make_workshop(
+        centre, room, [users["counsellor"]], sessions=1, start=at(today(), 16), title="Tați"
+    )
+    db.session.commit()
+    login_as("counsellor")
+    page = text_of(client.get("/"))
+    assert "Ateliere și grupuri de suport azi" in page
+    assert "16:00–17:30 Tați" in page

@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.people import bp as people_bp
     from daycentre.reports import bp as reports_bp
     from daycentre.volunteers import bp as volunteers_bp
+    from daycentre.workshops import bp as workshops_bp
 
     blueprints = (
         home_bp,
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         outreach_bp,
         reports_bp,
+        workshops_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -54,6 +54,10 @@ class Config:
     VOLUNTEER_CANCEL_NOTICE_HOURS = 24
     VOLUNTEER_CONTRACT_ENDING_DAYS = 30
 
+    # Workshops: a participant completes a programme by attending at least this share of its
+    # sessions (the certificate of participation is given from then on).
+    WORKSHOP_COMPLETION_SHARE = float(os.environ.get("WORKSHOP_COMPLETION_SHARE", "0.75"))
+
     # Cases: the deadlines of the prevention-of-separation process (see cases.services).
     CASE_PRIMARY_EVALUATION_WORKING_DAYS = int(os.environ.get("CASE_PRIMARY_EVALUATION_DAYS", "5"))
     CASE_FIRST_VISIT_DAYS = 3  # the first home visit within 72 hours of the observation sheet

@@ -169,6 +169,12 @@ def load_plan() -> None:
     load()
 
 
+def load_workshops() -> None:
+    from daycentre.workshops.demo import load_workshops as load
+
+    load()
+
+
 DEMO_PARTS: list[Callable[[], None]] = [
     load_foundation,
     load_beneficiaries,
@@ -176,6 +182,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_counselling,
     load_volunteers,
     load_cases,
+    load_workshops,
     load_plan,
 ]
 

@@ -55,3 +55,13 @@ from daycentre.volunteers.models import (
     VolunteerContract,
     VolunteerHours,
 )
+from daycentre.workshops.models import (
+    GroupMeeting,
+    GroupMembership,
+    MeetingAttendance,
+    SupportGroup,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopRegistration,
+    WorkshopSession,
+)

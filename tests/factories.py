@@ -303,3 +303,34 @@ def make_plan(
     db.session.add(plan)
     db.session.flush()
     return plan
+
+
+def make_workshop(centre, room, facilitators, *, capacity=2, sessions=4, start=None, **fields):
+    """A workshop with weekly 90-minute sessions, stored as is (no conflict check)."""
+    from datetime import datetime
+
+    from daycentre.localtime import BUCHAREST
+    from daycentre.workshops.models import Audience, Workshop, WorkshopSession
+
+    start = start or datetime(2026, 11, 24, 16, 0, tzinfo=BUCHAREST)
+    workshop = Workshop(
+        centre_id=centre.id,
+        title=fields.pop("title", "Părinți buni, copii fericiți"),
+        audience=fields.pop("audience", Audience.PARENTS),
+        room_id=room.id,
+        capacity=capacity,
+        taken_places=0,
+        created_by_id=facilitators[0].id,
+        **fields,
+    )
+    workshop.facilitators = list(facilitators)
+    db.session.add(workshop)
+    for week in range(sessions):
+        begin = start + timedelta(weeks=week)
+        db.session.add(
+            WorkshopSession(
+                workshop=workshop, starts_at=begin, ends_at=begin + timedelta(minutes=90)
+            )
+        )
+    db.session.flush()
+    return workshop

@@ -91,6 +91,7 @@ KEPT = {
     "case_events": {"kind", "old_stage", "new_stage"},
     "attendances": {"status"},
     "counselling_sessions": {"session_type", "status"},
+    "workshop_registrations": {"status"},
     "case_plans": {"status"},
     "case_tasks": {"source"},
     "case_objective_progress": {"status"},

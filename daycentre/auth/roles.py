@@ -63,6 +63,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plans.manage": frozenset({Role.ADMIN}),
     "reports.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "reports.comment": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # Parenting workshops and support groups: coordinators run programmes, registrations and the
+    # waiting list; counsellors facilitate (see, take attendance, print certificates).
+    "workshops.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "workshops.attendance": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

@@ -36,6 +36,7 @@ from daycentre.people.services import (
     visible_families,
     visible_people,
 )
+from daycentre.workshops import services as workshops
 
 # --- Loading and scope ------------------------------------------------------------------------
 
@@ -112,12 +113,16 @@ def _fill_choices(form, centre: Centre) -> None:
 # --- Calendars --------------------------------------------------------------------------------
 
 
-def _calendar(span: str, *, title: str, sessions_for, centres, endpoint: str, **url_args):
+def _calendar(
+    span: str, *, title: str, sessions_for, centres, endpoint: str, others_for=None, **url_args
+):
     day = _asked_day()
     first = counselling.week_start(day) if span == "week" else day
     days = 7 if span == "week" else 1
     last = first + timedelta(days=days - 1)
     sessions = sessions_for(first, last)
+    if others_for is not None:  # workshop sessions and group meetings hold the same people
+        sessions = sorted([*sessions, *others_for(first, last)], key=lambda s: s.starts_at)
     step = timedelta(days=days)
     return render_template(
         "counselling/show_calendar.html",
@@ -165,6 +170,9 @@ def counsellor_calendar(user_id: int, span: str):
         sessions_for=lambda first, last: counselling.sessions_between(
             first, last, centre_ids=centre_ids, counsellor_id=counsellor.id
         ),
+        others_for=lambda first, last: workshops.calendar_entries(
+            first, last, centre_ids=centre_ids, user_id=counsellor.id
+        ),
         centres=centres,
         endpoint="counselling.counsellor_calendar",
         user_id=counsellor.id,
@@ -180,6 +188,9 @@ def room_calendar(room_id: int, span: str):
         span,
         title=f"{room.name} · {room.centre.name}",
         sessions_for=lambda first, last: counselling.sessions_between(
+            first, last, centre_ids={room.centre_id}, room_id=room.id
+        ),
+        others_for=lambda first, last: workshops.calendar_entries(
             first, last, centre_ids={room.centre_id}, room_id=room.id
         ),
         centres=[room.centre],

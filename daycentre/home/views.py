@@ -16,6 +16,7 @@ from daycentre.forms import Form
 from daycentre.home import bp
 from daycentre.localtime import today
 from daycentre.volunteers import services as volunteering
+from daycentre.workshops import services as workshops
 
 
 @bp.get("/")
@@ -47,6 +48,14 @@ def index():
         else set(),
         case_alerts=overdue_for(current_user) if current_user.can("cases.read") else [],
         ending=ending,
+        workshops_today=workshops.calendar_entries(
+            day,
+            day,
+            centre_ids={c.id for c in centres},
+            user_id=current_user.id if current_user.role is Role.COUNSELLOR else None,
+        )
+        if current_user.can("workshops.read")
+        else [],
     )
 
 

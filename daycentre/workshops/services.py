@@ -1,0 +1,879 @@
+"""Parenting workshops and support groups: sessions generated as a series without clashes,
+registration within capacity with a first-come waiting list, attendance, completion and counts."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from daycentre import scheduling
+from daycentre.audit import services as audit
+from daycentre.auth.models import User
+from daycentre.auth.roles import Role
+from daycentre.centres.models import Centre, Room
+from daycentre.counselling import services as counselling
+from daycentre.database import utcnow
+from daycentre.errors import Refused, ensure_current
+from daycentre.extensions import db
+from daycentre.people.models import Family, Person, PersonKind
+from daycentre.workshops.models import (
+    Audience,
+    GroupMeeting,
+    GroupMembership,
+    MeetingAttendance,
+    RegistrationStatus,
+    SupportGroup,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopRegistration,
+    WorkshopSession,
+    workshop_facilitators,
+)
+
+R = RegistrationStatus
+WS = WorkshopSession
+MAX_SESSIONS = 52
+SESSIONS_TABLE = WorkshopSession.__tablename__
+MEETINGS_TABLE = GroupMeeting.__tablename__
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+
+def visible_workshops(user) -> list[Workshop]:
+    query = select(Workshop).order_by(Workshop.id.desc())
+    if not user.is_admin:
+        query = query.where(Workshop.centre_id.in_(user.centre_ids or {0}))
+    return list(db.session.scalars(query))
+
+
+def visible_groups(user) -> list[SupportGroup]:
+    query = select(SupportGroup).order_by(SupportGroup.topic)
+    if not user.is_admin:
+        query = query.where(SupportGroup.centre_id.in_(user.centre_ids or {0}))
+    return list(db.session.scalars(query))
+
+
+def participants(workshop: Workshop) -> list[WorkshopRegistration]:
+    return [r for r in workshop.registrations if r.status is R.REGISTERED]
+
+
+def waiting_list(workshop: Workshop) -> list[WorkshopRegistration]:
+    """In the order places are offered: queue position, then who came first."""
+    waiting = [r for r in workshop.registrations if r.status is R.WAITING]
+    return sorted(waiting, key=lambda r: (r.queue_position, r.id))
+
+
+def adults_of(centre_id: int) -> list[Person]:
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Family)
+            .where(Family.centre_id == centre_id, Person.kind == PersonKind.ADULT)
+            .order_by(Person.family_name, Person.given_name)
+        )
+    )
+
+
+def candidates(workshop: Workshop) -> list[Person]:
+    """Adults of the workshop's centre who are not registered or waiting yet."""
+    taken = {r.person_id for r in workshop.registrations if r.status is not R.CANCELLED}
+    return [p for p in adults_of(workshop.centre_id) if p.id not in taken]
+
+
+def group_candidates(group: SupportGroup) -> list[Person]:
+    """Adults of the group's centre who are not current members."""
+    current = {m.person_id for m in group.members if m.left_on is None}
+    return [p for p in adults_of(group.centre_id) if p.id not in current]
+
+
+# --- Busy sources: workshop sessions and group meetings hold facilitators and rooms ---------------
+
+
+@scheduling.register_busy_source
+def workshop_busy_slots(starts_at, ends_at, resources: scheduling.Resources):
+    if not resources.users and not resources.rooms:
+        return []
+    facilitated = select(workshop_facilitators.c.workshop_id).where(
+        workshop_facilitators.c.user_id.in_(resources.users or {0})
+    )
+    rows = db.session.scalars(
+        select(WS)
+        .join(Workshop)
+        .where(
+            or_(Workshop.room_id.in_(resources.rooms or {0}), Workshop.id.in_(facilitated)),
+            WS.starts_at < ends_at,
+            WS.ends_at > starts_at,
+        )
+    )
+    what = _("workshop session")
+    slots = []
+    for row in rows:
+        source = (SESSIONS_TABLE, row.id)
+        if row.workshop.room_id in resources.rooms:
+            slots.append(
+                scheduling.BusySlot(
+                    scheduling.ROOM, row.workshop.room_id, row.starts_at, row.ends_at, source, what
+                )
+            )
+        for user_id in row.workshop.facilitator_ids & resources.users:
+            slots.append(
+                scheduling.BusySlot(
+                    scheduling.USER, user_id, row.starts_at, row.ends_at, source, what
+                )
+            )
+    return slots
+
+
+@scheduling.register_busy_source
+def meeting_busy_slots(starts_at, ends_at, resources: scheduling.Resources):
+    if not resources.users and not resources.rooms:
+        return []
+    rows = db.session.scalars(
+        select(GroupMeeting)
+        .join(SupportGroup)
+        .where(
+            or_(
+                SupportGroup.room_id.in_(resources.rooms or {0}),
+                SupportGroup.facilitator_id.in_(resources.users or {0}),
+            ),
+            GroupMeeting.starts_at < ends_at,
+            GroupMeeting.ends_at > starts_at,
+        )
+    )
+    what = _("support group meeting")
+    slots = []
+    for row in rows:
+        source = (MEETINGS_TABLE, row.id)
+        group = row.group
+        if group.room_id in resources.rooms:
+            slots.append(
+                scheduling.BusySlot(
+                    scheduling.ROOM, group.room_id, row.starts_at, row.ends_at, source, what
+                )
+            )
+        if group.facilitator_id in resources.users:
+            slots.append(
+                scheduling.BusySlot(
+                    scheduling.USER, group.facilitator_id, row.starts_at, row.ends_at, source, what
+                )
+            )
+    return slots
+
+
+# --- Checks ---------------------------------------------------------------------------------------
+
+
+def _check_centre(centre: Centre, actor) -> None:
+    if not actor.sees_centre(centre.id):
+        raise Refused(_l("Choose one of your centres."))
+
+
+def _check_room(centre: Centre, room: Room | None) -> None:
+    if room is None or room.centre_id != centre.id or not room.active:
+        raise Refused(_l("Choose a room of this centre."))
+
+
+def _check_facilitators(centre: Centre, facilitators: list[User]) -> None:
+    if not facilitators:
+        raise Refused(_l("Choose at least one facilitator."))
+    for user in facilitators:
+        if user.role is not Role.COUNSELLOR or not user.active or centre.id not in user.centre_ids:
+            raise Refused(_l("Facilitators are counsellors of this centre."))
+
+
+def _check_minutes(minutes: int) -> timedelta:
+    if not minutes or minutes < 15 or minutes > 8 * 60:
+        raise Refused(_l("A session lasts between 15 minutes and 8 hours."))
+    return timedelta(minutes=minutes)
+
+
+def series_starts(first: datetime, *, count: int, interval_days: int = 7) -> list[datetime]:
+    """``count`` starts, ``interval_days`` apart, each at the first one's Bucharest wall-clock time."""
+    if first.tzinfo is None:
+        raise ValueError("first must be an aware datetime")
+    if not count or count < 1 or count > MAX_SESSIONS:
+        raise Refused(_l("A workshop has between 1 and %(num)d sessions.", num=MAX_SESSIONS))
+    if not interval_days or interval_days < 1:
+        raise Refused(_l("Repeat at least one day apart."))
+    local = first.astimezone(counselling.BUCHAREST)
+    return [
+        counselling.local_instant(local.date() + timedelta(days=interval_days * i), local.time())
+        for i in range(count)
+    ]
+
+
+def _workshop_resources(workshop: Workshop, facilitator_ids=None) -> scheduling.Resources:
+    users = facilitator_ids if facilitator_ids is not None else workshop.facilitator_ids
+    return scheduling.Resources(users=users, rooms={workshop.room_id})
+
+
+def _record(action, record, *, actor, centre_id, person_id=None, changes=None) -> None:
+    audit.record(
+        action, record, actor=actor, centre_id=centre_id, person_id=person_id, changes=changes
+    )
+
+
+# --- Workshops ------------------------------------------------------------------------------------
+
+
+def create_workshop(
+    centre: Centre,
+    *,
+    actor,
+    title: str,
+    audience,
+    room: Room | None,
+    capacity: int,
+    facilitators: list[User],
+    first_start: datetime,
+    minutes: int,
+    count: int,
+    interval_days: int = 7,
+    description: str | None = None,
+) -> Workshop:
+    """A workshop and its sessions, all or nothing: every session is checked for clashes."""
+    _check_centre(centre, actor)
+    _check_room(centre, room)
+    _check_facilitators(centre, facilitators)
+    title = (title or "").strip()
+    if not title:
+        raise Refused(_l("The workshop needs a title."))
+    if not capacity or capacity < 1:
+        raise Refused(_l("A workshop has at least one place."))
+    length = _check_minutes(minutes)
+    starts = series_starts(first_start, count=count, interval_days=interval_days)
+    if length >= timedelta(days=interval_days):
+        raise Refused(_l("The sessions of a series cannot overlap each other."))
+    intervals = [(start, start + length) for start in starts]
+    resources = scheduling.Resources(users={u.id for u in facilitators}, rooms={room.id})
+    counselling.check_bookable(centre, intervals, resources, series=True)
+    workshop = Workshop(
+        centre_id=centre.id,
+        title=title,
+        description=(description or "").strip() or None,
+        audience=Audience(audience),
+        room_id=room.id,
+        capacity=capacity,
+        taken_places=0,
+        created_by_id=actor.id,
+    )
+    workshop.facilitators = list(facilitators)
+    db.session.add(workshop)
+    db.session.flush()
+    _record(
+        audit.CREATE, workshop, actor=actor, centre_id=centre.id, changes=audit.snapshot(workshop)
+    )
+    for start, end in intervals:
+        session = WS(workshop=workshop, starts_at=start, ends_at=end)
+        db.session.add(session)
+        db.session.flush()
+        _record(
+            audit.CREATE, session, actor=actor, centre_id=centre.id, changes=audit.snapshot(session)
+        )
+    return workshop
+
+
+def update_workshop(
+    workshop: Workshop, *, actor, title: str, description: str | None, audience, capacity: int
+) -> list[WorkshopRegistration]:
+    """Change the programme's details; more places promote the first in line."""
+    title = (title or "").strip()
+    if not title:
+        raise Refused(_l("The workshop needs a title."))
+    db.session.refresh(workshop)
+    if not capacity or capacity < workshop.taken_places:
+        raise Refused(
+            _l(
+                "%(num)d people are already registered; there cannot be fewer places.",
+                num=workshop.taken_places,
+            )
+        )
+    workshop.title = title
+    workshop.description = (description or "").strip() or None
+    workshop.audience = Audience(audience)
+    workshop.capacity = capacity
+    changes = audit.pending_changes(workshop)
+    db.session.flush()
+    if changes:
+        _record(audit.UPDATE, workshop, actor=actor, centre_id=workshop.centre_id, changes=changes)
+    promoted = []
+    while (registration := _promote_first_waiting(workshop, actor=actor)) is not None:
+        promoted.append(registration)
+    return promoted
+
+
+def move_session(
+    session: WorkshopSession, *, actor, start: datetime, minutes: int, version=None
+) -> WorkshopSession:
+    """Move one session of the series; refused if the room or a facilitator is busy then."""
+    ensure_current(session, version)
+    workshop = session.workshop
+    end = start + _check_minutes(minutes)
+    counselling.check_bookable(
+        workshop.centre,
+        [(start, end)],
+        _workshop_resources(workshop),
+        ignore={(SESSIONS_TABLE, session.id)},
+    )
+    session.starts_at, session.ends_at = start, end
+    changes = audit.pending_changes(session)
+    db.session.flush()
+    _record(audit.UPDATE, session, actor=actor, centre_id=workshop.centre_id, changes=changes)
+    return session
+
+
+# --- Registration and the waiting list ------------------------------------------------------------
+
+
+def _take_place(workshop_id: int) -> bool:
+    """One conditional UPDATE: a place is taken only while one is free, whoever else is racing."""
+    taken = db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id, Workshop.taken_places < Workshop.capacity)
+        .values(taken_places=Workshop.taken_places + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1
+
+
+def _free_place(workshop_id: int) -> None:
+    db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id, Workshop.taken_places > 0)
+        .values(taken_places=Workshop.taken_places - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _next_position(workshop_id: int) -> int:
+    highest = db.session.scalar(
+        select(func.max(WorkshopRegistration.queue_position)).where(
+            WorkshopRegistration.workshop_id == workshop_id
+        )
+    )
+    return (highest or 0) + 1
+
+
+def register(workshop: Workshop, person: Person, *, actor) -> WorkshopRegistration:
+    """A place if one is free, else the end of the waiting list."""
+    if person.family.centre_id != workshop.centre_id or not actor.sees_centre(workshop.centre_id):
+        raise Refused(_l("Choose an adult of this centre."))
+    if person.kind is not PersonKind.ADULT:
+        raise Refused(_l("Workshops are for adults; choose an adult."))
+    registration = db.session.scalar(
+        select(WorkshopRegistration).where(
+            WorkshopRegistration.workshop_id == workshop.id,
+            WorkshopRegistration.person_id == person.id,
+        )
+    )
+    if registration is not None and registration.status is not R.CANCELLED:
+        raise Refused(_l("%(name)s is already registered.", name=person.full_name))
+    status = R.REGISTERED if _take_place(workshop.id) else R.WAITING
+    if registration is None:
+        registration = WorkshopRegistration(workshop_id=workshop.id, person_id=person.id)
+        db.session.add(registration)
+    registration.status = status
+    registration.registered_at = utcnow()
+    registration.cancelled_at = None
+    registration.queue_position = _next_position(workshop.id)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person registered by someone else at the same moment
+        raise Refused(_l("%(name)s is already registered.", name=person.full_name)) from None
+    db.session.refresh(workshop)
+    _record(
+        audit.CREATE,
+        registration,
+        actor=actor,
+        centre_id=workshop.centre_id,
+        person_id=person.id,
+        changes={"workshop_id": workshop.id, "status": status.value},
+    )
+    return registration
+
+
+def _promote(registration: WorkshopRegistration, *, actor) -> None:
+    registration.status = R.REGISTERED
+    db.session.flush()
+    _record(
+        audit.UPDATE,
+        registration,
+        actor=actor,
+        centre_id=registration.workshop.centre_id,
+        person_id=registration.person_id,
+        changes={"status": [R.WAITING.value, R.REGISTERED.value]},
+    )
+
+
+def _promote_first_waiting(workshop: Workshop, *, actor) -> WorkshopRegistration | None:
+    waiting = db.session.scalar(
+        select(WorkshopRegistration)
+        .where(
+            WorkshopRegistration.workshop_id == workshop.id,
+            WorkshopRegistration.status == R.WAITING,
+        )
+        .order_by(WorkshopRegistration.queue_position, WorkshopRegistration.id)
+        .limit(1)
+        .with_for_update()
+    )
+    if waiting is None or not _take_place(workshop.id):
+        return None
+    _promote(waiting, actor=actor)
+    db.session.refresh(workshop)
+    return waiting
+
+
+def cancel_registration(
+    registration: WorkshopRegistration, *, actor
+) -> WorkshopRegistration | None:
+    """Cancel a place or a place in line; a freed place goes to the first in line (returned)."""
+    if registration.status is R.CANCELLED:
+        raise Refused(_l("This registration is already cancelled."))
+    held_a_place = registration.status is R.REGISTERED
+    old = registration.status
+    registration.status = R.CANCELLED
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    workshop = registration.workshop
+    _record(
+        audit.UPDATE,
+        registration,
+        actor=actor,
+        centre_id=workshop.centre_id,
+        person_id=registration.person_id,
+        changes={"status": [old.value, R.CANCELLED.value]},
+    )
+    if not held_a_place:
+        return None
+    _free_place(workshop.id)
+    promoted = _promote_first_waiting(workshop, actor=actor)
+    db.session.refresh(workshop)
+    return promoted
+
+
+def promote(registration: WorkshopRegistration, *, actor) -> WorkshopRegistration:
+    """The coordinator gives a free place to someone in line, whatever their position."""
+    if registration.status is not R.WAITING:
+        raise Refused(_l("Only someone on the waiting list can be given a place."))
+    if not _take_place(registration.workshop_id):
+        raise Refused(_l("The workshop is full; cancel a registration or add places first."))
+    _promote(registration, actor=actor)
+    db.session.refresh(registration.workshop)
+    return registration
+
+
+def move_in_line(registration: WorkshopRegistration, *, actor, up: bool) -> None:
+    """Swap with the neighbour in the waiting list."""
+    line = waiting_list(registration.workshop)
+    if registration not in line:
+        raise Refused(_l("Only someone on the waiting list can be moved."))
+    index = line.index(registration)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(line):
+        return
+    other = line[other_index]
+    # Positions may be equal after a renumbering elsewhere: renumber the whole line first.
+    for position, entry in enumerate(line, start=1):
+        entry.queue_position = position
+    registration.queue_position, other.queue_position = (
+        other.queue_position,
+        registration.queue_position,
+    )
+    db.session.flush()
+    _record(
+        audit.UPDATE,
+        registration,
+        actor=actor,
+        centre_id=registration.workshop.centre_id,
+        person_id=registration.person_id,
+        changes={"queue_position": [index + 1, other_index + 1]},
+    )
+
+
+# --- Attendance and completion --------------------------------------------------------------------
+
+
+def attendance_of(session: WorkshopSession) -> dict[int, bool]:
+    rows = db.session.scalars(
+        select(WorkshopAttendance).where(WorkshopAttendance.session_id == session.id)
+    )
+    return {row.person_id: row.present for row in rows}
+
+
+def record_attendance(session: WorkshopSession, *, actor, present_ids) -> int:
+    """Mark every participant of the session present or absent; returns how many were present."""
+    workshop = session.workshop
+    present_ids = set(present_ids)
+    existing = {
+        row.person_id: row
+        for row in db.session.scalars(
+            select(WorkshopAttendance).where(WorkshopAttendance.session_id == session.id)
+        )
+    }
+    for registration in participants(workshop):
+        present = registration.person_id in present_ids
+        row = existing.get(registration.person_id)
+        if row is not None and row.present == present:
+            continue
+        if row is None:
+            row = WorkshopAttendance(
+                session_id=session.id, person_id=registration.person_id, present=present
+            )
+            db.session.add(row)
+            action, old = audit.CREATE, None
+        else:
+            action, old = audit.UPDATE, row.present
+            row.present = present
+        db.session.flush()
+        _record(
+            action,
+            row,
+            actor=actor,
+            centre_id=workshop.centre_id,
+            person_id=registration.person_id,
+            changes={"session_id": session.id, "present": [old, present]},
+        )
+    return len(present_ids & {r.person_id for r in participants(workshop)})
+
+
+@dataclass(frozen=True)
+class Progress:
+    attended: int
+    sessions: int
+    completed: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.attended / self.sessions) if self.sessions else 0
+
+
+def completion_share() -> float:
+    return current_app.config["WORKSHOP_COMPLETION_SHARE"]
+
+
+def progress(workshop: Workshop) -> dict[int, Progress]:
+    """Per participant: sessions attended out of the programme's sessions, and completion."""
+    total = len(workshop.sessions)
+    session_ids = [s.id for s in workshop.sessions] or [0]
+    counts = dict(
+        db.session.execute(
+            select(WorkshopAttendance.person_id, func.count())
+            .where(
+                WorkshopAttendance.session_id.in_(session_ids),
+                WorkshopAttendance.present.is_(True),
+            )
+            .group_by(WorkshopAttendance.person_id)
+        ).all()
+    )
+    share = completion_share()
+    return {
+        r.person_id: Progress(
+            attended=counts.get(r.person_id, 0),
+            sessions=total,
+            completed=bool(total) and counts.get(r.person_id, 0) >= share * total,
+        )
+        for r in participants(workshop)
+    }
+
+
+# --- Support groups -------------------------------------------------------------------------------
+
+
+def create_group(
+    centre: Centre, *, actor, topic: str, facilitator: User | None, room: Room | None, schedule=None
+) -> SupportGroup:
+    _check_centre(centre, actor)
+    _check_room(centre, room)
+    _check_facilitators(centre, [facilitator] if facilitator else [])
+    topic = (topic or "").strip()
+    if not topic:
+        raise Refused(_l("The group needs a topic."))
+    group = SupportGroup(
+        centre_id=centre.id,
+        topic=topic,
+        facilitator_id=facilitator.id,
+        room_id=room.id,
+        schedule=(schedule or "").strip() or None,
+    )
+    db.session.add(group)
+    db.session.flush()
+    _record(audit.CREATE, group, actor=actor, centre_id=centre.id, changes=audit.snapshot(group))
+    return group
+
+
+def current_membership(group: SupportGroup, person: Person) -> GroupMembership | None:
+    return next((m for m in group.members if m.person_id == person.id and m.left_on is None), None)
+
+
+def join_group(group: SupportGroup, person: Person, *, actor, on: date) -> GroupMembership:
+    if person.family.centre_id != group.centre_id:
+        raise Refused(_l("Choose an adult of this centre."))
+    if person.kind is not PersonKind.ADULT:
+        raise Refused(_l("Support groups are for adults; choose an adult."))
+    if current_membership(group, person) is not None:
+        raise Refused(_l("%(name)s is already a member.", name=person.full_name))
+    membership = GroupMembership(group=group, person_id=person.id, joined_on=on)
+    db.session.add(membership)
+    db.session.flush()
+    _record(
+        audit.CREATE,
+        membership,
+        actor=actor,
+        centre_id=group.centre_id,
+        person_id=person.id,
+        changes=audit.snapshot(membership),
+    )
+    return membership
+
+
+def leave_group(membership: GroupMembership, *, actor, on: date) -> GroupMembership:
+    if membership.left_on is not None:
+        raise Refused(_l("This member has already left."))
+    if on < membership.joined_on:
+        raise Refused(_l("A member leaves on or after the day they joined."))
+    membership.left_on = on
+    changes = audit.pending_changes(membership)
+    db.session.flush()
+    _record(
+        audit.UPDATE,
+        membership,
+        actor=actor,
+        centre_id=membership.group.centre_id,
+        person_id=membership.person_id,
+        changes=changes,
+    )
+    return membership
+
+
+def add_meetings(
+    group: SupportGroup,
+    *,
+    actor,
+    first_start: datetime,
+    minutes: int,
+    count: int = 1,
+    interval_days: int = 7,
+) -> list[GroupMeeting]:
+    """One meeting or a series, refused if the room or the facilitator is busy."""
+    length = _check_minutes(minutes)
+    starts = series_starts(first_start, count=count, interval_days=interval_days)
+    intervals = [(start, start + length) for start in starts]
+    resources = scheduling.Resources(users={group.facilitator_id}, rooms={group.room_id})
+    counselling.check_bookable(group.centre, intervals, resources, series=count > 1)
+    meetings = []
+    for start, end in intervals:
+        meeting = GroupMeeting(group=group, starts_at=start, ends_at=end)
+        db.session.add(meeting)
+        db.session.flush()
+        _record(
+            audit.CREATE, meeting, actor=actor, centre_id=group.centre_id,
+            changes=audit.snapshot(meeting),
+        )  # fmt: skip
+        meetings.append(meeting)
+    return meetings
+
+
+def members_on(group: SupportGroup, day: date) -> list[GroupMembership]:
+    return [m for m in group.members if m.member_on(day)]
+
+
+def meeting_attendance(meeting: GroupMeeting) -> dict[int, bool]:
+    rows = db.session.scalars(
+        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+    )
+    return {row.person_id: row.present for row in rows}
+
+
+def record_meeting_attendance(meeting: GroupMeeting, *, actor, present_ids) -> int:
+    """Mark the members of the day present or absent; returns how many were present."""
+    group = meeting.group
+    members = {m.person_id for m in members_on(group, meeting.local_start.date())}
+    present_ids = set(present_ids) & members
+    existing = {
+        row.person_id: row
+        for row in db.session.scalars(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        )
+    }
+    for person_id in sorted(members):
+        present = person_id in present_ids
+        row = existing.get(person_id)
+        if row is not None and row.present == present:
+            continue
+        if row is None:
+            row = MeetingAttendance(meeting_id=meeting.id, person_id=person_id, present=present)
+            db.session.add(row)
+            action, old = audit.CREATE, None
+        else:
+            action, old = audit.UPDATE, row.present
+            row.present = present
+        db.session.flush()
+        _record(
+            action,
+            row,
+            actor=actor,
+            centre_id=group.centre_id,
+            person_id=person_id,
+            changes={"meeting_id": meeting.id, "present": [old, present]},
+        )
+    return len(present_ids)
+
+
+# --- Counts ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    workshops: int
+    sessions: int
+    participants: int
+    completions: int
+    meetings: int
+    members: int
+
+
+def counts(first: date, last: date, *, centre_ids) -> Counts:
+    """What was held from ``first`` to ``last`` (both included, Bucharest days).
+
+    A workshop is held in the period if one of its sessions is; a participant is someone present
+    at a session of the period; a completion counts in the period of the programme's last session;
+    a member is someone present at a meeting of the period.
+    """
+    start, end = counselling.local_day_bounds(first, last)
+    centres = centre_ids or {0}
+    in_period = (WS.starts_at >= start, WS.starts_at < end, Workshop.centre_id.in_(centres))
+    sessions = db.session.execute(
+        select(func.count(WS.id), func.count(func.distinct(WS.workshop_id)))
+        .join(Workshop)
+        .where(*in_period)
+    ).one()
+    participants_count = db.session.scalar(
+        select(func.count(func.distinct(WorkshopAttendance.person_id)))
+        .join(WS, WorkshopAttendance.session_id == WS.id)
+        .join(Workshop)
+        .where(*in_period, WorkshopAttendance.present.is_(True))
+    )
+    last_sessions = (
+        select(WS.workshop_id, func.max(WS.starts_at).label("last_start"))
+        .group_by(WS.workshop_id)
+        .subquery()
+    )
+    finished = db.session.scalars(
+        select(Workshop)
+        .join(last_sessions, last_sessions.c.workshop_id == Workshop.id)
+        .where(
+            Workshop.centre_id.in_(centres),
+            last_sessions.c.last_start >= start,
+            last_sessions.c.last_start < end,
+        )
+    )
+    completions = sum(
+        sum(1 for p in progress(workshop).values() if p.completed) for workshop in finished
+    )
+    meeting_filter = (
+        GroupMeeting.starts_at >= start,
+        GroupMeeting.starts_at < end,
+        SupportGroup.centre_id.in_(centres),
+    )
+    meetings = db.session.scalar(
+        select(func.count(GroupMeeting.id)).join(SupportGroup).where(*meeting_filter)
+    )
+    members = db.session.scalar(
+        select(func.count(func.distinct(MeetingAttendance.person_id)))
+        .join(GroupMeeting, MeetingAttendance.meeting_id == GroupMeeting.id)
+        .join(SupportGroup)
+        .where(*meeting_filter, MeetingAttendance.present.is_(True))
+    )
+    return Counts(
+        workshops=sessions[1],
+        sessions=sessions[0],
+        participants=participants_count,
+        completions=completions,
+        meetings=meetings,
+        members=members,
+    )
+
+
+# --- Calendars ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A workshop session or a group meeting as a line of a counsellor's or a room's calendar."""
+
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    kind: str  # "workshop" or "group"
+    record_id: int
+    facilitators: str
+    room: str
+    calendar_template = "workshops/_calendar_line.html"
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(counselling.BUCHAREST)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(counselling.BUCHAREST)
+
+
+def calendar_entries(
+    first: date, last: date, *, centre_ids, user_id: int | None = None, room_id: int | None = None
+) -> list[CalendarEntry]:
+    """Workshop sessions and group meetings from ``first`` to ``last`` (Bucharest days)."""
+    start, end = counselling.local_day_bounds(first, last)
+    centres = centre_ids or {0}
+    query = (
+        select(WS)
+        .join(Workshop)
+        .where(WS.starts_at < end, WS.ends_at > start, Workshop.centre_id.in_(centres))
+    )
+    if user_id is not None:
+        query = query.where(Workshop.facilitators.any(User.id == user_id))
+    if room_id is not None:
+        query = query.where(Workshop.room_id == room_id)
+    entries = [
+        CalendarEntry(
+            s.starts_at,
+            s.ends_at,
+            s.workshop.title,
+            "workshop",
+            s.workshop_id,
+            ", ".join(u.full_name for u in s.workshop.facilitators),
+            s.workshop.room.name,
+        )
+        for s in db.session.scalars(query)
+    ]
+    query = (
+        select(GroupMeeting)
+        .join(SupportGroup)
+        .where(
+            GroupMeeting.starts_at < end,
+            GroupMeeting.ends_at > start,
+            SupportGroup.centre_id.in_(centres),
+        )
+    )
+    if user_id is not None:
+        query = query.where(SupportGroup.facilitator_id == user_id)
+    if room_id is not None:
+        query = query.where(SupportGroup.room_id == room_id)
+    entries += [
+        CalendarEntry(
+            m.starts_at,
+            m.ends_at,
+            m.group.topic,
+            "group",
+            m.group_id,
+            m.group.facilitator.full_name,
+            m.group.room.name,
+        )
+        for m in db.session.scalars(query)
+    ]
+    return sorted(entries, key=lambda e: e.starts_at)

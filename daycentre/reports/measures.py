@@ -247,6 +247,72 @@ def _evaluations(scope: Scope) -> Select:
 # ---- Counselling ----------------------------------------------------------------------------
 
 
+def _workshops_held(scope: Scope) -> Select:
+    """Workshops with at least one session in the period, dated by their first one in it."""
+    from daycentre.workshops.models import Workshop, WorkshopSession
+
+    first = (
+        select(WorkshopSession.workshop_id, func.min(WorkshopSession.starts_at).label("first"))
+        .where(scope.instants(WorkshopSession.starts_at))
+        .group_by(WorkshopSession.workshop_id)
+        .subquery()
+    )
+    return (
+        select(
+            first.c.first.label("day"),
+            Workshop.title.label("item"),
+            literal(1).label("amount"),
+            Workshop.id.label("key"),
+        )
+        .join(first, first.c.workshop_id == Workshop.id)
+        .where(scope.centres(Workshop.centre_id))
+    )
+
+
+def _workshop_completions(scope: Scope) -> Select:
+    """Participants who attended the required share of a programme whose last session falls in
+    the period (one row each), in one query."""
+    from daycentre.workshops.models import Workshop, WorkshopAttendance, WorkshopSession
+    from daycentre.workshops.services import completion_share
+
+    sessions = (
+        select(
+            WorkshopSession.workshop_id,
+            func.count(WorkshopSession.id).label("total"),
+            func.max(WorkshopSession.starts_at).label("last"),
+        )
+        .group_by(WorkshopSession.workshop_id)
+        .subquery()
+    )
+    attended = (
+        select(
+            WorkshopSession.workshop_id,
+            WorkshopAttendance.person_id,
+            func.count(WorkshopAttendance.id).label("present"),
+        )
+        .join(WorkshopAttendance, WorkshopAttendance.session_id == WorkshopSession.id)
+        .where(WorkshopAttendance.present.is_(True))
+        .group_by(WorkshopSession.workshop_id, WorkshopAttendance.person_id)
+        .subquery()
+    )
+    percent = round(completion_share() * 100)
+    return (
+        select(
+            sessions.c.last.label("day"),
+            Workshop.title.label("item"),
+            literal(1).label("amount"),
+            attended.c.person_id.label("key"),
+        )
+        .join(sessions, sessions.c.workshop_id == Workshop.id)
+        .join(attended, attended.c.workshop_id == Workshop.id)
+        .where(
+            scope.centres(Workshop.centre_id),
+            scope.instants(sessions.c.last),
+            attended.c.present * 100 >= sessions.c.total * percent,
+        )
+    )
+
+
 def _sessions_held(scope: Scope) -> Select:
     from daycentre.auth.models import User
 
@@ -507,7 +573,7 @@ measure("persons_counselled", _l("Persons counselled"), total="distinct", rows=_
 measure("persons_trained", _l("Persons trained"), total="sum", rows=_persons_trained)
 measure("campaigns", _l("Information campaigns"), rows=_campaigns)
 measure("materials", _l("Information materials"), rows=_materials)
-measure("parenting_workshops", _l("Parenting workshops"), pending=True)
+measure("parenting_workshops", _l("Parenting workshops"), rows=_workshops_held)
 measure(
     "partnerships",
     _l("Partnerships concluded"),
@@ -548,4 +614,9 @@ measure(
     compute=_volunteer_hours,
     group="centre",
 )
-measure("workshop_completions", _l("Workshop completions"), pending=True, group="centre")
+measure(
+    "workshop_completions",
+    _l("Workshop completions"),
+    rows=_workshop_completions,
+    group="centre",
+)

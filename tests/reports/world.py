@@ -5,7 +5,7 @@ Every kind of record is laid down ``n`` times inside the period and once or more
 out here from how the records were built, independently of the code that counts them.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
@@ -36,6 +36,7 @@ from daycentre.volunteers.models import (
 )
 from tests.factories import (
     make_activity,
+    make_adult,
     make_case,
     make_child,
     make_contract,
@@ -47,6 +48,7 @@ from tests.factories import (
     make_session,
     make_user,
     make_volunteer,
+    make_workshop,
 )
 
 START, END = date(2026, 1, 1), date(2026, 3, 31)
@@ -96,6 +98,8 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
             "evaluations",
             "active_beneficiaries",
             "meals_served",
+            "parenting_workshops",
+            "workshop_completions",
         ),
         0,
     )
@@ -269,6 +273,35 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
             )
         expected["meals_served"] += 3
         expected["meal_cost"] += Decimal("22.00") + Decimal("32.00")  # one child fed each day
+
+        # A programme held in the period, its participant completing it; one starting just after
+        # the period; one of another centre.
+        from daycentre.workshops import services as workshops
+
+        held = make_workshop(
+            centre,
+            room,
+            [counsellor],
+            capacity=5,
+            sessions=2,
+            start=LAST_EVENING - timedelta(days=7),
+        )
+        parent = make_adult(make_family(centre, name=f"Părinte {tag}{i}"), given_name=f"Ana{i}")
+        workshops.register(held, parent, actor=admin)
+        for session in held.sessions:
+            workshops.record_attendance(session, actor=admin, present_ids={parent.id})
+        make_workshop(
+            centre, room, [counsellor], sessions=1, start=NEXT_NIGHT + timedelta(days=7 * (i + 1))
+        )
+        make_workshop(
+            other_centre,
+            other_room,
+            [counsellor],
+            sessions=1,
+            start=LAST_EVENING - timedelta(days=14),
+        )
+        expected["parenting_workshops"] += 1
+        expected["workshop_completions"] += 1
 
     db.session.flush()
     expected["day_centres"] = 1

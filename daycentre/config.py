@@ -40,6 +40,7 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 
     # Years after the end of services before a record category's personal data are anonymised.
     RETENTION_YEARS = {"beneficiaries": int(os.environ.get("RETENTION_YEARS_BENEFICIARIES", "5"))}
@@ -84,6 +85,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only-key"  # noqa: S105 - the test configuration is never served
     WTF_CSRF_ENABLED = False
+    # scrypt costs ~70 ms a hash by design; the suite creates and signs in thousands of users.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hashing method
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 
 

@@ -1,10 +1,7 @@
 """Records for tests, with realistic defaults; each takes keyword overrides."""
 
 from datetime import date, time, timedelta
-from functools import cache
 from itertools import count
-
-from werkzeug.security import generate_password_hash
 
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
@@ -61,12 +58,6 @@ def make_room(centre: Centre, **fields) -> Room:
     return room
 
 
-@cache
-def password_hash(password: str) -> str:
-    """Hashing is slow on purpose; tests hash each password once."""
-    return generate_password_hash(password)
-
-
 def make_user(role="coordinator", *, centres=(), password=DEFAULT_PASSWORD, **fields) -> User:
     role = Role(role)
     user = User(
@@ -78,7 +69,7 @@ def make_user(role="coordinator", *, centres=(), password=DEFAULT_PASSWORD, **fi
         centres=list(centres),
         **fields,
     )
-    user.password_hash = password_hash(password)
+    user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user

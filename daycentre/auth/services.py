@@ -5,10 +5,10 @@ from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from daycentre.audit import services as audit
-from daycentre.auth.models import User, find_user_by_username
+from daycentre.auth.models import User, find_user_by_username, hash_password
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre
 from daycentre.database import utcnow
@@ -19,7 +19,7 @@ from daycentre.extensions import db, normalised_username
 @cache
 def _unknown_user_hash() -> str:
     """Checked against when the username is unknown, so both failures take the same time."""
-    return generate_password_hash(secrets.token_urlsafe())
+    return hash_password(secrets.token_urlsafe())
 
 
 def authenticate(username: str, password: str, *, address: str | None) -> User | None:

@@ -1,7 +1,6 @@
 """Roll-call rules: who is on the roll, one mark per child and day, stale and concurrent saves,
 meals only for present children, the correction window, the monthly sheet and the alerts."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.meals.models import MealServed
 from tests.attendance.helpers import operating_days_back, weekend_day
+from tests.concurrency import race, refused
 from tests.factories import (
     make_child,
     make_enrolment,
@@ -151,32 +151,21 @@ def test_two_coordinators_saving_at_once_neither_duplicate_nor_mix_marks(
     children = make_group_of_children(group, 4)
     db.session.commit()
     group_id, user_id, ids = group.id, coordinator.id, [c.id for c in children]
-    barrier, results = threading.Barrier(2), []
 
     def save(status):
-        with app.app_context():
-            saved_group = db.session.get(Group, group_id)
-            actor = db.session.get(User, user_id)
-            marks = {pid: Mark(status) for pid in ids}
-            barrier.wait()
-            try:
-                attendance.record_roll(saved_group, day, marks, actor=actor, version=0)
-                db.session.commit()
-                results.append(status)
-            except Refused:
-                db.session.rollback()
-                results.append("refused")
-            finally:
-                db.session.remove()
+        saved_group = db.session.get(Group, group_id)
+        actor = db.session.get(User, user_id)
+        marks = {pid: Mark(status) for pid in ids}
 
-    threads = [threading.Thread(target=save, args=(s,)) for s in (E, U)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(map(str, results)).count("refused") == 1, results
-    winner = next(r for r in results if r != "refused")
-    db.session.expire_all()
+        def record():
+            attendance.record_roll(saved_group, day, marks, actor=actor, version=0)
+            return status
+
+        return record
+
+    results = race(app, save, [E, U])
+    assert refused(results) == 1, results
+    (winner,) = [r for r in results if not isinstance(r, Refused)]
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 4
     assert set(_stored(day).values()) == {winner}
     assert db.session.scalar(db.select(db.func.count(RollCall.id))) == 1

@@ -1,6 +1,7 @@
 """The admin creates, edits, deactivates users and resets their passwords."""
 
 import pytest
+from flask import current_app
 
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User
@@ -210,3 +211,15 @@ def test_two_admins_creating_the_same_username_get_a_message_not_an_error(
         db.session.scalar(db.select(db.func.count(User.id)).where(User.username == "dora.kiss"))
         == 1
     )
+
+
+def test_passwords_are_stored_with_scrypt_outside_the_tests(users):
+    from daycentre.config import DevelopmentConfig, ProductionConfig
+
+    for config in (DevelopmentConfig, ProductionConfig):
+        current_app.config["PASSWORD_HASH_METHOD"] = config.PASSWORD_HASH_METHOD
+        user = users["volunteer"]
+        user.set_password("o parolă lungă și bună")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("o parolă lungă și bună")
+        assert not user.check_password("o parolă lungă si buna")

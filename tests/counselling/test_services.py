@@ -1,4 +1,3 @@
-import threading
 import time as clock
 from datetime import UTC, date, datetime, time
 
@@ -17,6 +16,7 @@ from daycentre.counselling.models import (
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
+from tests.concurrency import race, refused
 from tests.factories import (
     make_adult,
     make_child,
@@ -286,46 +286,26 @@ def test_two_bookings_at_the_same_moment_leave_exactly_one_session(app, setting,
     other_room = make_room(setting["centre"], name="Cabinet 2")
     db.session.commit()
     other_room_id = other_room.id
-    outcomes = []
-    barrier = threading.Barrier(2)
 
     def attempt(room_id):
         from daycentre.auth.models import User
         from daycentre.centres.models import Centre, Room
         from daycentre.people.models import Person
 
-        with app.app_context():
-            counsellor = db.session.get(User, ids["counsellor"])
-            barrier.wait()
-            try:
-                counselling.schedule(
-                    db.session.get(Centre, ids["centre"]),
-                    actor=counsellor,
-                    counsellor=counsellor,
-                    room=db.session.get(Room, room_id),
-                    person=db.session.get(Person, ids["child"]),
-                    session_type="social",
-                    start=at(TUESDAY, 10),
-                    minutes=60,
-                )
-                db.session.commit()
-                outcomes.append("saved")
-            except Refused:
-                db.session.rollback()
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
+        counsellor = db.session.get(User, ids["counsellor"])
+        return lambda: counselling.schedule(
+            db.session.get(Centre, ids["centre"]),
+            actor=counsellor,
+            counsellor=counsellor,
+            room=db.session.get(Room, room_id),
+            person=db.session.get(Person, ids["child"]),
+            session_type="social",
+            start=at(TUESDAY, 10),
+            minutes=60,
+        )
 
-    threads = [
-        threading.Thread(target=attempt, args=(room_id,))
-        for room_id in (ids["room"], other_room_id)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["refused", "saved"]
-    db.session.expire_all()
+    outcomes = race(app, attempt, [ids["room"], other_room_id])
+    assert refused(outcomes) == 1, outcomes
     assert db.session.scalar(db.select(db.func.count(CounsellingSession.id))) == 1
 
 

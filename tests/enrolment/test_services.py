@@ -2,7 +2,6 @@
 
 import csv
 import io
-import threading
 import time
 from datetime import date
 
@@ -17,6 +16,7 @@ from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
+from tests.concurrency import race, refused
 from tests.factories import (
     make_adult,
     make_centre,
@@ -234,40 +234,23 @@ def test_two_activations_for_the_last_place_never_both_succeed(app, users, centr
         return result
 
     monkeypatch.setattr(enrolments, "occupied_places", slow_count)
-    outcomes = []
-    start = threading.Barrier(2)
 
     def save(enrolment_id):
-        with app.app_context():
-            from daycentre.auth.models import User
+        from daycentre.auth.models import User
 
-            enrolment = db.session.get(Enrolment, enrolment_id)
-            actor = db.session.get(User, actor_id)
-            start.wait()
-            try:
-                enrolments.activate(
-                    enrolment,
-                    actor=actor,
-                    version=enrolment.version,
-                    contract_number=f"CF-{enrolment_id}",
-                    contract_date=date(2026, 9, 2),
-                    start_date=date(2026, 9, 3),
-                )
-                db.session.commit()
-                outcomes.append("active")
-            except Refused:
-                db.session.rollback()
-                outcomes.append("refused")
-            finally:
-                db.session.remove()
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        actor = db.session.get(User, actor_id)
+        return lambda: enrolments.activate(
+            enrolment,
+            actor=actor,
+            version=enrolment.version,
+            contract_number=f"CF-{enrolment_id}",
+            contract_date=date(2026, 9, 2),
+            start_date=date(2026, 9, 3),
+        )
 
-    threads = [threading.Thread(target=save, args=(i,)) for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-    assert sorted(outcomes) == ["active", "refused"]
-    db.session.expire_all()
+    outcomes = race(app, save, ids)
+    assert len(outcomes) == 2 and refused(outcomes) == 1, outcomes
     assert enrolments.occupied_places(last_place.id) == 1
 
 

@@ -1,6 +1,5 @@
 """The rules: age, contract register, sign-ups and places, hours, certificates and counts."""
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from daycentre.volunteers.models import (
     Volunteer,
     VolunteerContract,
 )
+from tests.concurrency import race, refused
 from tests.factories import make_activity, make_contract, make_user, make_volunteer
 
 CONTRACT_FIELDS = {
@@ -259,29 +259,13 @@ def test_the_last_place_goes_to_one_of_two_racing_sessions(app, centre):
     activity_id = make_activity(centre, places=1).id
     db.session.commit()
 
-    barrier = threading.Barrier(2)
-    errors = []
+    def sign_up(volunteer_id):
+        volunteer = db.session.get(Volunteer, volunteer_id)
+        activity = db.session.get(Activity, activity_id)
+        volunteer.contracts  # noqa: B018 - loaded before the race, as a request would
+        return lambda: volunteering.sign_up(activity, volunteer, actor=None, now=utcnow())
 
-    def race(volunteer_id):
-        try:
-            with app.app_context():
-                volunteer = db.session.get(Volunteer, volunteer_id)
-                activity = db.session.get(Activity, activity_id)
-                volunteer.contracts  # noqa: B018 - loaded before the race, as a request would
-                barrier.wait()
-                volunteering.sign_up(activity, volunteer, actor=None, now=utcnow())
-                db.session.commit()
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=race, args=(vid,)) for vid in racers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    db.session.expire_all()
+    assert refused(race(app, sign_up, racers)) == 0
     statuses = sorted(s.value for s in db.session.scalars(db.select(ActivitySignup.status)).all())
     assert statuses == ["signed_up", "waiting"]
     assert db.session.get(Activity, activity_id).taken_places == 1
@@ -442,35 +426,21 @@ def test_two_sessions_drafting_contracts_at_once_get_different_numbers(app, cent
     coordinator_id = make_user("coordinator", centres=[centre]).id
     volunteer_ids = [make_volunteer(centre, given_name=name).id for name in ("Ana", "Béla")]
     db.session.commit()
-    barrier = threading.Barrier(2)
-    errors = []
 
     def draft(volunteer_id):
-        try:
-            with app.app_context():
-                from daycentre.auth.models import User
+        from daycentre.auth.models import User
 
-                volunteer = db.session.get(Volunteer, volunteer_id)
-                actor = db.session.get(User, coordinator_id)
-                barrier.wait()
-                volunteering.create_contract(
-                    volunteer,
-                    actor=actor,
-                    starts_on=today(),
-                    ends_on=today() + timedelta(days=30),
-                    **CONTRACT_FIELDS,
-                )
-                db.session.commit()
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(error)
+        volunteer = db.session.get(Volunteer, volunteer_id)
+        actor = db.session.get(User, coordinator_id)
+        return lambda: volunteering.create_contract(
+            volunteer,
+            actor=actor,
+            starts_on=today(),
+            ends_on=today() + timedelta(days=30),
+            **CONTRACT_FIELDS,
+        )
 
-    threads = [threading.Thread(target=draft, args=(vid,)) for vid in volunteer_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert refused(race(app, draft, volunteer_ids)) == 0
     numbers = db.session.scalars(db.select(VolunteerContract.number)).all()
     assert sorted(numbers) == [1, 2]
 

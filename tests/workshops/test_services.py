@@ -1,4 +1,3 @@
-import threading
 from datetime import date, datetime, time
 
 import pytest
@@ -12,6 +11,7 @@ from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Person
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import RegistrationStatus, Workshop, WorkshopRegistration
+from tests.concurrency import race, refused
 from tests.factories import (
     make_adult,
     make_child,
@@ -236,34 +236,20 @@ def test_capacity_cannot_drop_below_the_registered(workshop, adults, users):
 def test_the_last_place_goes_to_one_of_two_racing_registrations(app, centre, room, users):
     workshop_id = make_workshop(centre, room, [users["counsellor"]], capacity=1).id
     racers = [make_adult(make_family(centre, name=n)).id for n in ("Ana", "Béla")]
+    actor_id = users["coordinator"].id  # read here: the racers' threads must not share a session
     db.session.commit()
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def race(person_id):
-        try:
-            with app.app_context():
-                from daycentre.auth.models import User
+    def register(person_id):
+        from daycentre.auth.models import User
 
-                actor = db.session.get(User, users["coordinator"].id)
-                workshop = db.session.get(Workshop, workshop_id)
-                person = db.session.get(Person, person_id)
-                person.family  # noqa: B018 - loaded before the race, as a request would
-                actor.centres  # noqa: B018
-                barrier.wait()
-                workshops.register(workshop, person, actor=actor)
-                db.session.commit()
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
-            errors.append(error)
+        actor = db.session.get(User, actor_id)
+        workshop = db.session.get(Workshop, workshop_id)
+        person = db.session.get(Person, person_id)
+        person.family  # noqa: B018 - loaded before the race, as a request would
+        actor.centres  # noqa: B018
+        return lambda: workshops.register(workshop, person, actor=actor)
 
-    threads = [threading.Thread(target=race, args=(pid,)) for pid in racers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    db.session.expire_all()
+    assert refused(race(app, register, racers)) == 0
     statuses = sorted(s.value for s in db.session.scalars(select(WorkshopRegistration.status)))
     assert statuses == ["registered", "waiting"]
     assert db.session.get(Workshop, workshop_id).taken_places == 1

@@ -78,7 +78,7 @@ def _plan(case, manager, coordinator, starts, approved=None):
         responsible="Ioana Mureșan",
         starts_on=starts,
         deadline=starts + timedelta(days=180),
-        enrolment=enrolment,
+        record=enrolment,
     )
     parenting = cases.add_objective(plan, actor=manager, text="Abilități parentale consolidate")
     cases.add_service(

@@ -163,8 +163,10 @@ class ServiceForm(Form):
     )
     starts_on = DateField(_l("Start"), validators=[InputRequired()])
     deadline = DateField(_l("Deadline"), validators=[InputRequired()])
-    enrolment_id = SelectField(
-        _l("Enrolment that delivers it"), coerce=int, choices=[], validators=[Optional()]
+    record = SelectField(
+        _l("Enrolment, workshop registration or group membership that delivers it"),
+        choices=[],
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Add the service"))
 
@@ -174,9 +176,7 @@ class ServiceForm(Form):
 
 
 class LinkForm(Form):
-    enrolment_id = SelectField(
-        _l("Enrolment"), coerce=int, choices=[], validators=[InputRequired()]
-    )
+    record = SelectField(_l("Delivered by"), choices=[], validators=[InputRequired()])
     submit = SubmitField(_l("Link"))
 
 

@@ -149,11 +149,12 @@ PLAN_STATUS_LABELS = {
 
 
 class ServiceKind(enum.StrEnum):
-    """What a planned service is; kinds of the centre link to the record that delivers them.
+    """What a planned service is; the centre's own kinds are delivered by records it keeps.
 
-    Today only ``after_school`` links to a real record (an Enrolment). Counselling sessions,
-    workshops and support groups will link through ``PlannedService.record_id`` when those areas
-    exist; ``linked_record`` is the one place that resolves the link.
+    After-school is delivered by an enrolment, a workshop by a registration and a support group
+    by a membership, each linked to the service; counselling by the sessions of the case's
+    people within the service's dates, found rather than linked (see
+    ``cases.services.deliveries``).
     """
 
     AFTER_SCHOOL = "after_school"
@@ -198,11 +199,9 @@ PROGRESS_LABELS = {
 
 
 class TaskSource(enum.StrEnum):
-    """Where a task on a case came from.
-
-    The hook for later areas: roll-call (repeated unexcused absences) and counselling (no-shows)
-    will create tasks with ``cases.services.add_task(case, source=..., text=...)``.
-    """
+    """Where a task on a case came from: the case manager, or an alert raised by roll-call
+    (repeated unexcused absences) or counselling (repeated no-shows) through
+    ``cases.services.flag_for_case_managers``."""
 
     MANUAL = "manual"
     ABSENCES = "absences"
@@ -423,11 +422,7 @@ class Objective(db.Model):
 
 
 class PlannedService(db.Model):
-    """A service or intervention the plan assigns for an objective.
-
-    It links to the record that delivers it: ``enrolment_id`` for an after-school group today;
-    ``record_id`` is kept for the kinds whose areas arrive later (counselling, workshops, groups).
-    """
+    """A service or intervention the plan assigns for an objective, and what delivers it."""
 
     __tablename__ = "case_services"
     audit_label = _l("Planned service")
@@ -441,17 +436,27 @@ class PlannedService(db.Model):
     starts_on: Mapped[date]
     deadline: Mapped[date]
     enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolments.id"))
-    record_id: Mapped[int | None]
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_registrations.id"))
+    membership_id: Mapped[int | None] = mapped_column(ForeignKey("support_group_members.id"))
 
     objective: Mapped[Objective] = relationship(back_populates="services")
     enrolment = relationship("Enrolment")
+    registration = relationship("WorkshopRegistration")
+    membership = relationship("GroupMembership")
 
     @property
     def linked_record(self):
-        """The record that delivers this service, where one exists."""
-        if self.kind is ServiceKind.AFTER_SCHOOL:
-            return self.enrolment
-        return None
+        """The enrolment, registration or membership that delivers this service, if linked."""
+        attribute = LINKED_RECORDS.get(self.kind)
+        return getattr(self, attribute) if attribute else None
+
+
+#: The kinds of service delivered by one linked record, and the attribute that holds it.
+LINKED_RECORDS = {
+    ServiceKind.AFTER_SCHOOL: "enrolment",
+    ServiceKind.WORKSHOP: "registration",
+    ServiceKind.SUPPORT_GROUP: "membership",
+}
 
 
 class Review(db.Model):
@@ -517,7 +522,7 @@ class CaseEvent(db.Model):
 
 
 class CaseTask(db.Model):
-    """Something to do on a case; later areas (roll-call, counselling) add tasks with a source."""
+    """Something to do on a case, open until someone marks it done."""
 
     __tablename__ = "case_tasks"
     audit_label = _l("Case task")
@@ -528,9 +533,11 @@ class CaseTask(db.Model):
     text: Mapped[str] = mapped_column(String(500))
     due_on: Mapped[date | None]
     done_on: Mapped[date | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    done_by = relationship("User")
 
 
 EVENT_LABELS = {
@@ -551,4 +558,5 @@ EVENT_LABELS = {
     "closure_approved": _l("Case closure approved"),
     "reopened": _l("Case reopened"),
     "task": _l("Task added"),
+    "task_done": _l("Task done"),
 }

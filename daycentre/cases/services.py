@@ -8,17 +8,19 @@ the centre do not learn that it exists (404); volunteers are refused by the perm
 import calendar
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
+from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.audit import services as audit
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.cases.models import (
+    LINKED_RECORDS,
     OPEN_STAGES,
     Case,
     CaseEvent,
@@ -44,13 +46,29 @@ from daycentre.cases.models import (
 )
 from daycentre.centres.models import Centre
 from daycentre.centres.services import public_holidays
+from daycentre.counselling.models import CounsellingSession, SessionStatus
+from daycentre.database import utcnow
 from daycentre.enrolment.models import Enrolment
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
-from daycentre.localtime import today
+from daycentre.localtime import BUCHAREST, today
 from daycentre.people.models import Family
+from daycentre.workshops.models import (
+    GroupMembership,
+    MeetingAttendance,
+    RegistrationStatus,
+    WorkshopRegistration,
+)
+from daycentre.workshops.services import progress as workshop_progress
 
 S = CaseStage
+
+#: The models that deliver a service, by the attribute of ``PlannedService`` that links them.
+LINKABLE = {
+    "enrolment": Enrolment,
+    "registration": WorkshopRegistration,
+    "membership": GroupMembership,
+}
 
 DEFAULTS = {
     "CASE_PRIMARY_EVALUATION_WORKING_DAYS": 5,
@@ -492,7 +510,8 @@ def create_plan(case: Case, *, actor, starts_on: date | None = None) -> Plan:
                         starts_on=service.starts_on,
                         deadline=service.deadline,
                         enrolment_id=service.enrolment_id,
-                        record_id=service.record_id,
+                        registration_id=service.registration_id,
+                        membership_id=service.membership_id,
                     )
                 )
     db.session.flush()
@@ -536,11 +555,32 @@ def add_objective(plan: Plan, *, actor, text: str) -> Objective:
     return objective
 
 
-def _check_enrolment(case: Case, enrolment: Enrolment | None) -> None:
-    if enrolment is None:
+def people_of(case: Case) -> set[int]:
+    """Who the case's services are for: its children and the members of its family."""
+    people = {child.id for child in case.children}
+    if case.family is not None:
+        people |= {member.id for member in case.family.members}
+    return people
+
+
+def _check_record(case: Case, kind: ServiceKind, record) -> None:
+    """A record may deliver a service of its own kind, for one of the case's people."""
+    if record is None:
         return
-    if enrolment.person_id not in {child.id for child in case.children}:
-        raise Refused(_l("Link an enrolment of one of the case's children."))
+    attribute = LINKED_RECORDS.get(kind)
+    if attribute is None or not isinstance(record, LINKABLE[attribute]):
+        raise Refused(_l("This record does not deliver a service of this kind."))
+    if record.person_id not in people_of(case):
+        raise Refused(_l("Link a record of one of the case's children or family members."))
+
+
+def _link_fields(kind: ServiceKind, record) -> dict:
+    """The link columns: the one of the service's kind holds the record, the others are empty."""
+    own = LINKED_RECORDS.get(kind)
+    return {
+        f"{attribute}_id": record.id if record is not None and attribute == own else None
+        for attribute in LINKABLE
+    }
 
 
 def add_service(
@@ -553,8 +593,9 @@ def add_service(
     starts_on: date,
     deadline: date,
     provider: str | None = None,
-    enrolment: Enrolment | None = None,
+    record=None,
 ) -> PlannedService:
+    """Add a service to a draft plan; ``record`` is what delivers it, when it already exists."""
     plan = objective.plan
     _ensure_draft(plan)
     kind = ServiceKind(kind)
@@ -567,9 +608,7 @@ def add_service(
         raise Refused(_l("The deadline cannot be before the start."))
     if kind is ServiceKind.EXTERNAL and not provider:
         raise Refused(_l("Name the institution that provides the service."))
-    if enrolment is not None and kind is not ServiceKind.AFTER_SCHOOL:
-        raise Refused(_l("Only an after-school service is linked to an enrolment."))
-    _check_enrolment(plan.case, enrolment)
+    _check_record(plan.case, kind, record)
     service = PlannedService(
         objective=objective,
         kind=kind,
@@ -578,7 +617,7 @@ def add_service(
         provider=provider,
         starts_on=starts_on,
         deadline=deadline,
-        enrolment_id=enrolment.id if enrolment else None,
+        **_link_fields(kind, record),
     )
     db.session.add(service)
     db.session.flush()
@@ -586,14 +625,143 @@ def add_service(
     return service
 
 
-def link_enrolment(service: PlannedService, enrolment: Enrolment, *, actor) -> None:
-    """Link a planned after-school service to the enrolment that delivers it (any plan version)."""
+def link_record(service: PlannedService, record, *, actor) -> None:
+    """Link a planned service to the enrolment, registration or membership that delivers it.
+
+    Allowed on any version of the plan: linking records what was delivered, not what was planned.
+    """
     case = service.objective.plan.case
-    if service.kind is not ServiceKind.AFTER_SCHOOL:
-        raise Refused(_l("Only an after-school service is linked to an enrolment."))
-    _check_enrolment(case, enrolment)
-    _change(service, case, actor=actor, enrolment_id=enrolment.id)
-    db.session.expire(service, ["enrolment"])
+    _check_record(case, service.kind, record)
+    _change(service, case, actor=actor, **_link_fields(service.kind, record))
+    db.session.expire(service, list(LINKABLE))
+
+
+def linkable_records(case: Case) -> dict[ServiceKind, list]:
+    """Per kind of service, the records of the case's people that could deliver it."""
+    people = people_of(case) or {0}
+    found = {}
+    for kind, attribute in LINKED_RECORDS.items():
+        model = LINKABLE[attribute]
+        query = db.select(model).where(model.person_id.in_(people)).order_by(model.id)
+        if model is WorkshopRegistration:
+            query = query.where(model.status != RegistrationStatus.CANCELLED)
+        found[kind] = list(db.session.scalars(query))
+    return found
+
+
+# --- What was delivered against the plan ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What delivered one planned service: the linked record (or the counselling sessions found)
+    and how much of it the person took part in."""
+
+    record: object = None
+    attended: int = 0  # days present, sessions or meetings attended
+    out_of: int = 0  # days marked, sessions held, meetings held while a member
+    sessions: tuple = ()  # counselling: the sessions within the service's dates
+    completed: bool = False  # a workshop attended at the completion share
+
+
+def deliveries(plan: Plan, *, centre_ids) -> dict[int, Delivery]:
+    """Per planned service of ``plan``: what was delivered, as far as the viewer's centres go."""
+    found = {}
+    case = plan.case
+    for objective in plan.objectives:
+        for service in objective.services:
+            deliver = _DELIVERED_BY.get(service.kind)
+            if deliver is not None:
+                found[service.id] = deliver(service, case, set(centre_ids))
+    return found
+
+
+def _after_school(service: PlannedService, case: Case, centre_ids) -> Delivery:
+    enrolment = service.enrolment
+    if enrolment is None:
+        return Delivery()
+    marks = db.session.execute(
+        db.select(Attendance.status, func.count())
+        .where(
+            Attendance.person_id == enrolment.person_id,
+            Attendance.group_id == enrolment.group_id,
+            Attendance.day.between(service.starts_on, service.deadline),
+        )
+        .group_by(Attendance.status)
+    ).all()
+    counted = dict(marks)
+    return Delivery(
+        enrolment,
+        attended=counted.get(AttendanceStatus.PRESENT, 0),
+        out_of=sum(counted.values()),
+    )
+
+
+def _counselling(service: PlannedService, case: Case, centre_ids) -> Delivery:
+    first = datetime.combine(service.starts_on, time.min, BUCHAREST)
+    after = datetime.combine(service.deadline + timedelta(days=1), time.min, BUCHAREST)
+    conditions = [CounsellingSession.person_id.in_(people_of(case) or {0})]
+    if case.family_id is not None:
+        conditions.append(CounsellingSession.family_id == case.family_id)
+    sessions = tuple(
+        db.session.scalars(
+            db.select(CounsellingSession)
+            .where(
+                or_(*conditions),
+                CounsellingSession.centre_id.in_(centre_ids or {0}),
+                CounsellingSession.starts_at >= first,
+                CounsellingSession.starts_at < after,
+                CounsellingSession.status != SessionStatus.CANCELLED,
+            )
+            .order_by(CounsellingSession.starts_at)
+        )
+    )
+    held = sum(s.status is SessionStatus.HELD for s in sessions)
+    missed = sum(s.status is SessionStatus.NO_SHOW for s in sessions)
+    return Delivery(attended=held, out_of=held + missed, sessions=sessions)
+
+
+def _workshop(service: PlannedService, case: Case, centre_ids) -> Delivery:
+    registration = service.registration
+    if registration is None:
+        return Delivery()
+    progress = workshop_progress(registration.workshop).get(registration.person_id)
+    if progress is None:  # waiting or cancelled
+        return Delivery(registration, out_of=len(registration.workshop.sessions))
+    return Delivery(
+        registration,
+        attended=progress.attended,
+        out_of=progress.sessions,
+        completed=progress.completed,
+    )
+
+
+def _support_group(service: PlannedService, case: Case, centre_ids) -> Delivery:
+    membership = service.membership
+    if membership is None:
+        return Delivery()
+    now = utcnow()
+    meetings = [
+        meeting
+        for meeting in membership.group.meetings
+        if meeting.starts_at <= now and membership.member_on(meeting.local_start.date())
+    ]
+    attended = db.session.scalar(
+        db.select(func.count()).where(
+            MeetingAttendance.person_id == membership.person_id,
+            MeetingAttendance.present.is_(True),
+            MeetingAttendance.meeting_id.in_([m.id for m in meetings] or [0]),
+        )
+    )
+    return Delivery(membership, attended=attended or 0, out_of=len(meetings))
+
+
+_DELIVERED_BY = {
+    ServiceKind.AFTER_SCHOOL: _after_school,
+    ServiceKind.COUNSELLING: _counselling,
+    ServiceKind.WORKSHOP: _workshop,
+    ServiceKind.SUPPORT_GROUP: _support_group,
+}
 
 
 def approve_plan(plan: Plan, *, actor, version=None, approved_on: date | None = None) -> None:
@@ -821,11 +989,7 @@ def reopen(case: Case, *, actor, version=None, reason: str, reopened_on: date | 
 def add_task(
     case: Case, *, text: str, source=TaskSource.MANUAL, due_on: date | None = None, actor=None
 ) -> CaseTask:
-    """Add a task to an open case.
-
-    Roll-call (repeated unexcused absences) and counselling (no-shows) will call this with their
-    ``TaskSource``; the case manager sees open tasks on the case and on the home page.
-    """
+    """Add a task to an open case; its case manager sees it on the case and on the home page."""
     text = _clean(text)
     if not text:
         raise Refused(_l("Write the task."))
@@ -835,6 +999,19 @@ def add_task(
     _audit(audit.CREATE, task, case, actor=actor, changes=audit.snapshot(task))
     _event(case, "task", actor=actor, day=today(), detail=text)
     return task
+
+
+def complete_task(task: CaseTask, *, actor) -> bool:
+    """Mark an open task done today; a task already done (a second click) stays as it was."""
+    if task.done_on is not None:
+        return False
+    _change(task, task.case, actor=actor, done_on=today(), done_by_id=actor.id)
+    _event(task.case, "task_done", actor=actor, day=today(), detail=task.text)
+    return True
+
+
+def open_tasks(case: Case) -> list[CaseTask]:
+    return [task for task in case.tasks if task.done_on is None]
 
 
 def flag_for_case_managers(people, *, source: TaskSource, text_for, actor=None) -> list[CaseTask]:
@@ -870,10 +1047,12 @@ class Overdue:
     services: list
     first_visit_late: bool
     primary_late: bool
+    open_tasks: list
 
 
 def overdue_for(user, day: date | None = None) -> list[Overdue]:
-    """Cases the user manages (or supervises) with an overdue review, service or visit."""
+    """Cases the user manages (or supervises) with an overdue review, service or visit, or with
+    open tasks."""
     day = day or today()
     found = []
     for case in visible_cases(user, open_only=True):
@@ -883,12 +1062,10 @@ def overdue_for(user, day: date | None = None) -> list[Overdue]:
         services = overdue_services(case, day)
         visit = first_visit_late(case, day) and not case.visits
         primary = primary_overdue(case, day)
-        if late_review or services or visit or primary:
-            found.append(
-                Overdue(
-                    case, next_review_due(case) if late_review else None, services, visit, primary
-                )
-            )
+        tasks = open_tasks(case)
+        if late_review or services or visit or primary or tasks:
+            due = next_review_due(case) if late_review else None
+            found.append(Overdue(case, due, services, visit, primary, tasks))
     return found
 
 

@@ -1,6 +1,7 @@
 """Cases: register, evaluate, plan, monitor, close; every opening of a case record is audited."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,23 +33,28 @@ from daycentre.cases.forms import (
     VisitForm,
 )
 from daycentre.cases.models import (
+    LINKED_RECORDS,
     Case,
+    CaseTask,
     ClosureReason,
     Evaluation,
     Objective,
     Plan,
     PlannedService,
+    PlanStatus,
     Progress,
+    ServiceKind,
 )
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.forms import run_service
+from daycentre.forms import Form, run_service
 from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.people.services import by_family_name, visible_families
+from daycentre.workshops.models import WorkshopRegistration
 
 # --- Loading, scoped: another centre's case, or a case one is not on, answers 404 -------------
 
@@ -169,22 +175,46 @@ def register_request():
 # --- The case file ----------------------------------------------------------------------------
 
 
-def _enrolments_of(case: Case) -> list[Enrolment]:
-    ids = [child.id for child in case.children]
-    return list(
-        db.session.scalars(
-            db.select(Enrolment)
-            .where(Enrolment.person_id.in_(ids or {0}))
-            .order_by(Enrolment.applied_on)
-        )
-    )
+def _record_label(record) -> str:
+    if isinstance(record, Enrolment):
+        return f"{record.person.full_name} · {record.group.name} · {record.status.label}"
+    if isinstance(record, WorkshopRegistration):
+        return f"{record.person.full_name} · {record.workshop.title} · {record.status.label}"
+    since = _("since %(day)s", day=format_date(record.joined_on, "short"))
+    return f"{record.person.full_name} · {record.group.topic} · {since}"
 
 
-def _enrolment_choices(case: Case) -> list:
-    return [
-        (e.id, f"{e.person.full_name} · {e.group.name} · {e.status.label}")
-        for e in _enrolments_of(case)
+def _record_choices(case: Case) -> dict[ServiceKind, list[tuple[str, str]]]:
+    """Per kind of service, the records that could deliver it, as (token, label) choices."""
+    return {
+        kind: [(f"{LINKED_RECORDS[kind]}:{record.id}", _record_label(record)) for record in found]
+        for kind, found in cases.linkable_records(case).items()
+    }
+
+
+def _chosen_record(token: str | None):
+    """The record a choice names; the form has already checked it was one of its choices."""
+    attribute, _sep, ident = (token or "").partition(":")
+    model = cases.LINKABLE.get(attribute)
+    return db.session.get(model, int(ident)) if model and ident.isdigit() else None
+
+
+def _service_form(case: Case, **kwargs) -> ServiceForm:
+    form = ServiceForm(**kwargs)
+    form.record.choices = [("", "—")] + [
+        (token, f"{kind.label}: {label}")
+        for kind, choices in _record_choices(case).items()
+        for token, label in choices
     ]
+    return form
+
+
+def _link_forms(case: Case) -> dict[ServiceKind, LinkForm]:
+    forms = {}
+    for kind, choices in _record_choices(case).items():
+        forms[kind] = LinkForm(formdata=None)
+        forms[kind].record.choices = choices
+    return forms
 
 
 @bp.get("/<int:case_id>")
@@ -437,10 +467,7 @@ def show_plan(plan_id: int):
     ):
         flash(_("The plan was saved."), "success")
         return redirect(url_for("cases.show_plan", plan_id=plan.id))
-    service_form = ServiceForm(formdata=None, data={"starts_on": plan.starts_on})
-    service_form.enrolment_id.choices = [(0, "—")] + _enrolment_choices(case)
-    link_form = LinkForm(formdata=None)
-    link_form.enrolment_id.choices = _enrolment_choices(case)
+    service_form = _service_form(case, formdata=None, data={"starts_on": plan.starts_on})
     return render_template(
         "cases/show_plan.html",
         case=case,
@@ -448,7 +475,8 @@ def show_plan(plan_id: int):
         form=form,
         objective_form=ObjectiveForm(formdata=None),
         service_form=service_form,
-        link_form=link_form,
+        link_forms=_link_forms(case) if plan.status is not PlanStatus.SUPERSEDED else {},
+        deliveries=cases.deliveries(plan, centre_ids=[c.id for c in visible_centres(current_user)]),
         approve_form=VersionForm(formdata=None, data={"version": plan.version}),
         supervisor=cases.is_supervisor(current_user, case),
         progress=cases.latest_progress(case),
@@ -472,43 +500,45 @@ def add_objective(plan_id: int):
 def add_service(objective_id: int):
     objective = db.get_or_404(Objective, objective_id)
     plan = _plan_or_404(objective.plan_id)
-    form = ServiceForm()
-    form.enrolment_id.choices = [(0, "—")] + _enrolment_choices(plan.case)
+    form = _service_form(plan.case)
     if not form.validate_on_submit():
         _flash_errors(form)
-    else:
-        enrolment = db.session.get(Enrolment, form.enrolment_id.data or 0)
-        if _done(
-            form,
-            objective,
-            cases.add_service,
-            objective,
-            actor=current_user,
-            kind=form.kind.data,
-            description=form.description.data,
-            provider=form.provider.data,
-            responsible=form.responsible.data,
-            starts_on=form.starts_on.data,
-            deadline=form.deadline.data,
-            enrolment=enrolment,
-        ):
-            flash(_("The service was added to the plan."), "success")
+    elif _done(
+        form,
+        objective,
+        cases.add_service,
+        objective,
+        actor=current_user,
+        kind=form.kind.data,
+        description=form.description.data,
+        provider=form.provider.data,
+        responsible=form.responsible.data,
+        starts_on=form.starts_on.data,
+        deadline=form.deadline.data,
+        record=_chosen_record(form.record.data),
+    ):
+        flash(_("The service was added to the plan."), "success")
     return redirect(url_for("cases.show_plan", plan_id=plan.id))
 
 
 @bp.post("/services/<int:service_id>/link")
 @requires("cases.manage")
-def link_enrolment(service_id: int):
+def link_record(service_id: int):
     service = db.get_or_404(PlannedService, service_id)
     plan = _plan_or_404(service.objective.plan_id)
     form = LinkForm()
-    form.enrolment_id.choices = _enrolment_choices(plan.case)
+    form.record.choices = _record_choices(plan.case).get(service.kind, [])
     if not form.validate_on_submit():
         _flash_errors(form)
-    else:
-        enrolment = db.get_or_404(Enrolment, form.enrolment_id.data)
-        if _done(form, service, cases.link_enrolment, service, enrolment, actor=current_user):
-            flash(_("The service is linked to the enrolment."), "success")
+    elif _done(
+        form,
+        service,
+        cases.link_record,
+        service,
+        _chosen_record(form.record.data),
+        actor=current_user,
+    ):
+        flash(_("The service is linked to the record that delivers it."), "success")
     return redirect(url_for("cases.show_plan", plan_id=plan.id))
 
 
@@ -612,6 +642,19 @@ def add_task(case_id: int):
         due_on=form.due_on.data,
     ):
         flash(_("The task was added."), "success")
+    return _back(case)
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@requires("cases.manage")
+def complete_task(task_id: int):
+    task = db.get_or_404(CaseTask, task_id)
+    case = _case_or_404(task.case_id)
+    form = Form()
+    if form.validate_on_submit() and _done(
+        form, task, cases.complete_task, task, actor=current_user
+    ):
+        flash(_("The task is marked done."), "success")
     return _back(case)
 
 

@@ -27,19 +27,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def staff(app, centre):
-    people = {
-        "admin": make_user("admin"),
-        "coordinator": make_user("coordinator", centres=[centre]),
-        "manager": make_user("counsellor", centres=[centre], given_name="Tünde"),
-        "colleague": make_user("counsellor", centres=[centre], given_name="Réka"),
-        "volunteer": make_user("volunteer", centres=[centre]),
-    }
-    db.session.flush()
-    return people
-
-
 def open_case(case, staff, day=date(2026, 3, 4)):
     cases.decide_primary(
         case,
@@ -66,7 +53,7 @@ def evaluate(case, staff, started=date(2026, 3, 5), completed=date(2026, 3, 16))
     return evaluation
 
 
-def draft_plan(case, staff, starts=date(2026, 3, 18), signed=date(2026, 3, 19), enrolment=None):
+def draft_plan(case, staff, starts=date(2026, 3, 18), signed=date(2026, 3, 19), record=None):
     plan = cases.create_plan(case, actor=staff["manager"], starts_on=starts)
     objective = cases.add_objective(plan, actor=staff["manager"], text="Frecventă școlară regulată")
     cases.add_service(
@@ -77,7 +64,7 @@ def draft_plan(case, staff, starts=date(2026, 3, 18), signed=date(2026, 3, 19), 
         responsible="Ioana Mureșan",
         starts_on=starts,
         deadline=date(2026, 6, 30),
-        enrolment=enrolment,
+        record=record,
     )
     if signed:
         cases.save_plan(
@@ -359,13 +346,13 @@ def test_a_planned_service_links_to_the_childs_enrolment(centre, staff):
         "starts_on": date(2026, 3, 18),
         "deadline": date(2026, 6, 30),
     }
-    with pytest.raises(Refused, match="copiii cazului|one of the case's children"):
-        cases.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, enrolment=other, **fields)
-    with pytest.raises(Refused, match="școală după școală|after-school"):
-        cases.add_service(objective, kind=ServiceKind.COUNSELLING, enrolment=own, **fields)
+    with pytest.raises(Refused, match="copiii sau membrii familiei|children or family members"):
+        cases.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, record=other, **fields)
+    with pytest.raises(Refused, match="de acest fel|of this kind"):
+        cases.add_service(objective, kind=ServiceKind.WORKSHOP, record=own, **fields)
     with pytest.raises(Refused, match="instituția|institution"):
         cases.add_service(objective, kind=ServiceKind.EXTERNAL, **fields)
-    service = cases.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, enrolment=own, **fields)
+    service = cases.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, record=own, **fields)
     assert service.linked_record is own
 
 
@@ -375,11 +362,12 @@ def test_linking_an_enrolment_after_approval_shows_what_was_delivered(centre, st
     service = case.active_plan.objectives[0].services[0]
     assert service.linked_record is None
     enrolment = make_enrolment(case.children[0], group)
-    cases.link_enrolment(service, enrolment, actor=staff["manager"])
+    cases.link_record(service, enrolment, actor=staff["manager"])
     assert service.linked_record is enrolment
     stranger = make_enrolment(make_child(make_family(centre, name="Szabó")), group)
     with pytest.raises(Refused):
-        cases.link_enrolment(service, stranger, actor=staff["manager"])
+        cases.link_record(service, stranger, actor=staff["manager"])
+    assert service.linked_record is enrolment
 
 
 def test_a_protection_referral_is_recorded_with_its_body_and_date(centre, staff):

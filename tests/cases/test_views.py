@@ -196,7 +196,7 @@ def test_the_main_path_through_the_screens(client, login_as, login, users, centr
             "responsible": "Ioana Mureșan",
             "starts_on": "2026-03-12",
             "deadline": "2026-06-30",
-            "enrolment_id": 0,
+            "record": "",
         },
     )
     client.post(

@@ -1,0 +1,249 @@
+"""A plan's services against what the centre's records show was delivered; the case's tasks."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from daycentre.attendance.models import Attendance, AttendanceStatus
+from daycentre.audit.models import AuditEntry
+from daycentre.cases import services as cases
+from daycentre.cases.models import CaseTask, ServiceKind
+from daycentre.counselling.models import SessionStatus
+from daycentre.errors import Refused
+from daycentre.extensions import db
+from daycentre.localtime import BUCHAREST, today
+from daycentre.workshops import services as workshops
+from daycentre.workshops.models import GroupMeeting, MeetingAttendance, WorkshopAttendance
+from tests.cases.test_services import active_case, open_case
+from tests.conftest import text_of
+from tests.factories import (
+    make_adult,
+    make_case,
+    make_centre,
+    make_enrolment,
+    make_family,
+    make_group,
+    make_room,
+    make_session,
+    make_workshop,
+)
+
+START, DEADLINE = date(2026, 3, 18), date(2026, 6, 30)  # the dates of active_case's service
+
+
+def add_service(case, staff, kind, **fields):
+    """A service of ``kind`` in a draft revision of the plan, started on START."""
+    objective = cases.create_plan(case, actor=staff["manager"], starts_on=START).objectives[0]
+    return cases.add_service(
+        objective,
+        actor=staff["manager"],
+        kind=kind,
+        description=fields.pop("description", "Serviciul centrului"),
+        responsible="Tünde Fazakas",
+        starts_on=START,
+        deadline=DEADLINE,
+        **fields,
+    )
+
+
+def delivered(service, centre_ids):
+    return cases.deliveries(service.objective.plan, centre_ids=centre_ids)[service.id]
+
+
+def test_after_school_counts_the_days_marked_within_the_services_dates(centre, staff):
+    case = active_case(centre, staff)
+    service = case.active_plan.objectives[0].services[0]
+    group = make_group(centre)
+    child = case.children[0]
+    cases.link_record(service, make_enrolment(child, group), actor=staff["manager"])
+    marks = {
+        date(2026, 3, 10): AttendanceStatus.PRESENT,  # before the service started
+        START: AttendanceStatus.PRESENT,
+        date(2026, 4, 2): AttendanceStatus.PRESENT,
+        date(2026, 4, 3): AttendanceStatus.ABSENT_EXCUSED,
+        DEADLINE: AttendanceStatus.PRESENT,
+        date(2026, 7, 1): AttendanceStatus.PRESENT,  # after its deadline
+    }
+    for day, status in marks.items():
+        db.session.add(
+            Attendance(
+                centre_id=centre.id, group_id=group.id, person_id=child.id, day=day, status=status
+            )
+        )
+    db.session.flush()
+    delivery = delivered(service, {centre.id})
+    assert (delivery.attended, delivery.out_of) == (3, 4)
+
+
+def test_a_workshop_service_links_to_a_parents_registration_and_shows_completion(centre, staff):
+    case = active_case(centre, staff)
+    mother = make_adult(case.family, given_name="Erzsébet")
+    stranger = make_adult(make_family(centre, name="Szabó"), given_name="Ilona")
+    room = make_room(centre)
+    workshop = make_workshop(centre, room, [staff["manager"]], capacity=5, sessions=4)
+    registration = workshops.register(workshop, mother, actor=staff["coordinator"])
+    elsewhere = workshops.register(workshop, stranger, actor=staff["coordinator"])
+    service = add_service(case, staff, ServiceKind.WORKSHOP)
+    with pytest.raises(Refused, match="copiii sau membrii familiei"):
+        cases.link_record(service, elsewhere, actor=staff["manager"])
+    after_school = service.objective.services[0]
+    with pytest.raises(Refused, match="de acest fel"):
+        cases.link_record(after_school, registration, actor=staff["manager"])
+    cases.link_record(service, registration, actor=staff["manager"])
+    for session, present in zip(workshop.sessions, (True, True, True, False), strict=True):
+        db.session.add(
+            WorkshopAttendance(session_id=session.id, person_id=mother.id, present=present)
+        )
+    db.session.flush()
+    delivery = delivered(service, {centre.id})
+    assert delivery.record is registration
+    assert (delivery.attended, delivery.out_of, delivery.completed) == (3, 4, True)
+    assert after_school.linked_record is None
+
+
+def test_a_support_group_counts_the_meetings_held_while_a_member(centre, staff):
+    case = active_case(centre, staff)
+    father = make_adult(case.family, given_name="Levente")
+    group = workshops.create_group(
+        centre,
+        actor=staff["coordinator"],
+        topic="Părinți singuri",
+        facilitator=staff["manager"],
+        room=make_room(centre),
+    )
+    membership = workshops.join_group(group, father, actor=staff["manager"], on=date(2026, 4, 1))
+    meetings = []
+    for day in (date(2026, 3, 25), date(2026, 4, 8), date(2026, 4, 22)):
+        start = datetime(day.year, day.month, day.day, 17, tzinfo=BUCHAREST)
+        meetings.append(
+            GroupMeeting(group=group, starts_at=start, ends_at=start + timedelta(hours=1))
+        )
+    db.session.add_all(meetings)
+    db.session.flush()
+    for meeting, present in zip(meetings, (True, True, False), strict=True):
+        db.session.add(
+            MeetingAttendance(meeting_id=meeting.id, person_id=father.id, present=present)
+        )
+    service = add_service(case, staff, ServiceKind.SUPPORT_GROUP, record=membership)
+    delivery = delivered(service, {centre.id})
+    assert (delivery.attended, delivery.out_of) == (1, 2)  # the March meeting was before he joined
+
+
+def test_counselling_finds_the_sessions_of_the_case_in_the_services_dates(
+    centre, other_centre, staff
+):
+    case = active_case(centre, staff)
+    child, counsellor, room = case.children[0], staff["manager"], make_room(centre)
+    elsewhere = make_room(other_centre)
+    stranger = make_adult(make_family(centre, name="Szabó"))
+
+    def session(day, status, *, person=None, family=None, in_room=room):
+        start = datetime(day.year, day.month, day.day, 10, tzinfo=BUCHAREST)
+        return make_session(
+            counsellor, in_room, person=person, family=family, start=start, status=status
+        )
+
+    session(START, SessionStatus.HELD, person=child)
+    session(date(2026, 4, 1), SessionStatus.HELD, family=case.family)
+    session(date(2026, 4, 15), SessionStatus.NO_SHOW, person=child)
+    session(DEADLINE, SessionStatus.SCHEDULED, person=child)
+    session(date(2026, 4, 22), SessionStatus.CANCELLED, person=child)
+    session(date(2026, 3, 17), SessionStatus.HELD, person=child)  # the day before the start
+    session(date(2026, 4, 8), SessionStatus.HELD, person=stranger)
+    session(date(2026, 4, 9), SessionStatus.HELD, person=child, in_room=elsewhere)
+    service = add_service(case, staff, ServiceKind.COUNSELLING)
+    delivery = delivered(service, {centre.id})
+    assert (delivery.attended, delivery.out_of, len(delivery.sessions)) == (2, 3, 4)
+    assert len(delivered(service, {centre.id, other_centre.id}).sessions) == 5
+
+
+def test_a_revision_of_the_plan_keeps_the_links(centre, staff):
+    case = active_case(centre, staff)
+    mother = make_adult(case.family, given_name="Erzsébet")
+    workshop = make_workshop(centre, make_room(centre), [staff["manager"]])
+    registration = workshops.register(workshop, mother, actor=staff["coordinator"])
+    service = add_service(case, staff, ServiceKind.WORKSHOP, record=registration)
+    plan = service.objective.plan
+    cases.save_plan(
+        plan,
+        actor=staff["manager"],
+        version=plan.version,
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        family_signed_on=START,
+    )
+    cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
+    revision = cases.create_plan(case, actor=staff["manager"], starts_on=today())
+    kept = [s.linked_record for o in revision.objectives for s in o.services]
+    assert registration in kept
+
+
+def test_a_task_is_marked_done_once_and_leaves_the_home_page(centre, staff):
+    case = make_case(centre, actor=staff["coordinator"])
+    open_case(case, staff)
+    task = cases.add_task(case, actor=staff["manager"], text="Sună la școală")
+    (item,) = cases.overdue_for(staff["manager"])
+    assert item.open_tasks == [task]
+    assert cases.complete_task(task, actor=staff["manager"]) is True
+    assert (task.done_on, task.done_by) == (today(), staff["manager"])
+    assert cases.complete_task(task, actor=staff["coordinator"]) is False  # a second click
+    assert task.done_by == staff["manager"]
+    assert cases.overdue_for(staff["manager"]) == []
+    changes = db.session.scalars(
+        db.select(AuditEntry.changes).filter_by(entity="case_tasks", action="update")
+    ).all()
+    assert len(changes) == 1 and changes[0]["done_on"][1] == today().isoformat()
+    assert "task_done" in [event.kind for event in case.events]
+
+
+# --- Through the pages ---------------------------------------------------------------------
+
+
+def test_the_manager_links_a_registration_and_marks_a_task_done(client, login, centre, staff):
+    case = active_case(centre, staff)
+    mother = make_adult(case.family, given_name="Erzsébet")
+    workshop = make_workshop(
+        centre, make_room(centre), [staff["manager"]], title="Părinți prezenți"
+    )
+    registration = workshops.register(workshop, mother, actor=staff["coordinator"])
+    service = add_service(case, staff, ServiceKind.WORKSHOP)
+    task = cases.add_task(case, actor=staff["manager"], text="Sună la școală")
+    plan_id, service_id, task_id = service.objective.plan_id, service.id, task.id
+    login(staff["manager"])
+
+    page = text_of(client.get(f"/cases/plans/{plan_id}"))
+    assert "Erzsébet" in page and "Părinți prezenți" in page
+    token = f"registration:{registration.id}"
+    response = client.post(f"/cases/services/{service_id}/link", data={"record": token})
+    assert response.status_code == 302
+    page = text_of(client.get(f"/cases/plans/{plan_id}"))
+    assert "Părinți prezenți : Înscris · a participat la 0 din 4 întâlniri" in page
+    refused = client.post(
+        f"/cases/services/{service_id}/link",
+        data={"record": "enrolment:999"},
+        follow_redirects=True,
+    )
+    assert "Selecție invalidă" in text_of(refused)
+    assert db.session.get(type(service), service_id).registration_id == registration.id
+
+    client.post(f"/cases/tasks/{task_id}/done")
+    page = text_of(client.get(f"/cases/{case.id}"))
+    assert f"încheiată pe {today():%d.%m.%Y}" in page
+    assert db.session.get(CaseTask, task_id).done_on == today()
+
+
+def test_a_colleague_outside_the_case_cannot_mark_its_tasks(client, login, centre, staff):
+    case = make_case(centre, actor=staff["coordinator"])
+    open_case(case, staff)
+    task_id = cases.add_task(case, actor=staff["manager"], text="Sună la școală").id
+    login(staff["colleague"])
+    assert client.post(f"/cases/tasks/{task_id}/done").status_code == 404
+    assert db.session.get(CaseTask, task_id).done_on is None
+
+
+def test_no_case_other_than_the_centres_own_is_reached(client, login, staff):
+    stranger_centre = make_centre(name="Centrul din Covasna")
+    case = make_case(stranger_centre, actor=staff["admin"])
+    task_id = cases.add_task(case, actor=staff["admin"], text="Vizită").id
+    login(staff["coordinator"])
+    assert client.post(f"/cases/tasks/{task_id}/done").status_code == 404

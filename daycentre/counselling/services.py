@@ -26,6 +26,7 @@ from daycentre.counselling.models import (
     SessionStatus,
     SessionType,
 )
+from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
@@ -530,6 +531,10 @@ def record_outcome(
     if actor.role is Role.COUNSELLOR and session.counsellor_id != actor.id:
         raise Refused(_l("Only the session's counsellor records how it went."))
     cancel_reason = (cancel_reason or "").strip() or None
+    if status in (S.HELD, S.NO_SHOW) and session.starts_at > utcnow():
+        raise Refused(
+            _l("A session that has not started yet cannot be recorded as held or missed.")
+        )
     if status is S.CANCELLED:
         if not cancel_reason:
             raise Refused(_l("Say why the session was cancelled."))

@@ -1,5 +1,5 @@
 import time as clock
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from daycentre.counselling.models import (
 )
 from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import BUCHAREST, now
 from tests.concurrency import race, refused
 from tests.factories import (
     make_adult,
@@ -351,8 +351,20 @@ def test_only_the_session_s_counsellor_writes_the_note(setting):
         counselling.save_note(session, actor=colleague, text="x")
 
 
+HOUR = timedelta(hours=1)
+
+
 def test_outcome_held_records_the_time_and_cancelling_needs_a_reason(setting):
-    (session,) = book(setting, start=at(TUESDAY, 10))
+    coming = make_session(
+        setting["counsellor"], setting["room"], person=setting["child"], start=now() + HOUR
+    )
+    for status in ("held", "no_show"):
+        with pytest.raises(Refused, match="nu a început încă"):
+            counselling.record_outcome(
+                coming, actor=setting["counsellor"], version=coming.version, status=status
+            )
+    assert coming.status is SessionStatus.SCHEDULED
+    (session,) = book(setting, start=at(TUESDAY - timedelta(days=7), 10))
     with pytest.raises(Refused, match="de ce a fost anulată"):
         counselling.record_outcome(
             session, actor=setting["counsellor"], version=session.version, status="cancelled"

@@ -14,7 +14,7 @@ from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST, today
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import GroupMeeting, MeetingAttendance, WorkshopAttendance
-from tests.cases.test_services import active_case, open_case
+from tests.cases.test_services import active_case, open_case, sign
 from tests.conftest import text_of
 from tests.factories import (
     make_adult,
@@ -164,14 +164,7 @@ def test_a_revision_of_the_plan_keeps_the_links(centre, staff):
     registration = workshops.register(workshop, mother, actor=staff["coordinator"])
     service = add_service(case, staff, ServiceKind.WORKSHOP, record=registration)
     plan = service.objective.plan
-    cases.save_plan(
-        plan,
-        actor=staff["manager"],
-        version=plan.version,
-        starts_on=plan.starts_on,
-        ends_on=plan.ends_on,
-        family_signed_on=START,
-    )
+    sign(plan, staff["manager"], START)
     cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
     revision = cases.create_plan(case, actor=staff["manager"], starts_on=today())
     kept = [s.linked_record for o in revision.objectives for s in o.services]

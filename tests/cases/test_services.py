@@ -67,15 +67,20 @@ def draft_plan(case, staff, starts=date(2026, 3, 18), signed=date(2026, 3, 19), 
         record=record,
     )
     if signed:
-        cases.save_plan(
-            plan,
-            actor=staff["manager"],
-            version=plan.version,
-            starts_on=plan.starts_on,
-            ends_on=plan.ends_on,
-            family_signed_on=signed,
-        )
+        sign(plan, staff["manager"], signed)
     return plan
+
+
+def sign(plan, manager, on):
+    """The family signs the draft plan on ``on``; its dates stay."""
+    cases.save_plan(
+        plan,
+        actor=manager,
+        version=plan.version,
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        family_signed_on=on,
+    )
 
 
 def active_case(centre, staff, **kwargs):
@@ -289,14 +294,7 @@ def test_no_active_plan_without_the_supervisors_approval(centre, staff):
     assert plan.ends_on == date(2027, 3, 18)  # twelve months by default
     with pytest.raises(Refused, match="familia a semnat|family signed"):
         cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
-    cases.save_plan(
-        plan,
-        actor=staff["manager"],
-        version=plan.version,
-        starts_on=plan.starts_on,
-        ends_on=plan.ends_on,
-        family_signed_on=date(2026, 3, 19),
-    )
+    sign(plan, staff["manager"], date(2026, 3, 19))
     with pytest.raises(Refused, match="coordonator|coordinator"):
         cases.approve_plan(plan, actor=staff["manager"], version=plan.version)
     assert case.stage is CaseStage.PLANNING and case.active_plan is None
@@ -314,14 +312,7 @@ def test_a_revision_makes_a_new_version_and_keeps_the_earlier_one(centre, staff)
     assert revision.number == 2
     assert [o.text for o in revision.objectives] == [o.text for o in first.objectives]
     assert revision.objectives[0].services[0].description == "Grupa școală după școală"
-    cases.save_plan(
-        revision,
-        actor=staff["manager"],
-        version=revision.version,
-        starts_on=revision.starts_on,
-        ends_on=revision.ends_on,
-        family_signed_on=date(2026, 6, 21),
-    )
+    sign(revision, staff["manager"], date(2026, 6, 21))
     cases.approve_plan(revision, actor=staff["coordinator"], version=revision.version)
     assert first.status is PlanStatus.SUPERSEDED
     assert case.active_plan is revision

@@ -11,6 +11,7 @@ from daycentre.cases import services as cases
 from daycentre.cases.models import Case, CaseStage, Plan, PlanStatus, ServiceKind
 from daycentre.extensions import db
 from daycentre.localtime import today
+from tests.cases.test_services import sign
 from tests.conftest import text_of
 from tests.factories import make_case, make_centre, make_child, make_family, make_user
 
@@ -346,14 +347,7 @@ def test_the_managers_home_page_flags_an_overdue_review(client, login_as, users,
         starts_on=date(2026, 3, 10),
         deadline=date(2026, 4, 10),
     )
-    cases.save_plan(
-        plan,
-        actor=manager,
-        version=plan.version,
-        starts_on=plan.starts_on,
-        ends_on=plan.ends_on,
-        family_signed_on=date(2026, 3, 10),
-    )
+    sign(plan, manager, date(2026, 3, 10))
     cases.approve_plan(plan, actor=coordinator, version=plan.version, approved_on=date(2026, 3, 11))
     db.session.commit()
     login_as("counsellor")

@@ -25,6 +25,7 @@ from daycentre.reports.forms import (
     PlanForm,
     ReportForm,
 )
+from daycentre.reports.links import linked
 from daycentre.reports.measures import MEASURES, Scope, available, pending
 from daycentre.reports.models import (
     DevelopmentPlan,
@@ -283,7 +284,7 @@ def list_records(key: str):
     if scope is None:
         abort(400)
     value = measure.value(scope)
-    records = measure.records(scope)
+    records = linked(measure.records(scope), current_user)
     return render_template(
         "reports/list_records.html",
         measure=measure,

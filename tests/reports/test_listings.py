@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Evaluation
 from daycentre.extensions import db
@@ -345,6 +347,26 @@ def test_the_three_numbers_open_their_records_from_the_indicators_page(client, l
     html = client.get(f"/reports/?{PERIOD}&centres={centre.id}").get_data(as_text=True)
     for key in ("attendance_rate", "meal_cost", "volunteer_hours"):
         assert re.search(rf'href="/reports/measures/{key}\?[^"]*start=2026-01-01', html), key
+
+
+@pytest.mark.parametrize(
+    ("key", "labels"),
+    [
+        ("attendance_rate", ("Jelenléti arány: 66,7 %", "Rögzített napok", "Jelenléti napok")),
+        ("meal_cost", ("Étkeztetési költség", "Étkezett gyermekek", "Élelmezési norma")),
+        ("volunteer_hours", ("Önkéntes munkaórák", "Bejegyzés", "Összesen")),
+    ],
+)
+def test_the_records_in_hungarian(client, login_as, users, centre, other_centre, key, labels):
+    _marks(centre, other_centre)
+    _meals(centre, other_centre)
+    _hours(centre, other_centre)
+    users["coordinator"].locale = "hu"
+    db.session.commit()
+    login_as("coordinator")
+    page = text_of(_page(client, key, centre))
+    for label in labels:
+        assert label in page, label
 
 
 def test_an_empty_list_says_so(client, login_as, centre):

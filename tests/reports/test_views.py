@@ -234,6 +234,12 @@ def test_the_demo_plan_is_the_seeds_plan_bound_to_measures(app):
     assert wordings["Număr ateliere organizate"] == "parenting_workshops"
     assert len(wordings) == 17
     assert all(measure in MEASURES for measure in wordings.values())
+    assert wordings["Număr de planuri monitorizate"] == "plans_monitored"
+    assert wordings["Număr evaluări realizate"] == "evaluations"
+    texts = [plan.title, plan.general_objective] + [o.title for o in plan.objectives]
+    texts += [a.description for o in plan.objectives for a in o.activities] + list(wordings)
+    assert not any(set(text) & set("şţŞŢ") for text in texts)  # comma below, never cedilla
+    assert not any("pntu" in text for text in texts)
 
 
 def test_the_plan_editor_and_report_in_hungarian(client, login_as, users, centre):

@@ -37,6 +37,7 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Family, Person
+from daycentre.text import sort_key
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -156,12 +157,8 @@ class Measure:
             return []
         units = {column.name: column.unit for column in self.columns}
         found = []
-        selects = self._selects(scope)
-        for rows in selects:
-            query = rows.subquery()
-            for row in db.session.execute(
-                select(query).order_by(query.c.day.nulls_last(), query.c.item)
-            ):
+        for rows in self._selects(scope):
+            for row in db.session.execute(select(rows.subquery())):
                 values = row._mapping
                 found.append(
                     Record(
@@ -176,8 +173,8 @@ class Measure:
                         values.get("ref"),
                     )
                 )
-        if len(selects) > 1:
-            found.sort(key=lambda record: (record.day is None, record.day or date.min))
+        # By day, then by name in the reader's alphabet (Gál before Gyárfás in Hungarian).
+        found.sort(key=lambda r: (r.day is None, r.day or date.min, sort_key(r.item)))
         return found
 
     def totals(self, records: list["Record"], value: Decimal | None) -> list | None:

@@ -375,3 +375,24 @@ def test_an_empty_list_says_so(client, login_as, centre):
     assert "Rata de prezență: 0 %" in page
     assert "Nicio înregistrare în această perioadă." in page
     assert "Total" not in page
+
+
+def test_records_of_a_day_follow_the_readers_alphabet(client, login_as, users, centre):
+    """Romanian puts ă right after a (Lăcătuș before Lukács); Hungarian treats gy as a letter
+    after g (Gál before Gyárfás); a byte-wise sort gets both wrong."""
+    group = make_group(centre, name="Grupa")
+    for family_name in ("Lukács", "Lăcătuș", "Gyárfás", "Gál"):
+        child = make_child(centre=centre, family_name=family_name, given_name="Ana")
+        db.session.add(
+            Attendance(
+                centre_id=centre.id, group_id=group.id, person_id=child.id, day=END, status=PRESENT
+            )
+        )
+    login_as("coordinator")
+    page = text_of(_page(client, "attendance_rate", centre))
+    names = re.findall(r"(\w+) Ana – Grupa", page)
+    assert names == ["Gál", "Gyárfás", "Lăcătuș", "Lukács"]
+    users["coordinator"].locale = "hu"
+    db.session.commit()
+    page = text_of(_page(client, "attendance_rate", centre))
+    assert re.findall(r"(\w+) Ana – Grupa", page) == ["Gál", "Gyárfás", "Lăcătuș", "Lukács"]

@@ -1,4 +1,5 @@
-"""The demo plan: the Târgu Secuiesc 2026 development plan (seed 004), in Romanian as written.
+"""The demo plan: the Târgu Secuiesc 2026 development plan (seed 004), in Romanian as written,
+with three slips of the pen put right ("pntu distribuie", "monitoriz.", "evaluari").
 
 The seed sets no numeric targets, so none are loaded; the administrator enters them. Its indicator
 "Număr de centre de zi înființate" (day centres founded) has no measure the app computes and is
@@ -72,8 +73,8 @@ PLAN = [
                 [("Număr campanii realizate", "campaigns")],
             ),
             (
-                "Elaborare materiale informative (broșuri, afișe, videoclipuri) pntu distribuie "
-                "în comunitate.",
+                "Elaborare materiale informative (broșuri, afișe, videoclipuri) pentru a fi "
+                "distribuite în comunitate.",
                 DAS_ONG,
                 [("Număr materiale", "materials")],
             ),
@@ -127,7 +128,7 @@ PLAN = [
             (
                 "Vizite la domiciliu regulate și evaluări periodice ale progresului",
                 DAS,
-                [("Număr de planuri monitoriz.", "plans_monitored")],
+                [("Număr de planuri monitorizate", "plans_monitored")],
             ),
         ],
     ),
@@ -137,7 +138,7 @@ PLAN = [
             (
                 "Realizarea anuală a evaluării planului de implementare",
                 DAS,
-                [("Număr evaluari realizate", "evaluations")],
+                [("Număr evaluări realizate", "evaluations")],
             ),
         ],
     ),

@@ -1,10 +1,11 @@
 """The measures the app computes from its records, keyed by name.
 
 Each measure counts records of a set of centres in a period whose both ends are included;
-instants are placed on their Europe/Bucharest day. Most measures are defined by the select of
-the records behind them (columns ``day``, ``item``, ``amount``, ``key``): the number is one
-aggregate query over that select, and the same select lists the records. A few (rates, costs,
-hours) compute their number themselves, always with a fixed number of queries.
+instants are placed on their Europe/Bucharest day. Every measure is defined by the select of
+the records behind it (columns ``day``, ``item``, ``amount``, ``key``; optionally ``page`` and
+``ref``, the page a row opens, and the figures its list shows): the number is one aggregate query
+over that select, and the same select lists the records, so the list always explains the number.
+A measure whose records are of two kinds (volunteer hours) has one select per kind.
 
 A measure whose records the app does not keep yet is registered as pending; adding it later is
 one ``measure(...)`` call with its select.
@@ -20,7 +21,7 @@ from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, sel
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Case, Evaluation, Review, case_children
-from daycentre.centres.models import Centre
+from daycentre.centres.models import Centre, Group
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
@@ -36,6 +37,7 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Family, Person
+from daycentre.text import sort_key
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -82,13 +84,32 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A figure the list of records shows for each record: the select's column ``name``.
+
+    ``footer`` says what the list's last row shows under it: the column's sum, the measure's
+    number (a rate is not the sum of rates), or nothing."""
+
+    name: str
+    label: object
+    unit: str = COUNT
+    footer: str | None = "sum"  # sum | value | None
+
+
+COUNTS_FOR = Column("amount", _l("Counts for"))
+QUANTUM = {PERCENT: Decimal("0.1"), LEI: Decimal("0.01"), HOURS: Decimal("0.01")}
+
+
+@dataclass(frozen=True)
 class Measure:
     key: str
     label: object
     unit: str = COUNT
-    total: str = "count"  # count | sum | distinct, over ``rows``
-    rows: Callable[[Scope], Select] | None = None
-    compute: Callable[[Scope], Decimal] | None = None
+    # count | sum | distinct over ``rows``; rate: sum(amount) / sum(base), as a percentage.
+    total: str = "count"
+    rows: Callable[[Scope], Select | tuple[Select, ...]] | None = None
+    columns: tuple[Column, ...] = (COUNTS_FOR,)
+    dated: bool = True
     parts: Callable[[Scope], list] | None = None
     group: str = "plan"  # plan | centre
     pending: bool = False
@@ -98,31 +119,77 @@ class Measure:
     def lists_records(self) -> bool:
         return self.rows is not None
 
+    def _selects(self, scope: Scope) -> tuple[Select, ...]:
+        selects = self.rows(scope)
+        return selects if isinstance(selects, tuple) else (selects,)
+
     def value(self, scope: Scope) -> Decimal | None:
-        """The number for ``scope``; None for a pending measure. One or two queries."""
+        """The number for ``scope``; None for a pending measure. One query per select."""
         if self.pending:
             return None
-        if self.compute is not None:
-            return self.compute(scope)
-        records = self.rows(scope).subquery()
-        aggregate = {
-            "count": func.count(),
-            "sum": func.coalesce(func.sum(records.c.amount), 0),
-            "distinct": func.count(func.distinct(records.c.key)),
-        }[self.total]
-        return Decimal(db.session.scalar(select(aggregate).select_from(records)) or 0)
+        if self.total == "rate":
+            (rows,) = self._selects(scope)
+            records = rows.subquery()
+            part, whole = db.session.execute(
+                select(
+                    func.coalesce(func.sum(records.c.amount), 0),
+                    func.coalesce(func.sum(records.c.base), 0),
+                ).select_from(records)
+            ).one()
+            return rate(part, whole)
+        selects = self._selects(scope)
+        if len(selects) > 1 and self.total not in ("count", "sum"):
+            raise ValueError(f"{self.key}: only counts and sums add up across selects")
+        number = Decimal(0)
+        for rows in selects:
+            records = rows.subquery()
+            aggregate = {
+                "count": func.count(),
+                "sum": func.coalesce(func.sum(records.c.amount), 0),
+                "distinct": func.count(func.distinct(records.c.key)),
+            }[self.total]
+            number += _decimal(db.session.scalar(select(aggregate).select_from(records)))
+        return _quantized(number, self.unit)
 
-    def records(self, scope: Scope) -> list:
-        """The records behind the number: rows with ``day``, ``item``, ``amount``, ``key``."""
+    def records(self, scope: Scope) -> list["Record"]:
+        """The records behind the number, with the figures of ``columns``; one query per select."""
         if self.rows is None:
             return []
-        query = self.rows(scope).subquery()
-        return [
-            Record(_local_day(row.day), row.item, row.amount)
-            for row in db.session.execute(
-                select(query).order_by(query.c.day.nulls_last(), query.c.item)
-            )
-        ]
+        units = {column.name: column.unit for column in self.columns}
+        found = []
+        for rows in self._selects(scope):
+            for row in db.session.execute(select(rows.subquery())):
+                values = row._mapping
+                found.append(
+                    Record(
+                        _local_day(values["day"]),
+                        values["item"],
+                        _quantized(_decimal(values["amount"]), units.get("amount", COUNT)),
+                        tuple(
+                            _quantized(_decimal(values[column.name]), column.unit)
+                            for column in self.columns
+                        ),
+                        values.get("page"),
+                        values.get("ref"),
+                    )
+                )
+        # By day, then by name in the reader's alphabet (Gál before Gyárfás in Hungarian).
+        found.sort(key=lambda r: (r.day is None, r.day or date.min, sort_key(r.item)))
+        return found
+
+    def totals(self, records: list["Record"], value: Decimal | None) -> list | None:
+        """The last row of the list, one cell per column: what the figures add up to."""
+        if self.total not in ("sum", "rate"):
+            return None
+        cells = []
+        for index, column in enumerate(self.columns):
+            if column.footer == "sum":
+                cells.append(sum((record.figures[index] for record in records), Decimal(0)))
+            elif column.footer == "value":
+                cells.append(value)
+            else:
+                cells.append(None)
+        return cells
 
 
 @dataclass(frozen=True)
@@ -130,12 +197,42 @@ class Record:
     day: date | None
     item: str
     amount: Decimal
+    figures: tuple = ()  # the values of the measure's ``columns``
+    page: str | None = None  # which page the record opens (reports.links.PAGES), with ``ref``
+    ref: int | None = None
+    href: str | None = None  # set for a user who may open that page
+
+
+def rate(part, whole) -> Decimal:
+    """``part`` as a percentage of ``whole``, with one decimal; 0 when there is no whole."""
+    if not whole:
+        return Decimal(0)
+    return (_decimal(part) * 100 / _decimal(whole)).quantize(QUANTUM[PERCENT])
+
+
+def _decimal(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, float):  # SQLite's arithmetic on NUMERIC columns
+        return Decimal(str(value))
+    return Decimal(value)
+
+
+def _quantized(value: Decimal, unit: str) -> Decimal:
+    return value.quantize(QUANTUM[unit]) if unit in QUANTUM else value
 
 
 def _local_day(value) -> date | None:
     if isinstance(value, datetime):
         return value.astimezone(BUCHAREST).date()
     return value
+
+
+def _opens(page, ref) -> tuple:
+    """The columns naming the page a record opens (a key of ``reports.links.PAGES``, or an
+    expression choosing one per row) and the id it is opened with."""
+    page = literal(page) if isinstance(page, str) else page
+    return page.label("page"), ref.label("ref")
 
 
 MEASURES: dict[str, Measure] = {}
@@ -176,6 +273,7 @@ def _children_identified(scope: Scope) -> Select:
             _name().label("item"),
             literal(1).label("amount"),
             Person.id.label("key"),
+            *_opens("person", Person.id),
         )
         .join(case_children, case_children.c.case_id == Case.id)
         .join(Person, Person.id == case_children.c.person_id)
@@ -190,6 +288,7 @@ def _children_observatory(scope: Scope) -> Select:
             _name().label("item"),
             literal(1).label("amount"),
             Person.id.label("key"),
+            *_opens("person", Person.id),
         )
         .join(case_children, case_children.c.case_id == Case.id)
         .join(Person, Person.id == case_children.c.person_id)
@@ -208,6 +307,7 @@ def _families_registered(scope: Scope) -> Select:
             Family.name.label("item"),
             literal(1).label("amount"),
             Family.id.label("key"),
+            *_opens("family", Family.id),
         )
         .join(Family, Family.id == Case.family_id)
         .where(
@@ -225,6 +325,7 @@ def _plans_monitored(scope: Scope) -> Select:
             _reference().label("item"),
             literal(1).label("amount"),
             Review.plan_id.label("key"),
+            *_opens("case", Case.id),
         )
         .join(Case, Case.id == Review.case_id)
         .where(scope.centres(Case.centre_id), scope.days(Review.reviewed_on))
@@ -238,6 +339,7 @@ def _evaluations(scope: Scope) -> Select:
             _reference().label("item"),
             literal(1).label("amount"),
             Evaluation.id.label("key"),
+            *_opens("case", Case.id),
         )
         .join(Case, Case.id == Evaluation.case_id)
         .where(scope.centres(Case.centre_id), scope.days(Evaluation.completed_on))
@@ -263,6 +365,7 @@ def _workshops_held(scope: Scope) -> Select:
             Workshop.title.label("item"),
             literal(1).label("amount"),
             Workshop.id.label("key"),
+            *_opens("workshop", Workshop.id),
         )
         .join(first, first.c.workshop_id == Workshop.id)
         .where(scope.centres(Workshop.centre_id))
@@ -302,6 +405,7 @@ def _workshop_completions(scope: Scope) -> Select:
             Workshop.title.label("item"),
             literal(1).label("amount"),
             attended.c.person_id.label("key"),
+            *_opens("workshop", Workshop.id),
         )
         .join(sessions, sessions.c.workshop_id == Workshop.id)
         .join(attended, attended.c.workshop_id == Workshop.id)
@@ -322,6 +426,7 @@ def _sessions_held(scope: Scope) -> Select:
             _name(User).label("item"),
             literal(1).label("amount"),
             CounsellingSession.id.label("key"),
+            *_opens("session", CounsellingSession.id),
         )
         .join(User, User.id == CounsellingSession.counsellor_id)
         .where(
@@ -343,6 +448,10 @@ def _persons_counselled(scope: Scope) -> Select:
                 (CounsellingSession.person_id.is_not(None), CounsellingSession.person_id * 2),
                 else_=CounsellingSession.family_id * 2 + 1,
             ).label("key"),
+            *_opens(
+                case((CounsellingSession.person_id.is_not(None), "person"), else_="family"),
+                func.coalesce(CounsellingSession.person_id, CounsellingSession.family_id),
+            ),
         )
         .outerjoin(Person, Person.id == CounsellingSession.person_id)
         .outerjoin(Family, Family.id == CounsellingSession.family_id)
@@ -363,6 +472,7 @@ def _persons_trained(scope: Scope) -> Select:
         Training.topic.label("item"),
         Training.persons_trained.label("amount"),
         Training.id.label("key"),
+        *_opens("training", Training.id),
     ).where(scope.centres(Training.centre_id), scope.days(Training.held_on))
 
 
@@ -373,6 +483,7 @@ def _campaigns(scope: Scope) -> Select:
         Campaign.title.label("item"),
         literal(1).label("amount"),
         Campaign.id.label("key"),
+        *_opens("campaign", Campaign.id),
     ).where(
         scope.centres(Campaign.centre_id),
         Campaign.starts_on <= scope.end,
@@ -386,6 +497,7 @@ def _materials(scope: Scope) -> Select:
         InformationMaterial.title.label("item"),
         literal(1).label("amount"),
         InformationMaterial.id.label("key"),
+        *_opens("material", InformationMaterial.id),
     ).where(
         scope.centres(InformationMaterial.centre_id), scope.days(InformationMaterial.produced_on)
     )
@@ -398,6 +510,7 @@ def _agreements(kind: AgreementKind, amount) -> Callable[[Scope], Select]:
             Agreement.subject.label("item"),
             amount.label("amount"),
             Agreement.id.label("key"),
+            *_opens("agreement", Agreement.id),
         ).where(
             scope.centres(Agreement.centre_id),
             Agreement.kind == kind,
@@ -415,6 +528,7 @@ def _resources(scope: Scope) -> Select:
         (CommunityResource.organisation + " – " + CommunityResource.service).label("item"),
         literal(1).label("amount"),
         CommunityResource.id.label("key"),
+        *_opens("resource", CommunityResource.id),
     ).where(scope.centres(CommunityResource.centre_id), CommunityResource.active.is_(True))
 
 
@@ -428,6 +542,7 @@ def _volunteer_contracts(scope: Scope) -> Select:
             _name(Volunteer).label("item"),
             literal(1).label("amount"),
             VolunteerContract.id.label("key"),
+            *_opens("contract", VolunteerContract.id),
         )
         .join(Volunteer, Volunteer.id == VolunteerContract.volunteer_id)
         .where(
@@ -438,25 +553,40 @@ def _volunteer_contracts(scope: Scope) -> Select:
     )
 
 
-def _volunteer_hours(scope: Scope) -> Decimal:
+def _volunteer_hours(scope: Scope) -> tuple[Select, Select]:
     """Hours of attended activities (by their start) and approved hours reported by day."""
-    attended = db.session.scalar(
-        select(func.coalesce(func.sum(ActivitySignup.hours), 0))
+    attended = (
+        select(
+            Activity.starts_at.label("day"),
+            (_name(Volunteer) + " – " + Activity.title).label("item"),
+            func.coalesce(ActivitySignup.hours, 0).label("amount"),
+            ActivitySignup.id.label("key"),
+            *_opens("activity", Activity.id),
+        )
         .join(Activity, Activity.id == ActivitySignup.activity_id)
+        .join(Volunteer, Volunteer.id == ActivitySignup.volunteer_id)
         .where(
             scope.centres(Activity.centre_id),
             ActivitySignup.status == SignupStatus.ATTENDED,
             scope.instants(Activity.starts_at),
         )
     )
-    approved = db.session.scalar(
-        select(func.coalesce(func.sum(VolunteerHours.hours), 0)).where(
+    approved = (
+        select(
+            VolunteerHours.day.label("day"),
+            (_name(Volunteer) + " – " + VolunteerHours.description).label("item"),
+            VolunteerHours.hours.label("amount"),
+            VolunteerHours.id.label("key"),
+            *_opens("volunteer", Volunteer.id),
+        )
+        .join(Volunteer, Volunteer.id == VolunteerHours.volunteer_id)
+        .where(
             scope.centres(VolunteerHours.centre_id),
             VolunteerHours.status == HoursStatus.APPROVED,
             scope.days(VolunteerHours.day),
         )
     )
-    return Decimal(attended or 0) + Decimal(approved or 0)
+    return attended, approved
 
 
 # ---- Day centres ----------------------------------------------------------------------------
@@ -468,6 +598,7 @@ def _day_centres(scope: Scope) -> Select:
         Centre.name.label("item"),
         literal(1).label("amount"),
         Centre.id.label("key"),
+        *_opens("centre", Centre.id),
     ).where(Centre.id.in_(scope.centre_ids or {0}), Centre.active.is_(True))
 
 
@@ -479,6 +610,7 @@ def _active_beneficiaries(scope: Scope) -> Select:
             _name().label("item"),
             literal(1).label("amount"),
             Person.id.label("key"),
+            *_opens("enrolment", Enrolment.id),
         )
         .join(Person, Person.id == Enrolment.person_id)
         .where(
@@ -492,19 +624,27 @@ def _active_beneficiaries(scope: Scope) -> Select:
     )
 
 
-def _attendance_rate(scope: Scope) -> Decimal:
-    """Present marks as a percentage of all marks taken (one decimal)."""
-    marks, present = db.session.execute(
+def _attendance_rate(scope: Scope) -> Select:
+    """Each child's marks in each group: days marked (``base``), days present (``amount``) and
+    the child's rate; the measure is all present marks as a percentage of all marks taken."""
+    present = func.sum(case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0))
+    marks = func.count(Attendance.id)
+    return (
         select(
-            func.count(),
-            func.coalesce(
-                func.sum(case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0)), 0
-            ),
-        ).where(Attendance.centre_id.in_(scope.centre_ids or {0}), scope.days(Attendance.day))
-    ).one()
-    if not marks:
-        return Decimal(0)
-    return (Decimal(present) * 100 / Decimal(marks)).quantize(Decimal("0.1"))
+            literal(None, db.Date).label("day"),
+            (_name() + " – " + Group.name).label("item"),
+            present.label("amount"),
+            marks.label("base"),
+            func.round(present * 100.0 / marks, 1).label("rate"),
+            Person.id.label("key"),
+            *_opens("person", Person.id),
+        )
+        .select_from(Attendance)
+        .join(Person, Person.id == Attendance.person_id)
+        .join(Group, Group.id == Attendance.group_id)
+        .where(Attendance.centre_id.in_(scope.centre_ids or {0}), scope.days(Attendance.day))
+        .group_by(Person.id, Person.family_name, Person.given_name, Group.id, Group.name)
+    )
 
 
 def _meals(scope: Scope) -> Select:
@@ -514,6 +654,7 @@ def _meals(scope: Scope) -> Select:
             MealType.name.label("item"),
             literal(1).label("amount"),
             MealServed.id.label("key"),
+            *_opens("meals", MealServed.centre_id),
         )
         .join(MealType, MealType.id == MealServed.meal_type_id)
         .where(MealServed.centre_id.in_(scope.centre_ids or {0}), scope.days(MealServed.day))
@@ -531,27 +672,35 @@ def _meals_by_type(scope: Scope) -> list[tuple[str, int]]:
     ]
 
 
-def _meal_cost(scope: Scope) -> Decimal:
-    """Children fed each day times the food allowance in force that day."""
-    fed = db.session.execute(
-        select(MealServed.day, func.count(func.distinct(MealServed.person_id)))
+def _meal_cost(scope: Scope) -> Select:
+    """Each day at each centre: the children fed times the food allowance in force that day."""
+    fed = (
+        select(
+            MealServed.day,
+            MealServed.centre_id,
+            func.count(func.distinct(MealServed.person_id)).label("children"),
+        )
         .where(MealServed.centre_id.in_(scope.centre_ids or {0}), scope.days(MealServed.day))
-        .group_by(MealServed.day)
-    ).all()
-    rates = db.session.execute(
-        select(FoodAllowance.valid_from, FoodAllowance.amount).order_by(FoodAllowance.valid_from)
-    ).all()
-
-    def rate_on(day: date) -> Decimal:
-        amount = Decimal(0)
-        for valid_from, value in rates:
-            if valid_from <= day:
-                amount = value
-        return amount
-
-    return sum((rate_on(day) * children for day, children in fed), Decimal(0)).quantize(
-        Decimal("0.01")
+        .group_by(MealServed.day, MealServed.centre_id)
+        .subquery()
     )
+    allowance = func.coalesce(
+        select(FoodAllowance.amount)
+        .where(FoodAllowance.valid_from <= fed.c.day)
+        .order_by(FoodAllowance.valid_from.desc())
+        .limit(1)
+        .scalar_subquery(),
+        0,
+    )
+    return select(
+        fed.c.day.label("day"),
+        Centre.name.label("item"),
+        (fed.c.children * allowance).label("amount"),
+        fed.c.children.label("children"),
+        allowance.label("allowance"),
+        Centre.id.label("key"),
+        *_opens("meals", Centre.id),
+    ).join(Centre, Centre.id == fed.c.centre_id)
 
 
 # ---- The registry, in the order of the plan ---------------------------------------------------
@@ -586,11 +735,11 @@ measure(
     total="sum",
     rows=_agreements(AgreementKind.PROTOCOL, Agreement.institutions_involved),
 )
-measure("resource_entries", _l("Resource directory entries"), rows=_resources)
+measure("resource_entries", _l("Resource directory entries"), rows=_resources, dated=False)
 measure("volunteer_contracts", _l("Volunteer contracts concluded"), rows=_volunteer_contracts)
 measure("plans_monitored", _l("Service plans monitored"), total="distinct", rows=_plans_monitored)
 measure("evaluations", _l("Evaluations done"), rows=_evaluations)
-measure("day_centres", _l("Day centres running"), rows=_day_centres)
+measure("day_centres", _l("Day centres running"), rows=_day_centres, dated=False)
 measure(
     "active_beneficiaries",
     _l("Active beneficiaries"),
@@ -602,16 +751,37 @@ measure(
     "attendance_rate",
     _l("Attendance rate"),
     unit=PERCENT,
-    compute=_attendance_rate,
+    total="rate",
+    rows=_attendance_rate,
+    columns=(
+        Column("base", _l("Days marked")),
+        Column("amount", _l("Days present")),
+        Column("rate", _l("Attendance rate"), PERCENT, footer="value"),
+    ),
+    dated=False,
     group="centre",
 )
 measure("meals_served", _l("Meals served"), rows=_meals, parts=_meals_by_type, group="centre")
-measure("meal_cost", _l("Cost of meals"), unit=LEI, compute=_meal_cost, group="centre")
+measure(
+    "meal_cost",
+    _l("Cost of meals"),
+    unit=LEI,
+    total="sum",
+    rows=_meal_cost,
+    columns=(
+        Column("children", _l("Children fed")),
+        Column("allowance", _l("Food allowance per child"), LEI, footer=None),
+        Column("amount", _l("Cost"), LEI),
+    ),
+    group="centre",
+)
 measure(
     "volunteer_hours",
     _l("Volunteer hours"),
     unit=HOURS,
-    compute=_volunteer_hours,
+    total="sum",
+    rows=_volunteer_hours,
+    columns=(Column("amount", _l("Hours"), HOURS),),
     group="centre",
 )
 measure(

@@ -25,6 +25,7 @@ from daycentre.reports.forms import (
     PlanForm,
     ReportForm,
 )
+from daycentre.reports.links import linked
 from daycentre.reports.measures import MEASURES, Scope, available, pending
 from daycentre.reports.models import (
     DevelopmentPlan,
@@ -282,12 +283,15 @@ def list_records(key: str):
     form, scope, _centres = _period_form()
     if scope is None:
         abort(400)
+    value = measure.value(scope)
+    records = linked(measure.records(scope), current_user)
     return render_template(
         "reports/list_records.html",
         measure=measure,
         scope=scope,
-        value=measure.value(scope),
-        records=measure.records(scope),
+        value=value,
+        records=records,
+        totals=measure.totals(records, value),
         parts=measure.parts(scope) if measure.parts else None,
         period_args=_period_args(scope),
     )

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from daycentre.counselling.models import SessionStatus
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
-from daycentre.reports.measures import MEASURES, Scope, available, pending
+from daycentre.reports.measures import MEASURES, Scope, available, pending, rate
 from tests.factories import make_child, make_room, make_session, make_user
 from tests.reports.world import build, rates, scope_of
 
@@ -45,13 +45,16 @@ def test_the_records_behind_a_number_add_up_to_it(centre, other_centre):
     build(2, centre, other_centre)
     scope = scope_of(centre)
     for measure in available():
-        if not measure.lists_records:
-            continue
+        assert measure.lists_records, measure.key
         records = measure.records(scope)
         if measure.total == "sum":
             assert sum(r.amount for r in records) == measure.value(scope), measure.key
         elif measure.total == "count":
             assert len(records) == measure.value(scope), measure.key
+        elif measure.total == "rate":
+            present = sum(r.amount for r in records)
+            marks = sum(r.figures[0] for r in records)
+            assert rate(present, marks) == measure.value(scope), measure.key
         else:
             assert len(records) >= measure.value(scope), measure.key
         assert all(
@@ -79,6 +82,30 @@ def test_each_measure_runs_a_fixed_number_of_queries(centre, other_centre):
             measure.value(scope)
         assert len(statements) == small[measure.key], measure.key
         assert len(statements) <= 2, measure.key
+
+
+@pytest.mark.parametrize("role", ["coordinator", "counsellor"])
+def test_each_list_of_records_runs_a_fixed_number_of_queries(
+    client, login_as, centre, other_centre, role
+):
+    """The whole page: the number, its records and which of them the user may open."""
+    rates()
+    build(1, centre, other_centre, tag="a")
+    login_as(role)
+    period = f"start={START_}&end={END_}&centres={centre.id}"
+
+    def queries() -> dict[str, int]:
+        counts = {}
+        for measure in available():
+            with counted_queries() as statements:
+                response = client.get(f"/reports/measures/{measure.key}?{period}")
+            assert response.status_code == 200, measure.key
+            counts[measure.key] = len(statements)
+        return counts
+
+    small = queries()
+    build(6, centre, other_centre, tag="b")
+    assert queries() == small
 
 
 def test_an_instant_counts_on_its_bucharest_day(centre):

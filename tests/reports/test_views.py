@@ -111,7 +111,7 @@ def test_the_indicators_page_shows_target_actual_and_a_chart(client, login_as, c
     login_as("coordinator")
     response = client.get(f"/reports/?{PERIOD}&centres={centre.id}")
     page = text_of(response)
-    assert "Număr ședințe de consiliere Ședințe de consiliere ținute 40 3" in page
+    assert "Număr ședințe de consiliere Ședințe de consiliere desfășurate 40 3" in page
     html = response.get_data(as_text=True)
     assert '<svg class="indicator-chart"' in html
     assert 'class="bar-target" x="0" y="1" height="5" width="100"' in html
@@ -126,11 +126,11 @@ def test_a_coordinator_counts_only_her_own_centres(client, login_as, centre, oth
     _sessions(other_centre, 5, name="Szabó")
     login_as("coordinator")
     response = client.get(f"/reports/?{PERIOD}&centres={centre.id}&centres={other_centre.id}")
-    assert "Ședințe de consiliere ținute 40 2" in text_of(response)
+    assert "Ședințe de consiliere desfășurate 40 2" in text_of(response)
     records = client.get(
         f"/reports/measures/counselling_sessions?{PERIOD}&centres={other_centre.id}"
     )
-    assert "Ședințe de consiliere ținute: 2" in text_of(records)
+    assert "Ședințe de consiliere desfășurate: 2" in text_of(records)
 
 
 def test_every_number_opens_its_records(client, login_as, centre):
@@ -154,7 +154,7 @@ def test_the_indicators_page_in_hungarian(client, login_as, users, centre):
     page = text_of(client.get(f"/reports/?{PERIOD}"))
     assert "Mutatók" in page
     assert "Megtartott tanácsadási alkalmak" in page
-    assert "Célérték" in page and "Tényleges" in page
+    assert "Célérték" in page and "Tényleges érték" in page
 
 
 def test_the_activity_report_keeps_its_commentary(client, login_as, centre):
@@ -186,7 +186,13 @@ def test_the_activity_report_as_a_spreadsheet_in_hungarian(client, login_as, cen
     response = client.get(f"/reports/activity/{centre.id}/2026/report.xlsx?language=hu")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.values)
-    assert rows[0] == ("Stratégiai célkitűzés", "Mutató", "Célérték", "Tényleges", "Megjegyzés")
+    assert rows[0] == (
+        "Stratégiai célkitűzés",
+        "Mutató",
+        "Célérték",
+        "Tényleges érték",
+        "Megjegyzés",
+    )
     assert rows[1][1:] == ("Număr ședințe de consiliere", 40, 3, "Jó év.")
 
 
@@ -228,6 +234,12 @@ def test_the_demo_plan_is_the_seeds_plan_bound_to_measures(app):
     assert wordings["Număr ateliere organizate"] == "parenting_workshops"
     assert len(wordings) == 17
     assert all(measure in MEASURES for measure in wordings.values())
+    assert wordings["Număr de planuri monitorizate"] == "plans_monitored"
+    assert wordings["Număr evaluări realizate"] == "evaluations"
+    texts = [plan.title, plan.general_objective] + [o.title for o in plan.objectives]
+    texts += [a.description for o in plan.objectives for a in o.activities] + list(wordings)
+    assert not any(set(text) & set("şţŞŢ") for text in texts)  # comma below, never cedilla
+    assert not any("pntu" in text for text in texts)
 
 
 def test_the_plan_editor_and_report_in_hungarian(client, login_as, users, centre):

@@ -284,6 +284,17 @@ def test_the_admin_opens_a_volunteers_data_from_their_page_and_it_is_audited(
     assert [e["action"] for e in again["audit_trail"]].count("export") == 2
 
 
+def test_a_volunteers_data_reads_in_hungarian(client, login_as, users, two_volunteers):
+    (reka, *_), _ilona = two_volunteers
+    users["admin"].locale = "hu"
+    db.session.commit()
+    login_as("admin")
+    page = text_of(client.get(f"/audit/volunteers/{reka.id}/access"))
+    assert "Önkéntességi szerződés (1)" in page
+    assert "Jelentkezés önkéntes tevékenységre (1)" in page
+    assert "más önkéntesek adatai nem szerepelnek benne" in page
+
+
 @pytest.mark.parametrize("role", ["coordinator", "volunteer"])
 def test_only_the_admin_asks_for_a_volunteers_data(client, login_as, two_volunteers, role):
     (reka, *_), _ilona = two_volunteers

@@ -132,26 +132,47 @@ retention_cli = AppGroup("retention", help="Retention of personal data.")
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
 def retention_run_command(dry_run: bool):
-    """Anonymise beneficiaries whose services ended longer ago than the retention period."""
+    """Anonymise beneficiaries and volunteers whose retention period has passed."""
     from flask import current_app
 
-    from daycentre.audit.retention import anonymise, expired_beneficiaries, wipe_freed_space
+    from daycentre.audit.retention import (
+        anonymise,
+        anonymise_volunteers,
+        expired_beneficiaries,
+        expired_volunteers,
+        wipe_freed_space,
+    )
 
     expired = expired_beneficiaries()
-    years = current_app.config["RETENTION_YEARS"]["beneficiaries"]
-    click.echo(f"Beneficiaries whose services ended more than {years} years ago: {len(expired)}")
+    years = current_app.config["RETENTION_YEARS"]
+    click.echo(
+        f"Beneficiaries whose services ended more than {years['beneficiaries']} years ago: "
+        f"{len(expired)}"
+    )
     for item in expired:
         ended = item.services_ended.isoformat() if item.services_ended else "never enrolled"
         click.echo(
             f"  person #{item.person_id} (family #{item.family_id}), services ended: {ended}"
         )
-    if dry_run or not expired:
+    volunteers = expired_volunteers()
+    click.echo(
+        f"Volunteers whose last contract ended more than {years['volunteers']} years ago: "
+        f"{len(volunteers)}"
+    )
+    for item in volunteers:
+        ended = item.contract_ended.isoformat() if item.contract_ended else "never contracted"
+        click.echo(f"  volunteer #{item.volunteer_id}, last contract ended: {ended}")
+    if dry_run or not (expired or volunteers):
         click.echo("Dry run: nothing changed." if dry_run else "Nothing to do.")
         return
     anonymise(expired)
+    anonymise_volunteers(volunteers)
     db.session.commit()
     wipe_freed_space()
-    click.echo(f"Anonymised {len(expired)} people; the freed space was wiped.")
+    click.echo(
+        f"Anonymised {len(expired)} people and {len(volunteers)} volunteers; "
+        "the freed space was wiped."
+    )
 
 
 def _reason(error: Exception) -> str:

@@ -43,7 +43,11 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 
     # Years after the end of services before a record category's personal data are anonymised.
-    RETENTION_YEARS = {"beneficiaries": int(os.environ.get("RETENTION_YEARS_BENEFICIARIES", "5"))}
+    # Volunteers: counted from the end of their last contract (never contracted: registration).
+    RETENTION_YEARS = {
+        "beneficiaries": int(os.environ.get("RETENTION_YEARS_BENEFICIARIES", "5")),
+        "volunteers": int(os.environ.get("RETENTION_YEARS_VOLUNTEERS", "5")),
+    }
 
     # How many reverse proxies (nginx, a load balancer) stand before the app. Only then are their
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.

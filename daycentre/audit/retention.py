@@ -1,12 +1,14 @@
-"""Retention: once a beneficiary's services ended long enough ago, their personal data go.
+"""Retention: once a beneficiary's services or a volunteer's last contract ended long enough ago,
+their personal data go.
 
 Names, CNP, contacts and free text are replaced with placeholders; what the reports count
-(the records themselves, dates of service, sex, year of birth, town) stays. Afterwards the old
+(the records themselves, dates of service, sex, year of birth, town; a volunteer's contract
+numbers and dates, hours and sign-ups) stays. Afterwards the old
 values are wiped from the database file too (SQLite: secure delete, checkpoint and VACUUM;
 PostgreSQL: VACUUM FULL of the tables touched).
 
-Every text column of a table about people is either listed in ``PERSONAL`` (replaced) or in
-``KEPT`` (not personal); a test fails when a new column is in neither.
+Every text (or JSON) column of a table about people or volunteers is either listed in
+``PERSONAL`` (replaced) or in ``KEPT`` (not personal); a test fails when a new column is in neither.
 """
 
 from dataclasses import dataclass
@@ -21,11 +23,23 @@ from daycentre.localtime import BUCHAREST, today
 
 PLACEHOLDER = "—"
 
-# Column → replacement (None clears it). A callable gets the row's id.
+ANONYMOUS = "Anonim"
+
+
+def _numbered(row: dict) -> str:
+    return f"#{row['id']}"
+
+
+def _certificate_lines(row: dict) -> list:
+    """What a certificate states, without the descriptions: days and hours still add up."""
+    return [[day, PLACEHOLDER, hours] for day, _what, hours in row["lines"] or []]
+
+
+# Column → replacement (None clears it). A callable gets the row (column → stored value).
 PERSONAL = {
     "people": {
-        "family_name": "Anonim",
-        "given_name": lambda row_id: f"#{row_id}",
+        "family_name": ANONYMOUS,
+        "given_name": _numbered,
         "cnp": None,
         "phone": None,
         "email": None,
@@ -80,6 +94,33 @@ PERSONAL = {
     "case_reviews": {"notes": None},
     "case_objective_progress": {"comment": None},
     "case_services": {"description": PLACEHOLDER},
+    "volunteers": {
+        "family_name": ANONYMOUS,
+        "given_name": _numbered,
+        "phone": None,
+        "email": None,
+        "address": None,
+        "languages": None,
+        "availability": None,
+    },
+    "volunteer_contracts": {
+        "activities": PLACEHOLDER,
+        "schedule": PLACEHOLDER,
+        "rights_and_obligations": PLACEHOLDER,
+        "requirements": PLACEHOLDER,
+        "termination_conditions": PLACEHOLDER,
+        "termination_reason": None,
+    },
+    "volunteer_hours": {"description": PLACEHOLDER},
+    "volunteer_certificates": {"lines": _certificate_lines},
+}
+# A volunteer's own account (role volunteer only) goes with them: it names them too.
+ACCOUNT = {
+    "family_name": ANONYMOUS,
+    "given_name": _numbered,
+    "username": lambda row: f"anonim-{row['id']}",
+    "email": None,
+    "active": False,
 }
 # Text columns that say nothing about who the person is.
 KEPT = {
@@ -96,6 +137,10 @@ KEPT = {
     "case_tasks": {"source"},
     "case_objective_progress": {"status"},
     "case_services": {"kind", "provider", "responsible"},
+    "volunteers": {"skill_codes"},
+    "volunteer_contracts": {"status"},
+    "volunteer_signups": {"status"},
+    "volunteer_hours": {"status"},
 }
 
 
@@ -106,8 +151,14 @@ class Expired:
     services_ended: date | None
 
 
-def _cutoff(on: date) -> date:
-    years = current_app.config["RETENTION_YEARS"]["beneficiaries"]
+@dataclass(frozen=True)
+class ExpiredVolunteer:
+    volunteer_id: int
+    contract_ended: date | None  # None: never contracted, registered before the period
+
+
+def _cutoff(on: date, category: str = "beneficiaries") -> date:
+    years = current_app.config["RETENTION_YEARS"][category]
     try:
         return on.replace(year=on.year - years)
     except ValueError:  # 29 February
@@ -144,7 +195,7 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
     registered_before = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
     query = (
         select(Person.id, Person.family_id, ended)
-        .where(not_(open_service), Person.family_name != PERSONAL["people"]["family_name"])
+        .where(not_(open_service), Person.family_name != ANONYMOUS)
         .where(
             or_(
                 and_(ended.is_not(None), ended < cutoff),
@@ -156,11 +207,84 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
     return [Expired(*row) for row in db.session.execute(query)]
 
 
-def _replacements(table_name: str, row_id: int) -> dict:
-    return {
-        column: value(row_id) if callable(value) else value
-        for column, value in PERSONAL[table_name].items()
-    }
+def expired_volunteers(on: date | None = None) -> list[ExpiredVolunteer]:
+    """Volunteers not anonymised yet whose last contract ended before the retention period (never
+    contracted: registered before it and inactive). A contract still open (draft, signed, in
+    force) or a sign-up for an activity yet to end keeps a volunteer, whatever the dates."""
+    from daycentre.volunteers.models import (
+        HOLDING_STATUSES,
+        OPEN_CONTRACT_STATUSES,
+        Activity,
+        ActivitySignup,
+        Volunteer,
+        VolunteerContract,
+    )
+
+    on = on or today()
+    cutoff = _cutoff(on, "volunteers")
+    theirs = VolunteerContract.volunteer_id == Volunteer.id
+    open_contract = exists().where(theirs, VolunteerContract.status.in_(OPEN_CONTRACT_STATUSES))
+    coming = exists().where(
+        ActivitySignup.volunteer_id == Volunteer.id,
+        ActivitySignup.status.in_(HOLDING_STATUSES),
+        Activity.id == ActivitySignup.activity_id,
+        Activity.ends_at > datetime.combine(on, time.min, tzinfo=BUCHAREST),
+    )
+    ended = (
+        select(func.max(func.coalesce(VolunteerContract.closed_on, VolunteerContract.ends_on)))
+        .where(theirs)
+        .scalar_subquery()
+    )
+    registered_before = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
+    query = (
+        select(Volunteer.id, ended)
+        .where(not_(open_contract), not_(coming), Volunteer.family_name != ANONYMOUS)
+        .where(
+            or_(
+                and_(ended.is_not(None), ended < cutoff),
+                and_(
+                    ended.is_(None),
+                    Volunteer.active.is_(False),
+                    Volunteer.created_at < registered_before,
+                ),
+            )
+        )
+        .order_by(Volunteer.id)
+    )
+    return [ExpiredVolunteer(*row) for row in db.session.execute(query)]
+
+
+def _replacements(rules: dict, row: dict) -> dict:
+    return {column: value(row) if callable(value) else value for column, value in rules.items()}
+
+
+def _replace(table, row: dict, rules: dict) -> None:
+    key = next(iter(table.primary_key.columns))
+    db.session.execute(
+        update(table).where(key == row[key.name]).values(**_replacements(rules, row))
+    )
+
+
+def _replace_records(records: dict) -> None:
+    for table, rows in records.items():
+        for row in rows:
+            if table.name in PERSONAL:
+                _replace(table, row, PERSONAL[table.name])
+
+
+def _forget_in_trail(where) -> None:
+    """The trail keeps who did what and when; the values it recorded about the subject go."""
+    connection = db.session.connection()
+    unguard_audit_trail(connection)
+    db.session.execute(
+        update(AuditEntry.__table__).where(where).values(changes={"anonymised": True})
+    )
+    guard_audit_trail(connection)
+
+
+def _secure_delete() -> None:
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA secure_delete=ON"))
 
 
 def anonymise(expired: list[Expired]) -> None:
@@ -170,44 +294,53 @@ def anonymise(expired: list[Expired]) -> None:
 
     if not expired:
         return
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("PRAGMA secure_delete=ON"))
+    _secure_delete()
     person_ids = [item.person_id for item in expired]
-    tables = {table.name: table for table in db.metadata.sorted_tables}
+    families = db.metadata.tables["families"]
     for person_id in person_ids:
-        for table, rows in subject_records(person_id).items():
-            if table.name not in PERSONAL:
-                continue
-            key = next(iter(table.primary_key.columns))
-            for row in rows:
-                row_id = row[key.name]
-                db.session.execute(
-                    update(table).where(key == row_id).values(**_replacements(table.name, row_id))
-                )
+        _replace_records(subject_records(person_id))
     # A household goes once none of its members keeps personal data.
     for family_id in {item.family_id for item in expired}:
         remaining = db.session.scalar(
             select(func.count(Person.id)).where(
-                Person.family_id == family_id,
-                Person.family_name != PERSONAL["people"]["family_name"],
+                Person.family_id == family_id, Person.family_name != ANONYMOUS
             )
         )
         if not remaining:
-            families = tables["families"]
+            _replace(families, {"id": family_id}, PERSONAL["families"])
+    _forget_in_trail(AuditEntry.__table__.c.person_id.in_(person_ids))
+    db.session.expire_all()
+
+
+def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
+    """Replace the personal data of ``expired`` volunteers in every record about them, their own
+    account (if it is a volunteer's) and the audit entries about any of these."""
+    from daycentre.audit.subject_access import about_records, subject_records
+    from daycentre.auth.models import User
+    from daycentre.auth.roles import Role
+    from daycentre.volunteers.models import Volunteer
+
+    if not expired:
+        return
+    _secure_delete()
+    users = User.__table__
+    for item in expired:
+        records = subject_records(item.volunteer_id, root="volunteers")
+        _replace_records(records)
+        account_id = db.session.scalar(
+            select(Volunteer.user_id).where(Volunteer.id == item.volunteer_id)
+        )
+        account = db.session.get(User, account_id) if account_id else None
+        if account is not None and account.role is Role.VOLUNTEER:
+            _replace(users, {"id": account.id}, ACCOUNT)
             db.session.execute(
-                update(families)
-                .where(families.c.id == family_id)
-                .values(**_replacements("families", family_id))
+                update(users)
+                .where(users.c.id == account.id)
+                .values(session_version=users.c.session_version + 1)
             )
-    # The trail keeps who did what and when; the values it recorded about the person go.
-    connection = db.session.connection()
-    unguard_audit_trail(connection)
-    db.session.execute(
-        update(AuditEntry.__table__)
-        .where(AuditEntry.__table__.c.person_id.in_(person_ids))
-        .values(changes={"anonymised": True})
-    )
-    guard_audit_trail(connection)
+        else:
+            account_id = None
+        _forget_in_trail(about_records(records, account_id=account_id))
     db.session.expire_all()
 
 
@@ -219,5 +352,5 @@ def wipe_freed_space() -> None:
             connection.exec_driver_sql("VACUUM")
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         elif connection.dialect.name == "postgresql":
-            for name in (*PERSONAL, "audit_entries"):
+            for name in (*PERSONAL, "users", "audit_entries"):
                 connection.exec_driver_sql(f'VACUUM FULL "{name}"')

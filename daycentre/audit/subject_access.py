@@ -1,24 +1,44 @@
-"""Subject access: everything the system holds about one person, found from the model metadata.
+"""Subject access: everything the system holds about one data subject, found from the metadata.
 
-A table holds data about the person when its rows point at the person, or at rows that do
-(an enrolment, a counselling session and its note, ...). A link table may declare, with
-``info={"makes_subject_of": "<table>"}``, that the record it points at is about the person too
-(a case about each child it names). The household's own record is included; other members'
-records are not. New areas are covered without being listed here: the walk follows their
-foreign keys, and the retention test fails until their text columns are classified.
+Two kinds of people are data subjects: beneficiaries (table ``people``) and volunteers (table
+``volunteers``). The same walk serves both, starting from the subject's root table.
+
+A table holds data about the subject when its rows point at the subject, or at rows that do
+(an enrolment, a counselling session and its note; a volunteer's contract and its certificate).
+A link table may declare, with ``info={"makes_subject_of": "<table>"}``, that the record it
+points at is about the person too (a case about each child it names). A person's household
+record is included; other members' records are not. New areas are covered without being listed
+here: the walk follows their foreign keys, and the retention test fails until their text columns
+are classified.
 """
 
 from collections import defaultdict
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, and_, false, or_, select
 
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import _plain
 from daycentre.extensions import db
 from daycentre.localtime import now
 
-# Not about beneficiaries: staff accounts, the trail itself (exported separately), the household.
+# Not about any subject: staff accounts, the trail itself (exported separately).
 NOT_ABOUT_BENEFICIARIES = {"users", "audit_entries", "user_centres"}
+# Each subject's root table → the tables a walk from it does not enter: a beneficiary's household
+# is exported on its own, and the other members' records are not the person's.
+SUBJECTS = {"people": {"families"}, "volunteers": set()}
+# The columns of a volunteer's own account that are shown; never its password hash.
+ACCOUNT_COLUMNS = (
+    "id",
+    "username",
+    "given_name",
+    "family_name",
+    "email",
+    "role",
+    "active",
+    "locale",
+    "created_at",
+    "last_login_at",
+)
 
 
 def _table(name: str) -> Table:
@@ -35,15 +55,16 @@ def _linked_subject(table: Table) -> Table | None:
     return _table(name) if name else None
 
 
-def tables_about_people() -> list[Table]:
-    """People, and every table whose rows lead to a person through foreign keys or subject links."""
-    people, families = _table("people"), _table("families")
-    reached = {people}
+def tables_about(root: str) -> list[Table]:
+    """The root table, and every table whose rows lead to it through foreign keys or subject links."""
+    start = _table(root)
+    skipped = {*NOT_ABOUT_BENEFICIARIES, *SUBJECTS[root]}
+    reached = {start}
     changed = True
     while changed:
         changed = False
         for table in db.metadata.sorted_tables:
-            if table in reached or table is families or table.name in NOT_ABOUT_BENEFICIARIES:
+            if table in reached or table.name in skipped:
                 continue
             if any(_references(table, target) for target in reached):
                 reached.add(table)
@@ -56,6 +77,14 @@ def tables_about_people() -> list[Table]:
     return [table for table in db.metadata.sorted_tables if table in reached]
 
 
+def tables_about_people() -> list[Table]:
+    return tables_about("people")
+
+
+def tables_about_volunteers() -> list[Table]:
+    return tables_about("volunteers")
+
+
 def _primary_key(table: Table):
     columns = list(table.primary_key.columns)
     return columns[0] if len(columns) == 1 else None
@@ -66,18 +95,18 @@ def _rows(table: Table, where) -> list[dict]:
     return [dict(row._mapping) for row in db.session.execute(query)]
 
 
-def subject_records(person_id: int) -> dict[Table, list[dict]]:
-    """The person's rows, table by table (their household's record not included)."""
-    people = _table("people")
-    tables = tables_about_people()
-    found: dict[Table, set] = defaultdict(set, {people: {person_id}})
-    linked: dict[Table, set] = defaultdict(set)  # records made the person's by a subject link
-    records: dict[Table, list[dict]] = {people: _rows(people, people.c.id == person_id)}
+def subject_records(subject_id: int, root: str = "people") -> dict[Table, list[dict]]:
+    """The subject's rows, table by table (a person's household's record not included)."""
+    start = _table(root)
+    tables = tables_about(root)
+    found: dict[Table, set] = defaultdict(set, {start: {subject_id}})
+    linked: dict[Table, set] = defaultdict(set)  # records made the subject's by a subject link
+    records: dict[Table, list[dict]] = {start: _rows(start, start.c.id == subject_id)}
     changed = True
     while changed:
         changed = False
         for table in tables:
-            if table is people:
+            if table is start:
                 continue
             key = _primary_key(table)
             conditions = [
@@ -126,6 +155,44 @@ def subject_data(person) -> dict:
         "tables": tables,
         "audit_trail": [_audit_row(entry) for entry in trail],
     }
+
+
+def volunteer_data(volunteer) -> dict:
+    """The volunteer's records as plain values, their own account and the audit entries about any
+    of them. Activities they signed up for are shared with others and appear only as ids."""
+    records = subject_records(volunteer.id, root="volunteers")
+    tables = {table.name: [_shown(table, row) for row in rows] for table, rows in records.items()}
+    users = _table("users")
+    if volunteer.user_id is not None:
+        account = _rows(users, users.c.id == volunteer.user_id)
+        tables[users.name] = [
+            {column: _plain(row[column]) for column in ACCOUNT_COLUMNS} for row in account
+        ]
+    trail = db.session.scalars(
+        select(AuditEntry)
+        .where(about_records(records, account_id=volunteer.user_id))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return {
+        "generated_at": now().isoformat(),
+        "volunteer_id": volunteer.id,
+        "tables": tables,
+        "audit_trail": [_audit_row(entry) for entry in trail],
+    }
+
+
+def about_records(records: dict[Table, list[dict]], account_id: int | None = None):
+    """The audit entries whose record is one of ``records`` (or the subject's own account)."""
+    entries = AuditEntry.__table__.c
+    conditions = []
+    for table, rows in records.items():
+        key = _primary_key(table)
+        if key is not None and rows:
+            ids = [row[key.name] for row in rows]
+            conditions.append(and_(entries.entity == table.name, entries.entity_id.in_(ids)))
+    if account_id is not None:
+        conditions.append(and_(entries.entity == "users", entries.entity_id == account_id))
+    return or_(*conditions) if conditions else false()
 
 
 CONFIDENTIAL = "[confidential: released only by its author]"

@@ -1,7 +1,8 @@
 import json
 from datetime import datetime, time, timedelta
 
-from flask import render_template, request
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from daycentre.audit import bp
@@ -61,33 +62,76 @@ def list_entries():
     )
 
 
+def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro, **audited):
+    """Audit the read, then answer with the readable page or the JSON file."""
+    from daycentre.audit.subject_access import table_labels
+
+    audit.record(
+        audit.EXPORT,
+        subject,
+        actor=current_user,
+        changes={"subject_access": request.args.get("format", "html")},
+        **audited,
+    )
+    db.session.commit()
+    if request.args.get("format") == "json":
+        content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+        return download(content, "application/json", filename)
+    return render_template(
+        "audit/subject_access.html",
+        name=subject.full_name,
+        back_url=back_url,
+        json_url=json_url,
+        intro=intro,
+        data=data,
+        labels=table_labels([*data["tables"], *(e["record"] for e in data["audit_trail"])]),
+        field_labels=FIELD_LABELS,
+        action_labels=ACTION_LABELS,
+    )
+
+
 @bp.get("/people/<int:person_id>/access")
 @requires("audit.read")
 def subject_access(person_id: int):
     """Everything held about one person: a readable page, or JSON to hand over."""
     # Imported here: the audit area loads before the areas whose records it describes.
-    from daycentre.audit.subject_access import subject_data, table_labels
+    from daycentre.audit.subject_access import subject_data
     from daycentre.people.models import Person
 
     person = db.get_or_404(Person, person_id)
-    data = subject_data(person)
-    audit.record(
-        audit.EXPORT,
+    return _subject_access(
         person,
-        actor=current_user,
+        subject_data(person),
+        filename=f"subject-access-{person.id}.json",
+        back_url=url_for("people.show_person", person_id=person.id),
+        json_url=url_for("audit.subject_access", person_id=person.id, format="json"),
+        intro=_(
+            "Everything the application holds about this person, record by record, and who read "
+            "or changed it. Records of other family members are not included."
+        ),
         person_id=person.id,
         centre_id=person.family.centre_id,
-        changes={"subject_access": request.args.get("format", "html")},
     )
-    db.session.commit()
-    if request.args.get("format") == "json":
-        content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
-        return download(content, "application/json", f"subject-access-{person.id}.json")
-    return render_template(
-        "audit/subject_access.html",
-        person=person,
-        data=data,
-        labels=table_labels(data["tables"]),
-        field_labels=FIELD_LABELS,
-        action_labels=ACTION_LABELS,
+
+
+@bp.get("/volunteers/<int:volunteer_id>/access")
+@requires("audit.read")
+def volunteer_access(volunteer_id: int):
+    """Everything held about one volunteer: a readable page, or JSON to hand over."""
+    from daycentre.audit.subject_access import volunteer_data
+    from daycentre.volunteers.models import Volunteer
+
+    volunteer = db.get_or_404(Volunteer, volunteer_id)
+    return _subject_access(
+        volunteer,
+        volunteer_data(volunteer),
+        filename=f"subject-access-volunteer-{volunteer.id}.json",
+        back_url=url_for("volunteers.show_volunteer", volunteer_id=volunteer.id),
+        json_url=url_for("audit.volunteer_access", volunteer_id=volunteer.id, format="json"),
+        intro=_(
+            "Everything the application holds about this volunteer, record by record, and who "
+            "read or changed it. Activities they signed up for are named by number only; other "
+            "volunteers' records are not included."
+        ),
+        centre_id=volunteer.centre_id,
     )

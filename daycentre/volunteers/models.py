@@ -128,6 +128,7 @@ class RegisterCounter(db.Model):
 
 class Volunteer(SkillSet, db.Model):
     __tablename__ = "volunteers"
+    audit_label = _l("Volunteer")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -165,6 +166,7 @@ class VolunteerContract(db.Model):
     """A contract de voluntariat, numbered in the centre's register of volunteers."""
 
     __tablename__ = "volunteer_contracts"
+    audit_label = _l("Volunteer contract")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -205,6 +207,7 @@ class Activity(SkillSet, db.Model):
     """A shift volunteers sign up for; ``taken_places`` only moves by conditional updates."""
 
     __tablename__ = "volunteer_activities"
+    audit_label = _l("Volunteer activity")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
@@ -243,6 +246,7 @@ class Activity(SkillSet, db.Model):
 
 class ActivitySignup(db.Model):
     __tablename__ = "volunteer_signups"
+    audit_label = _l("Sign-up for a volunteer activity")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("volunteer_activities.id"), index=True)
@@ -263,6 +267,7 @@ class VolunteerHours(db.Model):
     """Hours a volunteer reports outside the published activities; they count once approved."""
 
     __tablename__ = "volunteer_hours"
+    audit_label = _l("Hours reported by a volunteer")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"), index=True)
@@ -286,6 +291,7 @@ class VolunteerCertificate(db.Model):
     """A certificat de voluntariat: what it states is kept as issued."""
 
     __tablename__ = "volunteer_certificates"
+    audit_label = _l("Volunteering certificate")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)

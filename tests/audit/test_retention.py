@@ -1,10 +1,11 @@
 """Retention: expired beneficiaries are anonymised, the counts stay, the file forgets the names."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import String, Text, make_url
+from sqlalchemy import JSON, String, Text, make_url
 
 from daycentre.audit import services as audit
 from daycentre.audit.models import AuditEntry
@@ -13,20 +14,45 @@ from daycentre.audit.retention import (
     PERSONAL,
     anonymise,
     expired_beneficiaries,
+    expired_volunteers,
     wipe_freed_space,
 )
-from daycentre.audit.subject_access import tables_about_people
+from daycentre.audit.subject_access import tables_about_people, tables_about_volunteers
+from daycentre.auth.models import User
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
+from daycentre.localtime import today
 from daycentre.people.models import Consent, ConsentPurpose, Family, Person
-from tests.factories import make_case, make_child, make_enrolment, make_family, make_group
+from daycentre.volunteers.models import (
+    ActivitySignup,
+    ContractStatus,
+    HoursStatus,
+    SignupStatus,
+    Volunteer,
+    VolunteerCertificate,
+    VolunteerContract,
+    VolunteerHours,
+)
+from tests.factories import (
+    make_activity,
+    make_case,
+    make_child,
+    make_contract,
+    make_enrolment,
+    make_family,
+    make_group,
+    make_user,
+    make_volunteer,
+)
 
 TODAY = date(2026, 11, 23)
 
 
-def test_every_text_column_about_people_is_classified(app):
-    for table in [*tables_about_people(), Family.__table__]:
-        text_columns = {c.name for c in table.columns if isinstance(c.type, String | Text)}
+def test_every_text_column_about_people_and_volunteers_is_classified(app):
+    tables = [*tables_about_people(), Family.__table__, *tables_about_volunteers()]
+    assert "volunteer_certificates" in {table.name for table in tables}
+    for table in tables:
+        text_columns = {c.name for c in table.columns if isinstance(c.type, String | Text | JSON)}
         classified = set(PERSONAL.get(table.name, {})) | KEPT.get(table.name, set())
         assert text_columns <= classified, (
             f"{table.name}: classify {sorted(text_columns - classified)}"
@@ -183,3 +209,206 @@ def test_a_closed_case_expires_with_the_child_and_an_open_one_keeps_them(app, ce
     evaluation = db.session.scalars(db.select(Evaluation)).one()
     assert evaluation.housing is None
     assert db.session.get(type(case), case.id).reported == "—"
+
+
+def _years_ago(years: int, day: date | None = None) -> date:
+    day = day or today()
+    return day.replace(year=day.year - years, day=min(day.day, 28))
+
+
+@pytest.fixture
+def volunteers(centre, users):
+    """Gone: last contract ended seven years ago, with an account, hours and a sign-up.
+    Kept: a contract still in force although it started long ago; an old contract but a sign-up
+    for an activity next week; a contract ended two years ago."""
+    gone_account = make_user(
+        "volunteer",
+        username="xaver.quintus",
+        given_name="Xaver",
+        family_name="Quintus",
+        email="xaver@example.org",
+    )
+    gone = make_volunteer(
+        centre,
+        user=gone_account,
+        given_name="Xaver",
+        family_name="Quintus",
+        phone="0744 555 777",
+        email="xaver@example.org",
+        address="Str. Gábor Áron nr. 9",
+        availability="Sâmbăta dimineața",
+        active=False,
+    )
+    old_contract = make_contract(
+        gone,
+        starts_on=_years_ago(8),
+        ends_on=_years_ago(7),
+        signed_on=_years_ago(8),
+        status=ContractStatus.ENDED,
+        closed_on=_years_ago(7),
+        activities="Ateliere de pictură cu Xaver",
+    )
+    past = make_activity(centre, starts_at=datetime.combine(_years_ago(7), time(12), tzinfo=UTC))
+    db.session.add(
+        ActivitySignup(
+            activity_id=past.id,
+            volunteer_id=gone.id,
+            status=SignupStatus.ATTENDED,
+            hours=Decimal("3"),
+        )
+    )
+    db.session.add(
+        VolunteerHours(
+            volunteer_id=gone.id,
+            centre_id=centre.id,
+            day=_years_ago(7),
+            hours=Decimal("4.5"),
+            description="Pregătirea serbării de Crăciun cu Xaver",
+            status=HoursStatus.APPROVED,
+        )
+    )
+    db.session.add(
+        VolunteerCertificate(
+            centre_id=centre.id,
+            number=1,
+            issued_on=_years_ago(7),
+            volunteer_id=gone.id,
+            contract_id=old_contract.id,
+            coordinator_id=users["coordinator"].id,
+            period_start=_years_ago(8),
+            period_end=_years_ago(7),
+            total_hours=Decimal("4.5"),
+            lines=[[_years_ago(7).isoformat(), "Serbare cu Xaver", "4.5"]],
+        )
+    )
+    audit.record(
+        audit.CREATE,
+        gone,
+        actor=users["coordinator"],
+        centre_id=centre.id,
+        changes=audit.snapshot(gone),
+    )
+
+    in_force = make_volunteer(centre, given_name="Ilona", family_name="Bíró")
+    # Still marked in force, though its end date passed long ago: it is never anonymised.
+    make_contract(in_force, starts_on=_years_ago(9), ends_on=_years_ago(8), signed_on=_years_ago(9))
+    coming = make_volunteer(centre, given_name="Dorin", family_name="Vlad")
+    make_contract(
+        coming,
+        starts_on=_years_ago(9),
+        ends_on=_years_ago(8),
+        signed_on=_years_ago(9),
+        status=ContractStatus.ENDED,
+    )
+    next_week = make_activity(centre, starts_in=timedelta(days=7))
+    db.session.add(
+        ActivitySignup(
+            activity_id=next_week.id, volunteer_id=coming.id, status=SignupStatus.SIGNED_UP
+        )
+    )
+    recent = make_volunteer(centre, given_name="Emese", family_name="Pál")
+    make_contract(
+        recent,
+        starts_on=_years_ago(3),
+        ends_on=_years_ago(2),
+        signed_on=_years_ago(3),
+        status=ContractStatus.ENDED,
+    )
+    db.session.commit()
+    return gone, old_contract, in_force, coming, recent
+
+
+def _hours_total() -> Decimal:
+    reported = db.select(db.func.coalesce(db.func.sum(VolunteerHours.hours), 0))
+    signed = db.select(db.func.coalesce(db.func.sum(ActivitySignup.hours), 0))
+    return Decimal(db.session.scalar(reported)) + Decimal(db.session.scalar(signed))
+
+
+def test_only_volunteers_past_the_period_and_with_nothing_open_are_due(app, volunteers):
+    gone, _contract, in_force, coming, recent = volunteers
+    due = expired_volunteers()
+    assert [(item.volunteer_id, item.contract_ended) for item in due] == [(gone.id, _years_ago(7))]
+
+
+def test_the_volunteers_period_is_configurable(app, volunteers):
+    gone, _contract, in_force, coming, recent = volunteers
+    app.config["RETENTION_YEARS"] = {**app.config["RETENTION_YEARS"], "volunteers": 1}
+    assert [item.volunteer_id for item in expired_volunteers()] == [gone.id, recent.id]
+    app.config["RETENTION_YEARS"] = {**app.config["RETENTION_YEARS"], "volunteers": 8}
+    assert expired_volunteers() == []
+
+
+def test_a_volunteer_never_contracted_expires_from_registration_once_inactive(app, centre):
+    volunteer = make_volunteer(centre, given_name="Tünde", family_name="Lőrincz")
+    volunteer.created_at = datetime.combine(_years_ago(6), time(10), tzinfo=UTC)
+    db.session.commit()
+    assert expired_volunteers() == []  # still active
+    volunteer.active = False
+    db.session.commit()
+    assert [(item.volunteer_id, item.contract_ended) for item in expired_volunteers()] == [
+        (volunteer.id, None)
+    ]
+
+
+def test_the_dry_run_lists_volunteers_and_the_real_run_forgets_them(
+    app, runner, volunteers, database_url
+):
+    gone, old_contract, in_force, coming, recent = volunteers
+    hours_before = _hours_total()
+    result = runner.invoke(args=["retention", "run", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"volunteer #{gone.id}, last contract ended: {_years_ago(7).isoformat()}" in (
+        result.output
+    )
+    for kept in (in_force, coming, recent):
+        assert f"volunteer #{kept.id}," not in result.output
+    db.session.expire_all()
+    assert db.session.get(Volunteer, gone.id).family_name == "Quintus"
+
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Anonymised 0 people and 1 volunteers" in result.output
+    db.session.expire_all()
+    volunteer = db.session.get(Volunteer, gone.id)
+    assert (volunteer.family_name, volunteer.given_name) == ("Anonim", f"#{gone.id}")
+    assert (volunteer.phone, volunteer.email, volunteer.address, volunteer.availability) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert volunteer.birth_date == date(2000, 5, 17)
+    contract = db.session.get(VolunteerContract, old_contract.id)
+    assert (contract.number, contract.starts_on, contract.closed_on, contract.activities) == (
+        old_contract.number,
+        _years_ago(8),
+        _years_ago(7),
+        "—",
+    )
+    assert _hours_total() == hours_before == Decimal("7.5")
+    certificate = db.session.scalars(db.select(VolunteerCertificate)).one()
+    assert (certificate.number, certificate.total_hours, certificate.lines) == (
+        1,
+        Decimal("4.5"),
+        [[_years_ago(7).isoformat(), "—", "4.5"]],
+    )
+    account = db.session.get(User, gone.user_id)
+    assert (account.username, account.email, account.active) == (
+        f"anonim-{account.id}",
+        None,
+        False,
+    )
+    trail = db.session.scalars(
+        db.select(AuditEntry).where(
+            AuditEntry.entity == "volunteers", AuditEntry.entity_id == gone.id
+        )
+    ).all()
+    assert [entry.changes for entry in trail] == [{"anonymised": True}]
+    for kept, name in ((in_force, "Ilona"), (coming, "Dorin"), (recent, "Emese")):
+        assert db.session.get(Volunteer, kept.id).given_name == name
+
+    if database_url.startswith("sqlite"):
+        path = Path(make_url(database_url).database)
+        stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        for secret in ("Quintus", "Xaver", "0744 555 777", "xaver@example", "Gábor Áron"):
+            assert secret.encode() not in stored, f"{secret!r} is still in the database file"

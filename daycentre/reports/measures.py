@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Numeric, Select, String, and_, case, cast, func, literal, or_, select
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Case, Evaluation, Review, case_children
@@ -624,6 +624,11 @@ def _active_beneficiaries(scope: Scope) -> Select:
     )
 
 
+# A numeric hundred: a float literal makes PostgreSQL's round(double precision, int), which
+# does not exist, and an integer one makes SQLite divide integers.
+HUNDRED = literal(Decimal(100), Numeric(6, 2))
+
+
 def _attendance_rate(scope: Scope) -> Select:
     """Each child's marks in each group: days marked (``base``), days present (``amount``) and
     the child's rate; the measure is all present marks as a percentage of all marks taken."""
@@ -635,7 +640,7 @@ def _attendance_rate(scope: Scope) -> Select:
             (_name() + " – " + Group.name).label("item"),
             present.label("amount"),
             marks.label("base"),
-            func.round(present * 100.0 / marks, 1).label("rate"),
+            func.round(present * HUNDRED / marks, 1).label("rate"),
             Person.id.label("key"),
             *_opens("person", Person.id),
         )

@@ -257,8 +257,9 @@ def test_coordinators_correct_within_the_window_older_days_only_the_admin(
 ):
     children = make_group_of_children(group, 1, start=date(2026, 1, 5))
     window = app.config["ATTENDANCE_CORRECTION_DAYS"]
-    recent = operating_days_back(centre, 1, today() - timedelta(days=window))[0]
-    old = operating_days_back(centre, 1, today() - timedelta(days=window + 1))[0]
+    edge = today() - timedelta(days=window)
+    recent = min(day for day in operating_days_back(centre, window + 1) if day >= edge)
+    old = operating_days_back(centre, 1, edge - timedelta(days=1))[0]
     attendance.record_roll(group, recent, _marks(children), actor=users["coordinator"])
     with pytest.raises(Refused, match="doar de un administrator"):
         attendance.record_roll(group, old, _marks(children), actor=users["coordinator"])

@@ -9,6 +9,7 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import Mark
 from daycentre.extensions import db
+from daycentre.localtime import today
 from daycentre.meals import services as meals
 from daycentre.meals.models import FoodAllowance, MealType, Menu
 from tests.conftest import text_of
@@ -24,10 +25,11 @@ def test_coordinator_adds_a_meal_type_and_edits_the_days_menu(client, login_as, 
     )
     assert "Tipul de masă a fost salvat." in text_of(response)
     snack = db.session.scalars(db.select(MealType)).one()
-    page = client.get(f"/meals/centres/{centre.id}/menus?day=2026-11-20")
+    day = today()  # within the correction window whatever the date the suite runs
+    page = client.get(f"/meals/centres/{centre.id}/menus?day={day.isoformat()}")
     assert "Gustare" in text_of(page)
     response = client.post(
-        f"/meals/centres/{centre.id}/menus?day=2026-11-20",
+        f"/meals/centres/{centre.id}/menus?day={day.isoformat()}",
         data={
             f"m{snack.id}-dishes": "Iaurt cu fructe",
             f"m{snack.id}-allergens": "lapte",
@@ -41,7 +43,7 @@ def test_coordinator_adds_a_meal_type_and_edits_the_days_menu(client, login_as, 
     assert (menu.dishes, menu.allergens, menu.day) == (
         "Iaurt cu fructe",
         "lapte",
-        date(2026, 11, 20),
+        day,
     )
 
 

@@ -2,7 +2,7 @@
 their personal data go.
 
 Names, CNP, contacts and free text are replaced with placeholders; what the reports count
-(the records themselves, dates of service, sex, year of birth, town; a volunteer's contract
+(the records themselves, dates of service, sex, date of birth, town; a volunteer's contract
 numbers and dates, hours and sign-ups) stays. Afterwards the old
 values are wiped from the database file too (SQLite: secure delete, checkpoint and VACUUM;
 PostgreSQL: VACUUM FULL of the tables touched).
@@ -169,15 +169,43 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
     """People not anonymised yet whose services all ended before the retention period: no open
     enrolment or case, and the last exit or case closure (never served: the registration) older."""
     from daycentre.cases.models import Case, CaseStage, case_children
+    from daycentre.counselling.models import CounsellingSession
     from daycentre.enrolment.models import Enrolment
     from daycentre.people.models import Person
+    from daycentre.workshops.models import (
+        GroupMembership,
+        RegistrationStatus,
+        WorkshopRegistration,
+        WorkshopSession,
+    )
 
     cutoff = _cutoff(on or today())
-    their_cases = select(case_children.c.case_id).where(case_children.c.person_id == Person.id)
+    since_cutoff = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
+    # Correlated to the person of the outer query, however deep it is nested.
+    their_cases = (
+        select(case_children.c.case_id)
+        .where(case_children.c.person_id == Person.id)
+        .correlate(Person)
+    )
     open_service = or_(
         exists().where(Enrolment.person_id == Person.id, Enrolment.exit_date.is_(None)),
         exists().where(
             Case.id.in_(their_cases), Case.stage.not_in((CaseStage.CLOSED, CaseStage.REFERRED))
+        ),
+        # A parent served without an enrolment: counselling, a workshop, a support group
+        # within the retention period.
+        exists().where(
+            CounsellingSession.person_id == Person.id, CounsellingSession.starts_at >= since_cutoff
+        ),
+        exists().where(
+            WorkshopRegistration.person_id == Person.id,
+            WorkshopRegistration.status != RegistrationStatus.CANCELLED,
+            WorkshopSession.workshop_id == WorkshopRegistration.workshop_id,
+            WorkshopSession.starts_at >= since_cutoff,
+        ),
+        exists().where(
+            GroupMembership.person_id == Person.id,
+            or_(GroupMembership.left_on.is_(None), GroupMembership.left_on >= cutoff),
         ),
     )
     last_exit = (
@@ -192,14 +220,13 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
         (last_exit >= last_case, last_exit),
         else_=last_case,
     )
-    registered_before = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
     query = (
         select(Person.id, Person.family_id, ended)
         .where(not_(open_service), Person.family_name != ANONYMOUS)
         .where(
             or_(
                 and_(ended.is_not(None), ended < cutoff),
-                and_(ended.is_(None), Person.created_at < registered_before),
+                and_(ended.is_(None), Person.created_at < since_cutoff),
             )
         )
         .order_by(Person.id)
@@ -210,7 +237,8 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
 def expired_volunteers(on: date | None = None) -> list[ExpiredVolunteer]:
     """Volunteers not anonymised yet whose last contract ended before the retention period (never
     contracted: registered before it and inactive). A contract still open (draft, signed, in
-    force) or a sign-up for an activity yet to end keeps a volunteer, whatever the dates."""
+    force) until its end date is past the period too, or a sign-up for an activity yet to end keeps
+    a volunteer."""
     from daycentre.volunteers.models import (
         HOLDING_STATUSES,
         OPEN_CONTRACT_STATUSES,
@@ -223,7 +251,13 @@ def expired_volunteers(on: date | None = None) -> list[ExpiredVolunteer]:
     on = on or today()
     cutoff = _cutoff(on, "volunteers")
     theirs = VolunteerContract.volunteer_id == Volunteer.id
-    open_contract = exists().where(theirs, VolunteerContract.status.in_(OPEN_CONTRACT_STATUSES))
+    # A contract left open (nobody closed it) counts as ended once its end date is past the
+    # retention period too.
+    open_contract = exists().where(
+        theirs,
+        VolunteerContract.status.in_(OPEN_CONTRACT_STATUSES),
+        VolunteerContract.ends_on >= cutoff,
+    )
     coming = exists().where(
         ActivitySignup.volunteer_id == Volunteer.id,
         ActivitySignup.status.in_(HOLDING_STATUSES),

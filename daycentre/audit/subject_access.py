@@ -46,8 +46,14 @@ def _table(name: str) -> Table:
 
 
 def _references(table: Table, target: Table) -> list:
-    """The columns of ``table`` that point at ``target``'s primary key."""
-    return [fk.parent for fk in table.foreign_keys if fk.column.table is target]
+    """The columns of ``table`` that point at ``target``'s primary key, except those declared
+    ``info={"about_subject": False}``: a link that does not make the row the target's subject's
+    (a case's planned service names the parent's workshop registration, but it is the case's)."""
+    return [
+        fk.parent
+        for fk in table.foreign_keys
+        if fk.column.table is target and fk.parent.info.get("about_subject", True)
+    ]
 
 
 def _linked_subject(table: Table) -> Table | None:

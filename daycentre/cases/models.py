@@ -435,9 +435,17 @@ class PlannedService(db.Model):
     responsible: Mapped[str] = mapped_column(String(200))
     starts_on: Mapped[date]
     deadline: Mapped[date]
-    enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolments.id"))
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_registrations.id"))
-    membership_id: Mapped[int | None] = mapped_column(ForeignKey("support_group_members.id"))
+    # What delivers the service. The service stays the case's: the link does not make it the
+    # delivering person's record (subject access, retention).
+    enrolment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrolments.id"), info={"about_subject": False}
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_registrations.id"), info={"about_subject": False}
+    )
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("support_group_members.id"), info={"about_subject": False}
+    )
 
     objective: Mapped[Objective] = relationship(back_populates="services")
     enrolment = relationship("Enrolment")

@@ -57,6 +57,8 @@ from daycentre.workshops.models import (
     GroupMembership,
     MeetingAttendance,
     RegistrationStatus,
+    SupportGroup,
+    Workshop,
     WorkshopRegistration,
 )
 from daycentre.workshops.services import progress as workshop_progress
@@ -563,8 +565,18 @@ def people_of(case: Case) -> set[int]:
     return people
 
 
-def _check_record(case: Case, kind: ServiceKind, record) -> None:
-    """A record may deliver a service of its own kind, for one of the case's people."""
+def centre_of(record) -> int:
+    """The centre of an enrolment, a workshop registration or a group membership."""
+    if isinstance(record, WorkshopRegistration):
+        return record.workshop.centre_id
+    if isinstance(record, GroupMembership):
+        return record.group.centre_id
+    return record.centre_id
+
+
+def _check_record(case: Case, kind: ServiceKind, record, *, actor) -> None:
+    """A record may deliver a service of its own kind, for one of the case's people, at one of
+    the actor's centres."""
     if record is None:
         return
     attribute = LINKED_RECORDS.get(kind)
@@ -572,6 +584,8 @@ def _check_record(case: Case, kind: ServiceKind, record) -> None:
         raise Refused(_l("This record does not deliver a service of this kind."))
     if record.person_id not in people_of(case):
         raise Refused(_l("Link a record of one of the case's children or family members."))
+    if not actor.sees_centre(centre_of(record)):
+        raise Refused(_l("Link a record of one of your centres."))
 
 
 def _link_fields(kind: ServiceKind, record) -> dict:
@@ -608,7 +622,7 @@ def add_service(
         raise Refused(_l("The deadline cannot be before the start."))
     if kind is ServiceKind.EXTERNAL and not provider:
         raise Refused(_l("Name the institution that provides the service."))
-    _check_record(plan.case, kind, record)
+    _check_record(plan.case, kind, record, actor=actor)
     service = PlannedService(
         objective=objective,
         kind=kind,
@@ -631,21 +645,33 @@ def link_record(service: PlannedService, record, *, actor) -> None:
     Allowed on any version of the plan: linking records what was delivered, not what was planned.
     """
     case = service.objective.plan.case
-    _check_record(case, service.kind, record)
+    _check_record(case, service.kind, record, actor=actor)
     _change(service, case, actor=actor, **_link_fields(service.kind, record))
     db.session.expire(service, list(LINKABLE))
 
 
-def linkable_records(case: Case) -> dict[ServiceKind, list]:
-    """Per kind of service, the records of the case's people that could deliver it."""
-    people = people_of(case) or {0}
+def linkable_records(case: Case, *, centre_ids) -> dict[ServiceKind, list]:
+    """Per kind of service, the records of the case's people in ``centre_ids`` that could
+    deliver it."""
+    people, centre_ids = people_of(case) or {0}, set(centre_ids) or {0}
+    queries = {
+        ServiceKind.AFTER_SCHOOL: db.select(Enrolment).where(Enrolment.centre_id.in_(centre_ids)),
+        ServiceKind.WORKSHOP: db.select(WorkshopRegistration)
+        .join(Workshop)
+        .where(
+            Workshop.centre_id.in_(centre_ids),
+            WorkshopRegistration.status != RegistrationStatus.CANCELLED,
+        ),
+        ServiceKind.SUPPORT_GROUP: db.select(GroupMembership)
+        .join(SupportGroup)
+        .where(SupportGroup.centre_id.in_(centre_ids)),
+    }
     found = {}
-    for kind, attribute in LINKED_RECORDS.items():
-        model = LINKABLE[attribute]
-        query = db.select(model).where(model.person_id.in_(people)).order_by(model.id)
-        if model is WorkshopRegistration:
-            query = query.where(model.status != RegistrationStatus.CANCELLED)
-        found[kind] = list(db.session.scalars(query))
+    for kind, query in queries.items():
+        model = LINKABLE[LINKED_RECORDS[kind]]
+        found[kind] = list(
+            db.session.scalars(query.where(model.person_id.in_(people)).order_by(model.id))
+        )
     return found
 
 
@@ -662,6 +688,7 @@ class Delivery:
     out_of: int = 0  # days marked, sessions held, meetings held while a member
     sessions: tuple = ()  # counselling: the sessions within the service's dates
     completed: bool = False  # a workshop attended at the completion share
+    elsewhere: bool = False  # linked to a record of a centre the viewer does not see
 
 
 def deliveries(plan: Plan, *, centre_ids) -> dict[int, Delivery]:
@@ -671,7 +698,10 @@ def deliveries(plan: Plan, *, centre_ids) -> dict[int, Delivery]:
     for objective in plan.objectives:
         for service in objective.services:
             deliver = _DELIVERED_BY.get(service.kind)
-            if deliver is not None:
+            record = service.linked_record
+            if record is not None and centre_of(record) not in centre_ids:
+                found[service.id] = Delivery(elsewhere=True)
+            elif deliver is not None:
                 found[service.id] = deliver(service, case, set(centre_ids))
     return found
 
@@ -744,7 +774,9 @@ def _support_group(service: PlannedService, case: Case, centre_ids) -> Delivery:
     meetings = [
         meeting
         for meeting in membership.group.meetings
-        if meeting.starts_at <= now and membership.member_on(meeting.local_start.date())
+        if meeting.starts_at <= now
+        and membership.member_on(meeting.local_start.date())
+        and service.starts_on <= meeting.local_start.date() <= service.deadline
     ]
     attended = db.session.scalar(
         db.select(func.count()).where(
@@ -1003,9 +1035,23 @@ def add_task(
 
 def complete_task(task: CaseTask, *, actor) -> bool:
     """Mark an open task done today; a task already done (a second click) stays as it was."""
-    if task.done_on is not None:
+    done = db.session.execute(
+        db.update(CaseTask)
+        .where(CaseTask.id == task.id, CaseTask.done_on.is_(None))
+        .values(done_on=today(), done_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # done already, perhaps by the same click a moment ago
+        db.session.refresh(task)
         return False
-    _change(task, task.case, actor=actor, done_on=today(), done_by_id=actor.id)
+    db.session.refresh(task)
+    _audit(
+        audit.UPDATE,
+        task,
+        task.case,
+        actor=actor,
+        changes={"done_on": [None, task.done_on.isoformat()], "done_by_id": [None, actor.id]},
+    )
     _event(task.case, "task_done", actor=actor, day=today(), detail=task.text)
     return True
 

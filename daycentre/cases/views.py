@@ -188,7 +188,7 @@ def _record_choices(case: Case) -> dict[ServiceKind, list[tuple[str, str]]]:
     """Per kind of service, the records that could deliver it, as (token, label) choices."""
     return {
         kind: [(f"{LINKED_RECORDS[kind]}:{record.id}", _record_label(record)) for record in found]
-        for kind, found in cases.linkable_records(case).items()
+        for kind, found in cases.linkable_records(case, centre_ids=_visible_centre_ids()).items()
     }
 
 
@@ -197,6 +197,14 @@ def _chosen_record(token: str | None):
     attribute, _sep, ident = (token or "").partition(":")
     model = cases.LINKABLE.get(attribute)
     return db.session.get(model, int(ident)) if model and ident.isdigit() else None
+
+
+def _visible_centre_ids() -> set[int]:
+    return {centre.id for centre in visible_centres(current_user)}
+
+
+def _deliveries(plan: Plan | None) -> dict:
+    return cases.deliveries(plan, centre_ids=_visible_centre_ids()) if plan else {}
 
 
 def _service_form(case: Case, **kwargs) -> ServiceForm:
@@ -258,6 +266,8 @@ def show_case(case_id: int):
         review_late=cases.review_overdue(case),
         late_services={s.id for s in cases.overdue_services(case)},
         progress=cases.latest_progress(case),
+        deliveries=_deliveries(case.active_plan),
+        link_forms={},  # links are made on the plan's page
     )
 
 
@@ -476,7 +486,7 @@ def show_plan(plan_id: int):
         objective_form=ObjectiveForm(formdata=None),
         service_form=service_form,
         link_forms=_link_forms(case) if plan.status is not PlanStatus.SUPERSEDED else {},
-        deliveries=cases.deliveries(plan, centre_ids=[c.id for c in visible_centres(current_user)]),
+        deliveries=_deliveries(plan),
         approve_form=VersionForm(formdata=None, data={"version": plan.version}),
         supervisor=cases.is_supervisor(current_user, case),
         progress=cases.latest_progress(case),

@@ -35,14 +35,18 @@ from daycentre.volunteers.models import (
 )
 from tests.factories import (
     make_activity,
+    make_adult,
     make_case,
     make_child,
     make_contract,
     make_enrolment,
     make_family,
     make_group,
+    make_room,
+    make_session,
     make_user,
     make_volunteer,
+    make_workshop,
 )
 
 TODAY = date(2026, 11, 23)
@@ -290,8 +294,16 @@ def volunteers(centre, users):
     )
 
     in_force = make_volunteer(centre, given_name="Ilona", family_name="Bíró")
-    # Still marked in force, though its end date passed long ago: it is never anonymised.
+    # Her first contract ended long ago, but the one in force now keeps her.
     make_contract(in_force, starts_on=_years_ago(9), ends_on=_years_ago(8), signed_on=_years_ago(9))
+    make_contract(
+        in_force, starts_on=_years_ago(1), ends_on=_years_ago(-1), signed_on=_years_ago(1)
+    )
+    forgotten = make_volunteer(centre, given_name="Zsolt", family_name="Major")
+    # Nobody closed this contract, but its end date is past the period too: it no longer holds.
+    make_contract(
+        forgotten, starts_on=_years_ago(9), ends_on=_years_ago(8), signed_on=_years_ago(9)
+    )
     coming = make_volunteer(centre, given_name="Dorin", family_name="Vlad")
     make_contract(
         coming,
@@ -315,7 +327,7 @@ def volunteers(centre, users):
         status=ContractStatus.ENDED,
     )
     db.session.commit()
-    return gone, old_contract, in_force, coming, recent
+    return gone, old_contract, in_force, coming, recent, forgotten
 
 
 def _hours_total() -> Decimal:
@@ -325,15 +337,22 @@ def _hours_total() -> Decimal:
 
 
 def test_only_volunteers_past_the_period_and_with_nothing_open_are_due(app, volunteers):
-    gone, _contract, in_force, coming, recent = volunteers
+    gone, _contract, in_force, coming, recent, forgotten = volunteers
     due = expired_volunteers()
-    assert [(item.volunteer_id, item.contract_ended) for item in due] == [(gone.id, _years_ago(7))]
+    assert [(item.volunteer_id, item.contract_ended) for item in due] == [
+        (gone.id, _years_ago(7)),
+        (forgotten.id, _years_ago(8)),
+    ]
 
 
 def test_the_volunteers_period_is_configurable(app, volunteers):
-    gone, _contract, in_force, coming, recent = volunteers
+    gone, _contract, in_force, coming, recent, forgotten = volunteers
     app.config["RETENTION_YEARS"] = {**app.config["RETENTION_YEARS"], "volunteers": 1}
-    assert [item.volunteer_id for item in expired_volunteers()] == [gone.id, recent.id]
+    assert [item.volunteer_id for item in expired_volunteers()] == [
+        gone.id,
+        forgotten.id,
+        recent.id,
+    ]
     app.config["RETENTION_YEARS"] = {**app.config["RETENTION_YEARS"], "volunteers": 8}
     assert expired_volunteers() == []
 
@@ -353,11 +372,14 @@ def test_a_volunteer_never_contracted_expires_from_registration_once_inactive(ap
 def test_the_dry_run_lists_volunteers_and_the_real_run_forgets_them(
     app, runner, volunteers, database_url
 ):
-    gone, old_contract, in_force, coming, recent = volunteers
+    gone, old_contract, in_force, coming, recent, forgotten = volunteers
     hours_before = _hours_total()
     result = runner.invoke(args=["retention", "run", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert f"volunteer #{gone.id}, last contract ended: {_years_ago(7).isoformat()}" in (
+        result.output
+    )
+    assert f"volunteer #{forgotten.id}, last contract ended: {_years_ago(8).isoformat()}" in (
         result.output
     )
     for kept in (in_force, coming, recent):
@@ -367,7 +389,7 @@ def test_the_dry_run_lists_volunteers_and_the_real_run_forgets_them(
 
     result = runner.invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
-    assert "Anonymised 0 people and 1 volunteers" in result.output
+    assert "Anonymised 0 people and 2 volunteers" in result.output
     db.session.expire_all()
     volunteer = db.session.get(Volunteer, gone.id)
     assert (volunteer.family_name, volunteer.given_name) == ("Anonim", f"#{gone.id}")
@@ -412,3 +434,50 @@ def test_the_dry_run_lists_volunteers_and_the_real_run_forgets_them(
         stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
         for secret in ("Quintus", "Xaver", "0744 555 777", "xaver@example", "Gábor Áron"):
             assert secret.encode() not in stored, f"{secret!r} is still in the database file"
+
+
+def test_an_open_case_keeps_only_its_own_children(app, households, centre, users):
+    left_long_ago, *_ = households
+    make_case(centre, actor=users["admin"])  # another family's child, the case still open
+    db.session.commit()
+    assert [item.person_id for item in expired_beneficiaries(on=TODAY)] == [left_long_ago.id]
+
+
+def test_a_parent_counselled_or_in_a_workshop_or_group_within_the_period_is_kept(
+    app, centre, users
+):
+    from daycentre.counselling.models import SessionStatus
+    from daycentre.localtime import BUCHAREST
+    from daycentre.workshops import services as workshops
+
+    parent = make_adult(make_family(centre, name="Ursu"), given_name="Maria")
+    parent.created_at = datetime(2015, 1, 5, tzinfo=UTC)
+    room = make_room(centre)
+    db.session.commit()
+
+    def due():
+        db.session.flush()
+        return [item.person_id for item in expired_beneficiaries(on=TODAY)]
+
+    assert due() == [parent.id]  # registered long ago, never served
+    session = make_session(
+        users["counsellor"],
+        room,
+        person=parent,
+        start=datetime(2024, 5, 6, 10, tzinfo=BUCHAREST),
+        status=SessionStatus.HELD,
+    )
+    assert due() == []
+    session.starts_at = datetime(2019, 5, 6, 10, tzinfo=BUCHAREST)
+    session.ends_at = session.starts_at + timedelta(hours=1)
+    assert due() == [parent.id]
+    workshop = make_workshop(centre, room, [users["counsellor"]])  # sessions this November
+    registration = workshops.register(workshop, parent, actor=users["coordinator"])
+    assert due() == []
+    workshops.cancel_registration(registration, actor=users["coordinator"])
+    assert due() == [parent.id]
+    group = workshops.create_group(
+        centre, actor=users["coordinator"], topic="Mame", facilitator=users["counsellor"], room=room
+    )
+    workshops.join_group(group, parent, actor=users["coordinator"], on=date(2018, 2, 1))
+    assert due() == []

@@ -240,3 +240,97 @@ def test_no_case_other_than_the_centres_own_is_reached(client, login, staff):
     task_id = cases.add_task(case, actor=staff["admin"], text="Vizită").id
     login(staff["coordinator"])
     assert client.post(f"/cases/tasks/{task_id}/done").status_code == 404
+
+
+def test_the_case_page_shows_an_approved_plans_workshop_and_group_links(
+    client, login, centre, staff
+):
+    case = active_case(centre, staff)
+    mother = make_adult(case.family, given_name="Erzsébet")
+    room = make_room(centre)
+    workshop = make_workshop(centre, room, [staff["manager"]], title="Părinți prezenți")
+    registration = workshops.register(workshop, mother, actor=staff["coordinator"])
+    group = workshops.create_group(
+        centre,
+        actor=staff["coordinator"],
+        topic="Mame singure",
+        facilitator=staff["manager"],
+        room=room,
+    )
+    membership = workshops.join_group(group, mother, actor=staff["manager"], on=START)
+    service = add_service(case, staff, ServiceKind.WORKSHOP, record=registration)
+    cases.add_service(
+        service.objective,
+        actor=staff["manager"],
+        kind=ServiceKind.SUPPORT_GROUP,
+        description="Grup de sprijin",
+        responsible="Tünde Fazakas",
+        starts_on=START,
+        deadline=DEADLINE,
+        record=membership,
+    )
+    plan = service.objective.plan
+    sign(plan, staff["manager"], START)
+    cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
+    login(staff["manager"])
+    response = client.get(f"/cases/{case.id}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Părinți prezenți : Înscris" in page and "Mame singure" in page
+
+
+def test_another_centres_records_are_neither_offered_nor_shown(
+    client, login, centre, other_centre, staff
+):
+    case = active_case(centre, staff)
+    child = case.children[0]
+    secret = make_enrolment(child, make_group(other_centre, name="Grupa Secretă"))
+    service = case.active_plan.objectives[0].services[0]
+    assert cases.linkable_records(case, centre_ids={centre.id})[ServiceKind.AFTER_SCHOOL] == []
+    with pytest.raises(Refused, match="centrele dumneavoastră"):
+        cases.link_record(service, secret, actor=staff["manager"])
+    cases.link_record(service, secret, actor=staff["admin"])  # the admin sees every centre
+    assert delivered(service, {centre.id}).elsewhere
+    login(staff["manager"])
+    page = text_of(client.get(f"/cases/plans/{case.active_plan.id}"))
+    assert "Grupa Secretă" not in page
+    assert "Furnizat la un centru pe care nu îl vedeți." in page
+
+
+def test_a_support_group_counts_only_meetings_within_the_services_dates(centre, staff):
+    case = active_case(centre, staff)
+    father = make_adult(case.family, given_name="Levente")
+    group = workshops.create_group(
+        centre,
+        actor=staff["coordinator"],
+        topic="Tați",
+        facilitator=staff["manager"],
+        room=make_room(centre),
+    )
+    membership = workshops.join_group(group, father, actor=staff["manager"], on=date(2025, 1, 6))
+    for day in (date(2025, 5, 7), START, DEADLINE + timedelta(days=1)):
+        start = datetime(day.year, day.month, day.day, 17, tzinfo=BUCHAREST)
+        meeting = GroupMeeting(group=group, starts_at=start, ends_at=start + timedelta(hours=1))
+        db.session.add(meeting)
+        db.session.flush()
+        db.session.add(MeetingAttendance(meeting_id=meeting.id, person_id=father.id, present=True))
+    service = add_service(case, staff, ServiceKind.SUPPORT_GROUP, record=membership)
+    assert (delivered(service, {centre.id}).attended, delivered(service, {centre.id}).out_of) == (
+        1,
+        1,
+    )
+
+
+def test_anonymising_a_parent_leaves_her_childs_plan_alone(centre, staff):
+    from daycentre.audit.retention import Expired, anonymise
+
+    case = active_case(centre, staff)
+    mother = make_adult(case.family, given_name="Erzsébet")
+    workshop = make_workshop(centre, make_room(centre), [staff["manager"]])
+    registration = workshops.register(workshop, mother, actor=staff["coordinator"])
+    service = add_service(
+        case, staff, ServiceKind.WORKSHOP, record=registration, description="Atelier pentru mamă"
+    )
+    anonymise([Expired(mother.id, mother.family_id, None)])
+    db.session.expire_all()
+    assert db.session.get(type(service), service.id).description == "Atelier pentru mamă"

@@ -498,32 +498,22 @@ def move_in_line(registration: WorkshopRegistration, *, actor, up: bool) -> None
 # --- Attendance and completion --------------------------------------------------------------------
 
 
-def attendance_of(session: WorkshopSession) -> dict[int, bool]:
-    rows = db.session.scalars(
-        select(WorkshopAttendance).where(WorkshopAttendance.session_id == session.id)
-    )
-    return {row.person_id: row.present for row in rows}
+def _marks(column, occasion_id: int) -> dict:
+    """The attendance rows of one workshop session or group meeting, by person."""
+    rows = db.session.scalars(select(column.class_).where(column == occasion_id))
+    return {row.person_id: row for row in rows}
 
 
-def record_attendance(session: WorkshopSession, *, actor, present_ids) -> int:
-    """Mark every participant of the session present or absent; returns how many were present."""
-    workshop = session.workshop
-    present_ids = set(present_ids)
-    existing = {
-        row.person_id: row
-        for row in db.session.scalars(
-            select(WorkshopAttendance).where(WorkshopAttendance.session_id == session.id)
-        )
-    }
-    for registration in participants(workshop):
-        present = registration.person_id in present_ids
-        row = existing.get(registration.person_id)
+def _mark(column, occasion_id: int, people, present_ids, *, actor, centre_id) -> None:
+    """One row per person, present or absent; only what changed is written and audited."""
+    existing = _marks(column, occasion_id)
+    for person_id in people:
+        present = person_id in present_ids
+        row = existing.get(person_id)
         if row is not None and row.present == present:
             continue
         if row is None:
-            row = WorkshopAttendance(
-                session_id=session.id, person_id=registration.person_id, present=present
-            )
+            row = column.class_(**{column.key: occasion_id}, person_id=person_id, present=present)
             db.session.add(row)
             action, old = audit.CREATE, None
         else:
@@ -534,11 +524,33 @@ def record_attendance(session: WorkshopSession, *, actor, present_ids) -> int:
             action,
             row,
             actor=actor,
-            centre_id=workshop.centre_id,
-            person_id=registration.person_id,
-            changes={"session_id": session.id, "present": [old, present]},
+            centre_id=centre_id,
+            person_id=person_id,
+            changes={column.key: occasion_id, "present": [old, present]},
         )
-    return len(present_ids & {r.person_id for r in participants(workshop)})
+
+
+def attendance_of(session: WorkshopSession) -> dict[int, bool]:
+    return {
+        person_id: row.present
+        for person_id, row in _marks(WorkshopAttendance.session_id, session.id).items()
+    }
+
+
+def record_attendance(session: WorkshopSession, *, actor, present_ids) -> int:
+    """Mark every participant of the session present or absent; returns how many were present."""
+    workshop = session.workshop
+    people = [registration.person_id for registration in participants(workshop)]
+    present_ids = set(present_ids) & set(people)
+    _mark(
+        WorkshopAttendance.session_id,
+        session.id,
+        people,
+        present_ids,
+        actor=actor,
+        centre_id=workshop.centre_id,
+    )
+    return len(present_ids)
 
 
 @dataclass(frozen=True)
@@ -683,10 +695,10 @@ def members_on(group: SupportGroup, day: date) -> list[GroupMembership]:
 
 
 def meeting_attendance(meeting: GroupMeeting) -> dict[int, bool]:
-    rows = db.session.scalars(
-        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
-    )
-    return {row.person_id: row.present for row in rows}
+    return {
+        person_id: row.present
+        for person_id, row in _marks(MeetingAttendance.meeting_id, meeting.id).items()
+    }
 
 
 def record_meeting_attendance(meeting: GroupMeeting, *, actor, present_ids) -> int:
@@ -694,33 +706,14 @@ def record_meeting_attendance(meeting: GroupMeeting, *, actor, present_ids) -> i
     group = meeting.group
     members = {m.person_id for m in members_on(group, meeting.local_start.date())}
     present_ids = set(present_ids) & members
-    existing = {
-        row.person_id: row
-        for row in db.session.scalars(
-            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
-        )
-    }
-    for person_id in sorted(members):
-        present = person_id in present_ids
-        row = existing.get(person_id)
-        if row is not None and row.present == present:
-            continue
-        if row is None:
-            row = MeetingAttendance(meeting_id=meeting.id, person_id=person_id, present=present)
-            db.session.add(row)
-            action, old = audit.CREATE, None
-        else:
-            action, old = audit.UPDATE, row.present
-            row.present = present
-        db.session.flush()
-        _record(
-            action,
-            row,
-            actor=actor,
-            centre_id=group.centre_id,
-            person_id=person_id,
-            changes={"meeting_id": meeting.id, "present": [old, present]},
-        )
+    _mark(
+        MeetingAttendance.meeting_id,
+        meeting.id,
+        sorted(members),
+        present_ids,
+        actor=actor,
+        centre_id=group.centre_id,
+    )
     return len(present_ids)
 
 

@@ -387,7 +387,11 @@ def take_attendance(session_id: int):
             )
             return _back_to_workshop(workshop)
     return render_template(
-        "workshops/take_attendance.html", form=form, session=session, workshop=workshop
+        "workshops/take_attendance.html",
+        form=form,
+        name=workshop.title,
+        occasion=session,
+        nobody=_("Nobody is registered yet."),
     )
 
 
@@ -540,7 +544,13 @@ def take_meeting_attendance(meeting_id: int):
                 "success",
             )
             return redirect(url_for("workshops.show_group", group_id=meeting.group_id))
-    return render_template("workshops/take_meeting_attendance.html", form=form, meeting=meeting)
+    return render_template(
+        "workshops/take_attendance.html",
+        form=form,
+        name=meeting.group.topic,
+        occasion=meeting,
+        nobody=_("The group had no members on that day."),
+    )
 
 
 # --- Counts ---------------------------------------------------------------------------------------

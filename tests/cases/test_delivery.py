@@ -101,29 +101,37 @@ def test_a_workshop_service_links_to_a_parents_registration_and_shows_completion
     assert after_school.linked_record is None
 
 
-def test_a_support_group_counts_the_meetings_held_while_a_member(centre, staff):
-    case = active_case(centre, staff)
+def father_in_group(case, staff, *, joined_on, meetings):
+    """The case's father joins a support group on ``joined_on``; ``meetings`` maps each
+    meeting's day to whether he came."""
     father = make_adult(case.family, given_name="Levente")
     group = workshops.create_group(
-        centre,
+        case.centre,
         actor=staff["coordinator"],
         topic="Părinți singuri",
         facilitator=staff["manager"],
-        room=make_room(centre),
+        room=make_room(case.centre),
     )
-    membership = workshops.join_group(group, father, actor=staff["manager"], on=date(2026, 4, 1))
-    meetings = []
-    for day in (date(2026, 3, 25), date(2026, 4, 8), date(2026, 4, 22)):
+    membership = workshops.join_group(group, father, actor=staff["manager"], on=joined_on)
+    for day, present in meetings.items():
         start = datetime(day.year, day.month, day.day, 17, tzinfo=BUCHAREST)
-        meetings.append(
-            GroupMeeting(group=group, starts_at=start, ends_at=start + timedelta(hours=1))
-        )
-    db.session.add_all(meetings)
-    db.session.flush()
-    for meeting, present in zip(meetings, (True, True, False), strict=True):
+        meeting = GroupMeeting(group=group, starts_at=start, ends_at=start + timedelta(hours=1))
+        db.session.add(meeting)
+        db.session.flush()
         db.session.add(
             MeetingAttendance(meeting_id=meeting.id, person_id=father.id, present=present)
         )
+    return membership
+
+
+def test_a_support_group_counts_the_meetings_held_while_a_member(centre, staff):
+    case = active_case(centre, staff)
+    membership = father_in_group(
+        case,
+        staff,
+        joined_on=date(2026, 4, 1),
+        meetings={date(2026, 3, 25): True, date(2026, 4, 8): True, date(2026, 4, 22): False},
+    )
     service = add_service(case, staff, ServiceKind.SUPPORT_GROUP, record=membership)
     delivery = delivered(service, {centre.id})
     assert (delivery.attended, delivery.out_of) == (1, 2)  # the March meeting was before he joined
@@ -299,26 +307,16 @@ def test_another_centres_records_are_neither_offered_nor_shown(
 
 def test_a_support_group_counts_only_meetings_within_the_services_dates(centre, staff):
     case = active_case(centre, staff)
-    father = make_adult(case.family, given_name="Levente")
-    group = workshops.create_group(
-        centre,
-        actor=staff["coordinator"],
-        topic="Tați",
-        facilitator=staff["manager"],
-        room=make_room(centre),
+    after = DEADLINE + timedelta(days=1)
+    membership = father_in_group(
+        case,
+        staff,
+        joined_on=date(2025, 1, 6),
+        meetings={date(2025, 5, 7): True, START: True, after: True},
     )
-    membership = workshops.join_group(group, father, actor=staff["manager"], on=date(2025, 1, 6))
-    for day in (date(2025, 5, 7), START, DEADLINE + timedelta(days=1)):
-        start = datetime(day.year, day.month, day.day, 17, tzinfo=BUCHAREST)
-        meeting = GroupMeeting(group=group, starts_at=start, ends_at=start + timedelta(hours=1))
-        db.session.add(meeting)
-        db.session.flush()
-        db.session.add(MeetingAttendance(meeting_id=meeting.id, person_id=father.id, present=True))
     service = add_service(case, staff, ServiceKind.SUPPORT_GROUP, record=membership)
-    assert (delivered(service, {centre.id}).attended, delivered(service, {centre.id}).out_of) == (
-        1,
-        1,
-    )
+    delivery = delivered(service, {centre.id})
+    assert (delivery.attended, delivery.out_of) == (1, 1)
 
 
 def test_anonymising_a_parent_leaves_her_childs_plan_alone(centre, staff):

@@ -16,6 +16,7 @@ from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
+from daycentre.places import free_place, take_place
 from daycentre.volunteers.models import (
     HOLDING_STATUSES,
     OPEN_CONTRACT_STATUSES,
@@ -461,26 +462,6 @@ def signup_refusal(volunteer: Volunteer, activity: Activity, now: datetime):
     return None
 
 
-def _take_place(activity_id: int) -> bool:
-    """One conditional UPDATE: a place is taken only while one is free, whoever else is racing."""
-    taken = db.session.execute(
-        update(Activity)
-        .where(Activity.id == activity_id, Activity.taken_places < Activity.places)
-        .values(taken_places=Activity.taken_places + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return taken.rowcount == 1
-
-
-def _free_place(activity_id: int) -> None:
-    db.session.execute(
-        update(Activity)
-        .where(Activity.id == activity_id, Activity.taken_places > 0)
-        .values(taken_places=Activity.taken_places - 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def sign_up(activity: Activity, volunteer: Volunteer, *, actor, now: datetime) -> ActivitySignup:
     """A place if one is free, else a place on the waiting list."""
     refusal = signup_refusal(volunteer, activity, now)
@@ -493,7 +474,9 @@ def sign_up(activity: Activity, volunteer: Volunteer, *, actor, now: datetime) -
     )
     if signup is not None and signup.status in HOLDING_STATUSES:
         raise Refused(_l("You are already signed up for this activity."))
-    status = SignupStatus.SIGNED_UP if _take_place(activity.id) else SignupStatus.WAITING
+    status = (
+        SignupStatus.SIGNED_UP if take_place(Activity.places, activity.id) else SignupStatus.WAITING
+    )
     if signup is None:
         signup = ActivitySignup(activity_id=activity.id, volunteer_id=volunteer.id)
         db.session.add(signup)
@@ -531,7 +514,7 @@ def _promote_first_waiting(activity: Activity, *, actor) -> ActivitySignup | Non
         .limit(1)
         .with_for_update()
     )
-    if waiting is None or not _take_place(activity.id):
+    if waiting is None or not take_place(Activity.places, activity.id):
         return None
     waiting.status = SignupStatus.SIGNED_UP
     audit.record(
@@ -558,7 +541,7 @@ def _release(signup: ActivitySignup, *, actor, now: datetime) -> None:
         changes={"status": [old.value, SignupStatus.CANCELLED.value]},
     )
     if held_a_place:
-        _free_place(signup.activity_id)
+        free_place(Activity, signup.activity_id)
         _promote_first_waiting(signup.activity, actor=actor)
     db.session.flush()
     db.session.refresh(signup.activity)

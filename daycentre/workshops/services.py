@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from daycentre import scheduling
@@ -20,6 +20,7 @@ from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 from daycentre.people.models import Family, Person, PersonKind
+from daycentre.places import free_place, take_place
 from daycentre.workshops.models import (
     Audience,
     GroupMeeting,
@@ -330,26 +331,6 @@ def move_session(
 # --- Registration and the waiting list ------------------------------------------------------------
 
 
-def _take_place(workshop_id: int) -> bool:
-    """One conditional UPDATE: a place is taken only while one is free, whoever else is racing."""
-    taken = db.session.execute(
-        update(Workshop)
-        .where(Workshop.id == workshop_id, Workshop.taken_places < Workshop.capacity)
-        .values(taken_places=Workshop.taken_places + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return taken.rowcount == 1
-
-
-def _free_place(workshop_id: int) -> None:
-    db.session.execute(
-        update(Workshop)
-        .where(Workshop.id == workshop_id, Workshop.taken_places > 0)
-        .values(taken_places=Workshop.taken_places - 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _next_position(workshop_id: int) -> int:
     highest = db.session.scalar(
         select(func.max(WorkshopRegistration.queue_position)).where(
@@ -373,7 +354,7 @@ def register(workshop: Workshop, person: Person, *, actor) -> WorkshopRegistrati
     )
     if registration is not None and registration.status is not R.CANCELLED:
         raise Refused(_l("%(name)s is already registered.", name=person.full_name))
-    status = R.REGISTERED if _take_place(workshop.id) else R.WAITING
+    status = R.REGISTERED if take_place(Workshop.capacity, workshop.id) else R.WAITING
     if registration is None:
         registration = WorkshopRegistration(workshop_id=workshop.id, person_id=person.id)
         db.session.add(registration)
@@ -421,7 +402,7 @@ def _promote_first_waiting(workshop: Workshop, *, actor) -> WorkshopRegistration
         .limit(1)
         .with_for_update()
     )
-    if waiting is None or not _take_place(workshop.id):
+    if waiting is None or not take_place(Workshop.capacity, workshop.id):
         return None
     _promote(waiting, actor=actor)
     db.session.refresh(workshop)
@@ -450,7 +431,7 @@ def cancel_registration(
     )
     if not held_a_place:
         return None
-    _free_place(workshop.id)
+    free_place(Workshop, workshop.id)
     promoted = _promote_first_waiting(workshop, actor=actor)
     db.session.refresh(workshop)
     return promoted
@@ -460,7 +441,7 @@ def promote(registration: WorkshopRegistration, *, actor) -> WorkshopRegistratio
     """The coordinator gives a free place to someone in line, whatever their position."""
     if registration.status is not R.WAITING:
         raise Refused(_l("Only someone on the waiting list can be given a place."))
-    if not _take_place(registration.workshop_id):
+    if not take_place(Workshop.capacity, registration.workshop_id):
         raise Refused(_l("The workshop is full; cancel a registration or add places first."))
     _promote(registration, actor=actor)
     db.session.refresh(registration.workshop)

@@ -207,19 +207,19 @@ def _deliveries(plan: Plan | None) -> dict:
     return cases.deliveries(plan, centre_ids=_visible_centre_ids()) if plan else {}
 
 
-def _service_form(case: Case, **kwargs) -> ServiceForm:
+def _service_form(record_choices: dict, **kwargs) -> ServiceForm:
     form = ServiceForm(**kwargs)
     form.record.choices = [("", "—")] + [
         (token, f"{kind.label}: {label}")
-        for kind, choices in _record_choices(case).items()
+        for kind, choices in record_choices.items()
         for token, label in choices
     ]
     return form
 
 
-def _link_forms(case: Case) -> dict[ServiceKind, LinkForm]:
+def _link_forms(record_choices: dict) -> dict[ServiceKind, LinkForm]:
     forms = {}
-    for kind, choices in _record_choices(case).items():
+    for kind, choices in record_choices.items():
         forms[kind] = LinkForm(formdata=None)
         forms[kind].record.choices = choices
     return forms
@@ -477,7 +477,8 @@ def show_plan(plan_id: int):
     ):
         flash(_("The plan was saved."), "success")
         return redirect(url_for("cases.show_plan", plan_id=plan.id))
-    service_form = _service_form(case, formdata=None, data={"starts_on": plan.starts_on})
+    record_choices = _record_choices(case)
+    service_form = _service_form(record_choices, formdata=None, data={"starts_on": plan.starts_on})
     return render_template(
         "cases/show_plan.html",
         case=case,
@@ -485,7 +486,7 @@ def show_plan(plan_id: int):
         form=form,
         objective_form=ObjectiveForm(formdata=None),
         service_form=service_form,
-        link_forms=_link_forms(case) if plan.status is not PlanStatus.SUPERSEDED else {},
+        link_forms=_link_forms(record_choices) if plan.status is not PlanStatus.SUPERSEDED else {},
         deliveries=_deliveries(plan),
         approve_form=VersionForm(formdata=None, data={"version": plan.version}),
         supervisor=cases.is_supervisor(current_user, case),
@@ -510,7 +511,7 @@ def add_objective(plan_id: int):
 def add_service(objective_id: int):
     objective = db.get_or_404(Objective, objective_id)
     plan = _plan_or_404(objective.plan_id)
-    form = _service_form(plan.case)
+    form = _service_form(_record_choices(plan.case))
     if not form.validate_on_submit():
         _flash_errors(form)
     elif _done(

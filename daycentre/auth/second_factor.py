@@ -157,10 +157,8 @@ def recovery_codes_left(user: User) -> int:
     )
 
 
-def _record_failure(user: User, *, address: str | None, stage: str) -> None:
-    audit.record(
-        audit.SECOND_FACTOR_FAILED, user, actor=None, changes={"stage": stage, "address": address}
-    )
+def _record_failure(user: User, *, address: str | None) -> None:
+    audit.record(audit.SECOND_FACTOR_FAILED, user, actor=None, changes={"address": address})
 
 
 # --- the services ------------------------------------------------------------------------------
@@ -176,8 +174,7 @@ def enrol(
     if is_enrolled(user):
         raise Refused(_l("A second factor is already set up for this account."))
     step = _matching_step(secret, _normalised(code), time.time() if now is None else now)
-    if step is None:
-        _record_failure(user, address=address, stage="enrolment")
+    if step is None:  # a typo by someone already signed in: no attack, nothing to audit
         raise Refused(_l("The code is not correct. Check the time on your phone and try again."))
     user.second_factor = SecondFactor(secret_encrypted=encrypt_secret(secret), last_used_step=step)
     db.session.flush()
@@ -210,7 +207,7 @@ def verify(user: User, code: str, *, address: str | None, now: float | None = No
             changes={"address": address, "left": recovery_codes_left(user)},
         )
         return True
-    _record_failure(user, address=address, stage="sign_in")
+    _record_failure(user, address=address)
     return False
 
 

@@ -184,11 +184,16 @@ def enter_code():
     return render_template("auth/enter_code.html", form=form)
 
 
+def _code_budget() -> str:
+    """Codes guessed with a stolen session (new recovery codes) share the sign-in's budget."""
+    return "second-factor" if two_factor.is_enrolled(current_user) else "enrolment"
+
+
 @bp.route("/second-factor", methods=["GET", "POST"])
 @requires(ACCOUNT)
 @limiter.limit(
     lambda: current_app.config["SECOND_FACTOR_LIMIT"],
-    key_func=lambda: f"second-factor:{current_user.id}",
+    key_func=lambda: f"{_code_budget()}:{current_user.id}",
     methods=["POST"],
     deduct_when=_code_refused,
 )

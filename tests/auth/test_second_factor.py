@@ -14,6 +14,7 @@ from daycentre.audit.models import AuditEntry
 from daycentre.auth import second_factor as two_factor
 from daycentre.auth.models import RecoveryCode, SecondFactor, User
 from daycentre.extensions import db
+from tests.concurrency import race
 from tests.conftest import text_of
 from tests.factories import DEFAULT_PASSWORD
 
@@ -254,3 +255,15 @@ def test_a_secret_from_another_key_is_not_accepted(app, users, enrolled):
     app.config["SECRET_KEY"] = "another-installation-key"
     coordinator = db.session.get(User, users["coordinator"].id)
     assert not two_factor.verify(coordinator, code_now(), address=None)
+
+
+def test_one_code_sent_twice_at_once_signs_in_only_once(app, users, enrolled):
+    user_id, code = users["coordinator"].id, code_now()
+
+    def prepare(_racer):
+        user = db.session.get(User, user_id)
+        user.second_factor  # noqa: B018 - loaded before the race, as the code page does
+        return lambda: two_factor.verify(user, code, address=None)
+
+    outcomes = race(app, prepare, [1, 2])
+    assert sorted(outcomes) == [False, True]

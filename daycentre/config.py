@@ -49,6 +49,10 @@ class Config:
         "volunteers": int(os.environ.get("RETENTION_YEARS_VOLUNTEERS", "5")),
     }
 
+    # How long a retention run waits for transactions older than it to end, so that PostgreSQL's
+    # VACUUM can drop the old row versions (a backup or report still reading keeps them alive).
+    RETENTION_WIPE_WAIT_SECONDS = 60
+
     # How many reverse proxies (nginx, a load balancer) stand before the app. Only then are their
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
@@ -92,6 +96,7 @@ class TestingConfig(Config):
     # scrypt costs ~70 ms a hash by design; the suite creates and signs in thousands of users.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hashing method
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RETENTION_WIPE_WAIT_SECONDS = 3
 
 
 CONFIGS = {

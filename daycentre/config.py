@@ -85,6 +85,14 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only over HTTPS, for the whole site (Path=/) and for
+    # this host alone (no Domain), so a sibling subdomain cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -1,5 +1,7 @@
 """Error pages in the user's language, and the exceptions services raise for refused changes."""
 
+import secrets
+
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -67,12 +69,15 @@ ERROR_TEXTS = {
 }
 
 
-def render_error(error: HTTPException):
+def render_error(error: HTTPException, incident: str | None = None):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+    page = render_template(
+        "errors/error.html", code=code, title=title, text=text, incident=incident
+    )
+    return page, code
 
 
 def render_expired_form(error: CSRFError):
@@ -92,8 +97,10 @@ def render_concurrent_save(error: StaleDataError):
 def render_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return render_error(error)
-    current_app.logger.exception("Unhandled error")
-    return render_error(InternalServerError())
+    # The id the user can quote finds the traceback in the server's log.
+    incident = secrets.token_hex(6)
+    current_app.logger.exception("Unhandled error, incident %s", incident)
+    return render_error(InternalServerError(), incident)
 
 
 def register_error_pages(app) -> None:

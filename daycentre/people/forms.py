@@ -24,9 +24,6 @@ from daycentre.people.services import birth_date_problem, cnp_problem
 
 
 class SearchForm(Form):
-    class Meta:
-        csrf = False
-
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Who"), choices=[], validators=[Optional()])
 

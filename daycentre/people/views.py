@@ -55,22 +55,27 @@ def _fields(form, *names) -> dict:
     return {name: form[name].data for name in names if name in form}
 
 
-@bp.get("/")
+def _searched_name(form: SearchForm) -> str:
+    """The name searched for. Searches are POSTed: a name typed in never reaches a URL, and so
+    never the server's access log, the browser's history or a proxy's log."""
+    return (form.q.data or "") if form.validate_on_submit() else ""
+
+
+@bp.route("/", methods=["GET", "POST"])
 @requires("people.read")
 def list_people():
-    form = SearchForm(request.args)
-    form.validate()
+    form = SearchForm()
+    text = _searched_name(form)
     kind = PersonKind(form.kind.data) if form.kind.data in set(PersonKind) else None
-    found = people.search_people(current_user, form.q.data or "", kind=kind)
+    found = people.search_people(current_user, text, kind=kind)
     return render_template("people/list_people.html", form=form, people=found)
 
 
-@bp.get("/families")
+@bp.route("/families", methods=["GET", "POST"])
 @requires("people.read")
 def list_families():
-    form = SearchForm(request.args)
-    form.validate()
-    families = people.search_families(current_user, form.q.data or "")
+    form = SearchForm()
+    families = people.search_families(current_user, _searched_name(form))
     return render_template("people/list_families.html", form=form, families=families)
 
 

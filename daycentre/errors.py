@@ -13,11 +13,13 @@ from daycentre.extensions import db
 
 
 class Refused(Exception):
-    """A change the rules do not allow; ``message`` is already translated for the user."""
+    """A change the rules do not allow; ``message`` is already translated for the user, and
+    ``field`` names the form field it is about, when one is."""
 
-    def __init__(self, message):
+    def __init__(self, message, field: str | None = None):
         super().__init__(str(message))
         self.message = message
+        self.field = field
 
 
 class StaleRecord(Refused):

@@ -40,6 +40,9 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    # The key of the pseudonymised export's hashes: the same person gets the same pseudonym in
+    # every export as long as it stays the same. Required in production; kept in instance/ else.
+    PSEUDONYM_KEY: str | None = os.environ.get("PSEUDONYM_KEY")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 
     # Years after the end of services before a record category's personal data are anonymised.
@@ -51,7 +54,7 @@ class Config:
 
     # How long a retention run waits for transactions older than it to end, so that PostgreSQL's
     # VACUUM can drop the old row versions (a backup or report still reading keeps them alive).
-    RETENTION_WIPE_WAIT_SECONDS = 60
+    RETENTION_WIPE_WAIT_SECONDS = int(os.environ.get("RETENTION_WIPE_WAIT_SECONDS", "60"))
 
     # How many reverse proxies (nginx, a load balancer) stand before the app. Only then are their
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
@@ -100,6 +103,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-only-key"  # noqa: S105 - the test configuration is never served
+    PSEUDONYM_KEY = "testing-only-pseudonym-key"
     WTF_CSRF_ENABLED = False
     # scrypt costs ~70 ms a hash by design; the suite creates and signs in thousands of users.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hashing method

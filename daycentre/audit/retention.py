@@ -337,7 +337,6 @@ def anonymise(expired: list[Expired]) -> None:
     if not expired:
         return
     _secure_delete()
-    families = db.metadata.tables["families"]
     entries = AuditEntry.__table__.c
     for item in expired:
         records = subject_records(item.person_id)
@@ -351,8 +350,10 @@ def anonymise(expired: list[Expired]) -> None:
             )
         )
         if not remaining:
-            _replace(families, {"id": family_id}, PERSONAL["families"])
-            _forget_in_trail(and_(entries.entity == families.name, entries.entity_id == family_id))
+            # The household's own records too: a session with the whole family and its note.
+            records = subject_records(family_id, root="families")
+            _replace_records(records)
+            _forget_in_trail(about_records(records))
     db.session.expire_all()
 
 

@@ -26,6 +26,9 @@ NOT_ABOUT_BENEFICIARIES = {"users", "audit_entries", "user_centres"}
 # Each subject's root table → the tables a walk from it does not enter: a beneficiary's household
 # is exported on its own, and the other members' records are not the person's.
 SUBJECTS = {"people": {"families"}, "volunteers": set()}
+# A household as a whole (retention, once none of its members keeps personal data): its record,
+# its members and every record reached from either.
+HOUSEHOLD = {"families": set()}
 # The columns of a volunteer's own account that are shown; never its password hash.
 ACCOUNT_COLUMNS = (
     "id",
@@ -64,7 +67,7 @@ def _linked_subject(table: Table) -> Table | None:
 def tables_about(root: str) -> list[Table]:
     """The root table, and every table whose rows lead to it through foreign keys or subject links."""
     start = _table(root)
-    skipped = {*NOT_ABOUT_BENEFICIARIES, *SUBJECTS[root]}
+    skipped = {*NOT_ABOUT_BENEFICIARIES, *{**SUBJECTS, **HOUSEHOLD}[root]}
     reached = {start}
     changed = True
     while changed:

@@ -13,10 +13,19 @@ from daycentre.audit import services as audit
 from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.audit.subject_access import OTHER_PERSON, subject_data
 from daycentre.cases.models import CaseStage, PlannedService
+from daycentre.counselling.models import SessionNote
 from daycentre.extensions import db
 from daycentre.people import services as people
 from daycentre.people.models import ConsentPurpose, Family, Person
-from tests.factories import make_case, make_child, make_enrolment, make_family, make_group
+from tests.factories import (
+    make_case,
+    make_child,
+    make_enrolment,
+    make_family,
+    make_group,
+    make_room,
+    make_session,
+)
 
 # Every value typed about the household; none may survive the retention run anywhere.
 SECRETS = (
@@ -34,6 +43,8 @@ SECRETS = (
     "S-a mutat la Brașov",
     "vecina Ildikó",
     "neglijare suspectată",
+    "Familia a anulat",
+    "Nota ședinței de familie",
 )
 
 
@@ -120,6 +131,27 @@ def household(centre, users):
         reported="neglijare suspectată",
     )
     case.stage, case.closed_on = CaseStage.CLOSED, date(2019, 5, 31)
+    # A session with the whole household: about the family, not about one member.
+    family_session = make_session(
+        users["counsellor"],
+        make_room(centre),
+        family=family,
+        start=datetime(2019, 3, 4, 10, tzinfo=UTC),
+        cancel_reason="Familia a anulat",
+    )
+    db.session.add(
+        SessionNote(
+            session_id=family_session.id,
+            author_id=users["counsellor"].id,
+            text="Nota ședinței de familie",
+        )
+    )
+    audit.record(
+        audit.UPDATE,
+        family_session,
+        actor=users["counsellor"],
+        changes={"cancel_reason": [None, "Familia a anulat"]},
+    )
     for person in (child, mother):
         person.created_at = datetime(2015, 8, 20, tzinfo=UTC)
     db.session.commit()

@@ -456,7 +456,7 @@ def _group_page(group: SupportGroup, *, join_form=None, refused_leave=None, leav
         leave_form=LeaveForm(formdata=None, day=today()),
         refused_leave=refused_leave,
         leaving=leaving,
-        meeting_form=MeetingForm(day=today()),
+        meeting_form=MeetingForm(formdata=None, day=today()),
         attended={m.id: sum(workshops.meeting_attendance(m).values()) for m in group.meetings},
     )
 

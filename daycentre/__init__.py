@@ -59,18 +59,23 @@ class RecordId(IntegerConverter):
 
 
 def _ensure_secret_key(app: Flask, environment: str) -> None:
-    """Production refuses to start without SECRET_KEY; development keeps one in instance/."""
-    if app.config.get("SECRET_KEY"):
-        return
-    if environment == "production":
-        raise RuntimeError("SECRET_KEY must be set in production")
-    key_file = Path(app.instance_path) / "secret_key"
+    """Production refuses to start without SECRET_KEY and PSEUDONYM_KEY; development keeps
+    random ones in instance/."""
+    for setting, file_name in (("SECRET_KEY", "secret_key"), ("PSEUDONYM_KEY", "pseudonym_key")):
+        if app.config.get(setting):
+            continue
+        if environment == "production":
+            raise RuntimeError(f"{setting} must be set in production")
+        app.config[setting] = _instance_secret(Path(app.instance_path) / file_name)
+
+
+def _instance_secret(key_file: Path) -> str:
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as stream:
             stream.write(secrets.token_urlsafe(48))
-    app.config["SECRET_KEY"] = key_file.read_text().strip()
+    return key_file.read_text().strip()
 
 
 def _configure_logging(app: Flask, environment: str) -> None:

@@ -185,11 +185,28 @@ def retention_run_command(dry_run: bool):
     anonymise(expired)
     anonymise_volunteers(volunteers)
     db.session.commit()
-    wipe_freed_space()
+    wiped = wipe_freed_space()
     click.echo(
         f"Anonymised {len(expired)} people and {len(volunteers)} volunteers; "
-        "the freed space was wiped."
+        + ("the freed space was wiped." if wiped else "the freed space was NOT wiped.")
     )
+    if not wiped:
+        raise click.ClickException(
+            "another transaction kept reading the database: the old values stay on disk "
+            "(SQLite: its write-ahead log; PostgreSQL: old row versions) until a later "
+            "checkpoint or VACUUM FULL. Run the wipe again when the application is idle: "
+            "flask --app daycentre retention wipe"
+        )
+
+
+@retention_cli.command("wipe")
+def retention_wipe_command():
+    """Wipe the space freed by an earlier run from the database files."""
+    from daycentre.audit.retention import wipe_freed_space
+
+    if not wipe_freed_space():
+        raise click.ClickException("another transaction is still reading the database")
+    click.echo("The freed space was wiped.")
 
 
 def _reason(error: Exception) -> str:

@@ -49,6 +49,9 @@ class Config:
     FIRST_ADMIN_PASSWORD_VALID = timedelta(hours=24)
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    # The key of the pseudonymised export's hashes: the same person gets the same pseudonym in
+    # every export as long as it stays the same. Required in production; kept in instance/ else.
+    PSEUDONYM_KEY: str | None = os.environ.get("PSEUDONYM_KEY")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 
     # Years after the end of services before a record category's personal data are anonymised.
@@ -57,6 +60,10 @@ class Config:
         "beneficiaries": int(os.environ.get("RETENTION_YEARS_BENEFICIARIES", "5")),
         "volunteers": int(os.environ.get("RETENTION_YEARS_VOLUNTEERS", "5")),
     }
+
+    # How long a retention run waits for transactions older than it to end, so that PostgreSQL's
+    # VACUUM can drop the old row versions (a backup or report still reading keeps them alive).
+    RETENTION_WIPE_WAIT_SECONDS = int(os.environ.get("RETENTION_WIPE_WAIT_SECONDS", "60"))
 
     # How many reverse proxies (nginx, a load balancer) stand before the app. Only then are their
     # X-Forwarded-For and X-Forwarded-Proto headers believed; without a proxy they could be forged.
@@ -90,6 +97,14 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # __Host-: the browser accepts the cookie only over HTTPS, for the whole site (Path=/) and for
+    # this host alone (no Domain), so a sibling subdomain cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
     SECOND_FACTOR_REQUIRED = True
 
@@ -98,10 +113,12 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-only-key"  # noqa: S105 - the test configuration is never served
+    PSEUDONYM_KEY = "testing-only-pseudonym-key"
     WTF_CSRF_ENABLED = False
     # scrypt costs ~70 ms a hash by design; the suite creates and signs in thousands of users.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hashing method
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RETENTION_WIPE_WAIT_SECONDS = 3
 
 
 CONFIGS = {

@@ -72,12 +72,25 @@ DATE_FORMATS = {"ro": "DD.MM.YYYY", "hu": "YYYY. MM. DD.", "en": "YYYY-MM-DD"}
 def spreadsheet(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """One sheet with a bold, frozen header row; dates stay dates shown the locale's way, and
     text never runs as a formula."""
+    return spreadsheet_book([(title, headers, rows)])
+
+
+def spreadsheet_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """A workbook of several such sheets, one per (title, headers, rows)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        _fill_sheet(workbook.create_sheet(title[:31]), headers, rows)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _fill_sheet(sheet, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+    from openpyxl.styles import Font
+
     sheet.append([str(header) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -94,9 +107,6 @@ def spreadsheet(title: str, headers: Sequence[str], rows: Iterable[Sequence]) ->
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
     sheet.freeze_panes = "A2"
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
 
 
 def _cell_value(value):

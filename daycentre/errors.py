@@ -1,5 +1,6 @@
 """Error pages in the user's language, and the exceptions services raise for refused changes."""
 
+import secrets
 import time
 
 from flask import current_app, render_template
@@ -13,11 +14,13 @@ from daycentre.extensions import db, limiter
 
 
 class Refused(Exception):
-    """A change the rules do not allow; ``message`` is already translated for the user."""
+    """A change the rules do not allow; ``message`` is already translated for the user, and
+    ``field`` names the form field it is about, when one is."""
 
-    def __init__(self, message):
+    def __init__(self, message, field: str | None = None):
         super().__init__(str(message))
         self.message = message
+        self.field = field
 
 
 class StaleRecord(Refused):
@@ -69,12 +72,14 @@ ERROR_TEXTS = {
 }
 
 
-def render_error(error: HTTPException):
+def render_error(error: HTTPException, incident: str | None = None):
     code = error.code or 500
     if code >= 500:
         db.session.rollback()
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
-    page = render_template("errors/error.html", code=code, title=title, text=text)
+    page = render_template(
+        "errors/error.html", code=code, title=title, text=text, incident=incident
+    )
     if code == 429:
         return page, code, {"Retry-After": str(_seconds_until_allowed())}
     return page, code
@@ -103,8 +108,10 @@ def render_concurrent_save(error: StaleDataError):
 def render_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return render_error(error)
-    current_app.logger.exception("Unhandled error")
-    return render_error(InternalServerError())
+    # The id the user can quote finds the traceback in the server's log.
+    incident = secrets.token_hex(6)
+    current_app.logger.exception("Unhandled error, incident %s", incident)
+    return render_error(InternalServerError(), incident)
 
 
 def register_error_pages(app) -> None:

@@ -63,10 +63,19 @@ def run_service(form: Form, record, service, /, *args, **kwargs):
         return None
     except Refused as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
+        show_refusal(form, refusal)
         return None
     db.session.commit()
     return result
+
+
+def show_refusal(form: Form, refusal: Refused) -> None:
+    """The refusal's message under the field it is about, or flashed when it names none."""
+    if refusal.field and refusal.field in form:
+        field = form[refusal.field]
+        field.errors = [*field.errors, refusal.message]
+    else:
+        flash(refusal.message, "error")
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -30,7 +30,7 @@ SECOND_FACTOR_SETUP_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"auth.set_up_second
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 
@@ -103,6 +103,9 @@ def _add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
+    # No other site's window keeps a handle on ours, and no other site may embed our responses.
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     if request.is_secure:

@@ -4,6 +4,8 @@ import re
 from datetime import datetime
 
 os.environ["DAYCENTRE_ENV"] = "testing"
+# A production app built by a test finds its pseudonym key where production would.
+os.environ.setdefault("PSEUDONYM_KEY", "testing-only-pseudonym-key")
 
 import pytest  # noqa: E402
 from flask import has_app_context  # noqa: E402

@@ -1,5 +1,7 @@
 """Error pages in the user's language, without a traceback; a 500 rolls back."""
 
+import re
+
 import pytest
 from flask import abort
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -62,6 +64,20 @@ def test_a_crash_shows_no_traceback_and_saves_nothing(failing_app, client, login
     assert "Eroarea a fost înregistrată" in text_of(response)
     assert db.session.get(Setting, "half-written") is None
     assert "boom: secret internals" in caplog.text
+
+
+def test_a_crash_shows_an_incident_number_found_in_the_log_with_the_traceback(
+    failing_app, client, login_as, caplog
+):
+    login_as("coordinator")
+    page = text_of(client.get("/_test/crash"))
+    incident = re.search(r"Număr de incident: ([0-9a-f]{12})", page)
+    assert incident, page
+    [logged] = [r for r in caplog.records if incident.group(1) in r.getMessage()]
+    assert logged.exc_info and "boom: secret internals" in str(logged.exc_info[1])
+    assert "Traceback" in caplog.text
+    again = text_of(client.get("/_test/crash"))
+    assert incident.group(1) not in again  # each incident its own number
 
 
 def test_unknown_page_for_a_signed_in_user_is_a_translated_404(client, login_as):

@@ -55,3 +55,37 @@ def test_downgrade_to_base_and_upgrade_again(migrated_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert _differences() == []
+
+
+def _scrub_allowed() -> bool:
+    """Try the retention scrub and a forgery on a migrated database's audit trail."""
+    from sqlalchemy import insert, update
+    from sqlalchemy.exc import DBAPIError
+
+    from daycentre.audit.models import SCRUBBED, AuditEntry
+
+    entries = AuditEntry.__table__
+    with db.engine.begin() as connection:
+        entry = connection.execute(
+            insert(entries)
+            .values(action="create", entity="families", entity_id=1, changes={"name": "X"})
+            .returning(entries.c.id)
+        ).scalar_one()
+    for values in ({"changes": {"name": "Y"}}, {"action": "read"}):
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(update(entries).where(entries.c.id == entry).values(**values))
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(entries).where(entries.c.id == entry).values(changes={"name": SCRUBBED})
+            )
+    except DBAPIError:
+        return False
+    return True
+
+
+def test_the_migrated_audit_guard_lets_only_the_retention_scrub_through(migrated_app):
+    upgrade(revision="dd9d86b408f0")
+    assert _scrub_allowed()
+    downgrade(revision="7b55b0cb0c78")
+    assert not _scrub_allowed()  # the guard before: nothing at all

@@ -87,6 +87,10 @@ def test_pages_carry_the_security_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
+    assert "base-uri 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -116,6 +120,24 @@ def test_production_requires_a_secret_key_and_secure_cookies(monkeypatch, tmp_pa
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_cookie_is_host_only_secure_httponly_and_lax(monkeypatch, tmp_path, app):
+    monkeypatch.setenv("DAYCENTRE_ENV", "production")
+    production = create_app(
+        {
+            "SECRET_KEY": "a-real-secret-from-the-environment",
+            "INSTANCE_PATH": tmp_path,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
+    response = production.test_client().get("/auth/login", base_url="https://localhost")
+    [cookie] = response.headers.getlist("Set-Cookie")
+    attributes = [part.strip() for part in cookie.split(";")]
+    assert attributes[0].startswith("__Host-session=")
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= set(attributes)
+    assert not any(part.lower().startswith("domain=") for part in attributes)
+    assert production.config["REMEMBER_COOKIE_NAME"].startswith("__Host-")
 
 
 def test_development_keeps_a_random_key_in_the_instance_folder(monkeypatch, tmp_path):

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import DateField, IntegerField, RadioField, SelectField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from daycentre.forms import Form
 
@@ -18,3 +18,15 @@ class AuditFilterForm(Form):
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+
+
+class PseudonymisedExportForm(Form):
+    file_format = RadioField(_l("File"), default="xlsx", validators=[InputRequired()])
+    submit = SubmitField(_l("Download the pseudonymised export"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file_format.choices = [
+            ("xlsx", _l("One Excel workbook, a sheet per table")),
+            ("csv", _l("A zip of CSV files, one per table")),
+        ]

@@ -13,11 +13,12 @@ Every text (or JSON) column of a table about people or volunteers is either list
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import monotonic, sleep
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
-from daycentre.audit.models import AuditEntry, guard_audit_trail, unguard_audit_trail
+from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST, today
 
@@ -307,13 +308,20 @@ def _replace_records(records: dict) -> None:
 
 
 def _forget_in_trail(where) -> None:
-    """The trail keeps who did what and when; the values it recorded about the subject go."""
-    connection = db.session.connection()
-    unguard_audit_trail(connection)
-    db.session.execute(
-        update(AuditEntry.__table__).where(where).values(changes={"anonymised": True})
-    )
-    guard_audit_trail(connection)
+    """The trail keeps who did what to which record, and when, and which fields it recorded; the
+    values go. The database's guard allows exactly this change and no other."""
+    entries = AuditEntry.__table__
+    recorded = db.session.execute(
+        select(entries.c.id, entries.c.changes).where(where, entries.c.changes.is_not(None))
+    ).all()
+    for entry_id, changes in recorded:
+        if not isinstance(changes, dict):  # audit.record writes objects only
+            raise TypeError(f"audit entry {entry_id}: changes is not an object")
+        scrubbed = dict.fromkeys(changes, SCRUBBED)
+        if scrubbed != changes:
+            db.session.execute(
+                update(entries).where(entries.c.id == entry_id).values(changes=scrubbed)
+            )
 
 
 def _secure_delete() -> None:
@@ -323,16 +331,17 @@ def _secure_delete() -> None:
 
 def anonymise(expired: list[Expired]) -> None:
     """Replace the personal data of ``expired`` people, every record about them, their audit entries."""
-    from daycentre.audit.subject_access import subject_records
+    from daycentre.audit.subject_access import about_records, subject_records
     from daycentre.people.models import Person
 
     if not expired:
         return
     _secure_delete()
-    person_ids = [item.person_id for item in expired]
-    families = db.metadata.tables["families"]
-    for person_id in person_ids:
-        _replace_records(subject_records(person_id))
+    entries = AuditEntry.__table__.c
+    for item in expired:
+        records = subject_records(item.person_id)
+        _replace_records(records)
+        _forget_in_trail(or_(entries.person_id == item.person_id, about_records(records)))
     # A household goes once none of its members keeps personal data.
     for family_id in {item.family_id for item in expired}:
         remaining = db.session.scalar(
@@ -341,8 +350,10 @@ def anonymise(expired: list[Expired]) -> None:
             )
         )
         if not remaining:
-            _replace(families, {"id": family_id}, PERSONAL["families"])
-    _forget_in_trail(AuditEntry.__table__.c.person_id.in_(person_ids))
+            # The household's own records too: a session with the whole family and its note.
+            records = subject_records(family_id, root="families")
+            _replace_records(records)
+            _forget_in_trail(about_records(records))
     db.session.expire_all()
 
 
@@ -378,13 +389,42 @@ def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
     db.session.expire_all()
 
 
-def wipe_freed_space() -> None:
-    """Make sure the replaced values are gone from the database file, not only from its rows."""
+def wipe_freed_space() -> bool:
+    """Make sure the replaced values are gone from the database file, not only from its rows.
+
+    False when a transaction older than the run kept the old row versions alive: SQLite could
+    not empty its write-ahead log, or PostgreSQL's VACUUM had to keep rows an older snapshot
+    may still see. They go at a later checkpoint or VACUUM.
+    """
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.exec_driver_sql("VACUUM")
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        elif connection.dialect.name == "postgresql":
+            busy, *_pages = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            return not busy
+        if connection.dialect.name == "postgresql":
+            settled = _older_transactions_ended(connection)
             for name in (*PERSONAL, "users", "audit_entries"):
                 connection.exec_driver_sql(f'VACUUM FULL "{name}"')
+            return settled
+    return True
+
+
+def _older_transactions_ended(connection) -> bool:
+    """Wait until no transaction that began before now still runs (in any database of the
+    cluster: transaction ids are shared) and no snapshot in this database predates now."""
+    now_xid = connection.exec_driver_sql("SELECT pg_snapshot_xmax(pg_current_snapshot())").scalar()
+    deadline = monotonic() + current_app.config["RETENTION_WIPE_WAIT_SECONDS"]
+    while True:
+        oldest_running, stale_snapshots = connection.exec_driver_sql(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()), "
+            " (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            "  AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+            "  AND age(backend_xmin) >= age((%(xid)s::bigint %% 4294967296)::text::xid))",
+            {"xid": str(now_xid)},
+        ).one()
+        if int(str(oldest_running)) >= int(str(now_xid)) and not stale_snapshots:
+            return True
+        if monotonic() > deadline:
+            return False
+        sleep(0.5)

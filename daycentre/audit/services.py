@@ -12,6 +12,7 @@ from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
 
 CREATE, UPDATE, DELETE, READ, EXPORT = "create", "update", "delete", "read", "export"
+WITHDRAW = "withdraw"  # a consent withdrawn
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 SIGN_IN_LOCKED = "sign_in_locked"
 SECOND_FACTOR_ENROLLED = "2fa_enrolled"
@@ -25,6 +26,7 @@ ACTION_LABELS = {
     DELETE: _l("deleted"),
     READ: _l("opened"),
     EXPORT: _l("exported"),
+    WITHDRAW: _l("withdrew"),
     SIGN_IN: _l("signed in"),
     SIGN_IN_FAILED: _l("failed to sign in"),
     SIGN_OUT: _l("signed out"),

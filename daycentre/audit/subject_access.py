@@ -26,6 +26,9 @@ NOT_ABOUT_BENEFICIARIES = {"users", "audit_entries", "user_centres"}
 # Each subject's root table → the tables a walk from it does not enter: a beneficiary's household
 # is exported on its own, and the other members' records are not the person's.
 SUBJECTS = {"people": {"families"}, "volunteers": set()}
+# A household as a whole (retention, once none of its members keeps personal data): its record,
+# its members and every record reached from either.
+HOUSEHOLD = {"families": set()}
 # The columns of a volunteer's own account that are shown; never its password hash.
 ACCOUNT_COLUMNS = (
     "id",
@@ -64,7 +67,7 @@ def _linked_subject(table: Table) -> Table | None:
 def tables_about(root: str) -> list[Table]:
     """The root table, and every table whose rows lead to it through foreign keys or subject links."""
     start = _table(root)
-    skipped = {*NOT_ABOUT_BENEFICIARIES, *SUBJECTS[root]}
+    skipped = {*NOT_ABOUT_BENEFICIARIES, *{**SUBJECTS, **HOUSEHOLD}[root]}
     reached = {start}
     changed = True
     while changed:
@@ -139,12 +142,40 @@ def subject_records(subject_id: int, root: str = "people") -> dict[Table, list[d
     return {table: rows for table, rows in records.items() if rows}
 
 
+def only_theirs(records: dict[Table, list[dict]], root: str) -> dict[Table, list[dict]]:
+    """``records`` without other people's ids: a link row naming someone else (a case's other
+    child) is left out, and a reference to someone else's record (the sibling's enrolment that
+    delivers a planned service) is replaced by ``OTHER_PERSON``."""
+    about = set(tables_about(root))
+    ids = {
+        table: {row[key.name] for row in rows}
+        for table, rows in records.items()
+        if (key := _primary_key(table)) is not None
+    }
+    theirs = {}
+    for table, rows in records.items():
+        links = [(fk.parent.name, fk.column.table) for fk in table.foreign_keys]
+        links = [(name, target) for name, target in links if target in about]
+        kept = []
+        for row in rows:
+            others = {
+                name
+                for name, target in links
+                if row[name] is not None and row[name] not in ids.get(target, ())
+            }
+            if others and _primary_key(table) is None:
+                continue
+            kept.append({**row, **dict.fromkeys(others, OTHER_PERSON)})
+        theirs[table] = kept
+    return theirs
+
+
 def subject_data(person) -> dict:
     """The person's records as plain values, with their household and the audit entries about them."""
     families = _table("families")
     tables = {
         table.name: [_shown(table, row) for row in rows]
-        for table, rows in subject_records(person.id).items()
+        for table, rows in only_theirs(subject_records(person.id), "people").items()
     }
     tables[families.name] = [
         {column: _plain(value) for column, value in row.items()}
@@ -167,7 +198,10 @@ def volunteer_data(volunteer) -> dict:
     """The volunteer's records as plain values, their own account and the audit entries about any
     of them. Activities they signed up for are shared with others and appear only as ids."""
     records = subject_records(volunteer.id, root="volunteers")
-    tables = {table.name: [_shown(table, row) for row in rows] for table, rows in records.items()}
+    tables = {
+        table.name: [_shown(table, row) for row in rows]
+        for table, rows in only_theirs(records, "volunteers").items()
+    }
     users = _table("users")
     if volunteer.user_id is not None:
         account = _rows(users, users.c.id == volunteer.user_id)
@@ -202,6 +236,7 @@ def about_records(records: dict[Table, list[dict]], account_id: int | None = Non
 
 
 CONFIDENTIAL = "[confidential: released only by its author]"
+OTHER_PERSON = "[another person's record]"
 
 
 def _shown(table: Table, row: dict) -> dict:

@@ -7,16 +7,16 @@ from flask_login import current_user
 
 from daycentre.audit import bp
 from daycentre.audit import services as audit
-from daycentre.audit.forms import AuditFilterForm
+from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
 from daycentre.audit.labels import FIELD_LABELS, describe_value, entity_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
-from daycentre.documents import download
+from daycentre.documents import XLSX, download
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import BUCHAREST, today
 
 PAGE_SIZE = 100
 
@@ -135,3 +135,30 @@ def volunteer_access(volunteer_id: int):
         ),
         centre_id=volunteer.centre_id,
     )
+
+
+@bp.route("/pseudonymised-export", methods=["GET", "POST"])
+@requires("research.export")
+def pseudonymised_export():
+    """Every centre's register, attendance, services and cases for statistics and research,
+    each person under a keyed pseudonym, without names, contacts or free text."""
+    from daycentre.audit import pseudonymised
+
+    form = PseudonymisedExportForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "audit/pseudonymised_export.html", form=form, sheets=pseudonymised.sheets()
+        )
+    tables = pseudonymised.tables()
+    kind = form.file_format.data
+    audit.record(
+        audit.EXPORT,
+        entity="pseudonymised_export",
+        actor=current_user,
+        changes={"format": kind, "rows": {sheet.name: len(rows) for sheet, _h, rows in tables}},
+    )
+    db.session.commit()
+    name = f"{_('Pseudonymised export')} {today().isoformat()}"
+    if kind == "csv":
+        return download(pseudonymised.csv_archive(tables), "application/zip", f"{name}.zip")
+    return download(pseudonymised.workbook(tables), XLSX, f"{name}.xlsx")

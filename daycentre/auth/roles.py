@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "centres.manage": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.ADMIN}),
+    # The pseudonymised export of every centre's records for statistics and research.
+    "research.export": frozenset({Role.ADMIN}),
     "outreach.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     # Families, children, adults and consent: admin in every centre, staff in their own centres.
     "people.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),

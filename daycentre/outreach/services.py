@@ -1,18 +1,39 @@
 """Saving outreach records with their audit trail; searching the resource directory; counting."""
 
+from sqlalchemy import or_, true
+
 from daycentre.audit import services as audit
 from daycentre.errors import ensure_current
 from daycentre.extensions import db
 from daycentre.outreach.models import CommunityResource
 from daycentre.text import fold
 
+# The rule for outreach records: each belongs to one centre (or, without a centre, to the
+# directorate) and only that centre's staff (the directorate's: an administrator) change or delete
+# it. The community resource directory alone is shared for reading: every centre lists, searches,
+# counts and prints every centre's active resources, since a family may need an organisation
+# another centre found. A resource set inactive is listed only to those who may edit it.
+SHARED_FOR_READING = (CommunityResource,)
+
+
+def _own(model, user):
+    return true() if user.is_admin else model.centre_id.in_(user.centre_ids or {0})
+
 
 def visible(model, user):
-    """Records of the user's centres; the directorate's own (no centre) and all for an admin."""
-    query = db.select(model)
-    if not user.is_admin:
-        query = query.where(model.centre_id.in_(user.centre_ids or {0}))
-    return query
+    """Records the user may change: their centres'; the directorate's own and all for an admin."""
+    return db.select(model).where(_own(model, user))
+
+
+def listed(model, user):
+    """Records the user sees in a list or a count: the shared directory, else what they may change."""
+    if model in SHARED_FOR_READING:
+        return db.select(model).where(or_(model.active.is_(True), _own(model, user)))
+    return visible(model, user)
+
+
+def may_change(record, user) -> bool:
+    return user.is_admin or record.centre_id in (user.centre_ids or set())
 
 
 def save_record(record, *, model, actor, version=None, **fields):
@@ -56,13 +77,12 @@ def _resource_search_key(resource: CommunityResource) -> str:
     return fold(" ".join(part for part in parts if part))
 
 
-def search_resources(text: str = "", *, include_inactive: bool = False) -> list[CommunityResource]:
-    """Every word must appear, ignoring case and accents ("szocialis" finds "Szociális")."""
-    query = db.select(CommunityResource).order_by(
+def search_resources(text: str = "", *, user) -> list[CommunityResource]:
+    """The directory as ``user`` sees it; every word must appear, ignoring case and accents
+    ("szocialis" finds "Szociális")."""
+    query = listed(CommunityResource, user).order_by(
         CommunityResource.organisation, CommunityResource.service
     )
-    if not include_inactive:
-        query = query.where(CommunityResource.active.is_(True))
     for word in fold(text).split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(CommunityResource.search_key.like(f"%{escaped}%", escape="\\"))

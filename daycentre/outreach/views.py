@@ -148,7 +148,7 @@ def overview():
     counts = {
         slug: db.session.scalar(
             db.select(db.func.count()).select_from(
-                outreach.visible(kind.model, current_user).subquery()
+                outreach.listed(kind.model, current_user).subquery()
             )
         )
         for slug, kind in KINDS.items()
@@ -162,14 +162,18 @@ def list_records(slug: str):
     kind = _kind(slug)
     query_text = request.args.get("q", "")[:200]
     if kind.model is CommunityResource:
-        records = outreach.search_resources(query_text)
+        records = outreach.search_resources(query_text, user=current_user)
     else:
         order = getattr(kind.model, kind.order_by)
         records = db.session.scalars(
-            outreach.visible(kind.model, current_user).order_by(order.desc())
+            outreach.listed(kind.model, current_user).order_by(order.desc())
         ).all()
     return render_template(
-        "outreach/list_records.html", kind=kind, records=records, query_text=query_text
+        "outreach/list_records.html",
+        kind=kind,
+        records=records,
+        query_text=query_text,
+        may_change=lambda record: outreach.may_change(record, current_user),
     )
 
 
@@ -233,7 +237,7 @@ def print_resources():
     if language not in ("ro", "hu", "en"):
         abort(400)
     resources = db.session.scalars(
-        db.select(CommunityResource)
+        outreach.listed(CommunityResource, current_user)
         .where(CommunityResource.id.in_(ids))
         .order_by(CommunityResource.organisation)
     ).all()

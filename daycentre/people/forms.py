@@ -24,9 +24,6 @@ from daycentre.people.services import birth_date_problem, cnp_problem
 
 
 class SearchForm(Form):
-    class Meta:
-        csrf = False
-
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     kind = SelectField(_l("Who"), choices=[], validators=[Optional()])
 
@@ -155,3 +152,9 @@ class ConsentForm(Form):
     def validate_expires_on(self, field):
         if field.data and self.given_on.data and field.data <= self.given_on.data:
             raise ValidationError(_l("The expiry date must be later than the date of the consent."))
+
+
+class WithdrawConsentForm(Form):
+    version = HiddenField()
+    withdrawn_on = DateField(_l("Withdrawn on"), validators=[InputRequired()])
+    submit = SubmitField(_l("Record the withdrawal"))

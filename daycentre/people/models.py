@@ -2,7 +2,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
@@ -202,7 +202,8 @@ class Person(db.Model):
 
 
 class Consent(db.Model):
-    """Consent for one purpose, given on a date by someone, possibly until an expiry date."""
+    """Consent for one purpose, given on a date by someone, possibly until an expiry date; it may
+    be withdrawn from a date on (a withdrawal is its own action, never an edit)."""
 
     __tablename__ = "consents"
     audit_label = _l("Consent")
@@ -213,13 +214,27 @@ class Consent(db.Model):
     given_by: Mapped[str] = mapped_column(String(200))
     given_on: Mapped[date]
     expires_on: Mapped[date | None]
+    # The first day the consent no longer holds.
+    withdrawn_on: Mapped[date | None]
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
 
     person: Mapped[Person] = relationship(back_populates="consents")
 
-    __table_args__ = (UniqueConstraint("person_id", "purpose", "given_on"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "purpose", "given_on"),
+        CheckConstraint(
+            "withdrawn_on IS NULL OR withdrawn_on >= given_on", name="withdrawn_after_given"
+        ),
+    )
     __mapper_args__ = {"version_id_col": version}
 
     def is_valid_on(self, day: date) -> bool:
-        return self.given_on <= day and (self.expires_on is None or day <= self.expires_on)
+        return (
+            self.given_on <= day
+            and (self.expires_on is None or day <= self.expires_on)
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )
+
+    def withdrawn_by(self, day: date) -> bool:
+        return self.withdrawn_on is not None and self.withdrawn_on <= day

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, true
 from sqlalchemy.exc import IntegrityError
@@ -370,7 +371,7 @@ def delete_person(person: Person, *, actor) -> None:
     if _named_in_a_case(person_id=person.id):
         raise Refused(_l("This person is named in a case and cannot be deleted."))
     for consent in list(person.consents):
-        delete_consent(consent, actor=actor)
+        _delete_consent(consent, actor=actor)
     audit.record(
         audit.DELETE,
         person,
@@ -419,6 +420,7 @@ def save_consent(
         db.session.add(consent)
     else:
         ensure_current(consent, version)
+        _refuse_if_withdrawn(consent)
     with db.session.no_autoflush:
         changes = _apply(
             consent,
@@ -446,7 +448,62 @@ def save_consent(
     return consent
 
 
+def _refuse_if_withdrawn(consent: Consent) -> None:
+    if consent.withdrawn_on is not None:
+        raise Refused(
+            _l(
+                "This consent was withdrawn; it is kept as the record of the withdrawal. "
+                "Record a new consent if it is given again."
+            )
+        )
+
+
+def withdraw_consent(consent: Consent, *, actor, on: date, version=None) -> Consent:
+    """The consent no longer holds from ``on``: its own action and its own audit entry."""
+    if version is not None:  # sent by a form: refuse one opened before someone else's change
+        ensure_current(consent, version)
+    _refuse_if_withdrawn(consent)
+    if on > today():
+        raise Refused(
+            _l("The date of the withdrawal cannot be in the future."), field="withdrawn_on"
+        )
+    if on < consent.given_on:
+        raise Refused(
+            _l(
+                "A consent is withdrawn on or after the day it was given (%(day)s).",
+                day=format_date(consent.given_on, "short"),
+            ),
+            field="withdrawn_on",
+        )
+    if consent.expires_on is not None and on > consent.expires_on:
+        raise Refused(
+            _l(
+                "This consent had already expired on %(day)s; there is nothing to withdraw.",
+                day=format_date(consent.expires_on, "short"),
+            ),
+            field="withdrawn_on",
+        )
+    consent.withdrawn_on = on
+    changes = audit.pending_changes(consent)
+    db.session.flush()
+    audit.record(
+        audit.WITHDRAW,
+        consent,
+        actor=actor,
+        person_id=consent.person_id,
+        centre_id=consent.person.family.centre_id,
+        changes=changes,
+    )
+    return consent
+
+
 def delete_consent(consent: Consent, *, actor) -> None:
+    """Only a consent recorded by mistake is deleted; a withdrawn one stays as the record of it."""
+    _refuse_if_withdrawn(consent)
+    _delete_consent(consent, actor=actor)
+
+
+def _delete_consent(consent: Consent, *, actor) -> None:
     audit.record(
         audit.DELETE,
         consent,
@@ -459,7 +516,7 @@ def delete_consent(consent: Consent, *, actor) -> None:
     db.session.flush()
 
 
-GIVEN, EXPIRED, MISSING = "given", "expired", "missing"
+GIVEN, EXPIRED, WITHDRAWN, MISSING = "given", "expired", "withdrawn", "missing"
 
 
 @dataclass
@@ -470,7 +527,8 @@ class ConsentState:
 
 
 def consent_states(person: Person, day: date | None = None) -> list[ConsentState]:
-    """For every purpose: the consent in force, else the latest expired one, else nothing."""
+    """For every purpose: the consent in force, else the latest one, withdrawn or expired, else
+    nothing."""
     day = day or today()
     states = []
     for purpose in ConsentPurpose:
@@ -483,7 +541,9 @@ def consent_states(person: Person, day: date | None = None) -> list[ConsentState
         if valid:
             states.append(ConsentState(purpose, GIVEN, valid))
         elif records:
-            states.append(ConsentState(purpose, EXPIRED, records[0]))
+            latest = records[0]
+            state = WITHDRAWN if latest.withdrawn_by(day) else EXPIRED
+            states.append(ConsentState(purpose, state, latest))
         else:
             states.append(ConsentState(purpose, MISSING, None))
     return states

@@ -6,10 +6,17 @@ from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.forms import Form
+from daycentre.forms import Form, run_service
+from daycentre.localtime import today
 from daycentre.people import bp
 from daycentre.people import services as people
-from daycentre.people.forms import PERSON_FORMS, ConsentForm, FamilyForm, SearchForm
+from daycentre.people.forms import (
+    PERSON_FORMS,
+    ConsentForm,
+    FamilyForm,
+    SearchForm,
+    WithdrawConsentForm,
+)
 from daycentre.people.models import Consent, Family, Person, PersonKind
 
 
@@ -55,22 +62,27 @@ def _fields(form, *names) -> dict:
     return {name: form[name].data for name in names if name in form}
 
 
-@bp.get("/")
+def _searched_name(form: SearchForm) -> str:
+    """The name searched for. Searches are POSTed: a name typed in never reaches a URL, and so
+    never the server's access log, the browser's history or a proxy's log."""
+    return (form.q.data or "") if form.validate_on_submit() else ""
+
+
+@bp.route("/", methods=["GET", "POST"])
 @requires("people.read")
 def list_people():
-    form = SearchForm(request.args)
-    form.validate()
+    form = SearchForm()
+    text = _searched_name(form)
     kind = PersonKind(form.kind.data) if form.kind.data in set(PersonKind) else None
-    found = people.search_people(current_user, form.q.data or "", kind=kind)
+    found = people.search_people(current_user, text, kind=kind)
     return render_template("people/list_people.html", form=form, people=found)
 
 
-@bp.get("/families")
+@bp.route("/families", methods=["GET", "POST"])
 @requires("people.read")
 def list_families():
-    form = SearchForm(request.args)
-    form.validate()
-    families = people.search_families(current_user, form.q.data or "")
+    form = SearchForm()
+    families = people.search_families(current_user, _searched_name(form))
     return render_template("people/list_families.html", form=form, families=families)
 
 
@@ -287,8 +299,33 @@ def edit_consent(person_id: int, consent_id: int | None = None):
 def delete_consent(person_id: int, consent_id: int):
     person = _person_or_404(person_id)
     consent = _consent_or_404(person, consent_id)
-    if Form().validate_on_submit():
-        people.delete_consent(consent, actor=current_user)
-        db.session.commit()
+    if Form().validate_on_submit() and _done_or_flash(
+        people.delete_consent, consent, actor=current_user
+    ):
         flash(_("The consent was deleted."), "success")
     return redirect(url_for("people.show_person", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
+@requires("people.manage")
+def withdraw_consent(person_id: int, consent_id: int):
+    """Record that the consent was withdrawn, and from which day."""
+    person = _person_or_404(person_id)
+    consent = _consent_or_404(person, consent_id)
+    form = WithdrawConsentForm(obj=consent)
+    if not form.is_submitted():
+        form.withdrawn_on.data = today()
+    if form.validate_on_submit() and run_service(
+        form,
+        consent,
+        people.withdraw_consent,
+        consent,
+        actor=current_user,
+        on=form.withdrawn_on.data,
+        version=form.version.data,
+    ):
+        flash(_("The withdrawal of the consent was recorded."), "success")
+        return redirect(url_for("people.show_person", person_id=person.id))
+    return render_template(
+        "people/withdraw_consent.html", form=form, person=person, consent=consent
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -19,6 +20,7 @@ from daycentre.counselling import services as counselling
 from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
+from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.places import free_place, take_place
 from daycentre.workshops.models import (
@@ -604,12 +606,31 @@ def current_membership(group: SupportGroup, person: Person) -> GroupMembership |
 
 
 def join_group(group: SupportGroup, person: Person, *, actor, on: date) -> GroupMembership:
+    """A member from ``on``; refused while an earlier membership of hers still covers that day."""
     if person.family.centre_id != group.centre_id:
-        raise Refused(_l("Choose an adult of this centre."))
+        raise Refused(_l("Choose an adult of this centre."), field="person_id")
     if person.kind is not PersonKind.ADULT:
-        raise Refused(_l("Support groups are for adults; choose an adult."))
-    if current_membership(group, person) is not None:
-        raise Refused(_l("%(name)s is already a member.", name=person.full_name))
+        raise Refused(_l("Support groups are for adults; choose an adult."), field="person_id")
+    for earlier in group.members:
+        if earlier.person_id != person.id or (earlier.left_on and earlier.left_on < on):
+            continue
+        if earlier.left_on is None:
+            raise Refused(
+                _l(
+                    "%(name)s is already a member, since %(day)s.",
+                    name=person.full_name,
+                    day=format_date(earlier.joined_on, "short"),
+                ),
+                field="person_id",
+            )
+        raise Refused(
+            _l(
+                "%(name)s was a member until %(day)s: a new membership starts after that day.",
+                name=person.full_name,
+                day=format_date(earlier.left_on, "short"),
+            ),
+            field="day",
+        )
     membership = GroupMembership(group=group, person_id=person.id, joined_on=on)
     db.session.add(membership)
     db.session.flush()
@@ -624,11 +645,39 @@ def join_group(group: SupportGroup, person: Person, *, actor, on: date) -> Group
     return membership
 
 
+def last_meeting_attended(membership: GroupMembership) -> date | None:
+    """The day of the last meeting of the group where the member was marked present."""
+    starts = db.session.scalars(
+        select(GroupMeeting.starts_at)
+        .join(MeetingAttendance, MeetingAttendance.meeting_id == GroupMeeting.id)
+        .where(
+            GroupMeeting.group_id == membership.group_id,
+            MeetingAttendance.person_id == membership.person_id,
+            MeetingAttendance.present.is_(True),
+        )
+    )
+    days = [start.astimezone(BUCHAREST).date() for start in starts]
+    return max((day for day in days if day >= membership.joined_on), default=None)
+
+
 def leave_group(membership: GroupMembership, *, actor, on: date) -> GroupMembership:
+    """The member leaves on ``on``: not before joining, nor before a meeting they attended
+    (those marks would stay counted and could no longer be corrected)."""
     if membership.left_on is not None:
         raise Refused(_l("This member has already left."))
     if on < membership.joined_on:
-        raise Refused(_l("A member leaves on or after the day they joined."))
+        raise Refused(_l("A member leaves on or after the day they joined."), field="day")
+    attended = last_meeting_attended(membership)
+    if attended is not None and on < attended:
+        raise Refused(
+            _l(
+                "%(name)s was marked present at the meeting of %(day)s: the leaving date cannot "
+                "be earlier.",
+                name=membership.person.full_name,
+                day=format_date(attended, "short"),
+            ),
+            field="day",
+        )
     membership.left_on = on
     changes = audit.pending_changes(membership)
     db.session.flush()

@@ -444,20 +444,27 @@ def create_group(centre_id: int):
     return render_template("workshops/create_group.html", form=form, centre=centre)
 
 
-@bp.get("/groups/<int:group_id>")
-@requires("workshops.read")
-def show_group(group_id: int):
-    group = _group_or_404(group_id)
-    join_form = JoinForm(day=today())
-    join_form.person_id.choices = _adult_choices(workshops.group_candidates(group))
+def _group_page(group: SupportGroup, *, join_form=None, refused_leave=None, leaving=None):
+    """The group's page; a refused join or leave form comes back with its messages on its field."""
+    if join_form is None:
+        join_form = JoinForm(formdata=None, day=today())
+        join_form.person_id.choices = _adult_choices(workshops.group_candidates(group))
     return render_template(
         "workshops/show_group.html",
         group=group,
         join_form=join_form,
-        leave_form=LeaveForm(day=today()),
-        meeting_form=MeetingForm(day=today()),
+        leave_form=LeaveForm(formdata=None, day=today()),
+        refused_leave=refused_leave,
+        leaving=leaving,
+        meeting_form=MeetingForm(formdata=None, day=today()),
         attended={m.id: sum(workshops.meeting_attendance(m).values()) for m in group.meetings},
     )
+
+
+@bp.get("/groups/<int:group_id>")
+@requires("workshops.read")
+def show_group(group_id: int):
+    return _group_page(_group_or_404(group_id))
 
 
 @bp.post("/groups/<int:group_id>/join")
@@ -472,9 +479,8 @@ def join_group(group_id: int):
             form, None, workshops.join_group, group, person, actor=current_user, on=form.day.data
         ):
             flash(_("%(name)s joined the group.", name=person.full_name), "success")
-    else:
-        flash(_("Choose an adult of this centre."), "error")
-    return redirect(url_for("workshops.show_group", group_id=group.id))
+            return redirect(url_for("workshops.show_group", group_id=group.id))
+    return _group_page(group, join_form=form)
 
 
 @bp.post("/groups/members/<int:membership_id>/leave")
@@ -486,7 +492,8 @@ def leave_group(membership_id: int):
         form, membership, workshops.leave_group, membership, actor=current_user, on=form.day.data
     ):
         flash(_("%(name)s left the group.", name=membership.person.full_name), "success")
-    return redirect(url_for("workshops.show_group", group_id=membership.group_id))
+        return redirect(url_for("workshops.show_group", group_id=membership.group_id))
+    return _group_page(membership.group, refused_leave=form, leaving=membership)
 
 
 @bp.post("/groups/<int:group_id>/meetings")

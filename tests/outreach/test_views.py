@@ -163,3 +163,58 @@ def test_deleting_a_record_is_audited(client, login_as, centre):
         db.select(AuditEntry.action).where(AuditEntry.entity == "community_resources")
     )
     assert sorted(actions) == ["create", "delete"]
+
+
+def test_the_resource_directory_is_read_across_centres_and_changed_within_one(
+    client, login_as, centre, other_centre
+):
+    """One rule (outreach.services): every centre lists, counts and prints the shared directory;
+    only the centre that entered a resource changes or deletes it."""
+    theirs = CommunityResource(
+        centre_id=other_centre.id,
+        organisation="Asociația Szent Ferenc",
+        service="Ajutor alimentar",
+        languages="hu",
+        search_key="asociatia szent ferenc ajutor alimentar hu",
+    )
+    retired = CommunityResource(
+        centre_id=other_centre.id,
+        organisation="Fundația Închisă",
+        service="Nu mai funcționează",
+        languages="ro",
+        active=False,
+        search_key="fundatia inchisa",
+    )
+    db.session.add_all([theirs, retired])
+    db.session.commit()
+    login_as("coordinator")
+    client.post("/outreach/resources/new", data=_resource(centre))
+    ours = db.session.scalars(
+        db.select(CommunityResource).where(CommunityResource.centre_id == centre.id)
+    ).one()
+
+    listing = client.get("/outreach/resources/")
+    page = text_of(listing)
+    assert "Asociația Szent Ferenc" in page and "Caritas Alba Iulia" in page
+    assert "Fundația Închisă" not in page  # inactive: only for those who may change it
+    html = listing.get_data(as_text=True)
+    assert f"/outreach/resources/{ours.id}/edit" in html
+    assert f"/outreach/resources/{theirs.id}/edit" not in html
+    assert "Szent Ferenc" in text_of(
+        client.get("/outreach/resources/", query_string={"q": "ferenc"})
+    )
+    overview = text_of(client.get("/outreach/"))
+    assert "Resurse comunitare 2 " in overview  # both active resources counted
+    printed = client.get("/outreach/resources/print", query_string={"id": [theirs.id, retired.id]})
+    text = PdfReader(io.BytesIO(printed.data)).pages[0].extract_text()
+    assert "Szent Ferenc" in text and "Închisă" not in text
+
+    assert client.get(f"/outreach/resources/{theirs.id}/edit").status_code == 404
+    assert client.post(f"/outreach/resources/{theirs.id}/delete").status_code == 404
+    assert (
+        client.post(
+            f"/outreach/resources/{theirs.id}/edit", data=_resource(other_centre, phone="0000")
+        ).status_code
+        == 404
+    )
+    assert db.session.get(CommunityResource, theirs.id).phone is None

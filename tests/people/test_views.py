@@ -8,7 +8,7 @@ from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.people.models import Family, Person
 from tests.conftest import text_of
-from tests.factories import make_child, make_enrolment, make_family, make_group
+from tests.factories import DEFAULT_PASSWORD, make_child, make_enrolment, make_family, make_group
 from tests.people.test_services import cnp_for
 
 
@@ -63,7 +63,7 @@ def test_another_centres_person_answers_404(client, login_as, other_centre):
         f"/people/families/{theirs.family_id}",
     ):
         assert client.get(url).status_code == 404
-    assert "Bíró" not in text_of(client.get("/people/?q=Biro"))
+    assert "Bíró" not in text_of(client.post("/people/", data={"q": "Biro"}))
 
 
 def test_a_coordinator_registers_a_family_and_a_child(client, login_as, centre):
@@ -161,7 +161,7 @@ def test_search_in_hungarian_shows_the_family_name_first_in_hungarian_order(
     db.session.commit()
     set_language(users["coordinator"], "hu")
     login_as("coordinator")
-    page = text_of(client.get("/people/?q=stefan"))
+    page = text_of(client.post("/people/", data={"q": "stefan"}))
     assert "Molnár" not in page
     assert page.index("Czakó Stefánia") < page.index("Csiki Ştefan") < page.index("Szabó Ștefan")
 
@@ -227,3 +227,51 @@ def test_the_same_cnp_cannot_be_saved_even_when_confirmed(client, login_as, cent
 def test_child_counts_use_the_languages_plural_forms(app, language, expected):
     with app.test_request_context(), force_locale(language):
         assert [ngettext("%(num)d child", "%(num)d children", n) for n in (1, 2, 20)] == expected
+
+
+def test_a_name_searched_for_never_reaches_a_url_or_the_access_log(app, users, centre, caplog):
+    """The search is POSTed: the request line the server logs names no one."""
+    import logging
+    import threading
+    from http.cookiejar import CookieJar
+    from urllib.parse import urlencode
+    from urllib.request import HTTPCookieProcessor, build_opener
+
+    from werkzeug.serving import make_server
+
+    make_child(make_family(centre, name="Xenopol"), family_name="Xenopol", given_name="Iacob")
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    browser = build_opener(HTTPCookieProcessor(CookieJar()))
+
+    def post(path, **data):
+        with browser.open(f"{base}{path}", urlencode(data).encode()) as response:
+            return response.url, response.read().decode()
+
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            post("/auth/login", username=users["coordinator"].username, password=DEFAULT_PASSWORD)
+            with browser.open(f"{base}/people/") as response:
+                assert 'method="post" role="search"' in response.read().decode()
+            url, page = post("/people/", q="Xenopol")
+    finally:
+        server.shutdown()
+    assert "Iacob" in page
+    assert url == f"{base}/people/"
+    logged = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("POST /people/ " in line for line in logged), logged
+    assert not any("xenopol" in line.lower() for line in logged)
+
+
+def test_a_name_in_the_address_is_not_searched_for(client, login_as, centre):
+    make_child(make_family(centre, name="Xenopol"), family_name="Xenopol")
+    make_child(make_family(centre, name="Barbu"), family_name="Barbu")
+    login_as("coordinator")
+    page = text_of(client.get("/people/?q=Xenopol"))
+    assert "Barbu" in page  # the address's query is ignored: everyone is listed
+    page = text_of(client.post("/people/", data={"q": "Xenopol"}))
+    assert "Barbu" not in page and "Xenopol" in page
+    page = text_of(client.post("/people/families", data={"q": "Barbu"}))
+    assert "Xenopol" not in page and "Barbu" in page

@@ -85,7 +85,7 @@ def _refuse_unknown_choice(field) -> None:
         and field.raw_data
     ):
         return
-    offered = {field.coerce(choice.value) for choice in field._iter_choices_normalized()}
+    offered = {field.coerce(choice.value) for choice in field.iter_choices()}
     if isinstance(field, SelectMultipleField):
         if field.process_errors or not set(field.data or ()) <= offered:
             _refuse(field, field.gettext("Not a valid choice."), [])

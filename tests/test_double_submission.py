@@ -246,3 +246,19 @@ def test_a_consent_and_a_child_with_a_cnp(post_twice, centre):
         },
     )
     assert count(Person, Person.cnp == cnp) == 1
+
+
+def test_a_days_menu(post_twice, centre):
+    from daycentre.meals.models import Menu
+    from tests.factories import make_meal_type
+
+    meal_type = make_meal_type(centre)
+    db.session.commit()
+    day = today() + timedelta(days=7)
+    prefix = f"m{meal_type.id}-"
+    post_twice(
+        "coordinator",
+        f"/meals/centres/{centre.id}/menus?day={day.isoformat()}",
+        {prefix + "dishes": "Ciorbă de legume", prefix + "meal_type_id": str(meal_type.id)},
+    )
+    assert count(Menu, Menu.meal_type_id == meal_type.id, Menu.day == day) == 1

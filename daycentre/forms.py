@@ -108,12 +108,11 @@ def _storage_problem(value):
     """Why the database cannot store ``value`` or the app cannot compute with it, if so."""
     if isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in text
         return _l("This text contains a character that is not allowed.")
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        pass
-    elif not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
-        return _l("Enter a number.")  # NaN and the infinities
-    elif abs(value) > LARGEST_INTEGER:
-        return _l("This number is too large.")
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            return _l("Enter a number.")  # NaN and the infinities
+        if abs(value) > LARGEST_INTEGER:
+            return _l("This number is too large.")
     if isinstance(value, datetime.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
         return _l(
             "Enter a date between the years %(first)d and %(last)d.",

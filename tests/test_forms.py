@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from daycentre.extensions import db
 from daycentre.forms import Form, MultiCheckboxField
-from daycentre.people.models import Person
+from daycentre.people.models import Family, Person
 from tests.conftest import text_of
 from tests.factories import make_adult, make_child, make_family
 from tests.people.test_services import cnp_for
@@ -130,3 +130,22 @@ def test_the_person_forms_refuse_an_unknown_sex_and_save_nothing(client, login_a
         assert response.status_code == 200, url
         assert "Selecție invalidă." in text_of(response)
     assert {p.given_name for p in db.session.scalars(db.select(Person))} == {"Anna", "Ilona"}
+
+
+def test_a_nul_character_is_told_on_the_field_and_what_was_typed_stays(client, login_as, centre):
+    login_as("coordinator")
+    response = client.post(
+        "/people/families/new",
+        data={"name": "Kovács\x00", "centre_id": str(centre.id), "address": "Str. Morii 3"},
+    )
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Textul conține un caracter care nu este permis." in page
+    assert "Str. Morii 3" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Family)) == 0
+
+
+def test_a_nul_character_in_a_sign_in_is_a_refused_sign_in(client, users):
+    response = client.post("/auth/login", data={"username": "ad\x00min", "password": "x\x00"})
+    assert response.status_code == 200
+    assert "Textul conține un caracter care nu este permis." in text_of(response)

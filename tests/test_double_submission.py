@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from daycentre.attendance.models import AbsenceAlertRule
+from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
 from daycentre.counselling.models import CalendarFeed, NoteShare, SessionNote
@@ -76,6 +77,10 @@ def test_the_first_save_of_a_workshop_sessions_attendance(post_twice, centre, us
     marks = db.session.scalars(
         select(WorkshopAttendance).where(WorkshopAttendance.session_id == session_id)
     ).all()
+    created = count(
+        AuditEntry, AuditEntry.entity == "workshop_attendances", AuditEntry.action == "create"
+    )
+    assert created == 2  # one creation per participant in the trail, not one per request
     assert {(m.person_id, m.present) for m in marks} == {
         (parents[0].id, True),
         (parents[1].id, False),

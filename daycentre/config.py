@@ -36,8 +36,10 @@ class Config:
     WTF_CSRF_SSL_STRICT = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Failed sign-ins: each account has its own small budget; an address has a large one, shared
+    # by every colleague behind one office router (NAT), counting only wrong credentials.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password

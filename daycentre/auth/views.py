@@ -1,7 +1,17 @@
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -41,6 +51,15 @@ def _failed_login(response) -> bool:
     return response.status_code != 302
 
 
+def _wrong_credentials(response) -> bool:
+    """Only a username and password actually checked and refused count against the address.
+
+    Colleagues behind one office address (NAT) share its budget: a form sent again after its
+    page expired, or a server error, is nobody's guess and must not lock the office out.
+    """
+    return g.get("credentials_refused", False)
+
+
 def _start_session(user, signed_in_at: float | None = None) -> None:
     """A fresh session (no fixation), keeping the language chosen before signing in."""
     language = session.get("locale")
@@ -55,7 +74,7 @@ def _start_session(user, signed_in_at: float | None = None) -> None:
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
-    deduct_when=_failed_login,
+    deduct_when=_wrong_credentials,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
@@ -78,6 +97,7 @@ def login():
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         db.session.commit()  # the failed attempt stays in the audit trail
+        g.credentials_refused = True
         flash(_("Unknown username or wrong password."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -75,8 +75,8 @@ test: install assets compile
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check daycentre tests migrations/env.py
-	$(BIN)/ruff format --check daycentre tests migrations/env.py
+	$(BIN)/ruff check daycentre tests loadtest migrations/env.py
+	$(BIN)/ruff format --check daycentre tests loadtest migrations/env.py
 
 check: lint compile
 	$(FLASK) i18n check

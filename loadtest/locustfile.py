@@ -104,6 +104,9 @@ class Person(HttpUser):
     role = ""
 
     def on_start(self):
+        # A new connection for each request, as nginx opens to gunicorn: no idle connection that
+        # the server closes just as the next request is sent on it.
+        self.client.headers["Connection"] = "close"
         number = next(_numbers[self.role])
         self.username = self.username_for(number)
         if not _sign_in(self.client, self.username):

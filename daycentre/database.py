@@ -1,10 +1,16 @@
 """Column types and connection settings shared by every area."""
 
+import fcntl
+import os
+import sqlite3
+import threading
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 
@@ -59,6 +65,58 @@ def _writes_expected() -> bool:
     return has_request_context() and request.method in WRITING_METHODS
 
 
+class WriteTurns:
+    """The app's writers to a SQLite file wait their turn in line, and are woken as it comes.
+
+    SQLite's own busy handler polls, every 100 ms once it has waited a while, so under 50 people
+    a writer that has waited long keeps losing the lock to newcomers (which poll every few ms)
+    until its timeout runs out. Here the threads of a process take turns on a lock, and the
+    processes on an exclusive ``flock`` of a file beside the database; both wake the next writer
+    at once. SQLite's lock then has a single contender from the app (commands such as a backup
+    still wait through the busy timeout).
+    """
+
+    def __init__(self):
+        self._thread_turn = threading.RLock()
+        self._depth = 0  # guarded by _thread_turn: a thread's nested transactions take one turn
+        self._files: dict[tuple[int, str], int] = {}
+
+    def _file(self, database: str) -> int:
+        key = (os.getpid(), database)  # opened again in each forked worker: flock is per file
+        if key not in self._files:
+            self._files[key] = os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        return self._files[key]
+
+    def take(self, database: str | None) -> None:
+        if not self._thread_turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
+            )
+        self._depth += 1
+        if self._depth == 1 and database:
+            try:
+                fcntl.flock(self._file(database), fcntl.LOCK_EX)
+            except BaseException:
+                self._depth -= 1
+                self._thread_turn.release()
+                raise
+
+    def give_back(self, database: str | None) -> None:
+        self._depth -= 1
+        if self._depth == 0 and database:
+            fcntl.flock(self._file(database), fcntl.LOCK_UN)
+        self._thread_turn.release()
+
+
+write_turns = WriteTurns()
+TURN = "daycentre_write_turn"  # set in a connection's info while it holds a turn
+
+
+def _database_file(connection) -> str | None:
+    database = connection.engine.url.database
+    return database if database and database != ":memory:" else None
+
+
 @event.listens_for(Engine, "begin")
 def _begin(connection):
     """A request that may write takes SQLite's write lock before its first statement.
@@ -66,20 +124,50 @@ def _begin(connection):
     Left to itself the driver reads outside any transaction and begins one at the first write.
     A request that read a roll's version and then writes could thus miss a save made in between
     (refused as a simultaneous save), and in WAL mode a transaction that has read cannot wait for
-    the lock: SQLite answers "database is locked" at once. ``BEGIN IMMEDIATE`` waits its turn (up
-    to the busy timeout), then reads and writes the latest data. Other requests, the command line
-    and the tests keep the driver's way: reads never wait, a write waits for the lock.
+    the lock: SQLite answers "database is locked" at once. Such a request first waits its turn
+    (``write_turns``), then ``BEGIN IMMEDIATE`` takes the lock and it reads and writes the latest
+    data. Other requests, the command line and the tests keep the driver's way: reads never wait,
+    a write waits for the lock.
     """
     if connection.dialect.name != "sqlite":
         return
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return  # VACUUM and checkpoints run outside any transaction
     dbapi_connection = connection.connection.dbapi_connection
-    if _writes_expected():
-        dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own
+    if not _writes_expected():
+        if dbapi_connection.isolation_level is None:
+            dbapi_connection.isolation_level = ""  # the driver's own transactions again
+        return
+    dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own
+    database = _database_file(connection)
+    write_turns.take(database)
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif dbapi_connection.isolation_level is None:
-        dbapi_connection.isolation_level = ""  # the driver's own transactions again
+    except BaseException:
+        write_turns.give_back(database)
+        raise
+    connection.info[TURN] = (threading.get_ident(), database)
+
+
+def _give_back_turn(info: dict) -> None:
+    thread, database = info.get(TURN, (None, None))
+    if thread == threading.get_ident():
+        del info[TURN]
+        write_turns.give_back(database)
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end(connection):
+    """The next writer's turn: SQLite's own lock goes a moment later, with the commit."""
+    _give_back_turn(connection.info)
+
+
+@event.listens_for(Pool, "checkin")
+def _returned(dbapi_connection, connection_record):
+    """Whatever ended the transaction, a connection back in the pool holds no turn."""
+    if connection_record is not None:
+        _give_back_turn(connection_record.info)
 
 
 def stored_enum(enum_class, length: int = 20) -> Enum:

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import has_request_context
 from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -42,16 +42,21 @@ def utcnow() -> datetime:
 
 
 # How long a SQLite connection waits for another's write to finish before giving up. Writes take
-# turns (one at a time); under 50 people saving rolls the queue can take seconds, never this long.
+# turns (one at a time); under 50 people saving rolls the line can take seconds, never this long.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
-# Requests that may change data. On SQLite they take the write lock when their transaction begins.
-WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
-    """Foreign keys on, WAL journal and a long busy timeout for every SQLite connection."""
+    """Foreign keys on, WAL journal and a long busy timeout for every SQLite connection.
+
+    The driver keeps its own transaction handling: it reads outside any transaction and begins
+    one at the first write, so a request never holds an old snapshot when it comes to write
+    (in WAL mode such a transaction could not wait for the lock: "database is locked" at once).
+    A roll's version is checked again by the write itself (``UPDATE ... WHERE version = ?``).
+    """
     if not type(dbapi_connection).__module__.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
@@ -61,19 +66,15 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
-def _writes_expected() -> bool:
-    return has_request_context() and request.method in WRITING_METHODS
-
-
 class WriteTurns:
     """The app's writers to a SQLite file wait their turn in line, and are woken as it comes.
 
     SQLite's own busy handler polls, every 100 ms once it has waited a while, so under 50 people
     a writer that has waited long keeps losing the lock to newcomers (which poll every few ms)
-    until its timeout runs out. Here the threads of a process take turns on a lock, and the
-    processes on an exclusive ``flock`` of a file beside the database; both wake the next writer
-    at once. SQLite's lock then has a single contender from the app (commands such as a backup
-    still wait through the busy timeout).
+    until its timeout runs out: sign-ins failed with "database is locked" after 30 s. Here the
+    threads of a process take turns on a lock, and the processes on an exclusive ``flock`` of a
+    file beside the database; both wake the next writer at once. SQLite's lock then has one
+    contender from the app (commands such as a backup still wait through the busy timeout).
     """
 
     def __init__(self):
@@ -89,9 +90,7 @@ class WriteTurns:
 
     def take(self, database: str | None) -> None:
         if not self._thread_turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-            raise OperationalError(
-                "BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")
-            )
+            raise OperationalError("BEGIN", None, sqlite3.OperationalError("database is locked"))
         self._depth += 1
         if self._depth == 1 and database:
             try:
@@ -109,7 +108,7 @@ class WriteTurns:
 
 
 write_turns = WriteTurns()
-TURN = "daycentre_write_turn"  # set in a connection's info while it holds a turn
+TURN = "daycentre_write_turn"  # in a connection's info while it holds a turn
 
 
 def _database_file(connection) -> str | None:
@@ -117,35 +116,20 @@ def _database_file(connection) -> str | None:
     return database if database and database != ":memory:" else None
 
 
-@event.listens_for(Engine, "begin")
-def _begin(connection):
-    """A request that may write takes SQLite's write lock before its first statement.
+@event.listens_for(Engine, "before_cursor_execute")
+def _wait_turn_to_write(connection, cursor, statement, parameters, context, executemany):
+    """A request's first write to SQLite waits its turn; the turn lasts until the transaction ends.
 
-    Left to itself the driver reads outside any transaction and begins one at the first write.
-    A request that read a roll's version and then writes could thus miss a save made in between
-    (refused as a simultaneous save), and in WAL mode a transaction that has read cannot wait for
-    the lock: SQLite answers "database is locked" at once. Such a request first waits its turn
-    (``write_turns``), then ``BEGIN IMMEDIATE`` takes the lock and it reads and writes the latest
-    data. Other requests, the command line and the tests keep the driver's way: reads never wait,
-    a write waits for the lock.
+    Only requests: the command line and the tests keep SQLite's own waiting.
     """
-    if connection.dialect.name != "sqlite":
+    if connection.dialect.name != "sqlite" or TURN in connection.info:
+        return
+    if not has_request_context() or not statement.lstrip()[:7].upper().startswith(WRITE_STATEMENTS):
         return
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        return  # VACUUM and checkpoints run outside any transaction
-    dbapi_connection = connection.connection.dbapi_connection
-    if not _writes_expected():
-        if dbapi_connection.isolation_level is None:
-            dbapi_connection.isolation_level = ""  # the driver's own transactions again
         return
-    dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own
     database = _database_file(connection)
     write_turns.take(database)
-    try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    except BaseException:
-        write_turns.give_back(database)
-        raise
     connection.info[TURN] = (threading.get_ident(), database)
 
 

@@ -61,7 +61,7 @@ def _turns_count():
 
 def test_writing_requests_take_turns_and_each_reads_the_last_save(app, database_url, monkeypatch):
     """SQLite: a second writer that arrives while the first has written but not committed waits
-    for the commit, then reads the first one's row (a roll's version check sees the last save)."""
+    for the commit, then its transaction reads the first one's row."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's write lock")
     import threading
@@ -88,6 +88,8 @@ def test_writing_requests_take_turns_and_each_reads_the_last_save(app, database_
 
     def second():
         with app.test_request_context(method="POST"):
+            record("read", actor=None, entity="turns", entity_id=2)
+            db.session.flush()
             seen["count"] = _turns_count()
             db.session.commit()
             db.session.remove()
@@ -107,7 +109,7 @@ def test_writing_requests_take_turns_and_each_reads_the_last_save(app, database_
     writer.join(30)
     follower.join(30)
     assert not errors, errors
-    assert seen["count"] == 1
+    assert seen["count"] == 2
 
 
 def _first_holds_turn():

@@ -38,20 +38,37 @@ def load_demo_command(if_empty: bool):
 
 @users_cli.command("create-admin")
 @click.option("--username", default="admin", show_default=True)
-def create_admin_command(username: str):
-    """Create the first administrator on an empty database; the password is printed once."""
-    from daycentre.auth.services import create_first_admin
+@click.option(
+    "--renew",
+    is_flag=True,
+    help="Issue a new password for the first administrator whose generated one was never changed.",
+)
+def create_admin_command(username: str, renew: bool):
+    """Create the first administrator on an empty database; the password is printed once.
+
+    The password works for 24 hours (FIRST_ADMIN_PASSWORD_VALID) unless it is changed: the sign-in
+    refuses it afterwards, and --renew issues a new one.
+    """
+    from flask import current_app
+
+    from daycentre.auth.services import create_first_admin, renew_first_admin_password
 
     password = secrets.token_urlsafe(12)
+    valid_for = current_app.config["FIRST_ADMIN_PASSWORD_VALID"]
     try:
-        create_first_admin(username, password)
+        if renew:
+            user = renew_first_admin_password(password, valid_for=valid_for)
+        else:
+            user = create_first_admin(username, password, valid_for=valid_for)
     except Refused as refusal:
         db.session.rollback()
         click.echo(str(refusal.message), err=True)
         sys.exit(1)
     db.session.commit()
+    hours = int(valid_for.total_seconds() // 3600)
     click.echo(
-        f"Administrator {username!r} created. Password (shown once, change it at first sign-in):"
+        f"Administrator {user.username!r} {'has a new password' if renew else 'created'}. "
+        f"Password (shown once, valid for {hours} hours; change it at first sign-in):"
     )
     click.echo(password)
 

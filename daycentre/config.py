@@ -41,6 +41,15 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
 
+    # A second factor (an authenticator app's 30-second codes) at sign-in. Always required in
+    # production for the roles below; elsewhere only when SECOND_FACTOR_REQUIRED is set, so the demo
+    # logins stay one step. Anyone who has enrolled is asked for a code whatever the setting.
+    SECOND_FACTOR_REQUIRED = os.environ.get("SECOND_FACTOR_REQUIRED", "").lower() in {"1", "true"}
+    SECOND_FACTOR_ROLES = frozenset({"admin", "coordinator", "counsellor"})
+    SECOND_FACTOR_LIMIT = "5 per 15 minutes"
+    SECOND_FACTOR_PENDING = timedelta(minutes=5)  # between the password and the code
+    FIRST_ADMIN_PASSWORD_VALID = timedelta(hours=24)
+
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 
@@ -84,6 +93,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    SECOND_FACTOR_REQUIRED = True
 
 
 class TestingConfig(Config):

@@ -1,5 +1,7 @@
 """Error pages in the user's language, and the exceptions services raise for refused changes."""
 
+import time
+
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -7,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
-from daycentre.extensions import db
+from daycentre.extensions import db, limiter
 
 
 class Refused(Exception):
@@ -72,7 +74,16 @@ def render_error(error: HTTPException):
     if code >= 500:
         db.session.rollback()
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+    page = render_template("errors/error.html", code=code, title=title, text=text)
+    if code == 429:
+        return page, code, {"Retry-After": str(_seconds_until_allowed())}
+    return page, code
+
+
+def _seconds_until_allowed() -> int:
+    """When the breached limits of this request let the next attempt through (at least 1 s)."""
+    resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    return max(1, max(resets, default=0) - int(time.time()))
 
 
 def render_expired_form(error: CSRFError):

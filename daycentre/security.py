@@ -11,12 +11,22 @@ from daycentre.extensions import db, login_manager
 
 # Reachable without signing in. Everything else redirects to the sign-in page.
 # counselling.calendar_feed: calendar apps cannot sign in; its secret token is the key.
+# auth.enter_code: the second step of signing in; it opens only for a password just given.
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "auth.set_language", "home.health", "static", "counselling.calendar_feed"}
+    {
+        "auth.login",
+        "auth.enter_code",
+        "auth.set_language",
+        "home.health",
+        "static",
+        "counselling.calendar_feed",
+    }
 )
 
 # While a password must be changed, only these pages open.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout"}) | PUBLIC_ENDPOINTS
+# While a required second factor is not set up, only these.
+SECOND_FACTOR_SETUP_ENDPOINTS = PASSWORD_CHANGE_ENDPOINTS | {"auth.set_up_second_factor"}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -75,7 +85,16 @@ def _guard_request():
     if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         flash(_("Please choose a new password before you continue."), "info")
         return redirect(url_for("auth.change_password"))
+    if endpoint not in SECOND_FACTOR_SETUP_ENDPOINTS and _second_factor_missing():
+        flash(_("Please set up the second factor before you continue."), "info")
+        return redirect(url_for("auth.set_up_second_factor"))
     return None
+
+
+def _second_factor_missing() -> bool:
+    from daycentre.auth.second_factor import is_enrolled, required_for
+
+    return required_for(current_user) and not is_enrolled(current_user)
 
 
 def _add_security_headers(response):

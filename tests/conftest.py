@@ -1,6 +1,7 @@
 import contextvars
 import os
 import re
+from datetime import datetime
 
 os.environ["DAYCENTRE_ENV"] = "testing"
 
@@ -13,6 +14,33 @@ from daycentre import create_app  # noqa: E402
 from daycentre.audit.models import guard_audit_trail, unguard_audit_trail  # noqa: E402
 from daycentre.extensions import db  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD, make_centre, make_user  # noqa: E402
+
+
+def pytest_configure(config):
+    """``DAYCENTRE_TEST_NOW`` (an ISO instant with its offset) runs the whole suite on that day.
+
+    CI runs the suite again on days that have broken things before (a public holiday, the Monday
+    after the clock change, 29 February, New Year's Eve late at night). The clock is set before
+    the tests are collected, as parameters read the day too, and keeps ticking from there, so
+    timeouts and throttles behave as on a real day.
+    """
+    pinned = os.environ.get("DAYCENTRE_TEST_NOW")
+    if pinned:
+        import time_machine
+
+        config._pinned_clock = time_machine.travel(datetime.fromisoformat(pinned), tick=True)
+        config._pinned_clock.start()
+
+
+def pytest_unconfigure(config):
+    if clock := getattr(config, "_pinned_clock", None):
+        clock.stop()
+
+
+def pytest_report_header(config):
+    if os.environ.get("DAYCENTRE_TEST_NOW"):
+        return f"clock pinned to {os.environ['DAYCENTRE_TEST_NOW']} (DAYCENTRE_TEST_NOW)"
+    return None
 
 
 @pytest.fixture(scope="session")

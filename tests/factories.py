@@ -18,6 +18,15 @@ DEFAULT_PASSWORD = "correct-horse-battery"  # noqa: S105
 _serial = count(1)
 
 
+def years_ago(years: int, on: date | None = None) -> date:
+    """The same day ``years`` before ``on`` (today); 29 February falls back to the 28th."""
+    on = on or today()
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
 def make_centre(**fields) -> Centre:
     centre = Centre(
         name=fields.pop("name", f"Centrul de zi nr. {next(_serial)}"),

@@ -55,6 +55,7 @@ def test_public_endpoints_are_only_the_deliberate_ones():
     assert {p.values[0] for p in ENDPOINTS} >= PUBLIC_ENDPOINTS
     assert {
         "auth.login",
+        "auth.enter_code",
         "auth.set_language",
         "home.health",
         "static",

@@ -66,11 +66,14 @@ def _menus(centre: Centre, meal_types: list[MealType], days: list[date]) -> None
             )
 
 
-def _status(rng: random.Random, day: date, month_start: date, alert: str | None, run_from: date):
-    if alert == "run" and day >= run_from:
+def _status(rng: random.Random, day: date, days: list[date], month_start: date, alert: str | None):
+    if alert == "run" and day >= days[max(len(days) - 4, 0)]:
         return S.ABSENT_UNEXCUSED
     if alert == "often" and day >= month_start:
-        return S.ABSENT_UNEXCUSED if day.toordinal() % 3 == 0 else S.PRESENT
+        # Absent on the month's first day with a roll and every third one after it, so the month's
+        # share is over the alert's threshold from that first day on, whatever day the demo loads.
+        this_month = [d for d in days if d >= month_start]
+        return S.ABSENT_UNEXCUSED if this_month.index(day) % 3 == 0 else S.PRESENT
     draw = rng.random()
     if draw < 0.06:
         return S.ABSENT_EXCUSED
@@ -118,7 +121,6 @@ def _group_roll(group, first, last, month_start, meal_types, coordinator, rng) -
     alerts = {}
     if group.name == "Clasele I–IV" and len(people) > 6:
         alerts = {people[2].id: "run", people[5].id: "often"}
-    run_from = days[-4] if len(days) >= 4 else first
     for day in days:
         expected = [e for e in enrolments if e.active_on(day)]
         if not expected:
@@ -127,7 +129,7 @@ def _group_roll(group, first, last, month_start, meal_types, coordinator, rng) -
             RollCall(centre_id=group.centre_id, group_id=group.id, day=day, saved_by=coordinator)
         )
         for enrolment in expected:
-            status = _status(rng, day, month_start, alerts.get(enrolment.person_id), run_from)
+            status = _status(rng, day, days, month_start, alerts.get(enrolment.person_id))
             present = status is S.PRESENT
             db.session.add(
                 Attendance(

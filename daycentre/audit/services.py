@@ -13,6 +13,11 @@ from daycentre.extensions import db
 
 CREATE, UPDATE, DELETE, READ, EXPORT = "create", "update", "delete", "read", "export"
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
+SIGN_IN_LOCKED = "sign_in_locked"
+SECOND_FACTOR_ENROLLED = "2fa_enrolled"
+SECOND_FACTOR_RESET = "2fa_reset"
+SECOND_FACTOR_FAILED = "2fa_failed"
+RECOVERY_CODE_USED = "recovery_code_used"
 
 ACTION_LABELS = {
     CREATE: _l("created"),
@@ -23,6 +28,11 @@ ACTION_LABELS = {
     SIGN_IN: _l("signed in"),
     SIGN_IN_FAILED: _l("failed to sign in"),
     SIGN_OUT: _l("signed out"),
+    SIGN_IN_LOCKED: _l("was refused: too many attempts"),
+    SECOND_FACTOR_ENROLLED: _l("set up a second factor"),
+    SECOND_FACTOR_RESET: _l("reset the second factor"),
+    SECOND_FACTOR_FAILED: _l("entered a wrong code"),
+    RECOVERY_CODE_USED: _l("used a recovery code"),
 }
 
 

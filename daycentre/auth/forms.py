@@ -117,3 +117,31 @@ class NewUserForm(UserForm):
 class ResetPasswordForm(Form):
     password = password_field(_l("Temporary password"))
     submit = SubmitField(_l("Reset password"))
+
+
+def code_field(label, *, numeric: bool):
+    render_kw = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+    if numeric:
+        render_kw["inputmode"] = "numeric"
+    return StringField(label, validators=[DataRequired(), Length(max=40)], render_kw=render_kw)
+
+
+class SecondFactorCodeForm(Form):
+    """The second step of signing in: a code from the app, or one of the recovery codes."""
+
+    code = code_field(_l("Code from the authenticator app, or a recovery code"), numeric=False)
+    submit = SubmitField(_l("Continue"))
+
+
+class EnrolSecondFactorForm(Form):
+    code = code_field(_l("The 6-digit code the app shows"), numeric=True)
+    submit = SubmitField(_l("Turn on the second factor"))
+
+
+class RenewRecoveryCodesForm(Form):
+    code = code_field(_l("The 6-digit code the app shows"), numeric=True)
+    submit = SubmitField(_l("Make new recovery codes"))
+
+
+class ResetSecondFactorForm(Form):
+    submit = SubmitField(_l("Reset the second factor"))

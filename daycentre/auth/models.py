@@ -3,7 +3,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, func
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,9 +42,14 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1, info={"audit": False})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
+    # Set only for the first administrator's generated password; cleared when it is changed.
+    password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
     version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
 
     centres = relationship("Centre", secondary=user_centres, order_by="Centre.name")
+    second_factor: Mapped["SecondFactor | None"] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     # The version changes only when the account is edited (see auth.services), not when the user
     # signs in or picks a language; every UPDATE still checks it, so concurrent edits are caught.
@@ -70,6 +75,9 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def password_expired(self, now: datetime) -> bool:
+        return self.password_expires_at is not None and now >= self.password_expires_at
+
     def end_all_sessions(self) -> None:
         self.session_version = (self.session_version or 0) + 1
 
@@ -86,6 +94,34 @@ class User(UserMixin, db.Model):
 
     def sees_centre(self, centre_id: int) -> bool:
         return self.is_admin or centre_id in self.centre_ids
+
+
+class SecondFactor(db.Model):
+    """A user's authenticator app (TOTP): the shared secret, encrypted, and the last step used."""
+
+    __tablename__ = "second_factors"
+    audit_label = _l("Second factor")
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret_encrypted: Mapped[str] = mapped_column(String(255), info={"audit": False})
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A code is accepted only for a later 30-second step than this one: each code works once.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger, info={"audit": False})
+
+    user: Mapped[User] = relationship(back_populates="second_factor")
+
+
+class RecoveryCode(db.Model):
+    """One of the single-use codes given at enrolment, kept only as a hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), info={"audit": False})
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def find_user_by_username(username: str) -> User | None:

@@ -23,9 +23,12 @@ def test_the_demo_has_two_months_of_rolls_meals_and_two_children_on_alert(app):
     assert db.session.scalar(db.select(db.func.count(FoodAllowance.id))) == 2
     centres = list(db.session.scalars(db.select(Centre)))
     alerts = attendance.absence_alerts(centres)
-    assert len(alerts) == 2
     assert any(a.too_many_in_a_row for a in alerts)
-    assert any(a.too_many_this_month and not a.too_many_in_a_row for a in alerts)
+    if any(d >= today().replace(day=1) for d in days):
+        assert len(alerts) == 2
+        assert any(a.too_many_this_month and not a.too_many_in_a_row for a in alerts)
+    else:  # the month's first working day: no roll this month yet, so nobody is often absent
+        assert len(alerts) == 1
     # Nothing was recorded for an absent child.
     absent_fed = db.session.scalar(
         db.select(db.func.count(MealServed.id))

@@ -21,7 +21,6 @@ from daycentre.audit.subject_access import tables_about_people, tables_about_vol
 from daycentre.auth.models import User
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import Consent, ConsentPurpose, Family, Person
 from daycentre.volunteers.models import (
     ActivitySignup,
@@ -47,6 +46,7 @@ from tests.factories import (
     make_user,
     make_volunteer,
     make_workshop,
+    years_ago,
 )
 
 TODAY = date(2026, 11, 23)
@@ -216,12 +216,8 @@ def test_a_closed_case_expires_with_the_child_and_an_open_one_keeps_them(app, ce
 
 
 def _years_ago(years: int, day: date | None = None) -> date:
-    """The same day `years` ago, as the retention period counts it (29 February: the 28th)."""
-    day = day or today()
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    """The same day `years` ago, as the retention period counts it."""
+    return years_ago(years, day)
 
 
 @pytest.fixture

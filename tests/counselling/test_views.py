@@ -193,8 +193,10 @@ def test_another_counsellor_reads_the_note_only_once_it_is_shared(client, login_
 
 
 def test_the_calendar_feed_carries_initials_and_room_and_can_be_revoked(
-    app, client, login_as, setting
+    app, client, login_as, setting, time_machine
 ):
+    # The feed holds the weeks around today: the day the factory's session falls in.
+    time_machine.move_to(datetime(2026, 11, 20, 9, tzinfo=BUCHAREST), tick=True)
     session = make_session(setting["counsellor"], setting["room"], person=setting["child"])
     db.session.commit()
     login_as("counsellor")

@@ -23,7 +23,7 @@ from daycentre.volunteers.models import (
     VolunteerContract,
 )
 from tests.concurrency import race, refused
-from tests.factories import make_activity, make_contract, make_user, make_volunteer
+from tests.factories import make_activity, make_contract, make_user, make_volunteer, years_ago
 
 CONTRACT_FIELDS = {
     "activities": "Sprijin la teme",
@@ -48,8 +48,7 @@ def ready(centre):
 
 
 def _years_ago(years: int, days: int = 0) -> date:
-    day = today()
-    return day.replace(year=day.year - years) - timedelta(days=days)
+    return years_ago(years) - timedelta(days=days)
 
 
 def _register(centre, actor, **fields):

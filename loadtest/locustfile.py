@@ -15,16 +15,22 @@ import itertools
 import os
 import random
 import re
+import sys
 import threading
+import time
 from datetime import date, timedelta
 from http.cookiejar import DefaultCookiePolicy
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import requests
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
-PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from loadtest.accounts import PASSWORD, totp_secret  # noqa: E402
+
 WAIT_MIN, WAIT_MAX = (float(v) for v in os.environ.get("LOAD_WAIT", "1,3").split(","))
 MAX_P95_MS = float(os.environ.get("LOAD_MAX_P95_MS", "0"))  # 0: reported, not enforced
 DAYS_BACK = 7  # a coordinator may correct a roll up to ATTENDANCE_CORRECTION_DAYS back
@@ -85,17 +91,39 @@ def _roll_state(page: str) -> dict:
     return state
 
 
-def _sign_in(session, username: str) -> bool:
-    """The sign-in page, then the form with its token; True when the server let us in."""
-    page = session.get("/auth/login", name="sign in: page")
-    token = _hidden(page.text, "csrf_token") or ""
+def _sign_in(session, username: str, base: str = "") -> bool:
+    """The sign-in page, the form with its token, then the code from the "authenticator app";
+    True when the server let us in. ``base``: for a plain requests session, the server's URL."""
+    names = {} if base else {"name": "sign in: page"}
+    page = session.get(f"{base}/auth/login", **names)
     response = session.post(
-        "/auth/login",
-        data={"csrf_token": token, "username": username, "password": PASSWORD},
+        f"{base}/auth/login",
+        data={
+            "csrf_token": _hidden(page.text, "csrf_token") or "",
+            "username": username,
+            "password": PASSWORD,
+        },
         allow_redirects=False,
-        name="sign in",
+        **({} if base else {"name": "sign in"}),
     )
-    return response.status_code == 302
+    if response.status_code != 302:
+        return False
+    if not response.headers.get("Location", "").endswith("/auth/code"):
+        return True
+    totp = pyotp.TOTP(totp_secret(username))
+    for attempt in range(2):
+        page = session.get(f"{base}/auth/code", **({} if base else {"name": "sign in: code page"}))
+        answer = session.post(
+            f"{base}/auth/code",
+            data={"csrf_token": _hidden(page.text, "csrf_token") or "", "code": totp.now()},
+            allow_redirects=False,
+            **({} if base else {"name": "sign in: code"}),
+        )
+        if answer.status_code == 302:
+            return True
+        if attempt == 0:  # this 30-second code was used already: the next one
+            time.sleep(totp.interval - time.time() % totp.interval + 1)
+    return False
 
 
 class Person(HttpUser):
@@ -239,18 +267,7 @@ class Administrator(Person):
 def _check_saves(host: str) -> dict:
     """Open every saved roll again (as an administrator) and compare it with the last save."""
     session = requests.Session()
-    page = session.get(f"{host}/auth/login", timeout=60)
-    signed_in = session.post(
-        f"{host}/auth/login",
-        data={
-            "csrf_token": _hidden(page.text, "csrf_token") or "",
-            "username": "load-admin-1",
-            "password": PASSWORD,
-        },
-        allow_redirects=False,
-        timeout=60,
-    )
-    if signed_in.status_code != 302:
+    if not _sign_in(session, "load-admin-1", base=host):
         return {"checked": 0, "lost": ["the check could not sign in as load-admin-1"]}
     lost, unconfirmed_in = [], 0
     with _lock:

@@ -6,28 +6,32 @@ It adds, next to whatever the database holds (the demo, a county built by the be
 data in a copy), 40 after-school centres with one group of 25 active children each and one
 coordinator each (``load-coord-01`` … ``-40``), 8 counsellors over those centres
 (``load-counsellor-1`` … ``-8``) and 2 administrators (``load-admin-1``, ``-2``), all with the
-password in ``LOAD_PASSWORD`` (default ``load-test-password``). Never run it on a live database:
-the accounts are real accounts with a published password.
+password in ``LOAD_PASSWORD`` (default ``load-test-password``), plus ``load-probe`` (a coordinator
+for the two-server check in CI). Each has a second factor whose secret the load test derives from
+the password and the username (``totp_secret``), so it can answer the code page as an app would.
+Run it with the server's SECRET_KEY: the secret is stored encrypted with it. Never run it on a
+live database: the accounts are real accounts with a published password and second factor.
 """
 
 import os
 from datetime import date, time, timedelta
 
 from daycentre import create_app
-from daycentre.auth.models import User
+from daycentre.auth.models import SecondFactor, User
 from daycentre.auth.roles import Role
+from daycentre.auth.second_factor import encrypt_secret
 from daycentre.centres.models import Centre, CentreKind, Group
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
 from daycentre.meals.models import MealType
 from daycentre.people.models import Family, Person, PersonKind, Sex
 from daycentre.text import fold
+from loadtest.accounts import PASSWORD, totp_secret
 
 COORDINATORS = 40
 COUNSELLORS = 8
 ADMINISTRATORS = 2
 CHILDREN_PER_GROUP = int(os.environ.get("LOAD_CHILDREN_PER_GROUP", "25"))
-PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
 CENTRE_NAME = "Centrul de zi de test {:02d}"
 FAMILY_NAMES = ("Kovács", "Popescu", "Szabó", "Ionescu", "Nagy", "Mureșan", "Fazakas", "Moldovan")
 GIVEN_NAMES = ("Anna", "Bence", "Ioana", "Matei", "Réka", "Andrei", "Emese", "Maria", "Botond")
@@ -41,6 +45,12 @@ def _account(username: str, role: Role, centres: list[Centre], given: str, famil
     user.role, user.active, user.must_change_password = role, True, False
     user.centres = centres
     user.set_password(PASSWORD)
+    secret = encrypt_secret(totp_secret(username))
+    if user.second_factor is None:
+        user.second_factor = SecondFactor(secret_encrypted=secret)
+    else:  # again, perhaps under another SECRET_KEY: a fresh secret, no step used yet
+        user.second_factor.secret_encrypted = secret
+        user.second_factor.last_used_step = None
     return user
 
 
@@ -128,6 +138,7 @@ def create_load_users() -> None:
         _account(f"load-counsellor-{number}", Role.COUNSELLOR, own, "Tünde", f"Test{number}")
     for number in range(1, ADMINISTRATORS + 1):
         _account(f"load-admin-{number}", Role.ADMIN, [], "Levente", f"Test{number}")
+    _account("load-probe", Role.COORDINATOR, centres[:1], "Ioana", "Proba")
     db.session.commit()
 
 

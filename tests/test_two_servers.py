@@ -3,7 +3,7 @@ store: a session opened on one is valid on the other, a throttle counted on one 
 
 Runs only against real servers: ``.ci/run`` starts two gunicorn servers (``make serve``) on one
 PostgreSQL and one Redis and sets ``DAYCENTRE_SERVERS="http://127.0.0.1:A http://127.0.0.1:B"``
-and ``LOAD_PASSWORD`` for the accounts ``make load-users`` created.
+for the accounts ``make load-users`` created (``load-probe``: password and second factor).
 """
 
 import os
@@ -13,10 +13,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pyotp
 import pytest
 
+from loadtest.accounts import PASSWORD, totp_secret
+
 SERVERS = os.environ.get("DAYCENTRE_SERVERS", "").split()
-PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
 
 pytestmark = [
     pytest.mark.two_servers,
@@ -64,17 +66,22 @@ class Browser:
                     self.cookie = found.group(1)
         return status, text
 
+    def form(self, url, fields):
+        """Open the page, then send its form with the page's CSRF token."""
+        _status, page = self.request(url)
+        return self.request(url, {"csrf_token": TOKEN.search(page).group(1), **fields})[0]
+
     def sign_in(self, server, username, password):
-        _status, page = self.request(f"{server}/auth/login")
-        token = TOKEN.search(page).group(1)
-        form = {"csrf_token": token, "username": username, "password": password}
-        return self.request(f"{server}/auth/login", form)[0]
+        return self.form(f"{server}/auth/login", {"username": username, "password": password})
 
 
 def test_a_session_opened_on_one_server_is_valid_on_the_other():
     first, second = SERVERS
     browser = Browser()
-    assert browser.sign_in(first, "load-coord-01", PASSWORD) == 302
+    # The password on the first server, the authenticator's code on the second.
+    assert browser.sign_in(first, "load-probe", PASSWORD) == 302
+    code = pyotp.TOTP(totp_secret("load-probe")).now()
+    assert browser.form(f"{second}/auth/code", {"code": code}) == 302
     status, page = browser.request(f"{second}/attendance/")
     assert status == 200
     assert "/attendance/groups/" in page

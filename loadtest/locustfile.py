@@ -34,7 +34,7 @@ from loadtest.accounts import PASSWORD, totp_secret  # noqa: E402
 WAIT_MIN, WAIT_MAX = (float(v) for v in os.environ.get("LOAD_WAIT", "1,3").split(","))
 MAX_P95_MS = float(os.environ.get("LOAD_MAX_P95_MS", "0"))  # 0: reported, not enforced
 DAYS_BACK = 7  # a coordinator may correct a roll up to ATTENDANCE_CORRECTION_DAYS back
-DAYS_USED = 3  # the most recent days whose roll can be saved
+DAYS_USED = 2  # the most recent days whose roll can be saved
 
 INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')

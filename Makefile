@@ -2,11 +2,23 @@
 VENV ?= .venv
 PYTHON ?= python3
 PORT ?= 5000
+HOST ?= 127.0.0.1
+# make serve: worker processes (default 2 x cores + 1) and threads in each.
+WORKERS ?= $(shell nproc 2>/dev/null | awk '{print 2 * $$1 + 1}' || echo 3)
+THREADS ?= 4
+# make run: two processes of eight threads on the local SQLite file (writes take turns).
+RUN_WORKERS ?= 2
+RUN_THREADS ?= 8
+# make load: the server to drive and for how long.
+LOAD_URL ?= http://127.0.0.1:$(PORT)
+LOAD_TIME ?= 2m
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app daycentre
+GUNICORN := $(BIN)/gunicorn --bind $(HOST):$(PORT) --timeout 60 --graceful-timeout 30 \
+	--keep-alive 5 --access-logfile - --worker-tmp-dir /dev/shm --no-control-socket
 VENDOR := daycentre/static/vendor
 
-.PHONY: run test check lint translations compile assets install demo-logins migration clean
+.PHONY: run serve load load-users test check lint translations compile assets install demo-logins migration clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -30,14 +42,41 @@ compile: install
 run: install assets compile
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(GUNICORN) --workers $(RUN_WORKERS) --threads $(RUN_THREADS) 'daycentre:create_app()'
+
+# The production server: gunicorn, DAYCENTRE_ENV=production, settings from the environment
+# (README, "Running for a county"). It refuses to start without them.
+serve: install assets compile
+	@missing=""; \
+	  [ -n "$$SECRET_KEY" ] || missing="$$missing SECRET_KEY"; \
+	  [ -n "$$DATABASE_URL" ] || missing="$$missing DATABASE_URL"; \
+	  case "$${RATELIMIT_STORAGE_URI:-memory://}" in memory://*) \
+	    [ "$(WORKERS)" = 1 ] || missing="$$missing RATELIMIT_STORAGE_URI(redis://...|memcached://...)";; \
+	  esac; \
+	  if [ -n "$$missing" ]; then \
+	    echo "make serve: production settings missing:$$missing" >&2; \
+	    echo "  see README.md, 'Running for a county' (a shared throttling store is needed with WORKERS > 1)" >&2; \
+	    exit 2; \
+	  fi
+	DAYCENTRE_ENV=production $(FLASK) db upgrade
+	DAYCENTRE_ENV=production $(GUNICORN) --workers $(WORKERS) --threads $(THREADS) \
+	  'daycentre:create_app()'
+
+# Accounts and centres for the load test, in the database DATABASE_URL names (never a live one).
+load-users: install
+	$(BIN)/python -m loadtest.users
+
+# 50 people for LOAD_TIME against a running server at LOAD_URL (make run, make serve).
+load: install
+	$(BIN)/locust -f loadtest/locustfile.py --headless --only-summary --users 50 \
+	  --spawn-rate 5 --run-time $(LOAD_TIME) --stop-timeout 30 --host $(LOAD_URL)
 
 test: install assets compile
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check daycentre tests migrations/env.py
-	$(BIN)/ruff format --check daycentre tests migrations/env.py
+	$(BIN)/ruff check daycentre tests loadtest migrations/env.py
+	$(BIN)/ruff format --check daycentre tests loadtest migrations/env.py
 
 check: lint compile
 	$(FLASK) i18n check

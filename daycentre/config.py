@@ -36,8 +36,10 @@ class Config:
     WTF_CSRF_SSL_STRICT = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Failed sign-ins: each account has its own small budget; an address has a large one, shared
+    # by every colleague behind one office router (NAT), counting only wrong credentials.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
 
     # A second factor (an authenticator app's 30-second codes) at sign-in. Always required in
     # production for the roles below; elsewhere only when SECOND_FACTOR_REQUIRED is set, so the demo

@@ -51,3 +51,77 @@ def test_the_database_itself_refuses_to_rewrite_the_audit_trail(app):
             db.session.execute(statement)
         db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 1
+
+
+def _turns_count():
+    return db.session.scalar(
+        db.select(db.func.count(AuditEntry.id)).where(AuditEntry.entity == "turns")
+    )
+
+
+def test_writing_requests_take_turns_and_each_reads_the_last_save(app, database_url, monkeypatch):
+    """SQLite: a second writer that arrives while the first has written but not committed waits
+    for the commit, then its transaction reads the first one's row."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    import threading
+
+    from daycentre import database
+
+    second_waits, seen, errors = threading.Event(), {}, []
+    real_take = database.write_turns.take
+
+    def take(path):
+        if threading.current_thread().name == "second":
+            second_waits.set()
+        real_take(path)
+
+    monkeypatch.setattr(database.write_turns, "take", take)
+
+    def first():
+        with app.test_request_context(method="POST"):
+            record("read", actor=None, entity="turns", entity_id=1)
+            db.session.flush()
+            second_waits.wait(10)
+            db.session.commit()
+            db.session.remove()
+
+    def second():
+        with app.test_request_context(method="POST"):
+            record("read", actor=None, entity="turns", entity_id=2)
+            db.session.flush()
+            seen["count"] = _turns_count()
+            db.session.commit()
+            db.session.remove()
+
+    def run(target):
+        try:
+            target()
+        except BaseException as error:  # re-raised below
+            errors.append(error)
+
+    writer = threading.Thread(target=run, args=(first,), name="first")
+    writer.start()
+    while writer.is_alive() and not _first_holds_turn():
+        writer.join(0.01)
+    follower = threading.Thread(target=run, args=(second,), name="second")
+    follower.start()
+    writer.join(30)
+    follower.join(30)
+    assert not errors, errors
+    assert seen["count"] == 2
+
+
+def _first_holds_turn():
+    from daycentre import database
+
+    return database.write_turns._depth > 0
+
+
+def test_every_writing_request_gives_its_turn_back(app, client, users, login):
+    from daycentre import database
+
+    assert login(users["admin"]).status_code == 302
+    assert client.post("/auth/language", data={"language": "xx"}).status_code == 400
+    assert client.post("/auth/logout").status_code == 302
+    assert database.write_turns._depth == 0

@@ -58,6 +58,15 @@ def _failed_login(response) -> bool:
     return response.status_code != 302
 
 
+def _wrong_credentials(response) -> bool:
+    """Only a username and password actually checked and refused count against the address.
+
+    Colleagues behind one office address (NAT) share its budget: a form sent again after its
+    page expired, or a server error, is nobody's guess and must not lock the office out.
+    """
+    return g.get("credentials_refused", False)
+
+
 def _start_session(user, signed_in_at: float | None = None) -> None:
     """A fresh session (no fixation), keeping the language chosen before signing in."""
     language = session.get("locale")
@@ -72,7 +81,7 @@ def _start_session(user, signed_in_at: float | None = None) -> None:
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
-    deduct_when=_failed_login,
+    deduct_when=_wrong_credentials,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
@@ -106,6 +115,7 @@ def login():
             _start_session(user)
             return redirect(next_url)
         db.session.commit()  # the failed attempt stays in the audit trail
+        g.credentials_refused = True
         flash(_("Unknown username or wrong password."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -71,6 +71,32 @@ def test_failed_sign_ins_are_throttled_per_address(app, client, users, login):
     assert other_address.status_code == 302
 
 
+def test_fifty_colleagues_behind_one_office_address_all_sign_in(app, centre):
+    """One router (NAT) address for the whole office; half of them mistype their password first."""
+    colleagues = [make_user("coordinator", centres=[centre]) for _ in range(50)]
+    db.session.commit()
+    office = {"REMOTE_ADDR": "192.0.2.10"}
+    signed_in = 0
+    for index, colleague in enumerate(colleagues):
+        browser = app.test_client()
+        if index % 2 == 0:
+            mistyped = {"username": colleague.username, "password": "wrong-password"}
+            assert (
+                browser.post("/auth/login", data=mistyped, environ_base=office).status_code == 200
+            )
+        right = {"username": colleague.username, "password": DEFAULT_PASSWORD}
+        response = browser.post("/auth/login", data=right, environ_base=office)
+        signed_in += response.status_code == 302
+    assert signed_in == 50
+
+
+def test_an_incomplete_sign_in_form_does_not_count_against_the_address(app, client, users, login):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "2 per 15 minutes"
+    for _attempt in range(5):  # an expired page sent again, an empty field: no password was tried
+        assert client.post("/auth/login", data={"username": "", "password": ""}).status_code == 200
+    assert login(users["admin"]).status_code == 302
+
+
 def test_successful_sign_ins_are_not_counted(app, client, users, login):
     app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "2 per 15 minutes"
     for _attempt in range(4):

@@ -10,12 +10,13 @@ from datetime import date, time, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
 from daycentre.audit import services as audit
-from daycentre.centres.models import Centre, ClosureDay, Group
-from daycentre.centres.services import holiday_name, public_holidays
+from daycentre.centres.calendar import closed_days, closed_days_of
+from daycentre.centres.models import Centre, Group
 from daycentre.database import utcnow
 from daycentre.enrolment.models import Enrolment
 from daycentre.enrolment.services import children_active_on, enrolments_active_between
@@ -41,34 +42,6 @@ class Mark:
 
 
 # --- Operating days -------------------------------------------------------------------------------
-
-
-def closed_days(centre: Centre, group: Group | None, first: date, last: date) -> dict[date, str]:
-    """Each day of the period without service, with why: the week, a public holiday, a closure.
-
-    One query (the closure days) for any length of period.
-    """
-    closures = dict(
-        db.session.execute(
-            db.select(ClosureDay.day, ClosureDay.reason).where(
-                ClosureDay.centre_id == centre.id, ClosureDay.day.between(first, last)
-            )
-        ).all()
-    )
-    holidays = {}
-    for year in range(first.year, last.year + 1):
-        holidays.update({day: holiday_name(day) for day in public_holidays(year)})
-    closed = {}
-    day = first
-    while day <= last:
-        if day in closures:
-            closed[day] = str(_l("Closed: %(reason)s", reason=closures[day]))
-        elif day in holidays:
-            closed[day] = str(_l("Public holiday: %(name)s", name=holidays[day]))
-        elif not centre.is_open_on(day) or (group is not None and not group.is_open_on(day)):
-            closed[day] = str(_l("No activity on this day of the week"))
-        day += timedelta(days=1)
-    return closed
 
 
 def month_days(year: int, month: int) -> list[date]:
@@ -598,6 +571,7 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     enrolments = db.session.scalars(
         db.select(Enrolment)
         .join(Enrolment.person)
+        .options(contains_eager(Enrolment.person))
         .where(Enrolment.centre_id.in_(list(by_id)), Enrolment.start_date <= day)
     ).all()
     current = {(e.centre_id, e.person_id): e.person for e in enrolments if e.active_on(day)}
@@ -617,7 +591,7 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
         history.setdefault((centre_id, person_id), []).append((marked_on, status))
     for centre_id in by_id:
         rules.setdefault(centre_id, _default_rule(centre_id))
-    closed = {c.id: closed_days(c, None, since, day) for c in centres}
+    closed = closed_days_of(centres, since, day)
     month_start = day.replace(day=1)
     alerts = []
     for (centre_id, person_id), person in current.items():

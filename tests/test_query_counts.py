@@ -99,3 +99,25 @@ def test_the_administrators_home_page_costs_the_same_for_one_centre_as_for_four(
     four = _queries_for(client, "/")
     assert len(four) == len(one), four
     assert len(one) <= HOME_QUERIES, one
+
+
+def test_the_coordinators_home_page_costs_the_same_for_one_centre_as_for_four(
+    client, county, users, login_as
+):
+    coordinator = login_as("coordinator")
+    county(1)
+    one = _queries_for(client, "/")
+    coordinator.centres = county(4)
+    db.session.commit()
+    four = _queries_for(client, "/")
+    assert len(four) == len(one), four
+    assert len(one) <= HOME_QUERIES, one
+
+
+def test_the_people_search_costs_the_same_for_one_centre_as_for_four(client, county, login_as):
+    login_as("admin")
+    county(1)
+    one = _queries_for(client, "/people/?q=Familia")
+    county(4)
+    four = _queries_for(client, "/people/?q=Familia")
+    assert len(four) == len(one), four

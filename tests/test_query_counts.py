@@ -121,3 +121,43 @@ def test_the_people_search_costs_the_same_for_one_centre_as_for_four(client, cou
     county(4)
     four = _queries_for(client, "/people/?q=Familia")
     assert len(four) == len(one), four
+
+
+def _roll_form(children, lunch, *, version, status=S.PRESENT):
+    data = {"version": str(version)}
+    for index, child in enumerate(children):
+        data[f"status-{child.id}"] = (S.ABSENT_UNEXCUSED if index == 0 else status).value
+        if index:
+            data[f"meal-{child.id}"] = str(lunch.id)
+            data[f"note-{child.id}"] = "A venit cu fratele"
+    return data
+
+
+@pytest.mark.parametrize("again", [False, True], ids=["first save", "correction"])
+def test_saving_a_roll_costs_the_same_for_5_as_for_30_children(
+    client, centre, users, login_as, again
+):
+    login_as("coordinator")
+    lunch = make_meal_type(centre)
+    day = operating_days_back(centre, 1)[0]
+    counts = {}
+    for size in (5, 30):
+        group = make_group(centre, capacity=30)
+        children = make_group_of_children(group, size)
+        db.session.commit()
+        url = f"/attendance/groups/{group.id}/roll?day={day.isoformat()}"
+        version = 0
+        if again:
+            assert client.post(url, data=_roll_form(children, lunch, version=0)).status_code == 302
+            version = 1
+        sent = _roll_form(
+            children, lunch, version=version, status=S.ABSENT_EXCUSED if again else S.PRESENT
+        )
+        if again:
+            sent = {k: v for k, v in sent.items() if not k.startswith("meal-")}
+        with counting_queries() as queries:
+            response = client.post(url, data=sent)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        counts[size] = queries
+    assert len(counts[30]) == len(counts[5]), counts[30]
+    assert len(counts[30]) <= ROLL_SAVE_QUERIES, counts[30]

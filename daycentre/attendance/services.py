@@ -9,7 +9,9 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +31,9 @@ from daycentre.text import fold
 
 S = AttendanceStatus
 NOTE_LENGTH = 300
+SAVED_AT_THE_SAME_MOMENT = _l(
+    "Someone else saved this roll at the same moment; nothing was saved. Reload it."
+)
 
 
 @dataclass
@@ -249,31 +254,49 @@ def _lock_roll(group: Group, day: date, *, actor, version, marks, meals) -> tupl
         seen = int(version or 0)
     except (TypeError, ValueError):
         seen = -1
+    taken = _take_roll(group, day, seen, actor=actor) if seen >= 0 else None
+    if taken is not None:
+        return taken, True
     roll_call = _roll_call(group.id, day)
-    current = roll_call.version if roll_call else 0
-    if seen != current:
-        changed = _differences(roll_for(group, day), marks, meals)
-        if not changed:
-            return roll_call or RollCall(group_id=group.id, day=day), False
-        raise StaleRecord(
-            _l(
-                "Someone else saved this roll after you opened it; nothing was saved. "
-                "Changed meanwhile: %(changes)s. Check the marks and save again.",
-                changes="; ".join(changed),
-            )
+    changed = _differences(roll_for(group, day), marks, meals)
+    if not changed:
+        return roll_call or RollCall(group_id=group.id, day=day), False
+    raise StaleRecord(
+        _l(
+            "Someone else saved this roll after you opened it; nothing was saved. "
+            "Changed meanwhile: %(changes)s. Check the marks and save again.",
+            changes="; ".join(changed),
         )
-    try:
-        if roll_call is None:
-            roll_call = RollCall(centre_id=group.centre_id, group_id=group.id, day=day)
-            db.session.add(roll_call)
-        roll_call.saved_at = utcnow()
-        roll_call.saved_by_id = actor.id
-        db.session.flush()
-    except (IntegrityError, StaleDataError, OperationalError):
-        raise StaleRecord(
-            _l("Someone else saved this roll at the same moment; nothing was saved. Reload it.")
-        ) from None
-    return roll_call, True
+    )
+
+
+def _take_roll(group: Group, day: date, seen: int, *, actor) -> RollCall | None:
+    """Write the roll call in one statement if it is still at version ``seen`` (0: not taken
+    yet); None when someone saved it since. A save that arrives meanwhile waits for this
+    transaction (the row's lock, or SQLite's write lock) and then finds the new version."""
+    values = {"saved_at": utcnow(), "saved_by_id": actor.id}
+    if seen == 0:
+        statement = (
+            _insert(RollCall)
+            .values(centre_id=group.centre_id, group_id=group.id, day=day, version=1, **values)
+            .on_conflict_do_nothing(index_elements=["group_id", "day"])
+            .returning(RollCall)
+        )
+    else:
+        statement = (
+            db.update(RollCall)
+            .where(RollCall.group_id == group.id, RollCall.day == day, RollCall.version == seen)
+            .values(version=seen + 1, **values)
+            .returning(RollCall)
+            .execution_options(synchronize_session=False)
+        )
+    return db.session.scalars(statement).one_or_none()
+
+
+def _insert(model):
+    """An INSERT that can skip a row already there (both databases speak ON CONFLICT)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def record_roll(
@@ -286,14 +309,32 @@ def record_roll(
     version=None,
 ) -> RollCall:
     """Save the whole group's roll and meals for ``day`` at once; each change goes to the audit
-    trail with its previous value."""
+    trail with its previous value.
+
+    A fixed number of statements for any group size: the marks, the meals and the audit entries
+    are each written in one go. A database that cannot be had in time raises ``OperationalError``,
+    which the caller reports as a busy server (never as someone else's save).
+    """
     meals = {pid: set(types) for pid, types in (meals or {}).items() if types}
-    _validate(group, day, marks, meals, actor=actor)
+    enrolled = _validate(group, day, marks, meals, actor=actor)
     roll_call, write = _lock_roll(
         group, day, actor=actor, version=version, marks=marks, meals=meals
     )
     if not write:
         return roll_call
+    try:
+        marks_created, marks_changed = _write_marks(group, day, marks, actor=actor)
+        meals_removed, meals_created = _write_meals(group, day, marks, meals, actor=actor)
+    except (IntegrityError, StaleDataError):
+        raise StaleRecord(SAVED_AT_THE_SAME_MOMENT) from None
+    audit.record_all(meals_removed + marks_created + meals_created + marks_changed)
+    _flag_alerts_on_cases(group, day, {pid: enrolled[pid].person for pid in marks}, actor=actor)
+    return roll_call
+
+
+def _write_marks(group: Group, day: date, marks: dict[int, Mark], *, actor) -> tuple[list, list]:
+    """Insert the new marks in one statement and change the stored ones in another; their audit
+    entries (created, changed) come back to be written with the rest."""
     centre_id = group.centre_id
     existing = {
         a.person_id: a
@@ -316,15 +357,60 @@ def record_roll(
         }
         attendance = existing.get(person_id)
         if attendance is None:
-            attendance = Attendance(centre_id=centre_id, person_id=person_id, day=day, **values)
-            db.session.add(attendance)
-            created.append(attendance)
-        else:
-            for name, value in values.items():
-                setattr(attendance, name, value)
-            changes = audit.pending_changes(attendance)
-            if changes:
-                updated.append((attendance, changes))
+            created.append({"centre_id": centre_id, "person_id": person_id, "day": day} | values)
+            continue
+        changes = audit.changes_to(attendance, values)
+        if changes:
+            updated.append((attendance, changes, values))
+    new_ids = _insert_returning_ids(Attendance, created, key=("person_id",))
+    _update_marks([(attendance, values) for attendance, _, values in updated])
+    created_entries = [
+        _created_entry(Attendance(id=new_ids[(row["person_id"],)], **row), centre_id, actor)
+        for row in created
+    ]
+    changed_entries = [
+        audit.entry_values(
+            audit.UPDATE,
+            attendance,
+            actor=actor,
+            centre_id=centre_id,
+            person_id=attendance.person_id,
+            changes=changes,
+        )
+        for attendance, changes, _ in updated
+    ]
+    return created_entries, changed_entries
+
+
+_MARK_COLUMNS = ("group_id", "status", "arrives_at", "leaves_at", "note")
+
+
+def _update_marks(changed: list[tuple[Attendance, dict]]) -> None:
+    """Change the stored marks in one statement, each only if still at the version read; one
+    changed by someone else meanwhile refuses the whole save."""
+    if not changed:
+        return
+    table = Attendance.__table__
+    statement = (
+        db.update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            version=table.c.version + 1,
+            **{name: bindparam(f"b_{name}", type_=table.c[name].type) for name in _MARK_COLUMNS},
+        )
+    )
+    rows = [
+        {"b_id": a.id, "b_version": a.version} | {f"b_{k}": v[k] for k in _MARK_COLUMNS}
+        for a, v in changed
+    ]
+    if db.session.execute(statement, rows).rowcount != len(rows):
+        raise StaleRecord(SAVED_AT_THE_SAME_MOMENT)
+
+
+def _write_meals(group: Group, day: date, marks, meals, *, actor) -> tuple[list, list]:
+    """Remove the meals no longer ticked and insert the new ones, each in one statement; their
+    audit entries (removed, created) come back."""
+    centre_id = group.centre_id
     served = {
         (m.person_id, m.meal_type_id): m
         for m in db.session.scalars(
@@ -336,9 +422,9 @@ def record_roll(
         )
     }
     wanted = {(pid, mt) for pid, types in meals.items() for mt in types}
-    for key in sorted(set(served) - wanted):
-        meal = served[key]
-        audit.record(
+    gone = [served[key] for key in sorted(set(served) - wanted)]
+    removed_entries = [
+        audit.entry_values(
             audit.DELETE,
             meal,
             actor=actor,
@@ -346,49 +432,66 @@ def record_roll(
             person_id=meal.person_id,
             changes=audit.snapshot(meal),
         )
-        db.session.delete(meal)
-    new_meals = [
-        MealServed(centre_id=centre_id, person_id=pid, meal_type_id=mt, day=day)
+        for meal in gone
+    ]
+    if gone:
+        db.session.execute(
+            db.delete(MealServed)
+            .where(MealServed.id.in_([meal.id for meal in gone]))
+            .execution_options(synchronize_session=False)
+        )
+        for meal in gone:
+            db.session.expunge(meal)
+    created = [
+        {"centre_id": centre_id, "person_id": pid, "meal_type_id": mt, "day": day}
         for pid, mt in sorted(wanted - set(served))
     ]
-    db.session.add_all(new_meals)
-    try:
-        db.session.flush()
-    except (IntegrityError, OperationalError, StaleDataError):
-        raise StaleRecord(
-            _l("Someone else saved this roll at the same moment; nothing was saved. Reload it.")
-        ) from None
-    for record in created + new_meals:
-        audit.record(
-            audit.CREATE,
-            record,
-            actor=actor,
-            centre_id=centre_id,
-            person_id=record.person_id,
-            changes=audit.snapshot(record),
+    new_ids = _insert_returning_ids(MealServed, created, key=("person_id", "meal_type_id"))
+    created_entries = [
+        _created_entry(
+            MealServed(id=new_ids[(row["person_id"], row["meal_type_id"])], **row), centre_id, actor
         )
-    for attendance, changes in updated:
-        audit.record(
-            audit.UPDATE,
-            attendance,
-            actor=actor,
-            centre_id=centre_id,
-            person_id=attendance.person_id,
-            changes=changes,
-        )
-    db.session.flush()
-    _flag_alerts_on_cases(group, day, marks, actor=actor)
-    return roll_call
+        for row in created
+    ]
+    return removed_entries, created_entries
 
 
-def _flag_alerts_on_cases(group: Group, day: date, marks: dict, *, actor) -> None:
-    """A child of this roll now on the absence alert gets a task on their open case, if any."""
+def _insert_returning_ids(model, rows: list[dict], *, key: tuple[str, ...]) -> dict[tuple, int]:
+    """Insert ``rows`` in one statement; the new ids by ``key`` (columns unique within rows)."""
+    if not rows:
+        return {}
+    columns = [getattr(model, name) for name in key]
+    statement = db.insert(model).returning(model.id, *columns)
+    returned = db.session.execute(statement.execution_options(render_nulls=True), rows)
+    return {tuple(found[1:]): found[0] for found in returned}
+
+
+def _created_entry(record, centre_id: int, actor) -> dict:
+    """The audit entry of a record inserted in bulk, as ``audit.record`` writes one (the
+    snapshot of a transient copy holding the new id)."""
+    return audit.entry_values(
+        audit.CREATE,
+        record,
+        actor=actor,
+        centre_id=centre_id,
+        person_id=record.person_id,
+        changes=audit.snapshot(record),
+    )
+
+
+def _flag_alerts_on_cases(group: Group, day: date, people: dict, *, actor) -> None:
+    """A child of this roll now on the absence alert gets a task on their open case, if any.
+
+    Two queries for the whole group (the centre's thresholds and the children's recent marks);
+    the cases are read only when someone is on the alert.
+    """
     from daycentre.cases.models import TaskSource
     from daycentre.cases.services import flag_for_case_managers
 
-    alerted = [
-        alert.person for alert in absence_alerts([group.centre], day) if alert.person.id in marks
-    ]
+    centre = group.centre
+    current = {(centre.id, person_id): person for person_id, person in people.items()}
+    rules = {centre.id: alert_rule(centre.id)}
+    alerted = [alert.person for alert in _alerts(current, {centre.id: centre}, rules, day)]
     flag_for_case_managers(
         alerted,
         source=TaskSource.ABSENCES,
@@ -568,6 +671,8 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
             db.select(AbsenceAlertRule).where(AbsenceAlertRule.centre_id.in_(list(by_id)))
         )
     }
+    for centre_id in by_id:
+        rules.setdefault(centre_id, _default_rule(centre_id))
     enrolments = db.session.scalars(
         db.select(Enrolment)
         .join(Enrolment.person)
@@ -575,6 +680,12 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
         .where(Enrolment.centre_id.in_(list(by_id)), Enrolment.start_date <= day)
     ).all()
     current = {(e.centre_id, e.person_id): e.person for e in enrolments if e.active_on(day)}
+    return _alerts(current, by_id, rules, day)
+
+
+def _alerts(current: dict, by_id: dict, rules: dict, day: date) -> list[AbsenceAlert]:
+    """The alerts of the children ``current`` maps by (centre id, person id): one query for their
+    marks of the last months (closure days come from the kept calendar)."""
     if not current:
         return []
     since = day - timedelta(days=LOOK_BACK_DAYS)
@@ -582,16 +693,14 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     for centre_id, person_id, marked_on, status in db.session.execute(
         db.select(Attendance.centre_id, Attendance.person_id, Attendance.day, Attendance.status)
         .where(
-            Attendance.centre_id.in_(list(by_id)),
+            Attendance.centre_id.in_({centre_id for centre_id, _ in current}),
             Attendance.person_id.in_({pid for _, pid in current}),
             Attendance.day.between(since, day),
         )
         .order_by(Attendance.day.desc())
     ):
         history.setdefault((centre_id, person_id), []).append((marked_on, status))
-    for centre_id in by_id:
-        rules.setdefault(centre_id, _default_rule(centre_id))
-    closed = closed_days_of(centres, since, day)
+    closed = closed_days_of([by_id[centre_id] for centre_id in {c for c, _ in current}], since, day)
     month_start = day.replace(day=1)
     alerts = []
     for (centre_id, person_id), person in current.items():

@@ -15,7 +15,7 @@ from daycentre.enrolment.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from daycentre.errors import Refused, ensure_current
+from daycentre.errors import Busy, Refused, ensure_current, is_busy
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.people.models import Person, PersonKind
@@ -202,8 +202,10 @@ def _lock_places(group_id: int) -> None:
             .values(capacity=Group.capacity)
             .execution_options(synchronize_session=False)
         )
-    except OperationalError:
-        raise Refused(_l("Someone else saved at the same moment. Try again.")) from None
+    except OperationalError as error:  # the wait for the other writer ran out
+        if not is_busy(error):
+            raise
+        raise Busy() from None
 
 
 def activate(

@@ -1,39 +1,52 @@
-"""Counting the SQL statements a page or a service sends: the suite checks that a page costs the
-same number of queries for one centre as for many, instead of timing it."""
+"""Counting the SQL statements a piece of code sends, for query-count tests.
+
+    with count_queries() as queries:
+        client.get("/")
+    assert queries.count <= 20, queries.report()
+
+The count is what the database receives (every cursor execution, executemany counted once), on
+any backend; the statements are kept so that a failing test can show them.
+"""
 
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy import event
 
 from daycentre.extensions import db
 
 
-class QueryCount:
-    """The statements sent while counting; ``len()`` is their number."""
+@dataclass
+class Queries:
+    statements: list[str] = field(default_factory=list)
 
-    def __init__(self):
-        self.statements: list[str] = []
-
-    def __len__(self) -> int:
+    @property
+    def count(self) -> int:
         return len(self.statements)
 
-    def __repr__(self) -> str:
-        listing = "\n".join(f"  {' '.join(s.split())[:300]}" for s in self.statements)
-        return f"<{len(self)} queries:\n{listing}>"
+    def __len__(self) -> int:
+        return self.count
+
+    def report(self, limit: int = 40) -> str:
+        """The statements, numbered, for an assertion message."""
+        lines = [f"{self.count} statements:"]
+        lines += [f"{n:3d}. {s[:200]}" for n, s in enumerate(self.statements[:limit], start=1)]
+        if self.count > limit:
+            lines.append(f"     … and {self.count - limit} more")
+        return "\n".join(lines)
 
 
 @contextmanager
-def counting_queries():
-    """Every statement any connection of the app's engine sends inside the block (the test's own
-    session and the requests a test client makes alike)."""
-    found = QueryCount()
+def count_queries(engine=None):
+    """Collects the statements sent through ``engine`` (the app's by default) inside the block."""
+    engine = engine if engine is not None else db.engine
+    queries = Queries()
 
-    def count(conn, cursor, statement, parameters, context, executemany):
-        found.statements.append(statement)
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        queries.statements.append(" ".join(statement.split()))
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", seen)
     try:
-        yield found
+        yield queries
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", seen)

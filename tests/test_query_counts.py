@@ -22,7 +22,7 @@ from tests.factories import (
     make_volunteer,
     make_workshop,
 )
-from tests.queries import counting_queries
+from tests.queries import count_queries
 
 S = AttendanceStatus
 HOME_QUERIES = 20
@@ -83,7 +83,7 @@ def county(app, centre, users):
 
 
 def _queries_for(client, url):
-    with counting_queries() as queries:
+    with count_queries() as queries:
         response = client.get(url)
     assert response.status_code == 200
     return queries
@@ -97,8 +97,8 @@ def test_the_administrators_home_page_costs_the_same_for_one_centre_as_for_four(
     one = _queries_for(client, "/")
     county(4)
     four = _queries_for(client, "/")
-    assert len(four) == len(one), four
-    assert len(one) <= HOME_QUERIES, one
+    assert len(four) == len(one), four.report()
+    assert len(one) <= HOME_QUERIES, one.report()
 
 
 def test_the_coordinators_home_page_costs_the_same_for_one_centre_as_for_four(
@@ -110,8 +110,8 @@ def test_the_coordinators_home_page_costs_the_same_for_one_centre_as_for_four(
     coordinator.centres = county(4)
     db.session.commit()
     four = _queries_for(client, "/")
-    assert len(four) == len(one), four
-    assert len(one) <= HOME_QUERIES, one
+    assert len(four) == len(one), four.report()
+    assert len(one) <= HOME_QUERIES, one.report()
 
 
 def test_the_people_search_costs_the_same_for_one_centre_as_for_four(client, county, login_as):
@@ -120,7 +120,7 @@ def test_the_people_search_costs_the_same_for_one_centre_as_for_four(client, cou
     one = _queries_for(client, "/people/?q=Familia")
     county(4)
     four = _queries_for(client, "/people/?q=Familia")
-    assert len(four) == len(one), four
+    assert len(four) == len(one), four.report()
 
 
 def _roll_form(children, lunch, *, version, status=S.PRESENT):
@@ -155,9 +155,9 @@ def test_saving_a_roll_costs_the_same_for_5_as_for_30_children(
         )
         if again:
             sent = {k: v for k, v in sent.items() if not k.startswith("meal-")}
-        with counting_queries() as queries:
+        with count_queries() as queries:
             response = client.post(url, data=sent)
         assert response.status_code == 302, response.get_data(as_text=True)
         counts[size] = queries
-    assert len(counts[30]) == len(counts[5]), counts[30]
-    assert len(counts[30]) <= ROLL_SAVE_QUERIES, counts[30]
+    assert len(counts[30]) == len(counts[5]), counts[30].report()
+    assert len(counts[30]) <= ROLL_SAVE_QUERIES, counts[30].report()

@@ -9,10 +9,10 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
@@ -21,7 +21,11 @@ from daycentre.centres.calendar import closed_days, closed_days_of
 from daycentre.centres.models import Centre, Group
 from daycentre.database import utcnow
 from daycentre.enrolment.models import Enrolment
-from daycentre.enrolment.services import children_active_on, enrolments_active_between
+from daycentre.enrolment.services import (
+    children_active_on,
+    enrolments_active_between,
+    enrolments_active_between_query,
+)
 from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
 from daycentre.localtime import today
@@ -139,28 +143,8 @@ def _roll_call(group_id: int, day: date) -> RollCall | None:
 def roll_for(group: Group, day: date) -> Roll:
     """Every child actively enrolled in the group on ``day``, by family name, with the stored marks."""
     centre = group.centre
-    enrolments = children_active_on(group.id, day)
+    enrolments, marks, served = _children_with_marks(group, day)
     people = by_family_name(e.person for e in enrolments)
-    ids = [p.id for p in people] or [0]
-    marks = {
-        a.person_id: a
-        for a in db.session.scalars(
-            db.select(Attendance).where(
-                Attendance.centre_id == centre.id,
-                Attendance.day == day,
-                Attendance.person_id.in_(ids),
-            )
-        )
-    }
-    served: dict[int, set[int]] = {}
-    for person_id, meal_type_id in db.session.execute(
-        db.select(MealServed.person_id, MealServed.meal_type_id).where(
-            MealServed.centre_id == centre.id,
-            MealServed.day == day,
-            MealServed.person_id.in_(ids),
-        )
-    ):
-        served.setdefault(person_id, set()).add(meal_type_id)
     menus = menus_of(centre.id, day)
     rows = [
         RollRow(
@@ -175,11 +159,53 @@ def roll_for(group: Group, day: date) -> Roll:
         group=group,
         day=day,
         closed_because=closed_days(centre, group, day, day).get(day),
-        roll_call=_roll_call(group.id, day),
+        roll_call=db.session.scalar(
+            db.select(RollCall)
+            .options(joinedload(RollCall.saved_by))
+            .where(RollCall.group_id == group.id, RollCall.day == day)
+        ),
         rows=rows,
         meal_types=meal_types_of(centre.id),
         menus=menus,
     )
+
+
+def _children_with_marks(group: Group, day: date):
+    """The children's enrolments active on ``day``, their marks and their meals of the day (by
+    person id), in one query."""
+    centre_id = group.centre_id
+    found = db.session.execute(
+        enrolments_active_between_query(group.id, day, day)
+        .add_columns(Attendance, MealServed.meal_type_id)
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.person_id == Enrolment.person_id,
+                Attendance.centre_id == centre_id,
+                Attendance.day == day,
+            ),
+        )
+        .outerjoin(
+            MealServed,
+            and_(
+                MealServed.person_id == Enrolment.person_id,
+                MealServed.centre_id == centre_id,
+                MealServed.day == day,
+            ),
+        )
+    )
+    enrolments: dict[int, Enrolment] = {}
+    marks: dict[int, Attendance] = {}
+    served: dict[int, set[int]] = {}
+    for enrolment, mark, meal_type_id in found:
+        if not enrolment.active_on(day):
+            continue
+        enrolments.setdefault(enrolment.id, enrolment)
+        if mark is not None:
+            marks[mark.person_id] = mark
+        if meal_type_id is not None:
+            served.setdefault(enrolment.person_id, set()).add(meal_type_id)
+    return list(enrolments.values()), marks, served
 
 
 def _differences(roll: Roll, marks: dict[int, Mark], meals: dict[int, set[int]]) -> list[str]:

@@ -70,6 +70,7 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
             form=form,
             sent=sent,
             statuses=list(AttendanceStatus),
+            choices=[(status.value, str(status.label)) for status in AttendanceStatus],
             editable=current_user.can("attendance.record")
             and attendance.may_record(current_user, day)
             and not roll.closed_because,

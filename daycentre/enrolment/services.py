@@ -97,27 +97,30 @@ def register_entries(
     return list(db.session.scalars(query))
 
 
+def enrolments_active_between_query(group_id: int, first: date, last: date):
+    """The query behind ``enrolments_active_between``, for a caller that reads more with it."""
+    from sqlalchemy.orm import contains_eager
+
+    return (
+        db.select(Enrolment)
+        .join(Enrolment.person)
+        .options(contains_eager(Enrolment.person))
+        .where(
+            Enrolment.group_id == group_id,
+            Person.kind == PersonKind.CHILD,
+            Enrolment.status.in_(ACTIVE_ONCE),
+            Enrolment.start_date.is_not(None),
+            Enrolment.start_date <= last,
+            or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
+            or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > first),
+        )
+    )
+
+
 def enrolments_active_between(group_id: int, first: date, last: date) -> list[Enrolment]:
     """Children's enrolments in the group that were active on at least one day of the period,
     with their person loaded; ``Enrolment.active_on(day)`` says which days."""
-    from sqlalchemy.orm import contains_eager
-
-    return list(
-        db.session.scalars(
-            db.select(Enrolment)
-            .join(Enrolment.person)
-            .options(contains_eager(Enrolment.person))
-            .where(
-                Enrolment.group_id == group_id,
-                Person.kind == PersonKind.CHILD,
-                Enrolment.status.in_(ACTIVE_ONCE),
-                Enrolment.start_date.is_not(None),
-                Enrolment.start_date <= last,
-                or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
-                or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > first),
-            )
-        ).unique()
-    )
+    return list(db.session.scalars(enrolments_active_between_query(group_id, first, last)).unique())
 
 
 def children_active_on(group_id: int, day: date) -> list[Enrolment]:

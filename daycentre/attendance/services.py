@@ -9,18 +9,18 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam
+from sqlalchemy import and_, bindparam, literal_column, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
 from daycentre.audit import services as audit
-from daycentre.centres.calendar import closed_days, closed_days_of
+from daycentre.centres.calendar import closed_day_sets, closed_days, closed_days_of
 from daycentre.centres.models import Centre, Group
 from daycentre.database import utcnow
-from daycentre.enrolment.models import Enrolment
+from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
 from daycentre.enrolment.services import (
     children_active_on,
     enrolments_active_between,
@@ -30,6 +30,7 @@ from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.meals.models import MealServed, MealType, Menu
+from daycentre.people.models import Person
 from daycentre.people.services import by_family_name
 from daycentre.text import fold
 
@@ -686,6 +687,9 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
 
     Runs of absences count operating days only: weekends, holidays and closures neither break nor
     lengthen them, and a day without a roll is skipped.
+
+    A county holds thousands of children: the database counts each one's marks and returns only
+    the children past their centre's thresholds (four queries for any number of centres).
     """
     day = day or today()
     if not centres:
@@ -699,14 +703,167 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     }
     for centre_id in by_id:
         rules.setdefault(centre_id, _default_rule(centre_id))
-    enrolments = db.session.scalars(
-        db.select(Enrolment)
-        .join(Enrolment.person)
-        .options(contains_eager(Enrolment.person))
-        .where(Enrolment.centre_id.in_(list(by_id)), Enrolment.start_date <= day)
-    ).all()
-    current = {(e.centre_id, e.person_id): e.person for e in enrolments if e.active_on(day)}
-    return _alerts(current, by_id, rules, day)
+    since = day - timedelta(days=LOOK_BACK_DAYS)
+    closed = closed_day_sets(centres, since, day)
+    figures = _figures(list(by_id), since, day, closed)
+    alerts = [
+        AbsenceAlert(
+            person=person_id,  # the person is read below, for the children on the alert only
+            centre=by_id[centre_id],
+            consecutive=run,
+            unexcused=month_unexcused,
+            marked=month_marked,
+            rule=rules[centre_id],
+        )
+        for (centre_id, person_id), (run, month_unexcused, month_marked) in figures.items()
+    ]
+    alerts = [a for a in alerts if a.too_many_in_a_row or a.too_many_this_month]
+    if alerts:
+        people = db.session.scalars(
+            db.select(Person).where(Person.id.in_({a.person for a in alerts}))
+        )
+        by_person = {person.id: person for person in people}
+        for alert in alerts:
+            alert.person = by_person[alert.person]
+    return sorted(alerts, key=lambda a: (a.centre.name, -a.consecutive, -a.percent))
+
+
+# A literal, not a bound value: SQLite uses the partial index of unexcused marks only then.
+_UNEXCUSED = literal_column(f"'{AttendanceStatus.ABSENT_UNEXCUSED.value}'")
+
+
+def _figures(centre_ids, since: date, day: date, closed) -> dict:
+    """(run, unexcused this month, marked this month) of each child now enrolled at the centres
+    who is on the alert, by (centre id, person id): one query, the database counting each
+    child's marks (a partial index holds the unexcused ones) and keeping those past their
+    centre's thresholds."""
+    month_start = day.replace(day=1)
+    children = (
+        db.select(
+            (Enrolment.centre_id + 0).label("centre_id"),
+            (Enrolment.person_id + 0).label("person_id"),
+        )
+        .where(
+            Enrolment.centre_id.in_(centre_ids),
+            Enrolment.status.in_(ACTIVE_ONCE),
+            Enrolment.start_date <= day,
+            or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= day),
+            or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > day),
+        )
+        .distinct()
+        .subquery("children")
+    )
+
+    def marks(first: date, of):
+        mark = aliased(Attendance)
+        return mark, (
+            mark.person_id == of.c.person_id,
+            mark.centre_id == of.c.centre_id,
+            mark.day.between(first, day),
+            *_not_closed(mark, closed, first, day),
+        )
+
+    # Each child's latest other mark (where a run stops) and unexcused absences this month ...
+    absent, where = marks(since, children)
+    absent_lately = db.select(absent.id).where(*where, absent.status == _UNEXCUSED).exists()
+    other, where = marks(since, children)
+    latest_other = (
+        db.select(other.day)
+        .where(*where, other.status != S.ABSENT_UNEXCUSED)
+        .order_by(other.day.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    absent_now, where = marks(month_start, children)
+    month_unexcused = (
+        db.select(db.func.count()).where(*where, absent_now.status == _UNEXCUSED).scalar_subquery()
+    )
+    firsts = db.select(
+        children.c.centre_id,
+        children.c.person_id,
+        db.case((absent_lately, latest_other)).label("latest_other"),
+        absent_lately.label("absent_lately"),
+        month_unexcused.label("month_unexcused"),
+    )
+    # Kept apart (materialised), so that the counts below read each child's figures once.
+    firsts = firsts.cte("firsts").prefix_with("MATERIALIZED")
+    # ... then the run after that mark, and the month's marks of a child absent this month.
+    in_run, where = marks(since, firsts)
+    run = (
+        db.select(db.func.count())
+        .where(
+            *where,
+            in_run.status == _UNEXCUSED,
+            in_run.day > db.func.coalesce(firsts.c.latest_other, since - timedelta(days=1)),
+        )
+        .scalar_subquery()
+    )
+    this_month, where = marks(month_start, firsts)
+    month_marked = db.select(db.func.count()).where(*where).scalar_subquery()
+    counted = db.select(
+        firsts.c.centre_id,
+        firsts.c.person_id,
+        db.case((firsts.c.absent_lately, run), else_=0).label("run"),
+        firsts.c.month_unexcused,
+        db.case((firsts.c.month_unexcused > 0, month_marked), else_=0).label("month_marked"),
+    ).subquery("counted")
+    rule = AbsenceAlertRule
+    in_a_row = db.func.coalesce(rule.consecutive_unexcused, rule.DEFAULT_CONSECUTIVE)
+    share = db.func.coalesce(rule.unexcused_percent, rule.DEFAULT_PERCENT)
+    rows = db.session.execute(
+        db.select(
+            counted.c.centre_id,
+            counted.c.person_id,
+            counted.c.run,
+            counted.c.month_unexcused,
+            counted.c.month_marked,
+        )
+        .outerjoin(rule, rule.centre_id == counted.c.centre_id)
+        .where(
+            or_(
+                counted.c.run >= in_a_row,
+                and_(
+                    counted.c.month_marked > 0,
+                    100 * counted.c.month_unexcused > share * counted.c.month_marked,
+                ),
+            )
+        )
+    )
+    return {
+        (centre_id, person_id): (run_, unexcused_, marked_)
+        for centre_id, person_id, run_, unexcused_, marked_ in rows
+    }
+
+
+def _not_closed(mark, closed, first: date, last: date) -> list:
+    """Conditions leaving out the marks on the closed days of their centre in the period: the
+    days closed everywhere, then each centre's own closures (centres alike share one term)."""
+    within = {
+        centre_id: frozenset(d for d in days if first <= d <= last)
+        for centre_id, days in closed.items()
+    }
+    everywhere = frozenset.intersection(*within.values()) if within else frozenset()
+    by_days: dict[frozenset, list[int]] = {}
+    for centre_id, days in within.items():
+        if days - everywhere:
+            by_days.setdefault(days - everywhere, []).append(centre_id)
+    conditions = [mark.day.not_in(sorted(everywhere))] if everywhere else []
+    conditions += [
+        ~and_(mark.centre_id.in_(centre_ids), mark.day.in_(sorted(days)))
+        for days, centre_ids in by_days.items()
+    ]
+    return conditions
+
+
+def _count(marks: list[tuple[date, AttendanceStatus]], day: date) -> tuple[int, int, int]:
+    """(run, unexcused this month, marked this month) from operating-day marks, newest first."""
+    run = 0
+    for _, status in marks:
+        if status is not S.ABSENT_UNEXCUSED:
+            break
+        run += 1
+    this_month = [s for d, s in marks if d >= day.replace(day=1)]
+    return run, sum(1 for s in this_month if s is S.ABSENT_UNEXCUSED), len(this_month)
 
 
 def _alerts(current: dict, by_id: dict, rules: dict, day: date) -> list[AbsenceAlert]:
@@ -727,24 +884,18 @@ def _alerts(current: dict, by_id: dict, rules: dict, day: date) -> list[AbsenceA
     ):
         history.setdefault((centre_id, person_id), []).append((marked_on, status))
     closed = closed_days_of([by_id[centre_id] for centre_id in {c for c, _ in current}], since, day)
-    month_start = day.replace(day=1)
     alerts = []
     for (centre_id, person_id), person in current.items():
         marks = [
             (d, s) for d, s in history.get((centre_id, person_id), []) if d not in closed[centre_id]
         ]
-        run = 0
-        for _, status in marks:
-            if status is not S.ABSENT_UNEXCUSED:
-                break
-            run += 1
-        this_month = [s for d, s in marks if d >= month_start]
+        run, unexcused, marked = _count(marks, day)
         alert = AbsenceAlert(
             person=person,
             centre=by_id[centre_id],
             consecutive=run,
-            unexcused=sum(1 for s in this_month if s is S.ABSENT_UNEXCUSED),
-            marked=len(this_month),
+            unexcused=unexcused,
+            marked=marked,
             rule=rules[centre_id],
         )
         if alert.too_many_in_a_row or alert.too_many_this_month:

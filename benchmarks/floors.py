@@ -65,6 +65,7 @@ class RollFloor:
         start = markup.index('<ol class="roll">') + len('<ol class="roll">')
         end = markup.index("</ol>", start)
         self.prefix, self.suffix = markup[:start], markup[end:]
+        self.rows_size = end - start  # the real page's list of children, for comparison
         self.labels = labels
         self.meal_types = meal_types
         self.template = ENVIRONMENT.get_template("roll_rows.html")

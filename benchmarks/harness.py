@@ -39,6 +39,7 @@ class Timing:
     queries: list[int] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     failures: int = 0
+    size: int = 0  # bytes of the last response
     note: str = ""
 
     def ms(self, which: str, values=None) -> float:
@@ -101,6 +102,7 @@ class Bench:
         self.requests = requests
         self.say = say
         self.clients = {}
+        self.notes: dict[str, str] = {}
         self.today = self._today()
         with app.app_context():
             self.engine = db.engine
@@ -196,11 +198,14 @@ class Bench:
             if ok and page.after is not None:
                 ok = page.after(iteration, response)
             if iteration < 0:
-                if not ok:
-                    raise RuntimeError(f"{page.key}: {url} answered {response.status_code}")
+                if not ok:  # a page that fails to warm up is reported, not timed
+                    timing.failures = self.requests
+                    timing.note = f"{method} {url} answered {response.status_code}"
+                    return timing
                 continue
             timing.times.append(elapsed)
             timing.queries.append(self.counter.count)
+            timing.size = len(body)
             if not ok:
                 timing.failures += 1
             if page.floor is not None:
@@ -288,7 +293,14 @@ class Bench:
             if "floor" not in state:
                 state["floor"] = self._make_roll_floor(url)
             with self.engine.connect() as connection:
-                return state["floor"].render(connection, group_id, day)
+                markup = state["floor"].render(connection, group_id, day)
+            if iteration == 0:
+                page = len(state["floor"].prefix) + len(state["floor"].suffix)
+                self.notes["roll_page"] = (
+                    f"floor markup {len(markup) / 1000:.1f} kB, page "
+                    f"{(page + state['floor'].rows_size) / 1000:.1f} kB"
+                )
+            return markup
 
         self.roll_floor_state = state
         return Page(
@@ -387,9 +399,12 @@ class Bench:
             if "floor" not in state:
                 state["floor"] = self._make_sheet_floor()
             with self.engine.connect() as connection:
-                return state["floor"].pdf(
+                document = state["floor"].pdf(
                     connection, group_id, year, number, self.centre_name, group_name
                 )
+            if iteration == 0:
+                self.notes["sheet_pdf"] = f"floor PDF {len(document) / 1000:.1f} kB"
+            return document
 
         return Page(
             "sheet_pdf",
@@ -431,6 +446,8 @@ class Bench:
             started = time.perf_counter()
             timing = self.time_page(page)
             self.say(f" {time.perf_counter() - started:.0f} s")
+            if page.key in self.notes:
+                timing.note = self.notes[page.key]
             if page.key == "people_search":
                 one = Page("people_search_one_centre", "", "coord01", page.request, page.target)
                 saved, self.requests = self.requests, 3
@@ -460,12 +477,15 @@ class _locale:
 def table(results, extra) -> tuple[list[str], int, int]:
     """The printed table and how many targets were met."""
     lines = [
-        f"{'page':<44} {'min':>8} {'median':>8} {'p95':>8} {'queries':>8} {'× floor':>8}  "
-        f"{'target':<30} met",
-        "-" * 130,
+        f"{'page':<44} {'min':>8} {'median':>8} {'p95':>8} {'queries':>8} {'kB':>6} "
+        f"{'× floor':>8}  {'target':<30} met",
+        "-" * 137,
     ]
     met = 0
     for page, timing in results:
+        if not timing.times:
+            lines.append(f"{page.label[:44]:<44} {'failed':>8}  {timing.note}")
+            continue
         ok = timing.failures == 0 and page.target.check(timing, extra)
         met += ok
         ratio = f"{timing.ratio:.2f}" if timing.ratio is not None else "—"
@@ -475,7 +495,8 @@ def table(results, extra) -> tuple[list[str], int, int]:
         )
         lines.append(
             f"{page.label[:44]:<44} {timing.ms('min'):8.1f} {timing.ms('median'):8.1f} "
-            f"{timing.ms('p95'):8.1f} {spread:>8} {ratio:>8}  {page.target.text:<30} "
+            f"{timing.ms('p95'):8.1f} {spread:>8} {timing.size / 1000:6.0f} {ratio:>8}  "
+            f"{page.target.text:<30} "
             f"{'yes' if ok else 'no'}"
         )
         if timing.floor:

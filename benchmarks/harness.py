@@ -423,8 +423,12 @@ class Bench:
                 "sheet": _("Attendance sheet"),
                 "number": _("No."),
                 "name": _("Name"),
-                "total": _("Total"),
+                "totals": {
+                    s.value: _("Total %(letter)s (%(label)s)", letter=s.letter, label=s.label)
+                    for s in AttendanceStatus
+                },
                 "no_activity": _("no activity"),
+                "closed_days": _("weekend, public holiday or closure day"),
                 "coordinator": _("Coordinator"),
                 "signature": _("Signature"),
                 "statuses": [(s.value, str(s.label), str(s.letter)) for s in AttendanceStatus],

@@ -65,6 +65,7 @@ class RollFloor:
         start = markup.index('<ol class="roll">') + len('<ol class="roll">')
         end = markup.index("</ol>", start)
         self.prefix, self.suffix = markup[:start], markup[end:]
+        self.rows_size = end - start  # the real page's list of children, for comparison
         self.labels = labels
         self.meal_types = meal_types
         self.template = ENVIRONMENT.get_template("roll_rows.html")
@@ -117,6 +118,8 @@ class SheetFloor:
     def html(self, connection, group_id: int, year: int, month: int, centre: str, group: str):
         days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
         first, last = days[0], days[-1]
+        closed = {d for d in days if d.isoweekday() > 5 or d in self.closed}
+        month_name = format_skeleton("yMMMM", first, locale=self.language)
         people: dict[int, dict] = {}
         for pid, family, given, day, status in connection.execute(
             SHEET_SQL, {"group": group_id, "first": first.isoformat(), "last": last.isoformat()}
@@ -126,7 +129,7 @@ class SheetFloor:
             )
             if day is not None:
                 day = date.fromisoformat(str(day)[:10])
-                if first <= day <= last and day not in self.closed:
+                if first <= day <= last and day not in closed:
                     row["cells"][day] = status
                     row["totals"][status] += 1
         per_day = {d: Counter() for d in days}
@@ -137,12 +140,12 @@ class SheetFloor:
                 totals[status] += 1
         return self.template.render(
             language=self.language,
-            title=f"{group} {year}-{month:02d}",
+            title=f"{self.labels['sheet']} {group} {month_name}",
             centre=centre,
             group=group,
-            month=format_skeleton("yMMMM", first, locale=self.language),
+            month=month_name,
             days=[(d, format_date(d, "full", locale=self.language)) for d in days],
-            closed=self.closed,
+            closed=closed,
             rows=list(people.values()),
             per_day=per_day,
             totals=totals,

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import event, select, text
 
 from benchmarks.county import PASSWORD
-from benchmarks.floors import RollFloor, SheetFloor
+from benchmarks.floors import ROLL_SQL, RollFloor, SheetFloor
 from daycentre.extensions import db
 
 
@@ -36,9 +36,11 @@ class QueryCounter:
 class Timing:
     page: str
     times: list[float] = field(default_factory=list)  # seconds
+    cpu: list[float] = field(default_factory=list)  # this process's CPU seconds
     queries: list[int] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     failures: int = 0
+    size: int = 0  # bytes of the last response
     note: str = ""
 
     def ms(self, which: str, values=None) -> float:
@@ -101,6 +103,7 @@ class Bench:
         self.requests = requests
         self.say = say
         self.clients = {}
+        self.notes: dict[str, str] = {}
         self.today = self._today()
         with app.app_context():
             self.engine = db.engine
@@ -144,9 +147,7 @@ class Bench:
             session.scalars(select(ClosureDay.day).where(ClosureDay.centre_id == centre.id))
         )
         holidays = set()
-        for year in (self.today.year - 4, self.today.year - 3, self.today.year - 2):
-            holidays |= set(public_holidays(year))
-        for year in (self.today.year - 1, self.today.year):
+        for year in range(date.fromisoformat(self.manifest["first_day"]).year, self.today.year + 1):
             holidays |= set(public_holidays(year))
         self.closed = holidays | closures
 
@@ -184,23 +185,33 @@ class Bench:
         timing = Timing(page.key)
         client = self.client(page.user)
         for iteration in range(-2, self.requests):
-            method, url, data = page.request(iteration)
+            try:
+                method, url, data = page.request(iteration)
+            except Exception as error:  # e.g. no operating day in the correction window
+                timing.failures = self.requests
+                timing.times, timing.note = [], f"could not make the request: {error!r}"
+                return timing
             self.counter.count = 0
             self.counter.active = True
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url) if method == "GET" else client.post(url, data=data)
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
             self.counter.active = False
             body = response.get_data()
             ok = response.status_code in page.expect
             if ok and page.after is not None:
                 ok = page.after(iteration, response)
             if iteration < 0:
-                if not ok:
-                    raise RuntimeError(f"{page.key}: {url} answered {response.status_code}")
+                if not ok:  # a page that fails to warm up is reported, not timed
+                    timing.failures = self.requests
+                    timing.note = f"{method} {url} answered {response.status_code}"
+                    return timing
                 continue
             timing.times.append(elapsed)
+            timing.cpu.append(cpu)
             timing.queries.append(self.counter.count)
+            timing.size = len(body)
             if not ok:
                 timing.failures += 1
             if page.floor is not None:
@@ -288,26 +299,30 @@ class Bench:
             if "floor" not in state:
                 state["floor"] = self._make_roll_floor(url)
             with self.engine.connect() as connection:
-                return state["floor"].render(connection, group_id, day)
+                markup = state["floor"].render(connection, group_id, day)
+            if iteration == 0:
+                page = len(state["floor"].prefix) + len(state["floor"].suffix)
+                self.notes["roll_page"] = (
+                    f"floor markup {len(markup) / 1000:.1f} kB, page "
+                    f"{(page + state['floor'].rows_size) / 1000:.1f} kB"
+                )
+            return markup
 
         self.roll_floor_state = state
         return Page(
             "roll_page",
-            f"roll page, {self._roll_size(group_id, day)} children",
+            f"roll page, {len(self._roll_children(group_id, day))} children",
             "coord01",
             lambda i: ("GET", url, None),
             ratio_at_most(1.5),
             floor=floor,
         )
 
-    def _roll_size(self, group_id: int, day: date) -> int:
+    def _roll_children(self, group_id: int, day: date) -> list[int]:
+        """The children on the group's roll that day (the floor's query), untimed."""
         with self.engine.connect() as connection:
-            return len(
-                {row[0] for row in connection.execute(
-                    __import__("benchmarks.floors", fromlist=["ROLL_SQL"]).ROLL_SQL,
-                    {"group": group_id, "day": day.isoformat()},
-                )}
-            )  # fmt: skip
+            rows = connection.execute(ROLL_SQL, {"group": group_id, "day": day.isoformat()})
+            return sorted({row[0] for row in rows})
 
     def _make_roll_floor(self, url: str) -> RollFloor:
         markup = self.client("coord01").get(url).get_data(as_text=True)
@@ -330,18 +345,13 @@ class Bench:
 
     def _roll_save(self) -> Page:
         """Each save changes the marks of one of the window's rolls, in turn, so each one writes."""
-        from benchmarks.floors import ROLL_SQL
-
         slots = self.save_slots
         pending = {}
 
         def request(iteration):
             group_id, day = slots[(iteration + 2) % len(slots)]
+            children = self._roll_children(group_id, day)
             with self.engine.connect() as connection:
-                children = sorted(
-                    {row[0] for row in connection.execute(
-                        ROLL_SQL, {"group": group_id, "day": day.isoformat()})}
-                )  # fmt: skip
                 version = connection.execute(
                     text("SELECT version FROM roll_calls WHERE group_id = :g AND day = :d"),
                     {"g": group_id, "d": day.isoformat()},
@@ -387,9 +397,12 @@ class Bench:
             if "floor" not in state:
                 state["floor"] = self._make_sheet_floor()
             with self.engine.connect() as connection:
-                return state["floor"].pdf(
+                document = state["floor"].pdf(
                     connection, group_id, year, number, self.centre_name, group_name
                 )
+            if iteration == 0:
+                self.notes["sheet_pdf"] = f"floor PDF {len(document) / 1000:.1f} kB"
+            return document
 
         return Page(
             "sheet_pdf",
@@ -410,8 +423,12 @@ class Bench:
                 "sheet": _("Attendance sheet"),
                 "number": _("No."),
                 "name": _("Name"),
-                "total": _("Total"),
+                "totals": {
+                    s.value: _("Total %(letter)s (%(label)s)", letter=s.letter, label=s.label)
+                    for s in AttendanceStatus
+                },
                 "no_activity": _("no activity"),
+                "closed_days": _("weekend, public holiday or closure day"),
                 "coordinator": _("Coordinator"),
                 "signature": _("Signature"),
                 "statuses": [(s.value, str(s.label), str(s.letter)) for s in AttendanceStatus],
@@ -431,6 +448,8 @@ class Bench:
             started = time.perf_counter()
             timing = self.time_page(page)
             self.say(f" {time.perf_counter() - started:.0f} s")
+            if page.key in self.notes:
+                timing.note = self.notes[page.key]
             if page.key == "people_search":
                 one = Page("people_search_one_centre", "", "coord01", page.request, page.target)
                 saved, self.requests = self.requests, 3
@@ -460,12 +479,15 @@ class _locale:
 def table(results, extra) -> tuple[list[str], int, int]:
     """The printed table and how many targets were met."""
     lines = [
-        f"{'page':<44} {'min':>8} {'median':>8} {'p95':>8} {'queries':>8} {'× floor':>8}  "
-        f"{'target':<30} met",
-        "-" * 130,
+        f"{'page':<44} {'min':>8} {'median':>8} {'p95':>8} {'cpu':>8} {'queries':>8} {'kB':>6} "
+        f"{'× floor':>8}  {'target':<30} met",
+        "-" * 146,
     ]
     met = 0
     for page, timing in results:
+        if not timing.times:
+            lines.append(f"{page.label[:44]:<44} {'failed':>8}  {timing.note}")
+            continue
         ok = timing.failures == 0 and page.target.check(timing, extra)
         met += ok
         ratio = f"{timing.ratio:.2f}" if timing.ratio is not None else "—"
@@ -475,7 +497,9 @@ def table(results, extra) -> tuple[list[str], int, int]:
         )
         lines.append(
             f"{page.label[:44]:<44} {timing.ms('min'):8.1f} {timing.ms('median'):8.1f} "
-            f"{timing.ms('p95'):8.1f} {spread:>8} {ratio:>8}  {page.target.text:<30} "
+            f"{timing.ms('p95'):8.1f} {timing.ms('median', timing.cpu):8.1f} {spread:>8} "
+            f"{timing.size / 1000:6.0f} {ratio:>8}  "
+            f"{page.target.text:<30} "
             f"{'yes' if ok else 'no'}"
         )
         if timing.floor:

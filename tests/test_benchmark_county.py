@@ -134,3 +134,17 @@ def test_the_county_opens_in_the_app(county, client):
     assert response.status_code == 302
     page = client.get(f"/attendance/groups/{group.id}/sheet?month=2025-04")
     assert page.status_code == 200
+
+
+def test_the_harness_times_the_pages_on_the_tiny_county(county, app):
+    from benchmarks.harness import Bench, table
+
+    said = []
+    bench = Bench(app, county, requests=1, say=lambda *a, **k: said.append(a))
+    results, extra = bench.run({"home_coordinator", "people_search", "roll_page", "roll_save"})
+    lines, _met, total = table(results, extra)
+    assert total == 4
+    assert all(timing.failures == 0 and timing.times for _page, timing in results), lines
+    assert extra["people_search_one_centre"] > 0
+    roll_page = next(timing for page, timing in results if page.key == "roll_page")
+    assert roll_page.floor and roll_page.ratio is not None

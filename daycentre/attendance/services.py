@@ -736,13 +736,20 @@ def _figures(centre_ids, since: date, day: date, closed) -> dict:
     """(run, unexcused this month, marked this month) of each child now enrolled at the centres
     who is on the alert, by (centre id, person id): one query, the database counting each
     child's marks (a partial index holds the unexcused ones) and keeping those past their
-    centre's thresholds."""
+    centre's thresholds. Cheap counts come first; the run, which needs the latest other mark,
+    is counted only for a child with enough unexcused absences or on the alert already."""
     month_start = day.replace(day=1)
+    rule = AbsenceAlertRule
     children = (
         db.select(
             (Enrolment.centre_id + 0).label("centre_id"),
             (Enrolment.person_id + 0).label("person_id"),
+            db.func.coalesce(rule.consecutive_unexcused, rule.DEFAULT_CONSECUTIVE).label(
+                "in_a_row"
+            ),
+            db.func.coalesce(rule.unexcused_percent, rule.DEFAULT_PERCENT).label("share"),
         )
+        .outerjoin(rule, rule.centre_id == Enrolment.centre_id)
         .where(
             Enrolment.centre_id.in_(centre_ids),
             Enrolment.status.in_(ACTIVE_ONCE),
@@ -754,66 +761,76 @@ def _figures(centre_ids, since: date, day: date, closed) -> dict:
         .subquery("children")
     )
 
-    def marks(first: date, of):
+    def count(first: date, of, *conditions):
         mark = aliased(Attendance)
-        return mark, (
+        where = (
             mark.person_id == of.c.person_id,
             mark.centre_id == of.c.centre_id,
             mark.day.between(first, day),
             *_not_closed(mark, closed, first, day),
         )
+        if conditions:
+            where += tuple(condition(mark) for condition in conditions)
+        return mark, where
 
-    # Each child's latest other mark (where a run stops) and unexcused absences this month ...
-    absent, where = marks(since, children)
-    absent_lately = db.select(absent.id).where(*where, absent.status == _UNEXCUSED).exists()
-    other, where = marks(since, children)
+    def unexcused(mark):
+        return mark.status == _UNEXCUSED
+
+    # 1. Unexcused absences of the look-back and of the month (in the partial index).
+    absent, where = count(since, children, unexcused)
+    absent_now, where_now = count(month_start, children, unexcused)
+    firsts = db.select(
+        *children.c,
+        db.select(db.func.count()).where(*where).scalar_subquery().label("lately"),
+        db.select(db.func.count()).where(*where_now).scalar_subquery().label("month_unexcused"),
+    ).where(db.select(absent.id).where(*where).exists())
+    # Kept apart (materialised), so that the stages below read each child's figures once.
+    firsts = firsts.cte("firsts").prefix_with("MATERIALIZED")
+    # 2. The month's marks of a child absent this month.
+    this_month, where = count(month_start, firsts)
+    month_marked = db.select(db.func.count()).where(*where).scalar_subquery()
+    seconds = db.select(
+        *firsts.c,
+        db.case((firsts.c.month_unexcused > 0, month_marked), else_=0).label("month_marked"),
+    )
+    seconds = seconds.cte("seconds").prefix_with("MATERIALIZED")
+    past_share = and_(
+        seconds.c.month_marked > 0,
+        100 * seconds.c.month_unexcused > seconds.c.share * seconds.c.month_marked,
+    )
+    # 3. The run: unexcused absences after the latest other mark on an operating day.
+    other, where = count(since, seconds, lambda mark: mark.status != S.ABSENT_UNEXCUSED)
     latest_other = (
         db.select(other.day)
-        .where(*where, other.status != S.ABSENT_UNEXCUSED)
+        .where(*where)
         .order_by(other.day.desc())
         .limit(1)
+        .correlate_except(other)  # to the child, two levels up, inside the run's count
         .scalar_subquery()
     )
-    absent_now, where = marks(month_start, children)
-    month_unexcused = (
-        db.select(db.func.count()).where(*where, absent_now.status == _UNEXCUSED).scalar_subquery()
-    )
-    firsts = db.select(
-        children.c.centre_id,
-        children.c.person_id,
-        db.case((absent_lately, latest_other)).label("latest_other"),
-        absent_lately.label("absent_lately"),
-        month_unexcused.label("month_unexcused"),
-    )
-    # Kept apart (materialised), so that the counts below read each child's figures once.
-    firsts = firsts.cte("firsts").prefix_with("MATERIALIZED")
-    # ... then the run after that mark, and the month's marks of a child absent this month.
-    in_run, where = marks(since, firsts)
+    in_run, where = count(since, seconds, unexcused)
     run = (
         db.select(db.func.count())
-        .where(
-            *where,
-            in_run.status == _UNEXCUSED,
-            in_run.day > db.func.coalesce(firsts.c.latest_other, since - timedelta(days=1)),
-        )
+        .where(*where, in_run.day > db.func.coalesce(latest_other, since - timedelta(days=1)))
         .scalar_subquery()
     )
-    this_month, where = marks(month_start, firsts)
-    month_marked = db.select(db.func.count()).where(*where).scalar_subquery()
-    counted = db.select(
-        firsts.c.centre_id,
-        firsts.c.person_id,
-        db.case((firsts.c.absent_lately, run), else_=0).label("run"),
-        firsts.c.month_unexcused,
-        db.case((firsts.c.month_unexcused > 0, month_marked), else_=0).label("month_marked"),
-    ).subquery("counted")
+    counted = (
+        db.select(
+            seconds.c.centre_id,
+            seconds.c.person_id,
+            run.label("run"),
+            seconds.c.month_unexcused,
+            seconds.c.month_marked,
+            seconds.c.in_a_row,
+            past_share.label("past_share"),
+        )
+        .where(or_(seconds.c.lately >= seconds.c.in_a_row, past_share))
+        .subquery("counted")
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         # PostgreSQL would compile this one query to machine code first (JIT), which costs more
         # than running it; the setting ends with the transaction.
         db.session.execute(text("SET LOCAL jit = off"))
-    rule = AbsenceAlertRule
-    in_a_row = db.func.coalesce(rule.consecutive_unexcused, rule.DEFAULT_CONSECUTIVE)
-    share = db.func.coalesce(rule.unexcused_percent, rule.DEFAULT_PERCENT)
     rows = db.session.execute(
         db.select(
             counted.c.centre_id,
@@ -821,17 +838,7 @@ def _figures(centre_ids, since: date, day: date, closed) -> dict:
             counted.c.run,
             counted.c.month_unexcused,
             counted.c.month_marked,
-        )
-        .outerjoin(rule, rule.centre_id == counted.c.centre_id)
-        .where(
-            or_(
-                counted.c.run >= in_a_row,
-                and_(
-                    counted.c.month_marked > 0,
-                    100 * counted.c.month_unexcused > share * counted.c.month_marked,
-                ),
-            )
-        )
+        ).where(or_(counted.c.run >= counted.c.in_a_row, counted.c.past_share))
     )
     return {
         (centre_id, person_id): (run_, unexcused_, marked_)

@@ -144,7 +144,8 @@ def _roll_call(group_id: int, day: date) -> RollCall | None:
 def roll_for(group: Group, day: date) -> Roll:
     """Every child actively enrolled in the group on ``day``, by family name, with the stored marks."""
     centre = group.centre
-    enrolments, marks, served = _children_with_marks(group, day)
+    meal_types = meal_types_of(centre.id, include_inactive=True)
+    enrolments, marks, served = _children_with_marks(group, day, [t.id for t in meal_types])
     people = by_family_name(e.person for e in enrolments)
     menus = menus_of(centre.id, day)
     rows = [
@@ -166,14 +167,15 @@ def roll_for(group: Group, day: date) -> Roll:
             .where(RollCall.group_id == group.id, RollCall.day == day)
         ),
         rows=rows,
-        meal_types=meal_types_of(centre.id),
+        meal_types=[t for t in meal_types if t.active],
         menus=menus,
     )
 
 
-def _children_with_marks(group: Group, day: date):
+def _children_with_marks(group: Group, day: date, meal_type_ids: list[int]):
     """The children's enrolments active on ``day``, their marks and their meals of the day (by
-    person id), in one query."""
+    person id), in one query. Naming the centre's meal types lets the database find each
+    child's meals of the day by its unique index, not among all the meals they ever had."""
     centre_id = group.centre_id
     found = db.session.execute(
         enrolments_active_between_query(group.id, day, day)
@@ -190,8 +192,9 @@ def _children_with_marks(group: Group, day: date):
             MealServed,
             and_(
                 MealServed.person_id == Enrolment.person_id,
-                MealServed.centre_id == centre_id,
+                MealServed.meal_type_id.in_(meal_type_ids),
                 MealServed.day == day,
+                MealServed.centre_id == centre_id,
             ),
         )
     )
@@ -225,7 +228,9 @@ def _differences(roll: Roll, marks: dict[int, Mark], meals: dict[int, set[int]])
     return changed
 
 
-def _validate(group: Group, day: date, marks, meals, *, actor) -> dict[int, Enrolment]:
+def _validate(group: Group, day: date, marks, meals, *, actor) -> tuple[dict, list[int]]:
+    """The children enrolled (by person id) and every meal type of the centre, once the roll
+    sent is found acceptable."""
     centre = group.centre
     if not actor.sees_centre(centre.id):
         raise Refused(_l("Choose one of your centres."))
@@ -252,7 +257,8 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> dict[int, Enro
                 names=", ".join(p.full_name for p in by_family_name(missing)),
             )
         )
-    meal_type_ids = {m.id for m in meal_types_of(centre.id)}
+    meal_types = meal_types_of(centre.id, include_inactive=True)
+    meal_type_ids = {m.id for m in meal_types if m.active}
     for person_id, mark in marks.items():
         name = enrolled[person_id].person.full_name
         if not isinstance(mark.status, AttendanceStatus):
@@ -268,7 +274,7 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> dict[int, Enro
             raise Refused(_l("Choose one of the centre's meal types."))
         if chosen and mark.status.is_absence:
             raise Refused(_l("No meal is recorded for an absent child (%(name)s).", name=name))
-    return enrolled
+    return enrolled, [m.id for m in meal_types]
 
 
 def _lock_roll(group: Group, day: date, *, actor, version, marks, meals) -> tuple[RollCall, bool]:
@@ -343,7 +349,7 @@ def record_roll(
     which the caller reports as a busy server (never as someone else's save).
     """
     meals = {pid: set(types) for pid, types in (meals or {}).items() if types}
-    enrolled = _validate(group, day, marks, meals, actor=actor)
+    enrolled, meal_type_ids = _validate(group, day, marks, meals, actor=actor)
     roll_call, write = _lock_roll(
         group, day, actor=actor, version=version, marks=marks, meals=meals
     )
@@ -351,7 +357,9 @@ def record_roll(
         return roll_call
     try:
         marks_created, marks_changed = _write_marks(group, day, marks, actor=actor)
-        meals_removed, meals_created = _write_meals(group, day, marks, meals, actor=actor)
+        meals_removed, meals_created = _write_meals(
+            group, day, marks, meals, meal_type_ids, actor=actor
+        )
     except (IntegrityError, StaleDataError):
         raise StaleRecord(SAVED_AT_THE_SAME_MOMENT) from None
     audit.record_all(meals_removed + marks_created + meals_created + marks_changed)
@@ -434,7 +442,9 @@ def _update_marks(changed: list[tuple[Attendance, dict]]) -> None:
         raise StaleRecord(SAVED_AT_THE_SAME_MOMENT)
 
 
-def _write_meals(group: Group, day: date, marks, meals, *, actor) -> tuple[list, list]:
+def _write_meals(
+    group: Group, day: date, marks, meals, meal_type_ids, *, actor
+) -> tuple[list, list]:
     """Remove the meals no longer ticked and insert the new ones, each in one statement; their
     audit entries (removed, created) come back."""
     centre_id = group.centre_id
@@ -442,9 +452,10 @@ def _write_meals(group: Group, day: date, marks, meals, *, actor) -> tuple[list,
         (m.person_id, m.meal_type_id): m
         for m in db.session.scalars(
             db.select(MealServed).where(
-                MealServed.centre_id == centre_id,
-                MealServed.day == day,
                 MealServed.person_id.in_(list(marks)),
+                MealServed.meal_type_id.in_(meal_type_ids),
+                MealServed.day == day,
+                MealServed.centre_id == centre_id,
             )
         )
     }

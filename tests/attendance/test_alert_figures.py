@@ -2,7 +2,6 @@
 the child-by-child reading of the marks says: same children, runs, shares and order."""
 
 import random
-from datetime import timedelta
 
 import pytest
 

@@ -6,7 +6,7 @@ import time
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
@@ -34,6 +34,35 @@ class StaleRecord(Refused):
                 "Your changes were not saved; review the current values and try again."
             )
         )
+
+
+class Busy(Refused):
+    """The database could not be had in time (other writers held it): nothing was saved, and it
+    is nobody else's change, so the person keeps what they entered and sends it again."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _l(
+                "The server is busy and could not save in time; nothing was saved. "
+                "What you entered is kept: send it again."
+            )
+        )
+
+
+# PostgreSQL: lock_timeout, statement_timeout, deadlock, serialization failure.
+_BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
+_BUSY_SQLITE_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether the database refused for want of time (a lock not had, a wait run out), rather
+    than for a fault that trying again would not mend."""
+    cause = getattr(error, "orig", error)
+    if getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(cause).lower()
+    return any(message in text for message in _BUSY_SQLITE_MESSAGES)
 
 
 def flush_or_refuse(message) -> None:

@@ -9,12 +9,13 @@ from functools import cache
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
 from wtforms import SelectMultipleField
 from wtforms.fields import SelectFieldBase
 from wtforms.i18n import get_translations
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from daycentre.errors import Refused, StaleRecord
+from daycentre.errors import Busy, Refused, StaleRecord, is_busy
 from daycentre.extensions import db
 from daycentre.i18n import current_language
 
@@ -34,6 +35,8 @@ class Form(FlaskForm):
     """WTForms' own messages in the user's language; after a stale save, what changed meanwhile."""
 
     conflicts: tuple = ()
+    #: Set when the last ``run_service`` found the database busy: nothing was saved.
+    busy = False
 
     class Meta:
         def get_translations(self, form):
@@ -123,9 +126,15 @@ def _storage_problem(value):
 
 
 def run_service(form: Form, record, service, /, *args, **kwargs):
-    """Call ``service``; commit and return its result, or flash the refusal and return None."""
+    """Call ``service``; commit and return its result, or flash the refusal and return None.
+
+    A database that cannot be had in time (a lock wait run out, while saving or committing) is
+    reported as a busy server, never as someone else's change: nothing is saved, ``form.busy``
+    is set and the form keeps what was sent.
+    """
     try:
         result = service(*args, **kwargs)
+        db.session.commit()
     except StaleRecord as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
@@ -136,8 +145,15 @@ def run_service(form: Form, record, service, /, *args, **kwargs):
     except Refused as refusal:
         db.session.rollback()
         show_refusal(form, refusal)
+        form.busy = isinstance(refusal, Busy)
         return None
-    db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        if not is_busy(error):
+            raise
+        flash(Busy().message, "error")
+        form.busy = True
+        return None
     return result
 
 

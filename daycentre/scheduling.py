@@ -21,11 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from daycentre.errors import Refused
+from daycentre.errors import Busy, is_busy
 from daycentre.extensions import db
 
 USER, ROOM, PERSON, FAMILY = "user", "room", "person", "family"
@@ -145,5 +144,7 @@ def lock(resources: Resources) -> None:
                     .order_by(model.id)
                     .with_for_update()
                 ).all()
-    except OperationalError:  # the wait for the other writer ran out
-        raise Refused(_l("Someone else saved at the same moment. Try again.")) from None
+    except OperationalError as error:  # the wait for the other writer ran out
+        if not is_busy(error):
+            raise
+        raise Busy() from None

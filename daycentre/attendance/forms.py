@@ -36,16 +36,14 @@ def _time(text: str | None) -> time | None:
         return None
 
 
-def read_marks(formdata, person_ids, meal_type_ids) -> tuple[dict, dict]:
-    """The marks and meals sent for ``person_ids``; a meal ticked for an absent child is dropped
-    (the service refuses one anyway). Bad input raises ``Refused`` with what to correct."""
-    known = set(person_ids)
-    for key in formdata:
-        found = MARKED.match(key)
-        if found and int(found.group(1)) not in known:
-            raise Refused(
-                _l("Only children actively enrolled in the group on that day can be marked.")
-            )
+def read_marks(formdata) -> tuple[dict, dict]:
+    """The marks and meals sent, for every child with a ``status-<id>``; a meal ticked for an
+    absent child is dropped (the service refuses one anyway). Bad input raises ``Refused`` with
+    what to correct; whether the children and meal types are the group's is the service's rule.
+    """
+    person_ids = sorted(
+        int(found.group(1)) for key in formdata if (found := MARKED.match(key)) is not None
+    )
     marks, meals = {}, {}
     for person_id in person_ids:
         try:
@@ -68,7 +66,7 @@ def read_marks(formdata, person_ids, meal_type_ids) -> tuple[dict, dict]:
         if not status.is_absence:
             chosen = set()
             for raw in formdata.getlist(f"meal-{person_id}"):
-                if not str(raw).isdecimal() or int(raw) not in meal_type_ids:
+                if not str(raw).isdecimal():
                     raise Refused(_l("Choose one of the centre's meal types."))
                 chosen.add(int(raw))
             meals[person_id] = chosen

@@ -2,7 +2,7 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
@@ -87,6 +87,15 @@ class Attendance(db.Model):
         CheckConstraint(
             "arrives_at IS NULL OR leaves_at IS NULL OR arrives_at <= leaves_at",
             name="arrives_before_leaving",
+        ),
+        # The absence alerts count each child's unexcused marks among these few, not among all.
+        Index(
+            "ix_attendances_unexcused",
+            "person_id",
+            "centre_id",
+            "day",
+            sqlite_where=text("status = 'absent_unexcused'"),
+            postgresql_where=text("status = 'absent_unexcused'"),
         ),
     )
     __mapper_args__ = {"version_id_col": version}

@@ -9,25 +9,36 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import and_, bindparam, literal_column, or_, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
 from daycentre.audit import services as audit
-from daycentre.centres.models import Centre, ClosureDay, Group
-from daycentre.centres.services import holiday_name, public_holidays
+from daycentre.centres.calendar import closed_day_sets, closed_days, closed_days_of
+from daycentre.centres.models import Centre, Group
 from daycentre.database import utcnow
-from daycentre.enrolment.models import Enrolment
-from daycentre.enrolment.services import children_active_on, enrolments_active_between
+from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
+from daycentre.enrolment.services import (
+    children_active_on,
+    enrolments_active_between,
+    enrolments_active_between_query,
+)
 from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.meals.models import MealServed, MealType, Menu
+from daycentre.people.models import Person
 from daycentre.people.services import by_family_name
 from daycentre.text import fold
 
 S = AttendanceStatus
 NOTE_LENGTH = 300
+SAVED_AT_THE_SAME_MOMENT = _l(
+    "Someone else saved this roll at the same moment; nothing was saved. Reload it."
+)
 
 
 @dataclass
@@ -41,34 +52,6 @@ class Mark:
 
 
 # --- Operating days -------------------------------------------------------------------------------
-
-
-def closed_days(centre: Centre, group: Group | None, first: date, last: date) -> dict[date, str]:
-    """Each day of the period without service, with why: the week, a public holiday, a closure.
-
-    One query (the closure days) for any length of period.
-    """
-    closures = dict(
-        db.session.execute(
-            db.select(ClosureDay.day, ClosureDay.reason).where(
-                ClosureDay.centre_id == centre.id, ClosureDay.day.between(first, last)
-            )
-        ).all()
-    )
-    holidays = {}
-    for year in range(first.year, last.year + 1):
-        holidays.update({day: holiday_name(day) for day in public_holidays(year)})
-    closed = {}
-    day = first
-    while day <= last:
-        if day in closures:
-            closed[day] = str(_l("Closed: %(reason)s", reason=closures[day]))
-        elif day in holidays:
-            closed[day] = str(_l("Public holiday: %(name)s", name=holidays[day]))
-        elif not centre.is_open_on(day) or (group is not None and not group.is_open_on(day)):
-            closed[day] = str(_l("No activity on this day of the week"))
-        day += timedelta(days=1)
-    return closed
 
 
 def month_days(year: int, month: int) -> list[date]:
@@ -161,28 +144,9 @@ def _roll_call(group_id: int, day: date) -> RollCall | None:
 def roll_for(group: Group, day: date) -> Roll:
     """Every child actively enrolled in the group on ``day``, by family name, with the stored marks."""
     centre = group.centre
-    enrolments = children_active_on(group.id, day)
+    meal_types = meal_types_of(centre.id, include_inactive=True)
+    enrolments, marks, served = _children_with_marks(group, day, [t.id for t in meal_types])
     people = by_family_name(e.person for e in enrolments)
-    ids = [p.id for p in people] or [0]
-    marks = {
-        a.person_id: a
-        for a in db.session.scalars(
-            db.select(Attendance).where(
-                Attendance.centre_id == centre.id,
-                Attendance.day == day,
-                Attendance.person_id.in_(ids),
-            )
-        )
-    }
-    served: dict[int, set[int]] = {}
-    for person_id, meal_type_id in db.session.execute(
-        db.select(MealServed.person_id, MealServed.meal_type_id).where(
-            MealServed.centre_id == centre.id,
-            MealServed.day == day,
-            MealServed.person_id.in_(ids),
-        )
-    ):
-        served.setdefault(person_id, set()).add(meal_type_id)
     menus = menus_of(centre.id, day)
     rows = [
         RollRow(
@@ -197,11 +161,55 @@ def roll_for(group: Group, day: date) -> Roll:
         group=group,
         day=day,
         closed_because=closed_days(centre, group, day, day).get(day),
-        roll_call=_roll_call(group.id, day),
+        roll_call=db.session.scalar(
+            db.select(RollCall)
+            .options(joinedload(RollCall.saved_by))
+            .where(RollCall.group_id == group.id, RollCall.day == day)
+        ),
         rows=rows,
-        meal_types=meal_types_of(centre.id),
+        meal_types=[t for t in meal_types if t.active],
         menus=menus,
     )
+
+
+def _children_with_marks(group: Group, day: date, meal_type_ids: list[int]):
+    """The children's enrolments active on ``day``, their marks and their meals of the day (by
+    person id), in one query. Naming the centre's meal types lets the database find each
+    child's meals of the day by its unique index, not among all the meals they ever had."""
+    centre_id = group.centre_id
+    found = db.session.execute(
+        enrolments_active_between_query(group.id, day, day)
+        .add_columns(Attendance, MealServed.meal_type_id)
+        .outerjoin(
+            Attendance,
+            and_(
+                Attendance.person_id == Enrolment.person_id,
+                Attendance.centre_id == centre_id,
+                Attendance.day == day,
+            ),
+        )
+        .outerjoin(
+            MealServed,
+            and_(
+                MealServed.person_id == Enrolment.person_id,
+                MealServed.meal_type_id.in_(meal_type_ids),
+                MealServed.day == day,
+                MealServed.centre_id == centre_id,
+            ),
+        )
+    )
+    enrolments: dict[int, Enrolment] = {}
+    marks: dict[int, Attendance] = {}
+    served: dict[int, set[int]] = {}
+    for enrolment, mark, meal_type_id in found:
+        if not enrolment.active_on(day):
+            continue
+        enrolments.setdefault(enrolment.id, enrolment)
+        if mark is not None:
+            marks[mark.person_id] = mark
+        if meal_type_id is not None:
+            served.setdefault(enrolment.person_id, set()).add(meal_type_id)
+    return list(enrolments.values()), marks, served
 
 
 def _differences(roll: Roll, marks: dict[int, Mark], meals: dict[int, set[int]]) -> list[str]:
@@ -220,7 +228,9 @@ def _differences(roll: Roll, marks: dict[int, Mark], meals: dict[int, set[int]])
     return changed
 
 
-def _validate(group: Group, day: date, marks, meals, *, actor) -> dict[int, Enrolment]:
+def _validate(group: Group, day: date, marks, meals, *, actor) -> tuple[dict, list[int]]:
+    """The children enrolled (by person id) and every meal type of the centre, once the roll
+    sent is found acceptable."""
     centre = group.centre
     if not actor.sees_centre(centre.id):
         raise Refused(_l("Choose one of your centres."))
@@ -247,7 +257,8 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> dict[int, Enro
                 names=", ".join(p.full_name for p in by_family_name(missing)),
             )
         )
-    meal_type_ids = {m.id for m in meal_types_of(centre.id)}
+    meal_types = meal_types_of(centre.id, include_inactive=True)
+    meal_type_ids = {m.id for m in meal_types if m.active}
     for person_id, mark in marks.items():
         name = enrolled[person_id].person.full_name
         if not isinstance(mark.status, AttendanceStatus):
@@ -263,7 +274,7 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> dict[int, Enro
             raise Refused(_l("Choose one of the centre's meal types."))
         if chosen and mark.status.is_absence:
             raise Refused(_l("No meal is recorded for an absent child (%(name)s).", name=name))
-    return enrolled
+    return enrolled, [m.id for m in meal_types]
 
 
 def _lock_roll(group: Group, day: date, *, actor, version, marks, meals) -> tuple[RollCall, bool]:
@@ -276,31 +287,49 @@ def _lock_roll(group: Group, day: date, *, actor, version, marks, meals) -> tupl
         seen = int(version or 0)
     except (TypeError, ValueError):
         seen = -1
+    taken = _take_roll(group, day, seen, actor=actor) if seen >= 0 else None
+    if taken is not None:
+        return taken, True
     roll_call = _roll_call(group.id, day)
-    current = roll_call.version if roll_call else 0
-    if seen != current:
-        changed = _differences(roll_for(group, day), marks, meals)
-        if not changed:
-            return roll_call or RollCall(group_id=group.id, day=day), False
-        raise StaleRecord(
-            _l(
-                "Someone else saved this roll after you opened it; nothing was saved. "
-                "Changed meanwhile: %(changes)s. Check the marks and save again.",
-                changes="; ".join(changed),
-            )
+    changed = _differences(roll_for(group, day), marks, meals)
+    if not changed:
+        return roll_call or RollCall(group_id=group.id, day=day), False
+    raise StaleRecord(
+        _l(
+            "Someone else saved this roll after you opened it; nothing was saved. "
+            "Changed meanwhile: %(changes)s. Check the marks and save again.",
+            changes="; ".join(changed),
         )
-    try:
-        if roll_call is None:
-            roll_call = RollCall(centre_id=group.centre_id, group_id=group.id, day=day)
-            db.session.add(roll_call)
-        roll_call.saved_at = utcnow()
-        roll_call.saved_by_id = actor.id
-        db.session.flush()
-    except (IntegrityError, StaleDataError, OperationalError):
-        raise StaleRecord(
-            _l("Someone else saved this roll at the same moment; nothing was saved. Reload it.")
-        ) from None
-    return roll_call, True
+    )
+
+
+def _take_roll(group: Group, day: date, seen: int, *, actor) -> RollCall | None:
+    """Write the roll call in one statement if it is still at version ``seen`` (0: not taken
+    yet); None when someone saved it since. A save that arrives meanwhile waits for this
+    transaction (the row's lock, or SQLite's write lock) and then finds the new version."""
+    values = {"saved_at": utcnow(), "saved_by_id": actor.id}
+    if seen == 0:
+        statement = (
+            _insert(RollCall)
+            .values(centre_id=group.centre_id, group_id=group.id, day=day, version=1, **values)
+            .on_conflict_do_nothing(index_elements=["group_id", "day"])
+            .returning(RollCall)
+        )
+    else:
+        statement = (
+            db.update(RollCall)
+            .where(RollCall.group_id == group.id, RollCall.day == day, RollCall.version == seen)
+            .values(version=seen + 1, **values)
+            .returning(RollCall)
+            .execution_options(synchronize_session=False)
+        )
+    return db.session.scalars(statement).one_or_none()
+
+
+def _insert(model):
+    """An INSERT that can skip a row already there (both databases speak ON CONFLICT)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def record_roll(
@@ -313,14 +342,34 @@ def record_roll(
     version=None,
 ) -> RollCall:
     """Save the whole group's roll and meals for ``day`` at once; each change goes to the audit
-    trail with its previous value."""
+    trail with its previous value.
+
+    A fixed number of statements for any group size: the marks, the meals and the audit entries
+    are each written in one go. A database that cannot be had in time raises ``OperationalError``,
+    which the caller reports as a busy server (never as someone else's save).
+    """
     meals = {pid: set(types) for pid, types in (meals or {}).items() if types}
-    _validate(group, day, marks, meals, actor=actor)
+    enrolled, meal_type_ids = _validate(group, day, marks, meals, actor=actor)
     roll_call, write = _lock_roll(
         group, day, actor=actor, version=version, marks=marks, meals=meals
     )
     if not write:
         return roll_call
+    try:
+        marks_created, marks_changed = _write_marks(group, day, marks, actor=actor)
+        meals_removed, meals_created = _write_meals(
+            group, day, marks, meals, meal_type_ids, actor=actor
+        )
+    except (IntegrityError, StaleDataError):
+        raise StaleRecord(SAVED_AT_THE_SAME_MOMENT) from None
+    audit.record_all(meals_removed + marks_created + meals_created + marks_changed)
+    _flag_alerts_on_cases(group, day, {pid: enrolled[pid].person for pid in marks}, actor=actor)
+    return roll_call
+
+
+def _write_marks(group: Group, day: date, marks: dict[int, Mark], *, actor) -> tuple[list, list]:
+    """Insert the new marks in one statement and change the stored ones in another; their audit
+    entries (created, changed) come back to be written with the rest."""
     centre_id = group.centre_id
     existing = {
         a.person_id: a
@@ -343,59 +392,19 @@ def record_roll(
         }
         attendance = existing.get(person_id)
         if attendance is None:
-            attendance = Attendance(centre_id=centre_id, person_id=person_id, day=day, **values)
-            db.session.add(attendance)
-            created.append(attendance)
-        else:
-            for name, value in values.items():
-                setattr(attendance, name, value)
-            changes = audit.pending_changes(attendance)
-            if changes:
-                updated.append((attendance, changes))
-    served = {
-        (m.person_id, m.meal_type_id): m
-        for m in db.session.scalars(
-            db.select(MealServed).where(
-                MealServed.centre_id == centre_id,
-                MealServed.day == day,
-                MealServed.person_id.in_(list(marks)),
-            )
-        )
-    }
-    wanted = {(pid, mt) for pid, types in meals.items() for mt in types}
-    for key in sorted(set(served) - wanted):
-        meal = served[key]
-        audit.record(
-            audit.DELETE,
-            meal,
-            actor=actor,
-            centre_id=centre_id,
-            person_id=meal.person_id,
-            changes=audit.snapshot(meal),
-        )
-        db.session.delete(meal)
-    new_meals = [
-        MealServed(centre_id=centre_id, person_id=pid, meal_type_id=mt, day=day)
-        for pid, mt in sorted(wanted - set(served))
+            created.append({"centre_id": centre_id, "person_id": person_id, "day": day} | values)
+            continue
+        changes = audit.changes_to(attendance, values)
+        if changes:
+            updated.append((attendance, changes, values))
+    new_ids = _insert_returning_ids(Attendance, created, key=("person_id",))
+    _update_marks([(attendance, values) for attendance, _, values in updated])
+    created_entries = [
+        _created_entry(Attendance(id=new_ids[(row["person_id"],)], **row), centre_id, actor)
+        for row in created
     ]
-    db.session.add_all(new_meals)
-    try:
-        db.session.flush()
-    except (IntegrityError, OperationalError, StaleDataError):
-        raise StaleRecord(
-            _l("Someone else saved this roll at the same moment; nothing was saved. Reload it.")
-        ) from None
-    for record in created + new_meals:
-        audit.record(
-            audit.CREATE,
-            record,
-            actor=actor,
-            centre_id=centre_id,
-            person_id=record.person_id,
-            changes=audit.snapshot(record),
-        )
-    for attendance, changes in updated:
-        audit.record(
+    changed_entries = [
+        audit.entry_values(
             audit.UPDATE,
             attendance,
             actor=actor,
@@ -403,19 +412,124 @@ def record_roll(
             person_id=attendance.person_id,
             changes=changes,
         )
-    db.session.flush()
-    _flag_alerts_on_cases(group, day, marks, actor=actor)
-    return roll_call
+        for attendance, changes, _ in updated
+    ]
+    return created_entries, changed_entries
 
 
-def _flag_alerts_on_cases(group: Group, day: date, marks: dict, *, actor) -> None:
-    """A child of this roll now on the absence alert gets a task on their open case, if any."""
+_MARK_COLUMNS = ("group_id", "status", "arrives_at", "leaves_at", "note")
+
+
+def _update_marks(changed: list[tuple[Attendance, dict]]) -> None:
+    """Change the stored marks in one statement, each only if still at the version read; one
+    changed by someone else meanwhile refuses the whole save."""
+    if not changed:
+        return
+    table = Attendance.__table__
+    statement = (
+        db.update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(
+            version=table.c.version + 1,
+            **{name: bindparam(f"b_{name}", type_=table.c[name].type) for name in _MARK_COLUMNS},
+        )
+    )
+    rows = [
+        {"b_id": a.id, "b_version": a.version} | {f"b_{k}": v[k] for k in _MARK_COLUMNS}
+        for a, v in changed
+    ]
+    if db.session.execute(statement, rows).rowcount != len(rows):
+        raise StaleRecord(SAVED_AT_THE_SAME_MOMENT)
+
+
+def _write_meals(
+    group: Group, day: date, marks, meals, meal_type_ids, *, actor
+) -> tuple[list, list]:
+    """Remove the meals no longer ticked and insert the new ones, each in one statement; their
+    audit entries (removed, created) come back."""
+    centre_id = group.centre_id
+    served = {
+        (m.person_id, m.meal_type_id): m
+        for m in db.session.scalars(
+            db.select(MealServed).where(
+                MealServed.person_id.in_(list(marks)),
+                MealServed.meal_type_id.in_(meal_type_ids),
+                MealServed.day == day,
+                MealServed.centre_id == centre_id,
+            )
+        )
+    }
+    wanted = {(pid, mt) for pid, types in meals.items() for mt in types}
+    gone = [served[key] for key in sorted(set(served) - wanted)]
+    removed_entries = [
+        audit.entry_values(
+            audit.DELETE,
+            meal,
+            actor=actor,
+            centre_id=centre_id,
+            person_id=meal.person_id,
+            changes=audit.snapshot(meal),
+        )
+        for meal in gone
+    ]
+    if gone:
+        db.session.execute(
+            db.delete(MealServed)
+            .where(MealServed.id.in_([meal.id for meal in gone]))
+            .execution_options(synchronize_session=False)
+        )
+        for meal in gone:
+            db.session.expunge(meal)
+    created = [
+        {"centre_id": centre_id, "person_id": pid, "meal_type_id": mt, "day": day}
+        for pid, mt in sorted(wanted - set(served))
+    ]
+    new_ids = _insert_returning_ids(MealServed, created, key=("person_id", "meal_type_id"))
+    created_entries = [
+        _created_entry(
+            MealServed(id=new_ids[(row["person_id"], row["meal_type_id"])], **row), centre_id, actor
+        )
+        for row in created
+    ]
+    return removed_entries, created_entries
+
+
+def _insert_returning_ids(model, rows: list[dict], *, key: tuple[str, ...]) -> dict[tuple, int]:
+    """Insert ``rows`` in one statement; the new ids by ``key`` (columns unique within rows)."""
+    if not rows:
+        return {}
+    columns = [getattr(model, name) for name in key]
+    statement = db.insert(model).returning(model.id, *columns)
+    returned = db.session.execute(statement.execution_options(render_nulls=True), rows)
+    return {tuple(found[1:]): found[0] for found in returned}
+
+
+def _created_entry(record, centre_id: int, actor) -> dict:
+    """The audit entry of a record inserted in bulk, as ``audit.record`` writes one (the
+    snapshot of a transient copy holding the new id)."""
+    return audit.entry_values(
+        audit.CREATE,
+        record,
+        actor=actor,
+        centre_id=centre_id,
+        person_id=record.person_id,
+        changes=audit.snapshot(record),
+    )
+
+
+def _flag_alerts_on_cases(group: Group, day: date, people: dict, *, actor) -> None:
+    """A child of this roll now on the absence alert gets a task on their open case, if any.
+
+    Two queries for the whole group (the centre's thresholds and the children's recent marks);
+    the cases are read only when someone is on the alert.
+    """
     from daycentre.cases.models import TaskSource
     from daycentre.cases.services import flag_for_case_managers
 
-    alerted = [
-        alert.person for alert in absence_alerts([group.centre], day) if alert.person.id in marks
-    ]
+    centre = group.centre
+    current = {(centre.id, person_id): person for person_id, person in people.items()}
+    rules = {centre.id: alert_rule(centre.id)}
+    alerted = [alert.person for alert in _alerts(current, {centre.id: centre}, rules, day)]
     flag_for_case_managers(
         alerted,
         source=TaskSource.ABSENCES,
@@ -584,6 +698,9 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
 
     Runs of absences count operating days only: weekends, holidays and closures neither break nor
     lengthen them, and a day without a roll is skipped.
+
+    A county holds thousands of children: the database counts each one's marks and returns only
+    the children past their centre's thresholds (four queries for any number of centres).
     """
     day = day or today()
     if not centres:
@@ -595,12 +712,185 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
             db.select(AbsenceAlertRule).where(AbsenceAlertRule.centre_id.in_(list(by_id)))
         )
     }
-    enrolments = db.session.scalars(
-        db.select(Enrolment)
-        .join(Enrolment.person)
-        .where(Enrolment.centre_id.in_(list(by_id)), Enrolment.start_date <= day)
-    ).all()
-    current = {(e.centre_id, e.person_id): e.person for e in enrolments if e.active_on(day)}
+    for centre_id in by_id:
+        rules.setdefault(centre_id, _default_rule(centre_id))
+    since = day - timedelta(days=LOOK_BACK_DAYS)
+    closed = closed_day_sets(centres, since, day)
+    figures = _figures(list(by_id), since, day, closed)
+    alerts = [
+        AbsenceAlert(
+            person=person_id,  # the person is read below, for the children on the alert only
+            centre=by_id[centre_id],
+            consecutive=run,
+            unexcused=month_unexcused,
+            marked=month_marked,
+            rule=rules[centre_id],
+        )
+        for (centre_id, person_id), (run, month_unexcused, month_marked) in figures.items()
+    ]
+    alerts = [a for a in alerts if a.too_many_in_a_row or a.too_many_this_month]
+    if alerts:
+        people = db.session.scalars(
+            db.select(Person).where(Person.id.in_({a.person for a in alerts}))
+        )
+        by_person = {person.id: person for person in people}
+        for alert in alerts:
+            alert.person = by_person[alert.person]
+    return sorted(alerts, key=lambda a: (a.centre.name, -a.consecutive, -a.percent))
+
+
+# A literal, not a bound value: SQLite uses the partial index of unexcused marks only then.
+_UNEXCUSED = literal_column(f"'{AttendanceStatus.ABSENT_UNEXCUSED.value}'")
+
+
+def _figures(centre_ids, since: date, day: date, closed) -> dict:
+    """(run, unexcused this month, marked this month) of each child now enrolled at the centres
+    who is on the alert, by (centre id, person id): one query, the database counting each
+    child's marks (a partial index holds the unexcused ones) and keeping those past their
+    centre's thresholds. Cheap counts come first; the run, which needs the latest other mark,
+    is counted only for a child with enough unexcused absences or on the alert already."""
+    month_start = day.replace(day=1)
+    rule = AbsenceAlertRule
+    children = (
+        db.select(
+            (Enrolment.centre_id + 0).label("centre_id"),
+            (Enrolment.person_id + 0).label("person_id"),
+            db.func.coalesce(rule.consecutive_unexcused, rule.DEFAULT_CONSECUTIVE).label(
+                "in_a_row"
+            ),
+            db.func.coalesce(rule.unexcused_percent, rule.DEFAULT_PERCENT).label("share"),
+        )
+        .outerjoin(rule, rule.centre_id == Enrolment.centre_id)
+        .where(
+            Enrolment.centre_id.in_(centre_ids),
+            Enrolment.status.in_(ACTIVE_ONCE),
+            Enrolment.start_date <= day,
+            or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= day),
+            or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > day),
+        )
+        .distinct()
+        .subquery("children")
+    )
+
+    def count(first: date, of, *conditions):
+        mark = aliased(Attendance)
+        where = (
+            mark.person_id == of.c.person_id,
+            mark.centre_id == of.c.centre_id,
+            mark.day.between(first, day),
+            *_not_closed(mark, closed, first, day),
+        )
+        if conditions:
+            where += tuple(condition(mark) for condition in conditions)
+        return mark, where
+
+    def unexcused(mark):
+        return mark.status == _UNEXCUSED
+
+    # 1. Unexcused absences of the look-back and of the month (in the partial index).
+    absent, where = count(since, children, unexcused)
+    absent_now, where_now = count(month_start, children, unexcused)
+    firsts = db.select(
+        *children.c,
+        db.select(db.func.count()).where(*where).scalar_subquery().label("lately"),
+        db.select(db.func.count()).where(*where_now).scalar_subquery().label("month_unexcused"),
+    ).where(db.select(absent.id).where(*where).exists())
+    # Kept apart (materialised), so that the stages below read each child's figures once.
+    firsts = firsts.cte("firsts").prefix_with("MATERIALIZED")
+    # 2. The month's marks of a child absent this month.
+    this_month, where = count(month_start, firsts)
+    month_marked = db.select(db.func.count()).where(*where).scalar_subquery()
+    seconds = db.select(
+        *firsts.c,
+        db.case((firsts.c.month_unexcused > 0, month_marked), else_=0).label("month_marked"),
+    )
+    seconds = seconds.cte("seconds").prefix_with("MATERIALIZED")
+    past_share = and_(
+        seconds.c.month_marked > 0,
+        100 * seconds.c.month_unexcused > seconds.c.share * seconds.c.month_marked,
+    )
+    # 3. The run: unexcused absences after the latest other mark on an operating day.
+    other, where = count(since, seconds, lambda mark: mark.status != S.ABSENT_UNEXCUSED)
+    latest_other = (
+        db.select(other.day)
+        .where(*where)
+        .order_by(other.day.desc())
+        .limit(1)
+        .correlate_except(other)  # to the child, two levels up, inside the run's count
+        .scalar_subquery()
+    )
+    in_run, where = count(since, seconds, unexcused)
+    run = (
+        db.select(db.func.count())
+        .where(*where, in_run.day > db.func.coalesce(latest_other, since - timedelta(days=1)))
+        .scalar_subquery()
+    )
+    counted = (
+        db.select(
+            seconds.c.centre_id,
+            seconds.c.person_id,
+            run.label("run"),
+            seconds.c.month_unexcused,
+            seconds.c.month_marked,
+            seconds.c.in_a_row,
+            past_share.label("past_share"),
+        )
+        .where(or_(seconds.c.lately >= seconds.c.in_a_row, past_share))
+        .subquery("counted")
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL would compile this one query to machine code first (JIT), which costs more
+        # than running it; the setting ends with the transaction.
+        db.session.execute(text("SET LOCAL jit = off"))
+    rows = db.session.execute(
+        db.select(
+            counted.c.centre_id,
+            counted.c.person_id,
+            counted.c.run,
+            counted.c.month_unexcused,
+            counted.c.month_marked,
+        ).where(or_(counted.c.run >= counted.c.in_a_row, counted.c.past_share))
+    )
+    return {
+        (centre_id, person_id): (run_, unexcused_, marked_)
+        for centre_id, person_id, run_, unexcused_, marked_ in rows
+    }
+
+
+def _not_closed(mark, closed, first: date, last: date) -> list:
+    """Conditions leaving out the marks on the closed days of their centre in the period: the
+    days closed everywhere, then each centre's own closures (centres alike share one term)."""
+    within = {
+        centre_id: frozenset(d for d in days if first <= d <= last)
+        for centre_id, days in closed.items()
+    }
+    everywhere = frozenset.intersection(*within.values()) if within else frozenset()
+    by_days: dict[frozenset, list[int]] = {}
+    for centre_id, days in within.items():
+        if days - everywhere:
+            by_days.setdefault(days - everywhere, []).append(centre_id)
+    conditions = [mark.day.not_in(sorted(everywhere))] if everywhere else []
+    conditions += [
+        ~and_(mark.centre_id.in_(centre_ids), mark.day.in_(sorted(days)))
+        for days, centre_ids in by_days.items()
+    ]
+    return conditions
+
+
+def _count(marks: list[tuple[date, AttendanceStatus]], day: date) -> tuple[int, int, int]:
+    """(run, unexcused this month, marked this month) from operating-day marks, newest first."""
+    run = 0
+    for _, status in marks:
+        if status is not S.ABSENT_UNEXCUSED:
+            break
+        run += 1
+    this_month = [s for d, s in marks if d >= day.replace(day=1)]
+    return run, sum(1 for s in this_month if s is S.ABSENT_UNEXCUSED), len(this_month)
+
+
+def _alerts(current: dict, by_id: dict, rules: dict, day: date) -> list[AbsenceAlert]:
+    """The alerts of the children ``current`` maps by (centre id, person id): one query for their
+    marks of the last months (closure days come from the kept calendar)."""
     if not current:
         return []
     since = day - timedelta(days=LOOK_BACK_DAYS)
@@ -608,34 +898,26 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     for centre_id, person_id, marked_on, status in db.session.execute(
         db.select(Attendance.centre_id, Attendance.person_id, Attendance.day, Attendance.status)
         .where(
-            Attendance.centre_id.in_(list(by_id)),
+            Attendance.centre_id.in_({centre_id for centre_id, _ in current}),
             Attendance.person_id.in_({pid for _, pid in current}),
             Attendance.day.between(since, day),
         )
         .order_by(Attendance.day.desc())
     ):
         history.setdefault((centre_id, person_id), []).append((marked_on, status))
-    for centre_id in by_id:
-        rules.setdefault(centre_id, _default_rule(centre_id))
-    closed = {c.id: closed_days(c, None, since, day) for c in centres}
-    month_start = day.replace(day=1)
+    closed = closed_days_of([by_id[centre_id] for centre_id in {c for c, _ in current}], since, day)
     alerts = []
     for (centre_id, person_id), person in current.items():
         marks = [
             (d, s) for d, s in history.get((centre_id, person_id), []) if d not in closed[centre_id]
         ]
-        run = 0
-        for _, status in marks:
-            if status is not S.ABSENT_UNEXCUSED:
-                break
-            run += 1
-        this_month = [s for d, s in marks if d >= month_start]
+        run, unexcused, marked = _count(marks, day)
         alert = AbsenceAlert(
             person=person,
             centre=by_id[centre_id],
             consecutive=run,
-            unexcused=sum(1 for s in this_month if s is S.ABSENT_UNEXCUSED),
-            marked=len(this_month),
+            unexcused=unexcused,
+            marked=marked,
             rule=rules[centre_id],
         )
         if alert.too_many_in_a_row or alert.too_many_this_month:

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from daycentre.attendance import bp
 from daycentre.attendance import services as attendance
@@ -22,7 +23,7 @@ from daycentre.localtime import today
 
 
 def _group_or_404(group_id: int) -> Group:
-    group = db.get_or_404(Group, group_id)
+    group = db.get_or_404(Group, group_id, options=[joinedload(Group.centre)])
     ensure_centre_visible(group.centre_id)
     return group
 
@@ -69,6 +70,7 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
             form=form,
             sent=sent,
             statuses=list(AttendanceStatus),
+            choices=[(status.value, str(status.label)) for status in AttendanceStatus],
             editable=current_user.can("attendance.record")
             and attendance.may_record(current_user, day)
             and not roll.closed_because,
@@ -101,11 +103,8 @@ def save_roll(group_id: int):
     form = RollForm()
     if not form.validate_on_submit():
         abort(400)
-    roll = attendance.roll_for(group, day)
     try:
-        marks, meals = read_marks(
-            request.form, [row.person.id for row in roll.rows], {m.id for m in roll.meal_types}
-        )
+        marks, meals = read_marks(request.form)
     except Refused as refusal:
         flash(refusal.message, "error")
         return _render_roll(group, day, form, sent=request.form)
@@ -121,7 +120,11 @@ def save_roll(group_id: int):
         version=form.version.data,
     )
     if form.stale:
-        return redirect(url_for("attendance.take_roll", group_id=group.id, day=day.isoformat()))
+        return redirect(url_for("attendance.take_roll", group_id=group_id, day=day.isoformat()))
+    if done is None and form.busy:
+        # The page comes back with what was sent, read without queueing for the write lock.
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return _render_roll(group, day, form, sent=request.form, status=503)
     if done is None:
         return _render_roll(group, day, form, sent=request.form)
     absent = sum(1 for mark in marks.values() if mark.status.is_absence)
@@ -133,7 +136,7 @@ def save_roll(group_id: int):
         ),
         "success",
     )
-    return redirect(url_for("attendance.take_roll", group_id=group.id, day=day.isoformat()))
+    return redirect(url_for("attendance.take_roll", group_id=group_id, day=day.isoformat()))
 
 
 @bp.get("/groups/<int:group_id>/sheet")

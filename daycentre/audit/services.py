@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
@@ -73,6 +73,44 @@ def pending_changes(obj) -> dict[str, list[Any]]:
     return changes
 
 
+def entry_values(
+    action: str,
+    obj=None,
+    *,
+    actor,
+    changes: dict[str, Any] | None = None,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    centre_id: int | None = None,
+    person_id: int | None = None,
+) -> dict[str, Any]:
+    """The columns of one entry; for a create the object must have its id."""
+    if obj is not None:
+        entity = entity or obj.__tablename__
+        entity_id = entity_id if entity_id is not None else obj.id
+    return {
+        "actor_id": getattr(actor, "id", None),
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "centre_id": centre_id,
+        "person_id": person_id,
+        "changes": changes,
+    }
+
+
+def changes_to(obj, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """The audited columns ``values`` would change on ``obj``, as ``{name: [old, new]}``: what
+    ``pending_changes`` reports once they are set, for a record changed by a bulk statement."""
+    changes = {}
+    for attr in _audited_columns(obj):
+        if attr.key in values:
+            old, new = getattr(obj, attr.key), values[attr.key]
+            if old != new:
+                changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
 def record(
     action: str,
     obj=None,
@@ -85,17 +123,23 @@ def record(
     person_id: int | None = None,
 ) -> AuditEntry:
     """Append one entry; for a create the object must be flushed so it has its id."""
-    if obj is not None:
-        entity = entity or obj.__tablename__
-        entity_id = entity_id if entity_id is not None else obj.id
-    entry = AuditEntry(
-        actor_id=getattr(actor, "id", None),
-        action=action,
+    values = entry_values(
+        action,
+        obj,
+        actor=actor,
+        changes=changes,
         entity=entity,
         entity_id=entity_id,
         centre_id=centre_id,
         person_id=person_id,
-        changes=changes,
     )
+    entry = AuditEntry(**values)
     db.session.add(entry)
     return entry
+
+
+def record_all(entries: list[dict[str, Any]]) -> None:
+    """Append many entries (``entry_values``) in one statement, in their order; a save that
+    touches a whole group's records writes its trail at once."""
+    if entries:
+        db.session.execute(insert(AuditEntry), entries)

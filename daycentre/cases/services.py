@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.audit import services as audit
@@ -44,8 +45,8 @@ from daycentre.cases.models import (
     case_children,
     case_team,
 )
+from daycentre.centres.calendar import public_holidays
 from daycentre.centres.models import Centre
-from daycentre.centres.services import public_holidays
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.database import utcnow
 from daycentre.enrolment.models import Enrolment
@@ -119,8 +120,9 @@ def case_visible(user, case: Case) -> bool:
     return case.manager_id == user.id or any(member.id == user.id for member in case.team)
 
 
-def visible_cases(user, *, open_only: bool = False) -> list[Case]:
-    query = db.select(Case).order_by(Case.year.desc(), Case.number.desc())
+def visible_cases(user, *, open_only: bool = False, options=()) -> list[Case]:
+    """The cases the user may see; ``options`` load their related rows in the same go."""
+    query = db.select(Case).options(*options).order_by(Case.year.desc(), Case.number.desc())
     if user.role is Role.VOLUNTEER:
         return []
     if user.role is Role.COORDINATOR:
@@ -133,7 +135,7 @@ def visible_cases(user, *, open_only: bool = False) -> list[Case]:
         )
     if open_only:
         query = query.where(Case.stage.in_(OPEN_STAGES))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query).unique())
 
 
 def possible_managers(centre_id: int) -> list[User]:
@@ -1096,12 +1098,23 @@ class Overdue:
     open_tasks: list
 
 
+# What ``overdue_for`` reads of each case, loaded for all the cases at once.
+# A case has few of each: the plans' chain and the reviews' progress come joined.
+_WHAT_IS_OVERDUE = (
+    joinedload(Case.evaluations),
+    selectinload(Case.plans).joinedload(Plan.objectives).joinedload(Objective.services),
+    selectinload(Case.reviews).joinedload(Review.progress),
+    selectinload(Case.visits),
+    selectinload(Case.tasks),
+)
+
+
 def overdue_for(user, day: date | None = None) -> list[Overdue]:
     """Cases the user manages (or supervises) with an overdue review, service or visit, or with
     open tasks."""
     day = day or today()
     found = []
-    for case in visible_cases(user, open_only=True):
+    for case in visible_cases(user, open_only=True, options=_WHAT_IS_OVERDUE):
         if user.role is Role.COUNSELLOR and case.manager_id != user.id:
             continue
         late_review = review_overdue(case, day)

@@ -1,5 +1,6 @@
 import enum
 from datetime import date, time
+from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -55,6 +56,11 @@ class Centre(WeeklyHours, db.Model):
     closes_at: Mapped[time]
     active: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A new random token whenever a closure day changes: the key of the cached calendar (see
+    # ``daycentre.centres.calendar``); not part of what a person edits.
+    calendar_stamp: Mapped[str | None] = mapped_column(
+        String(32), default=lambda: uuid4().hex, info={"audit": False}
+    )
 
     groups: Mapped[list["Group"]] = relationship(back_populates="centre", order_by="Group.name")
     rooms: Mapped[list["Room"]] = relationship(back_populates="centre", order_by="Room.name")

@@ -2,17 +2,19 @@
 
 from datetime import date
 
-import holidays
 from flask_babel import lazy_gettext as _l
 
 from daycentre.audit import services as audit
+from daycentre.centres import calendar
+from daycentre.centres.calendar import holiday_name, public_holidays  # noqa: F401 (kept names)
 from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
 from daycentre.errors import ensure_current, flush_or_refuse
 from daycentre.extensions import db
 
 
-def visible_centres(user, *, include_inactive: bool = False) -> list[Centre]:
-    query = db.select(Centre).order_by(Centre.name)
+def visible_centres(user, *, include_inactive: bool = False, options=()) -> list[Centre]:
+    """The centres the user may see; ``options`` load their related rows in the same go."""
+    query = db.select(Centre).options(*options).order_by(Centre.name)
     if not user.is_admin:
         query = query.where(Centre.id.in_(user.centre_ids or {0}))
     if not include_inactive:
@@ -94,41 +96,6 @@ def remove_closure_day(closure: ClosureDay, *, actor) -> None:
     db.session.flush()
 
 
-def public_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("RO", years=year, language="en_US")
-
-
-# The holidays package names Romania's public holidays in Romanian and English only; the
-# catalogs carry them in every language of the interface.
-HOLIDAY_NAMES = {
-    "New Year's Day": _l("New Year's Day"),
-    "Epiphany": _l("Epiphany"),
-    "Saint John the Baptist": _l("Saint John the Baptist"),
-    "Unification of the Romanian Principalities Day": _l(
-        "Unification of the Romanian Principalities Day"
-    ),
-    "Good Friday": _l("Good Friday"),
-    "Easter": _l("Easter"),
-    "Labor Day": _l("Labour Day"),
-    "Children's Day": _l("Children's Day"),
-    "Pentecost": _l("Pentecost"),
-    "Dormition of the Mother of God": _l("Dormition of the Mother of God"),
-    "Saint Andrew's Day": _l("Saint Andrew's Day"),
-    "National Day": _l("National Day of Romania"),
-    "Christmas Day": _l("Christmas Day"),
-}
-
-
-def holiday_name(day: date) -> str | None:
-    """The public holiday on ``day`` named in the user's language, or None."""
-    names = public_holidays(day.year).get(day)
-    if names is None:
-        return None
-    return "; ".join(str(HOLIDAY_NAMES.get(name.strip(), name)) for name in names.split(";"))
-
-
 def is_operating_day(centre: Centre, day: date) -> bool:
     """Days outside the centre's week, Romanian public holidays and closure days are closed."""
-    if not centre.is_open_on(day) or day in public_holidays(day.year):
-        return False
-    return all(closure.day != day for closure in centre.closure_days)
+    return calendar.operating_today([centre], day)[centre.id]

@@ -14,8 +14,8 @@ from daycentre import scheduling
 from daycentre.audit import services as audit
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
+from daycentre.centres.calendar import holiday_name
 from daycentre.centres.models import Centre, Room
-from daycentre.centres.services import holiday_name
 from daycentre.counselling.models import (
     OCCUPYING,
     CalendarFeed,

@@ -15,7 +15,7 @@ from daycentre.enrolment.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from daycentre.errors import Refused, ensure_current
+from daycentre.errors import Busy, Refused, ensure_current, is_busy
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.people.models import Person, PersonKind
@@ -69,12 +69,14 @@ def waiting_list(group_id: int) -> list[Enrolment]:
     )
 
 
-def waiting_count(centre_ids) -> int:
-    return db.session.scalar(
-        db.select(func.count(Enrolment.id)).where(
-            Enrolment.centre_id.in_(centre_ids or {0}), Enrolment.status == W.WAITING
-        )
+def waiting_counts(centre_ids) -> dict[int, int]:
+    """How many wait for a place at each of the centres (one query)."""
+    counted = db.session.execute(
+        db.select(Enrolment.centre_id, func.count(Enrolment.id))
+        .where(Enrolment.centre_id.in_(centre_ids or {0}), Enrolment.status == W.WAITING)
+        .group_by(Enrolment.centre_id)
     )
+    return dict.fromkeys(centre_ids, 0) | dict(counted.all())
 
 
 def register_entries(
@@ -95,27 +97,30 @@ def register_entries(
     return list(db.session.scalars(query))
 
 
+def enrolments_active_between_query(group_id: int, first: date, last: date):
+    """The query behind ``enrolments_active_between``, for a caller that reads more with it."""
+    from sqlalchemy.orm import contains_eager
+
+    return (
+        db.select(Enrolment)
+        .join(Enrolment.person)
+        .options(contains_eager(Enrolment.person))
+        .where(
+            Enrolment.group_id == group_id,
+            Person.kind == PersonKind.CHILD,
+            Enrolment.status.in_(ACTIVE_ONCE),
+            Enrolment.start_date.is_not(None),
+            Enrolment.start_date <= last,
+            or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
+            or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > first),
+        )
+    )
+
+
 def enrolments_active_between(group_id: int, first: date, last: date) -> list[Enrolment]:
     """Children's enrolments in the group that were active on at least one day of the period,
     with their person loaded; ``Enrolment.active_on(day)`` says which days."""
-    from sqlalchemy.orm import contains_eager
-
-    return list(
-        db.session.scalars(
-            db.select(Enrolment)
-            .join(Enrolment.person)
-            .options(contains_eager(Enrolment.person))
-            .where(
-                Enrolment.group_id == group_id,
-                Person.kind == PersonKind.CHILD,
-                Enrolment.status.in_(ACTIVE_ONCE),
-                Enrolment.start_date.is_not(None),
-                Enrolment.start_date <= last,
-                or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
-                or_(Enrolment.suspended_on.is_(None), Enrolment.suspended_on > first),
-            )
-        ).unique()
-    )
+    return list(db.session.scalars(enrolments_active_between_query(group_id, first, last)).unique())
 
 
 def children_active_on(group_id: int, day: date) -> list[Enrolment]:
@@ -200,8 +205,10 @@ def _lock_places(group_id: int) -> None:
             .values(capacity=Group.capacity)
             .execution_options(synchronize_session=False)
         )
-    except OperationalError:
-        raise Refused(_l("Someone else saved at the same moment. Try again.")) from None
+    except OperationalError as error:  # the wait for the other writer ran out
+        if not is_busy(error):
+            raise
+        raise Busy() from None
 
 
 def activate(

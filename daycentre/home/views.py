@@ -2,15 +2,18 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from daycentre.attendance.services import absence_alerts, rolls_taken
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
 from daycentre.cases.services import overdue_for
-from daycentre.centres.services import is_operating_day, visible_centres
+from daycentre.centres.calendar import operating_today
+from daycentre.centres.models import Centre
+from daycentre.centres.services import visible_centres
 from daycentre.counselling.services import home_week
 from daycentre.database import utcnow
-from daycentre.enrolment.services import waiting_count
+from daycentre.enrolment.services import waiting_counts
 from daycentre.extensions import db
 from daycentre.forms import Form
 from daycentre.home import bp
@@ -26,7 +29,10 @@ def index():
     day = today()
     if current_user.role is Role.VOLUNTEER:
         return _volunteer_home(day)
-    centres = visible_centres(current_user)
+    centres = visible_centres(
+        current_user, options=(selectinload(Centre.groups), selectinload(Centre.rooms))
+    )
+    operating = operating_today(centres, day)
     ending = (
         volunteering.contracts_ending_soon(current_user, day)
         if current_user.can("volunteers.manage")
@@ -35,8 +41,8 @@ def index():
     return render_template(
         "home/staff.html",
         today=day,
-        centres=[(centre, is_operating_day(centre, day)) for centre in centres],
-        waiting={centre.id: waiting_count({centre.id}) for centre in centres}
+        centres=[(centre, operating[centre.id]) for centre in centres],
+        waiting=waiting_counts([centre.id for centre in centres])
         if current_user.can("enrolment.read")
         else {},
         counselling_week=home_week(current_user, day)

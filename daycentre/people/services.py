@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ro import cnp as cnp_codes
 
@@ -142,7 +143,7 @@ def by_family_name(people, language: str | None = None) -> list[Person]:
 
 
 def search_people(user, text: str = "", *, kind: PersonKind | None = None) -> list[Person]:
-    query = db.select(Person).where(visible_people(user))
+    query = db.select(Person).options(joinedload(Person.family)).where(visible_people(user))
     if text.strip():
         query = query.where(_matches_words(Person.search_key, text))
     if kind:

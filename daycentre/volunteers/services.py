@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from daycentre.audit import services as audit
 from daycentre.auth.roles import Role
@@ -341,6 +342,7 @@ def contracts_ending_soon(user, today: date) -> list[VolunteerContract]:
     days = current_app.config["VOLUNTEER_CONTRACT_ENDING_DAYS"]
     query = (
         db.select(VolunteerContract)
+        .options(joinedload(VolunteerContract.volunteer))
         .where(
             VolunteerContract.status.in_((ContractStatus.SIGNED, ContractStatus.ACTIVE)),
             VolunteerContract.ends_on >= today,

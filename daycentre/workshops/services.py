@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from daycentre import scheduling
 from daycentre.audit import services as audit
@@ -857,6 +858,10 @@ def calendar_entries(
     query = (
         select(WS)
         .join(Workshop)
+        .options(
+            contains_eager(WS.workshop).joinedload(Workshop.room),
+            contains_eager(WS.workshop).joinedload(Workshop.facilitators),
+        )
         .where(WS.starts_at < end, WS.ends_at > start, Workshop.centre_id.in_(centres))
     )
     if user_id is not None:
@@ -873,11 +878,15 @@ def calendar_entries(
             ", ".join(u.full_name for u in s.workshop.facilitators),
             s.workshop.room.name,
         )
-        for s in db.session.scalars(query)
+        for s in db.session.scalars(query).unique()
     ]
     query = (
         select(GroupMeeting)
         .join(SupportGroup)
+        .options(
+            contains_eager(GroupMeeting.group).joinedload(SupportGroup.room),
+            contains_eager(GroupMeeting.group).joinedload(SupportGroup.facilitator),
+        )
         .where(
             GroupMeeting.starts_at < end,
             GroupMeeting.ends_at > start,

@@ -26,7 +26,7 @@ def test_visible_centres_follow_assignment(centre, other_centre):
 def test_public_holidays_are_named_in_the_users_language(app):
     from flask_babel import force_locale
 
-    from daycentre.centres.services import holiday_name
+    from daycentre.centres.calendar import holiday_name
 
     with app.test_request_context():
         with force_locale("hu"):

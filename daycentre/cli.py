@@ -72,7 +72,8 @@ def i18n_compile_command():
 
 @i18n_cli.command("check")
 def i18n_check_command():
-    """Fail on an outdated template, untranslated, fuzzy or mis-placeholdered messages, or ş/ţ."""
+    """Fail on an outdated template, untranslated, fuzzy or mis-placeholdered messages, ş/ţ, or a
+    variant that translations/GLOSSARY.md avoids."""
     problems = catalogs.check()
     for problem in problems:
         click.echo(str(problem), err=True)

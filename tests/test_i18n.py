@@ -94,3 +94,65 @@ def test_no_english_on_a_translated_page(client, login_as, users, language):
             assert f'value="{english}"' not in page, (
                 f"{english!r} untranslated on {url} in {language}"
             )
+
+
+def test_the_glossary_rules_out_the_variants_it_lists():
+    from babel.messages.catalog import Catalog
+
+    avoided = catalogs.read_glossary()
+    assert {"ro", "hu"} <= set(avoided)
+    hungarian = Catalog(locale="hu")
+    hungarian.add("Absence alerts", "Hiányzási riasztások")
+    hungarian.add("Integrity certificate", "Erkölcsi bizonyítvány")
+    hungarian.add("family %(name)s", "a(z) %(name)s család")
+    hungarian.add("The case was referred.", "Az esetet továbbküldték.")
+    hungarian.add("Children's Day", "Gyereknap")  # the holiday keeps its name
+    hungarian.add("Absence alert thresholds", "A hiányzási figyelmeztetések küszöbei")
+    problems = catalogs.glossary_problems("hu", hungarian, avoided["hu"])
+    assert sorted(p.message for p in problems) == [
+        "Absence alerts",
+        "Integrity certificate",
+        "The case was referred.",
+        "family %(name)s",
+    ]
+    assert any("'riaszt*'" in str(p) for p in problems)
+    assert catalogs._whole_words("ülés").search("Ülés")
+    assert not catalogs._whole_words("ülés").search("ülésterem")
+    assert catalogs._whole_words("ülés*").search("üléseken")
+
+    romanian = Catalog(locale="ro")
+    romanian.add("End the contract", "Încheie contractul")
+    romanian.add("Partnerships concluded", "Parteneriate încheiate")  # concluded: right
+    romanian.add("The primary evaluation was due on %(day)s.", "Evaluarea era scadentă la %(day)s.")
+    problems = catalogs.glossary_problems("ro", romanian, avoided["ro"])
+    assert sorted(p.message for p in problems) == [
+        "End the contract",
+        "The primary evaluation was due on %(day)s.",
+    ]
+
+
+def test_the_glossary_has_one_term_per_concept_in_three_languages():
+    text = catalogs.GLOSSARY_FILE.read_text(encoding="utf-8")
+    for concept in (
+        "case manager",
+        "service plan",
+        "observation sheet",
+        "beneficiary",
+        "legal representative",
+        "referral",
+        "supervisor",
+        "session (counselling)",
+        "meeting (support group)",
+        "absence alert",
+        "food allowance",
+        "volunteer contract",
+        "volunteer's role sheet (annex 1)",
+        "volunteer's protection sheet (annex 2)",
+        "behavioural-integrity certificate",
+        "enrolment",
+        "waiting list",
+    ):
+        rows = [line for line in text.splitlines() if line.startswith(f"| {concept}")]
+        assert len(rows) == 1, concept
+        en, ro, hu = (cell.strip() for cell in rows[0].split("|")[2:5])
+        assert en and ro and hu, concept

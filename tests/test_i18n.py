@@ -1,5 +1,6 @@
 """Catalogs complete and correct; pages, plurals, dates and numbers follow the locale."""
 
+import re
 from datetime import date
 
 import pytest
@@ -156,3 +157,46 @@ def test_the_glossary_has_one_term_per_concept_in_three_languages():
         assert len(rows) == 1, concept
         en, ro, hu = (cell.strip() for cell in rows[0].split("|")[2:5])
         assert en and ro and hu, concept
+
+
+# A number before a participle or a preposition takes no "de": "20 programate", "20 pe listă".
+NOT_A_NOUN_AFTER_THE_NUMBER = {"%(num)d scheduled", "%(num)d on the waiting list"}
+
+
+def _romanian_plurals():
+    catalog = catalogs._read(catalogs.catalog_path("ro"), "ro")
+    return [m.id for m in catalog if m.id and not isinstance(m.id, str)]
+
+
+def _sample_values(msgid: str) -> dict:
+    names = re.findall(r"%\((\w+)\)([sd])", msgid)
+    return {name: 7 if kind == "d" else "X" for name, kind in names if name != "num"}
+
+
+@pytest.mark.parametrize("count", [1, 2, 19, 20, 101])
+def test_every_romanian_plural_puts_de_after_twenty_and_only_there(app, count):
+    """Romanian: "1 zi", "2 zile", "19 zile", "20 de zile", "101 zile" (plural=… n%100 …)."""
+    plurals = _romanian_plurals()
+    assert len(plurals) >= 40
+    with app.test_request_context(), force_locale("ro"):
+        for singular, plural in plurals:
+            text = ngettext(singular, plural, count, **_sample_values(singular))
+            assert "%(" not in text, singular
+            if count == 1:
+                assert "1 de " not in text, text
+                continue
+            assert f"{count} " in text, f"{singular!r}: the number is missing in {text!r}"
+            wants_de = count == 20 and singular not in NOT_A_NOUN_AFTER_THE_NUMBER
+            assert (f"{count} de " in text) == wants_de, text
+
+
+def test_no_count_before_a_noun_bypasses_ngettext():
+    """A Romanian message with a count before a noun outside ngettext would print "20 zile"."""
+    counts = re.compile(
+        r"%\((num|days|hours|min|age|taken|total|marked|capacity|places|sessions|meetings|"
+        r"present|absent|excused|unexcused|occupied|attended)\)[ds] "
+        r"(?!din\b|dintr|și\b|la\b|pe\b|în\b|ocupate\b)[a-zăâîșț]"
+    )
+    catalog = catalogs._read(catalogs.catalog_path("ro"), "ro")
+    offenders = [m.id for m in catalog if isinstance(m.id, str) and counts.search(m.string)]
+    assert offenders == []

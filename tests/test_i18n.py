@@ -200,3 +200,40 @@ def test_no_count_before_a_noun_bypasses_ngettext():
     catalog = catalogs._read(catalogs.catalog_path("ro"), "ro")
     offenders = [m.id for m in catalog if isinstance(m.id, str) and counts.search(m.string)]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("following", "article"),
+    [
+        ("Anna", "az"),
+        ("Éva", "az"),
+        ("Ödön", "az"),
+        ("Kovács", "a"),
+        ("Ștefan", "a"),
+        ("„Iskolakezdés” műhely", "az"),
+        ("SMS", "az"),  # es-em-es
+        ("DGASPC", "a"),
+        ("1. számú", "az"),  # egy
+        ("2. számú", "a"),
+        ("5", "az"),  # öt
+        ("10", "a"),  # tíz
+        ("15", "a"),  # tizenöt
+        ("50", "az"),  # ötven
+        ("55", "az"),
+        ("100", "a"),  # száz
+        ("150", "a"),
+        ("500", "az"),  # ötszáz
+        ("1000", "az"),  # ezer
+        ("1 999", "az"),
+        ("2026. november 30.", "a"),  # kétezer-huszonhat
+        ("5000", "az"),  # ötezer
+        ("10 000", "a"),  # tízezer
+        ("50 000", "az"),
+        ("1 000 000", "az"),  # egymillió
+        ("0", "a"),  # nulla
+    ],
+)
+def test_the_hungarian_article_follows_the_first_sound(following, article):
+    from daycentre.i18n import hungarian_article
+
+    assert hungarian_article(following) == article

@@ -168,9 +168,14 @@ def _romanian_plurals():
     return [m.id for m in catalog if m.id and not isinstance(m.id, str)]
 
 
-def _sample_values(msgid: str) -> dict:
+def _sample_values(msgid: str, count: int) -> tuple[dict, bool]:
+    """Values for the placeholders; the counted one (num, or WTForms' min/max) gets ``count``."""
     names = re.findall(r"%\((\w+)\)([sd])", msgid)
-    return {name: 7 if kind == "d" else "X" for name, kind in names if name != "num"}
+    counted = "num" if "%(num)" in msgid else next((n for n, k in names if k == "d"), None)
+    values = {name: 7 if kind == "d" else "X" for name, kind in names if name != "num"}
+    if counted and counted != "num":
+        values[counted] = count
+    return values, counted is not None
 
 
 @pytest.mark.parametrize("count", [1, 2, 19, 20, 101])
@@ -180,8 +185,11 @@ def test_every_romanian_plural_puts_de_after_twenty_and_only_there(app, count):
     assert len(plurals) >= 40
     with app.test_request_context(), force_locale("ro"):
         for singular, plural in plurals:
-            text = ngettext(singular, plural, count, **_sample_values(singular))
+            values, counted = _sample_values(plural, count)
+            text = ngettext(singular, plural, count, **values)
             assert "%(" not in text, singular
+            if not counted:
+                continue
             if count == 1:
                 assert "1 de " not in text, text
                 continue
@@ -237,3 +245,31 @@ def test_the_hungarian_article_follows_the_first_sound(following, article):
     from daycentre.i18n import hungarian_article
 
     assert hungarian_article(following) == article
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ro", ["Adresă de e-mail invalidă.", "Câmpul poate avea cel mult 20 de caractere."]),
+        ("hu", ["Érvénytelen e-mail-cím.", "A mező legfeljebb 20 karakter hosszú lehet."]),
+        ("en", ["Invalid email address.", "Field cannot be longer than 20 characters."]),
+    ],
+)
+def test_wtforms_messages_come_from_our_catalogs(app, language, expected):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+    from wtforms.validators import Email, Length
+
+    from daycentre.forms import Form
+
+    class Contact(Form):
+        class Meta:
+            csrf = False
+
+        email = StringField(validators=[Email()])
+        name = StringField(validators=[Length(max=20)])
+
+    with app.test_request_context(), force_locale(language):
+        form = Contact(MultiDict({"email": "nobody@", "name": "x" * 21}))
+        assert not form.validate()
+        assert [form.email.errors[0], form.name.errors[0]] == expected

@@ -224,7 +224,7 @@ def test_the_manager_links_a_registration_and_marks_a_task_done(client, login, c
         data={"record": "enrolment:999"},
         follow_redirects=True,
     )
-    assert "Selecție invalidă" in text_of(refused)
+    assert "Alegeți una dintre opțiunile din listă." in text_of(refused)
     assert db.session.get(type(service), service_id).registration_id == registration.id
 
     client.post(f"/cases/tasks/{task_id}/done")

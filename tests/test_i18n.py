@@ -273,3 +273,22 @@ def test_wtforms_messages_come_from_our_catalogs(app, language, expected):
         form = Contact(MultiDict({"email": "nobody@", "name": "x" * 21}))
         assert not form.validate()
         assert [form.email.errors[0], form.name.errors[0]] == expected
+
+
+@pytest.mark.parametrize("language", ["ro", "hu"])
+def test_the_audit_trail_names_every_audited_field_in_the_language(app, language):
+    """No column name ("meeting_id", "present") on the audit page: each has a translated label."""
+    from daycentre.audit.labels import field_labels
+    from daycentre.extensions import db
+
+    with app.test_request_context(), force_locale(language):
+        labels = field_labels()
+        for mapper in db.Model.registry.mappers:
+            for attribute in mapper.column_attrs:
+                if not attribute.columns[0].info.get("audit", True):
+                    continue
+                label = labels.get(attribute.key)
+                assert label is not None, f"{mapper.local_table.name}.{attribute.key} has no label"
+                assert str(label) != attribute.key
+        assert str(labels["meeting_id"]) == {"ro": "Întâlnire", "hu": "Találkozó"}[language]
+        assert str(labels["present"]) == {"ro": "Prezent", "hu": "Jelen"}[language]

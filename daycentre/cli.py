@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 
 from daycentre import catalogs
 from daycentre.errors import Refused
@@ -32,8 +33,15 @@ def load_demo_command(if_empty: bool):
         click.echo(str(refusal.message), err=True)
         sys.exit(0 if if_empty else 1)
     db.session.commit()
-    click.echo("Demo data loaded." if loaded else "Demo data already loaded.")
-    click.echo(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in DEMO_USERS))
+    # In the default language, as the refusals are (the administrators' commands speak one language).
+    click.echo(_("Demo data loaded.") if loaded else _("Demo data already loaded."))
+    click.echo(
+        _(
+            "Demo logins (password %(password)s): %(users)s",
+            password=DEMO_PASSWORD,
+            users=", ".join(u[0] for u in DEMO_USERS),
+        )
+    )
 
 
 @users_cli.command("create-admin")
@@ -51,7 +59,10 @@ def create_admin_command(username: str):
         sys.exit(1)
     db.session.commit()
     click.echo(
-        f"Administrator {username!r} created. Password (shown once, change it at first sign-in):"
+        _(
+            "Administrator %(username)s created. Password (shown once, change it at first sign-in):",
+            username=username,
+        )
     )
     click.echo(password)
 

@@ -292,3 +292,16 @@ def test_the_audit_trail_names_every_audited_field_in_the_language(app, language
                 assert str(label) != attribute.key
         assert str(labels["meeting_id"]) == {"ro": "Întâlnire", "hu": "Találkozó"}[language]
         assert str(labels["present"]) == {"ro": "Prezent", "hu": "Jelen"}[language]
+
+
+def test_every_literal_message_in_the_code_is_in_the_template():
+    """A _("…") the extractor misses (inside an f-string, say) would print in English."""
+    call = re.compile(r"""\b_l?\(\s*(?:"([^"\\]+)"|'([^'\\]+)')\s*[,)]""")
+    template = {m.id for m in catalogs._read(catalogs.TEMPLATE_FILE) if isinstance(m.id, str)}
+    missing = []
+    for path in catalogs.PACKAGE_DIR.rglob("*.py"):
+        for match in call.finditer(path.read_text(encoding="utf-8")):
+            message = match.group(1) or match.group(2)
+            if message not in template:
+                missing.append((path.name, message))
+    assert missing == []

@@ -212,7 +212,7 @@ def test_the_calendar_feed_carries_initials_and_room_and_can_be_revoked(
     assert "BEGIN:VCALENDAR" in body
     assert f"UID:counselling-session-{session.id}@daycentre" in body
     assert "DTSTART:20261124T110000Z" in body
-    assert "A.K." in body and "LOCATION:Cabinet 1" in body
+    assert "SUMMARY:Ședință A.K." in body and "LOCATION:Cabinet 1" in body  # the user's language
     for personal in ("Anna", "Kovács", "psiholog", NOTE):
         assert personal not in body
 

@@ -532,3 +532,35 @@ def test_after_the_notice_the_coordinator_cancels_on_the_volunteers_behalf(
     db.session.refresh(mine)
     db.session.refresh(waiting)
     assert (mine.status, waiting.status) == (SignupStatus.CANCELLED, SignupStatus.SIGNED_UP)
+
+
+def test_standard_clauses_print_in_the_documents_language_and_rewritten_ones_as_written(
+    app, client, login_as, centre
+):
+    from flask_babel import force_locale
+
+    from daycentre.volunteers.clauses import standard_clause
+
+    with app.test_request_context(), force_locale("ro"):
+        romanian = {
+            field: standard_clause(field)
+            for field in ("rights_and_obligations", "requirements", "termination_conditions")
+        }
+    volunteer = make_volunteer(centre, given_name="Kinga", family_name="Benedek")
+    contract = make_contract(volunteer, number=8, **romanian)
+    rewritten = make_contract(
+        volunteer, number=9, rights_and_obligations="Clauză negociată cu voluntarul."
+    )
+    db.session.commit()
+    login_as("coordinator")
+    hungarian = _pdf_text(client.get(f"/volunteers/contracts/{contract.id}/pdf?lang=hu"))
+    assert "78/2014-es törvényben előírt jogok" in hungarian
+    assert "magatartási integritási bizonyítvány" in hungarian
+    assert "15 napos írásbeli felmondásával" in hungarian
+    for clause in romanian.values():
+        assert clause[:40] not in hungarian
+    assert "drepturile și obligațiile" in _pdf_text(
+        client.get(f"/volunteers/contracts/{contract.id}/pdf")
+    )
+    as_written = _pdf_text(client.get(f"/volunteers/contracts/{rewritten.id}/pdf?lang=hu"))
+    assert "Clauză negociată cu voluntarul." in as_written

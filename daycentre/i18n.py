@@ -36,6 +36,18 @@ def person_name(family_name: str, given_name: str, language: str | None = None) 
     return f"{given_name} {family_name}".strip()
 
 
+def listed_name(family_name: str, given_name: str, language: str | None = None) -> str:
+    """A name in an official list or document, family name first: "ȚURCANU Darius" in Romanian
+    (the family name in capitals, as on Romanian rosters), "Kovács Anna" in Hungarian,
+    "Țurcanu, Darius" in English."""
+    language = language or current_language()
+    if language == "hu":
+        return person_name(family_name, given_name, "hu")
+    if language == "ro":
+        return f"{family_name.upper()} {given_name}".strip()
+    return f"{family_name}, {given_name}".strip(", ")
+
+
 _HUNGARIAN_VOWELS = frozenset("aáeéiíoóöőuúüű")
 # Capitals whose Hungarian letter name starts with a vowel: "az SMS" (es), "az MT" (em).
 _VOWEL_LETTER_NAMES = frozenset("FLMNRSXY")

@@ -72,6 +72,14 @@ def test_hungarian_names_put_the_family_name_first():
     assert person_name("Kovács", "Anna", "ro") == "Anna Kovács"
 
 
+def test_official_lists_put_the_family_name_first():
+    from daycentre.i18n import listed_name
+
+    assert listed_name("Țurcanu", "Darius", "ro") == "ȚURCANU Darius"
+    assert listed_name("Kovács", "Anna", "hu") == "Kovács Anna"
+    assert listed_name("Țurcanu", "Darius", "en") == "Țurcanu, Darius"
+
+
 @pytest.mark.parametrize("language", ["ro", "hu"])
 def test_no_english_on_a_translated_page(client, login_as, users, language):
     from daycentre.extensions import db

@@ -172,7 +172,7 @@ def test_contract_pdf_has_both_annexes_in_romanian_and_hungarian(client, login_a
     romanian = _pdf_text(client.get(f"/volunteers/contracts/{contract.id}/pdf"))
     assert "Contract de voluntariat" in romanian
     assert "Nr. 7" in romanian
-    assert "Ștefan Ionescu" in romanian
+    assert "IONESCU Ștefan" in romanian  # official documents: the family name first
     assert "fișa de voluntariat" in romanian
     assert "fișa de protecție a voluntarului" in romanian
     assert "(fișa de voluntariat)" not in romanian  # the Romanian name in brackets: other languages

@@ -97,9 +97,10 @@ def test_coordinator_takes_and_corrects_the_roll_and_prints_the_sheet(
         return tr(language, f"%(num)d {what}", plural=count, num=count)
 
     def listed(name):  # the roll shows a child's name; the sheet lists the family name first
-        for person in db.session.scalars(db.select(Person)):
-            if person_name(person.family_name, person.given_name, language) == name:
-                return listed_name(person.family_name, person.given_name, language)
+        with live_server.app.app_context():
+            for person in db.session.scalars(db.select(Person)):
+                if person_name(person.family_name, person.given_name, language) == name:
+                    return listed_name(person.family_name, person.given_name, language)
         raise AssertionError(name)
 
     def like(msgid, *names):

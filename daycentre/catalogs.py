@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE_DIR = Path(__file__).resolve().parent
 TRANSLATIONS_DIR = PACKAGE_DIR.parent / "translations"
 TEMPLATE_FILE = TRANSLATIONS_DIR / "messages.pot"
+GLOSSARY_FILE = TRANSLATIONS_DIR / "GLOSSARY.md"
 LOCALES = ("ro", "hu", "en")
 MUST_TRANSLATE = ("ro", "hu")  # English follows from the msgids
 
@@ -155,8 +156,81 @@ def check_catalog(locale: str, catalog: Catalog) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class Avoided:
+    """A variant the glossary rules out for a concept, and the words that merely contain it."""
+
+    concept: str
+    variant: str
+    pattern: re.Pattern
+    allowed: tuple[re.Pattern, ...] = ()
+
+    def found_in(self, text: str) -> bool:
+        for word in self.allowed:
+            text = word.sub(" ", text)
+        return bool(self.pattern.search(text))
+
+
+def _whole_words(variant: str) -> re.Pattern:
+    """``riaszt*`` matches "riasztás"; ``ülés`` matches "Ülés" but not "ülésterem"."""
+    stem = variant.removesuffix("*")
+    end = "" if variant.endswith("*") else r"(?!\w)"
+    return re.compile(r"(?<!\w)" + re.escape(stem) + end, re.IGNORECASE)
+
+
+def read_glossary(path: Path = GLOSSARY_FILE) -> dict[str, list[Avoided]]:
+    """The "avoid en/ro/hu" columns of the glossary's tables, by language."""
+    avoided: dict[str, list[Avoided]] = {}
+    columns: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            columns = []
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not columns:
+            columns = cells
+            continue
+        if set("".join(cells)) <= set("-: "):
+            continue
+        for column, cell in zip(columns, cells, strict=False):
+            if not column.startswith("avoid "):
+                continue
+            variants = re.findall(r"`([^`]+)`", cell)
+            allowed = tuple(_whole_words(v[1:]) for v in variants if v.startswith("!"))
+            language = column.removeprefix("avoid ").strip()
+            for variant in variants:
+                if not variant.startswith("!"):
+                    avoided.setdefault(language, []).append(
+                        Avoided(cells[0], variant, _whole_words(variant), allowed)
+                    )
+    return avoided
+
+
+def glossary_problems(locale: str, catalog: Catalog, avoided: list[Avoided]) -> list[Problem]:
+    """Messages that use a variant the glossary rules out; in English, the msgids themselves."""
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if locale == "en":
+            texts = [message.id] if isinstance(message.id, str) else list(message.id)
+        else:
+            texts = [message.string] if isinstance(message.string, str) else list(message.string)
+        text = "\n".join(t for t in texts if t)
+        for rule in avoided:
+            if rule.found_in(text):
+                problems.append(
+                    Problem(
+                        locale,
+                        str(message.id),
+                        f"uses {rule.variant!r}, which the glossary avoids ({rule.concept})",
+                    )
+                )
+    return problems
+
+
 def check() -> list[Problem]:
-    """Everything that would ship an English, broken or outdated string."""
+    """Everything that would ship an English, broken, outdated or off-glossary string."""
     problems = []
     current = extract()
     committed = _read(TEMPLATE_FILE)
@@ -173,6 +247,7 @@ def check() -> list[Problem]:
             Problem("messages.pot", str(key[0]), "no longer in the code (run make translations)")
         )
 
+    avoided = read_glossary()
     for locale in LOCALES:
         path = catalog_path(locale)
         if not path.exists():
@@ -183,4 +258,5 @@ def check() -> list[Problem]:
         for key in sorted(committed_keys - keys, key=str):
             problems.append(Problem(locale, str(key[0]), "missing from the catalog"))
         problems.extend(check_catalog(locale, catalog))
+        problems.extend(glossary_problems(locale, catalog, avoided.get(locale, [])))
     return problems

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from daycentre import catalogs
 from daycentre.errors import Refused
@@ -32,8 +34,15 @@ def load_demo_command(if_empty: bool):
         click.echo(str(refusal.message), err=True)
         sys.exit(0 if if_empty else 1)
     db.session.commit()
-    click.echo("Demo data loaded." if loaded else "Demo data already loaded.")
-    click.echo(f"Demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in DEMO_USERS))
+    # In the default language, as the refusals are (the administrators' commands speak one language).
+    click.echo(_("Demo data loaded.") if loaded else _("Demo data already loaded."))
+    click.echo(
+        _(
+            "Demo logins (password %(password)s): %(users)s",
+            password=DEMO_PASSWORD,
+            users=", ".join(u[0] for u in DEMO_USERS),
+        )
+    )
 
 
 @users_cli.command("create-admin")
@@ -67,8 +76,23 @@ def create_admin_command(username: str, renew: bool):
     db.session.commit()
     hours = int(valid_for.total_seconds() // 3600)
     click.echo(
-        f"Administrator {user.username!r} {'has a new password' if renew else 'created'}. "
-        f"Password (shown once, valid for {hours} hours; change it at first sign-in):"
+        ngettext(
+            "Administrator %(username)s created. Password (shown once, valid for %(num)d hour;"
+            " change it at first sign-in):",
+            "Administrator %(username)s created. Password (shown once, valid for %(num)d hours;"
+            " change it at first sign-in):",
+            hours,
+            username=user.username,
+        )
+        if not renew
+        else ngettext(
+            "Administrator %(username)s has a new password. Password (shown once, valid for"
+            " %(num)d hour; change it at first sign-in):",
+            "Administrator %(username)s has a new password. Password (shown once, valid for"
+            " %(num)d hours; change it at first sign-in):",
+            hours,
+            username=user.username,
+        )
     )
     click.echo(password)
 
@@ -89,7 +113,8 @@ def i18n_compile_command():
 
 @i18n_cli.command("check")
 def i18n_check_command():
-    """Fail on an outdated template, untranslated, fuzzy or mis-placeholdered messages, or ş/ţ."""
+    """Fail on an outdated template, untranslated, fuzzy or mis-placeholdered messages, ş/ţ, or a
+    variant that translations/GLOSSARY.md avoids."""
     problems = catalogs.check()
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -7,12 +7,13 @@ from decimal import Decimal
 from functools import cache
 
 from flask import flash
+from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 from wtforms import SelectMultipleField
 from wtforms.fields import SelectFieldBase
-from wtforms.i18n import get_translations
+from wtforms.i18n import get_translations as library_translations
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from daycentre.errors import Busy, Refused, StaleRecord, is_busy
@@ -28,7 +29,26 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 @cache
 def _wtforms_translations(language: str):
-    return get_translations([language])
+    return library_translations([language])
+
+
+class FormMessages:
+    """WTForms' own messages from our catalogs, where ro and hu were reviewed; what they lack, from
+    WTForms' catalogs. (WTForms' hu catalog leaves most plurals empty, so "Field cannot be longer
+    than 200 characters." came out in English, and its ro one writes "5 de caractere".)"""
+
+    def __init__(self, language: str):
+        self.library = _wtforms_translations(language)
+
+    def gettext(self, string: str) -> str:
+        ours = get_translations().ugettext(string)
+        return ours if ours != string else self.library.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        ours = get_translations().ungettext(singular, plural, n)
+        if ours not in (singular, plural):
+            return ours
+        return self.library.ngettext(singular, plural, n) or ours
 
 
 class Form(FlaskForm):
@@ -40,7 +60,7 @@ class Form(FlaskForm):
 
     class Meta:
         def get_translations(self, form):
-            return _wtforms_translations(current_language())
+            return FormMessages(current_language())
 
     def validate(self, extra_validators=None):
         """Check every value against what can be stored and every choice against those offered.
@@ -169,3 +189,59 @@ def show_refusal(form: Form, refusal: Refused) -> None:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+# WTForms' built-in messages, listed so that `make translations` puts them in our catalogs (WTForms
+# formats them with min, max, other_name, values or value). Never used directly.
+WTFORMS_MESSAGES = (
+    _l("Field must be equal to %(other_name)s."),
+    lazy_ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    lazy_ngettext(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    ),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("This field is required."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Invalid IP address."),
+    _l("Invalid Mac address."),
+    _l("Invalid URL."),
+    _l("Invalid UUID."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Invalid value, can't be any of: %(values)s."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Choices cannot be None."),
+    _l("Not a valid choice."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    lazy_ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+    _l("Not a valid datetime value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid week value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+)

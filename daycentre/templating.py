@@ -5,7 +5,7 @@ from datetime import date
 from babel.dates import get_day_names
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
-from daycentre.i18n import LANGUAGE_NAMES, current_language, person_name
+from daycentre.i18n import LANGUAGE_NAMES, current_language, hungarian_article, person_name
 
 
 def weekday_name(iso_weekday: int, width: str = "abbreviated") -> str:
@@ -32,6 +32,7 @@ def register_template_helpers(app) -> None:
         time=format_time,
         number=format_decimal,
         plural_count=plural_count,
+        hungarian_article=hungarian_article,
     )
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -10,7 +10,7 @@ from tests.factories import make_centre
 def test_demo_loads_once_into_an_empty_database(runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert "Demo data loaded." in result.output
+    assert "Datele demonstrative au fost încărcate." in result.output  # as the refusals: ro
     users = {u.username: u for u in db.session.scalars(db.select(User))}
     # The counselling demo adds a second counsellor, a psychologist.
     assert set(users) == {"admin", "coordinator", "counsellor", "psiholog", "volunteer"}
@@ -26,7 +26,7 @@ def test_demo_loads_once_into_an_empty_database(runner):
 
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
-    assert "already loaded" in again.output
+    assert "deja încărcate" in again.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == 5
 
 
@@ -49,8 +49,10 @@ def test_create_admin_prints_a_random_password_once(runner):
     assert admin.check_password(password)
     assert len(password) >= 16
 
+    assert "Administratorul admin a fost creat." in result.output
     second = runner.invoke(args=["users", "create-admin", "--username", "other"])
     assert second.exit_code == 1
+    assert "Există deja utilizatori" in second.output  # success and refusal in one language
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 
 

@@ -27,7 +27,7 @@ def sheet_rows(sheet) -> tuple[list[str], list[list]]:
     rows = []
     for number, row in enumerate(sheet.rows, start=1):
         rows.append(
-            [number, row.person.full_name]
+            [number, row.person.listed_name]
             + [cell_text(sheet, row, day) for day in sheet.days]
             + [row.totals[status] for status in statuses]
         )

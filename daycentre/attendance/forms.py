@@ -2,6 +2,7 @@ import re
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -59,7 +60,13 @@ def read_marks(formdata) -> tuple[dict, dict]:
             times.append(value)
         note = (formdata.get(f"note-{person_id}") or "").replace("\x00", "").strip()
         if len(note) > NOTE_LENGTH:
-            raise Refused(_l("A note holds at most %(num)s characters.", num=NOTE_LENGTH))
+            raise Refused(
+                lazy_ngettext(
+                    "A note holds at most %(num)d character.",
+                    "A note holds at most %(num)d characters.",
+                    NOTE_LENGTH,
+                )
+            )
         if status.is_absence:
             times = [None, None]
         marks[person_id] = Mark(status, times[0], times[1], note or None)

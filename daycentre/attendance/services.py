@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import and_, bindparam, literal_column, or_, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -240,9 +241,10 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> tuple[dict, li
         raise Refused(_l("This is not an operating day: no roll is taken."))
     if not may_record(actor, day):
         raise Refused(
-            _l(
-                "Days more than %(days)s days ago can be corrected only by an administrator.",
-                days=correction_days(),
+            lazy_ngettext(
+                "Days more than %(num)d day ago can be corrected only by an administrator.",
+                "Days more than %(num)d days ago can be corrected only by an administrator.",
+                correction_days(),
             )
         )
     enrolled = {e.person_id: e for e in children_active_on(group.id, day)}
@@ -268,7 +270,13 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> tuple[dict, li
         if mark.arrives_at and mark.leaves_at and mark.leaves_at < mark.arrives_at:
             raise Refused(_l("%(name)s cannot leave before arriving.", name=name))
         if mark.note and len(mark.note) > NOTE_LENGTH:
-            raise Refused(_l("A note holds at most %(num)s characters.", num=NOTE_LENGTH))
+            raise Refused(
+                lazy_ngettext(
+                    "A note holds at most %(num)d character.",
+                    "A note holds at most %(num)d characters.",
+                    NOTE_LENGTH,
+                )
+            )
         chosen = meals.get(person_id, set())
         if chosen - meal_type_ids:
             raise Refused(_l("Choose one of the centre's meal types."))

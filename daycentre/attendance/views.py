@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -130,9 +131,9 @@ def save_roll(group_id: int):
     absent = sum(1 for mark in marks.values() if mark.status.is_absence)
     flash(
         _(
-            "The roll was saved: %(present)s present, %(absent)s absent.",
-            present=len(marks) - absent,
-            absent=absent,
+            "The roll was saved: %(present)s, %(absent)s.",
+            present=ngettext("%(num)d present", "%(num)d present", len(marks) - absent),
+            absent=ngettext("%(num)d absent", "%(num)d absent", absent),
         ),
         "success",
     )

@@ -1,10 +1,14 @@
 """How the audit trail names records and fields to a person, in their language.
 
-A model names itself with an ``audit_label`` class attribute; field names common to many records
-are translated here, and the rest are shown as stored.
+A model names itself with an ``audit_label`` class attribute. A field is named by FIELD_LABELS,
+else by the label its form gives it (when every form that has it agrees), else by OTHER_LABELS: the
+trail never shows a column name such as ``meeting_id``.
 """
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.core import UnboundField
 
 from daycentre.extensions import db
 
@@ -38,6 +42,134 @@ FIELD_LABELS = {
     "title": _l("Title"),
     "status": _l("Status"),
 }
+
+# Columns no form names, or that forms name differently from one record to another.
+OTHER_LABELS = {
+    "action": _l("Action"),
+    "activity_id": _l("Activity"),
+    "approved_by_id": _l("Approved by"),
+    "approved_on": _l("Approved on"),
+    "arrives_at": _l("Arrives at"),
+    "at": _l("When"),
+    "author_id": _l("Author"),
+    "booked_by_id": _l("Booked by"),
+    "campaign_id": _l("Campaign"),
+    "cancelled_at": _l("Cancelled at"),
+    "case_id": _l("Case"),
+    "certificate_requested_on": _l("Certificate requested on"),
+    "changes": _l("Changes"),
+    "channel_list": _l("Channels"),
+    "closure_approved_by_id": _l("Closure approved by"),
+    "closure_approved_on": _l("Closure approved on"),
+    "closure_notes": _l("Closure notes"),
+    "closure_reason": _l("Reason for closure"),
+    "comment": _l("Comment"),
+    "confirmed_by_id": _l("Confirmed by"),
+    "coordinator_id": _l("Coordinator"),
+    "created_at": _l("Created at"),
+    "created_by_id": _l("Created by"),
+    "decided_at": _l("Decided at"),
+    "decided_by_id": _l("Decided by"),
+    "detail": _l("Detail"),
+    "done_by_id": _l("Done by"),
+    "done_on": _l("Done on"),
+    "enrolment_id": _l("Enrolment"),
+    "entity": _l("Record"),
+    "entity_id": _l("Record number"),
+    "factor_list": _l("Risk factors"),
+    "happened_on": _l("Date"),
+    "id": _l("Number"),
+    "indicator_id": _l("Indicator"),
+    "is_reevaluation": _l("Re-evaluation"),
+    "issued_on": _l("Issued on"),
+    "joined_on": _l("Joined on"),
+    "key": _l("Setting"),
+    "last_number": _l("Last number"),
+    "leaves_at": _l("Leaves at"),
+    "left_on": _l("Left on"),
+    "lines": _l("Activities done"),
+    "meal_type_id": _l("Meal"),
+    "meeting_id": _l("Meeting"),
+    "membership_id": _l("Support group membership"),
+    "new_stage": _l("New stage"),
+    "note": _l("Note"),
+    "number": _l("Number"),
+    "objective_id": _l("Objective"),
+    "observatory_on": _l("Date of registration in the National Child Observatory"),
+    "observatory_registered": _l("Registered in the National Child Observatory"),
+    "offered_on": _l("Place offered on"),
+    "old_stage": _l("Previous stage"),
+    "plan_id": _l("Plan"),
+    "primary_due_on": _l("Primary evaluation due on"),
+    "primary_on": _l("Primary evaluation"),
+    "protection_body": _l("Referred for a protection measure"),
+    "protection_on": _l("Date of the referral for a protection measure"),
+    "queue_position": _l("Place in line"),
+    "register": _l("Register"),
+    "registered_at": _l("Registered at"),
+    "registration_id": _l("Registration"),
+    "report_id": _l("Report"),
+    "review_id": _l("Review"),
+    "reviewed_by_id": _l("Reviewed by"),
+    "saved_at": _l("Saved at"),
+    "saved_by_id": _l("Saved by"),
+    "series_id": _l("Series"),
+    "session_id": _l("Session"),
+    "skill_codes": _l("Skills"),
+    "stage": _l("Stage"),
+    "termination_reason": _l("Reason for ending"),
+    "total_hours": _l("Total hours"),
+    "updated_at": _l("Changed at"),
+    "value": _l("Value"),
+    "version": _l("Version"),
+    "visited_by_id": _l("Visited by"),
+    "volunteer_id": _l("Volunteer"),
+    "workshop_id": _l("Workshop"),
+    "person_id": _l("Person"),
+    "counsellor_id": _l("Counsellor"),
+    "interval_days": _l("Days between sessions"),
+    "text": _l("Text"),
+    "audience": _l("Audience"),
+    "description": _l("Description"),
+    "schedule": _l("Schedule"),
+    "ends_on": _l("Ends on"),
+    "starts_on": _l("Starts on"),
+    "closed_on": _l("Date of closure"),
+    "responsible": _l("Responsible"),
+    "languages": _l("Languages"),
+    "user_id": _l("User"),
+    "group_id": _l("Group"),
+    "position": _l("Order"),
+    "present": _l("Present"),
+    "session_version": _l("Version"),
+}
+
+
+def _form_classes(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _form_classes(subclass)
+
+
+@cache
+def _form_labels() -> dict:
+    from daycentre.forms import Form
+
+    found: dict[str, set] = {}
+    for form in _form_classes(Form):
+        for name, field in vars(form).items():
+            if isinstance(field, UnboundField):
+                label = field.kwargs.get("label", field.args[0] if field.args else None)
+                if label is not None:
+                    found.setdefault(name, {}).setdefault(
+                        str(getattr(label, "_args", [label])[0]), label
+                    )
+    return {name: next(iter(labels.values())) for name, labels in found.items() if len(labels) == 1}
+
+
+def field_labels() -> dict:
+    """Every field name the trail may show → its label in the current language (lazy)."""
+    return _form_labels() | OTHER_LABELS | FIELD_LABELS
 
 
 def entity_labels() -> dict:

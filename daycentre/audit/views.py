@@ -8,7 +8,7 @@ from flask_login import current_user
 from daycentre.audit import bp
 from daycentre.audit import services as audit
 from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
-from daycentre.audit.labels import FIELD_LABELS, describe_value, entity_labels
+from daycentre.audit.labels import describe_value, entity_labels, field_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.auth.models import User
@@ -57,7 +57,7 @@ def list_entries():
         filters=filters,
         action_labels=ACTION_LABELS,
         entity_labels=entity_labels(),
-        field_labels=FIELD_LABELS,
+        field_labels=field_labels(),
         describe_value=describe_value,
     )
 
@@ -85,7 +85,7 @@ def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro,
         intro=intro,
         data=data,
         labels=table_labels([*data["tables"], *(e["record"] for e in data["audit_trail"])]),
-        field_labels=FIELD_LABELS,
+        field_labels=field_labels(),
         action_labels=ACTION_LABELS,
     )
 

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     EmailField,
@@ -34,8 +35,10 @@ def password_field(label):
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=_l(
-                    "The password must have at least %(min)d characters.", min=MIN_PASSWORD_LENGTH
+                message=lazy_ngettext(
+                    "The password must have at least %(num)d character.",
+                    "The password must have at least %(num)d characters.",
+                    MIN_PASSWORD_LENGTH,
                 ),
             ),
         ],

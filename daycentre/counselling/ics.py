@@ -39,16 +39,18 @@ def calendar(user, sessions) -> str:
         "VERSION:2.0",
         "PRODID:-//daycentre//counselling//EN",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(_('Counselling sessions'))}",
+        "X-WR-CALNAME:" + _escape(_("Counselling sessions")),
     ]
     for session in sessions:
+        # Outside the f-strings, where the message extractor finds them.
+        summary = _("Session %(initials)s", initials=session.initials)
         lines += [
             "BEGIN:VEVENT",
             f"UID:counselling-session-{session.id}@daycentre",
             f"DTSTAMP:{now}",
             f"DTSTART:{_stamp(session.starts_at)}",
             f"DTEND:{_stamp(session.ends_at)}",
-            f"SUMMARY:{_escape(_('Session') + ' ' + session.initials)}",
+            f"SUMMARY:{_escape(summary)}",
             f"LOCATION:{_escape(session.room.name)}",
             "STATUS:CANCELLED" if session.status is SessionStatus.CANCELLED else "STATUS:CONFIRMED",
             "END:VEVENT",

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -319,7 +319,13 @@ def occurrence_starts(
             break
         starts.append(local_instant(day, local.time()))
         if len(starts) > MAX_OCCURRENCES:
-            raise Refused(_l("A series holds at most %(num)d sessions.", num=MAX_OCCURRENCES))
+            raise Refused(
+                lazy_ngettext(
+                    "A series holds at most %(num)d session.",
+                    "A series holds at most %(num)d sessions.",
+                    MAX_OCCURRENCES,
+                )
+            )
         day += timedelta(days=interval_days)
     if not starts:
         raise Refused(_l("The series ends before its first session."))

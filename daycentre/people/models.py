@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
-from daycentre.i18n import person_name
+from daycentre.i18n import listed_name, person_name
 
 
 class VulnerabilityFactor(enum.StrEnum):
@@ -195,6 +195,11 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return person_name(self.family_name, self.given_name)
+
+    @property
+    def listed_name(self) -> str:
+        """The name as official lists and documents print it: family name first."""
+        return listed_name(self.family_name, self.given_name)
 
     @property
     def is_child(self) -> bool:

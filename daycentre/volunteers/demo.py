@@ -16,14 +16,8 @@ from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST, today
 from daycentre.volunteers import services as volunteering
+from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
 from daycentre.volunteers.models import Activity
-
-RIGHTS = (
-    "Voluntarul are drepturile și obligațiile prevăzute de Legea 78/2014: informare și instruire, "
-    "condiții de siguranță, certificat de voluntariat, confidențialitatea datelor beneficiarilor."
-)
-TERMINATION = "La expirarea termenului, prin acordul părților sau cu un preaviz scris de 15 zile."
-REQUIREMENTS = "Certificat de integritate comportamentală valabil; adeverință medicală."
 
 
 def _years_ago(years: int, month: int, day: int) -> date:
@@ -38,9 +32,8 @@ def _contract(volunteer, coordinator, *, starts_on, ends_on, activities, schedul
         ends_on=ends_on,
         activities=activities,
         schedule=schedule,
-        rights_and_obligations=RIGHTS,
-        requirements=REQUIREMENTS,
-        termination_conditions=TERMINATION,
+        # The standard clauses in Romanian: a Hungarian copy prints them in Hungarian.
+        **{field: standard_clause(field) for field in STANDARD_CLAUSES},
     )
     if state in ("signed", "active"):
         volunteering.sign_contract(

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
 from daycentre.localtime import today
+from daycentre.volunteers.clauses import printed_clause
 
 PDF_LANGUAGES = ("ro", "hu")  # the contract is in Romanian; Hungarian when asked
 
@@ -20,6 +21,7 @@ def contract_pdf(contract, language: str | None = None) -> bytes:
         contract=contract,
         volunteer=contract.volunteer,
         centre=contract.centre,
+        printed_clause=printed_clause,
     )
 
 

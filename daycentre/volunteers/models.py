@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
-from daycentre.i18n import person_name
+from daycentre.i18n import listed_name, person_name
 
 
 class Skill(enum.StrEnum):
@@ -160,6 +160,11 @@ class Volunteer(SkillSet, db.Model):
     @property
     def full_name(self) -> str:
         return person_name(self.family_name, self.given_name)
+
+    @property
+    def listed_name(self) -> str:
+        """The name as official lists and documents print it: family name first."""
+        return listed_name(self.family_name, self.given_name)
 
 
 class VolunteerContract(db.Model):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -83,10 +84,12 @@ def ensure_old_enough(birth_date: date, parental_consent_on: date | None, day: d
             )
         )
     raise Refused(
-        _l(
+        lazy_ngettext(
             "A volunteer must be at least 16 years old, or 15 with the parents' consent; "
-            "this person is %(age)d.",
-            age=age,
+            "this person is %(num)d year old.",
+            "A volunteer must be at least 16 years old, or 15 with the parents' consent; "
+            "this person is %(num)d years old.",
+            age,
         )
     )
 
@@ -395,9 +398,10 @@ def save_activity(activity: Activity | None, *, actor, centre, version=None, ski
         ensure_current(activity, version)
         if fields["places"] < activity.taken_places:
             raise Refused(
-                _l(
-                    "%(taken)d volunteers are already signed up; there cannot be fewer places.",
-                    taken=activity.taken_places,
+                lazy_ngettext(
+                    "%(num)d volunteer is already signed up; there cannot be fewer places.",
+                    "%(num)d volunteers are already signed up; there cannot be fewer places.",
+                    activity.taken_places,
                 )
             )
     activity.skills = skills
@@ -561,10 +565,12 @@ def cancel_signup(signup: ActivitySignup, *, actor, now: datetime, on_behalf: bo
         and now > cancel_deadline(signup.activity)
     ):
         raise Refused(
-            _l(
+            lazy_ngettext(
                 "It is too late to cancel online: call the coordinator. "
-                "Sign-ups can be cancelled until %(hours)d hours before the start.",
-                hours=current_app.config["VOLUNTEER_CANCEL_NOTICE_HOURS"],
+                "Sign-ups can be cancelled until %(num)d hour before the start.",
+                "It is too late to cancel online: call the coordinator. "
+                "Sign-ups can be cancelled until %(num)d hours before the start.",
+                current_app.config["VOLUNTEER_CANCEL_NOTICE_HOURS"],
             )
         )
     _release(signup, actor=actor, now=now)

@@ -18,6 +18,7 @@ from daycentre.forms import Form
 from daycentre.localtime import BUCHAREST, today
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
+from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
 from daycentre.volunteers.forms import (
     ActivityForm,
     CertificateForm,
@@ -242,22 +243,8 @@ def decide_hours(hours_id: int, decision: str):
 
 
 def _contract_defaults(form: ContractForm) -> None:
-    form.rights_and_obligations.data = _(
-        "The volunteer has the rights and obligations set by Legea 78/2014: to be informed and "
-        "trained for the activity, to work in safe conditions, to be insured against the risks of "
-        "the activity when required, to receive a certificate of volunteering, to keep the "
-        "confidentiality of the information about the beneficiaries, and to follow the "
-        "coordinator's instructions and the centre's rules."
-    )
-    form.termination_conditions.data = _(
-        "The contract ends at its term, by agreement of the parties, or by written notice of "
-        "either party 15 days in advance; the host may end it at once if the volunteer breaks "
-        "the rules on the protection of children or the confidentiality of personal data."
-    )
-    form.requirements.data = _(
-        "A behavioural-integrity certificate (Legea 118/2019) that is valid, and a medical "
-        "certificate stating that the volunteer is fit for the activity."
-    )
+    for field in STANDARD_CLAUSES:
+        form[field].data = standard_clause(field)
 
 
 CONTRACT_FIELDS = (

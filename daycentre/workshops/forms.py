@@ -59,7 +59,7 @@ class SessionTimeForm(Form):
 
 class RegisterForm(Form):
     person_id = SelectField(_l("Adult"), coerce=int, choices=[], validators=[InputRequired()])
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Register the participant"))
 
 
 class NewAdultForm(Form):

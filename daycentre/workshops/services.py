@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -201,7 +201,13 @@ def series_starts(first: datetime, *, count: int, interval_days: int = 7) -> lis
     if first.tzinfo is None:
         raise ValueError("first must be an aware datetime")
     if not count or count < 1 or count > MAX_SESSIONS:
-        raise Refused(_l("A workshop has between 1 and %(num)d sessions.", num=MAX_SESSIONS))
+        raise Refused(
+            lazy_ngettext(
+                "A workshop has between 1 and %(num)d session.",
+                "A workshop has between 1 and %(num)d sessions.",
+                MAX_SESSIONS,
+            )
+        )
     if not interval_days or interval_days < 1:
         raise Refused(_l("Repeat at least one day apart."))
     local = first.astimezone(counselling.BUCHAREST)
@@ -292,9 +298,10 @@ def update_workshop(
     db.session.refresh(workshop)
     if not capacity or capacity < workshop.taken_places:
         raise Refused(
-            _l(
+            lazy_ngettext(
+                "%(num)d person is already registered; there cannot be fewer places.",
                 "%(num)d people are already registered; there cannot be fewer places.",
-                num=workshop.taken_places,
+                workshop.taken_places,
             )
         )
     workshop.title = title

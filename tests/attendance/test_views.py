@@ -83,7 +83,9 @@ def test_coordinator_takes_the_roll_with_three_taps_and_one_save(
     meals = set(db.session.scalars(db.select(MealServed.person_id)))
     assert len(meals) == 22 and children[3].id not in meals
     saved = text_of(client.get(_roll_url(group, day)))
-    assert "Prezența a fost salvată: 22 prezenți, 3 absenți." in saved
+    assert "Prezența a fost salvată: 22 de prezenți, 3 absenți." in saved
+    # The roll's status line counts in Romanian: "1 absență", "2 absențe", "22 de prezenți".
+    assert "22 de prezenți, 1 absență motivată, 2 absențe nemotivate." in saved
 
 
 def test_roll_page_in_hungarian_shows_allergy_and_diet_and_the_menu_warning(
@@ -156,7 +158,8 @@ def test_bad_input_is_refused_with_a_translated_message_and_changes_nothing(
     for data, message in [
         (base | {f"status-{children[1].id}": "maybe"}, "Alegeți prezent, motivat sau nemotivat"),
         (base | {f"status-{stranger.id}": "present"}, "Doar copiii înscriși activ"),
-        (base | {f"arrives-{children[0].id}": "25:61"}, "Introduceți orele"),
+        (base | {f"arrives-{children[0].id}": "25:61"}, "Introduceți ora în formatul oo:mm"),
+        (base | {f"note-{children[0].id}": "x" * 301}, "cel mult 300 de caractere"),
     ]:
         response = client.post(_roll_url(group, day), data=data)
         assert response.status_code == 200

@@ -218,18 +218,18 @@ def test_the_manager_links_a_registration_and_marks_a_task_done(client, login, c
     response = client.post(f"/cases/services/{service_id}/link", data={"record": token})
     assert response.status_code == 302
     page = text_of(client.get(f"/cases/plans/{plan_id}"))
-    assert "Părinți prezenți : Înscris · a participat la 0 din 4 întâlniri" in page
+    assert "Părinți prezenți : Înscris · a participat la 0 din 4 sesiuni" in page
     refused = client.post(
         f"/cases/services/{service_id}/link",
         data={"record": "enrolment:999"},
         follow_redirects=True,
     )
-    assert "Selecție invalidă" in text_of(refused)
+    assert "Alegeți una dintre opțiunile din listă." in text_of(refused)
     assert db.session.get(type(service), service_id).registration_id == registration.id
 
     client.post(f"/cases/tasks/{task_id}/done")
     page = text_of(client.get(f"/cases/{case.id}"))
-    assert f"încheiată pe {today():%d.%m.%Y}" in page
+    assert f"încheiată la {today():%d.%m.%Y}" in page
     assert db.session.get(CaseTask, task_id).done_on == today()
 
 
@@ -302,7 +302,7 @@ def test_another_centres_records_are_neither_offered_nor_shown(
     login(staff["manager"])
     page = text_of(client.get(f"/cases/plans/{case.active_plan.id}"))
     assert "Grupa Secretă" not in page
-    assert "Furnizat la un centru pe care nu îl vedeți." in page
+    assert "Furnizat la un centru la care nu aveți acces." in page
 
 
 def test_a_support_group_counts_only_meetings_within_the_services_dates(centre, staff):

@@ -136,7 +136,7 @@ def test_the_primary_evaluation_refers_and_the_answer_prints_in_hungarian(
     response = client.get(f"/cases/{case.id}/answer.hu.pdf")
     assert response.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
-    assert "Válasz az Ön kérésére" in text
+    assert "Válasz az Ön kérelmére" in text
     assert "DGASPC Covasna" in text
     ro = client.get(f"/cases/{case.id}/answer.ro.pdf")
     assert (
@@ -372,5 +372,5 @@ def test_the_draft_plan_page_in_hungarian(client, login, users, opened):
     login(users["coordinator"])
     text = text_of(client.get(f"/cases/plans/{plan.id}"))
     assert "Szolgáltatási terv" in text
-    assert "Piszkozat" in text
+    assert "Tervezet" in text
     assert "Terv jóváhagyása" in text  # the supervisor's button

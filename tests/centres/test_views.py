@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from daycentre.audit.models import AuditEntry
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
 from daycentre.extensions import db
@@ -51,7 +53,7 @@ def test_non_numeric_capacity_is_a_form_error_not_a_crash(client, login_as):
     login_as("admin")
     response = client.post("/centres/new", data=CENTRE_FORM | {"capacity": "thirty"})
     assert response.status_code == 200
-    assert "Număr întreg invalid." in text_of(response)
+    assert "Introduceți un număr întreg." in text_of(response)
 
 
 def test_a_duplicate_centre_name_is_refused_plainly(client, login_as, centre):
@@ -178,3 +180,56 @@ def test_id_zero_is_not_a_new_record(client, login_as, centre):
     login_as("admin")
     assert client.get("/centres/0/edit").status_code == 404
     assert client.get(f"/centres/{centre.id}/groups/0/edit").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        (
+            "ro",
+            [
+                "Acest câmp este obligatoriu.",
+                "Câmpul poate avea cel mult 50 de caractere.",
+                "Câmpul poate avea cel mult 300 de caractere.",
+                "Alegeți una dintre opțiunile din listă.",
+                "Introduceți un număr întreg.",
+                "Oră invalidă.",
+            ],
+        ),
+        (
+            "hu",
+            [
+                "Ez a mező kötelező.",
+                "A mező legfeljebb 50 karakter hosszú lehet.",
+                "A mező legfeljebb 300 karakter hosszú lehet.",
+                "Válasszon a listában szereplő lehetőségek közül.",
+                "Egész számot adjon meg.",
+                "Érvénytelen időpont.",
+            ],
+        ),
+    ],
+)
+def test_the_form_librarys_own_messages_speak_the_users_language(
+    client, login_as, users, language, messages
+):
+    users["admin"].locale = language
+    db.session.commit()
+    login_as("admin")
+    data = CENTRE_FORM | {
+        "name": "",
+        "service_code": "x" * 51,
+        "address": "x" * 301,
+        "kind": "castle",
+        "capacity": "thirty",
+        "opens_at": "25:99",
+    }
+    page = text_of(client.post("/centres/new", data=data))
+    for message in messages:
+        assert message in page
+    for english in ("This field is required", "Field cannot be longer", "Not a valid"):
+        assert english not in page
+    page = text_of(client.post("/centres/new", data=CENTRE_FORM | {"capacity": "-3"}))
+    assert {"ro": "Numărul trebuie să fie între 0 și 10000.", "hu": "0 és 10000 között"}[
+        language
+    ] in page
+    assert db.session.scalar(db.select(db.func.count(Centre.id))) == 1  # only the fixture's

@@ -365,7 +365,7 @@ def test_outcome_held_records_the_time_and_cancelling_needs_a_reason(setting):
             )
     assert coming.status is SessionStatus.SCHEDULED
     (session,) = book(setting, start=at(TUESDAY - timedelta(days=7), 10))
-    with pytest.raises(Refused, match="de ce a fost anulată"):
+    with pytest.raises(Refused, match="motivul anulării"):
         counselling.record_outcome(
             session, actor=setting["counsellor"], version=session.version, status="cancelled"
         )

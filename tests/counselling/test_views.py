@@ -214,7 +214,7 @@ def test_the_calendar_feed_carries_initials_and_room_and_can_be_revoked(
     assert "BEGIN:VCALENDAR" in body
     assert f"UID:counselling-session-{session.id}@daycentre" in body
     assert "DTSTART:20261124T110000Z" in body
-    assert "A.K." in body and "LOCATION:Cabinet 1" in body
+    assert "SUMMARY:Ședință A.K." in body and "LOCATION:Cabinet 1" in body  # the user's language
     for personal in ("Anna", "Kovács", "psiholog", NOTE):
         assert personal not in body
 
@@ -315,7 +315,7 @@ def test_editing_through_the_form_moves_one_or_the_rest_of_the_series(client, lo
         f"/counselling/sessions/{sessions[0].id}/outcome",
         data={"version": str(sessions[0].version), "status": "cancelled", "cancel_reason": ""},
     )
-    assert "Spuneți de ce a fost anulată ședința." in text_of(outcome)
+    assert "Indicați motivul anulării ședinței." in text_of(outcome)
     client.post(
         f"/counselling/sessions/{sessions[0].id}/outcome",
         data={
@@ -356,6 +356,6 @@ def test_a_clash_is_explained_in_hungarian(client, login_as, setting):
         data=booking_form(setting, day="2026-11-24", start_time="13:30"),
     )
     page = text_of(response)
-    assert "Az alkalom nem lett mentve:" in page
+    assert "Az alkalmat nem mentettük:" in page
     assert "Mureșan Ioana tanácsadó foglalt" in page
-    assert "a(z) Cabinet 1 terem foglalt" in page
+    assert "Cabinet 1 terem foglalt" in page

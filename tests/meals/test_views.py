@@ -91,7 +91,13 @@ def test_meal_report_in_hungarian_page_xlsx_and_pdf(client, login_as, centre, us
     assert "64,00" in page
     xlsx = client.get(f"/meals/centres/{centre.id}/report.xlsx?month=2026-02")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
-    assert rows[0] == ("Nap", "Meleg ebéd", "Étkezett gyermekek", "Norma (lej)", "Költség (lej)")
+    assert rows[0] == (
+        "Nap",
+        "Meleg ebéd",
+        "Étkezésben részesült gyermekek",
+        "Norma (lej)",
+        "Költség (lej)",
+    )
     assert rows[1][1:] == (2, 2, 32, 64)
     pdf = client.get(f"/meals/centres/{centre.id}/report.pdf?month=2026-02")
     assert pdf.data.startswith(b"%PDF")

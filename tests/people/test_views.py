@@ -222,7 +222,10 @@ def test_the_same_cnp_cannot_be_saved_even_when_confirmed(client, login_as, cent
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("ro", ["1 copil", "2 copii", "20 de copii"]), ("hu", ["1 gyerek", "2 gyerek", "20 gyerek"])],
+    [
+        ("ro", ["1 copil", "2 copii", "20 de copii"]),
+        ("hu", ["1 gyermek", "2 gyermek", "20 gyermek"]),
+    ],
 )
 def test_child_counts_use_the_languages_plural_forms(app, language, expected):
     with app.test_request_context(), force_locale(language):

@@ -353,7 +353,10 @@ def test_the_three_numbers_open_their_records_from_the_indicators_page(client, l
     ("key", "labels"),
     [
         ("attendance_rate", ("Jelenléti arány: 66,7 %", "Rögzített napok", "Jelenléti napok")),
-        ("meal_cost", ("Étkeztetési költség", "Étkezett gyermekek", "Élelmezési norma")),
+        (
+            "meal_cost",
+            ("Étkeztetési költség", "Étkezésben részesült gyermekek", "Élelmezési norma"),
+        ),
         ("volunteer_hours", ("Önkéntes munkaórák", "Bejegyzés", "Összesen")),
     ],
 )

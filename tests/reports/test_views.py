@@ -253,4 +253,4 @@ def test_the_plan_editor_and_report_in_hungarian(client, login_as, users, centre
     assert "Megtartott tanácsadási alkalmak" in editor
     report = client.get(f"/reports/activity/{centre.id}/2026")
     assert "Tevékenységi beszámoló 2026" in text_of(report)
-    assert 'value="A megjegyzések mentése"' in report.get_data(as_text=True)
+    assert 'value="A megjegyzés mentése"' in report.get_data(as_text=True)

@@ -172,13 +172,16 @@ def test_contract_pdf_has_both_annexes_in_romanian_and_hungarian(client, login_a
     romanian = _pdf_text(client.get(f"/volunteers/contracts/{contract.id}/pdf"))
     assert "Contract de voluntariat" in romanian
     assert "Nr. 7" in romanian
-    assert "Ștefan Ionescu" in romanian
+    assert "IONESCU Ștefan" in romanian  # official documents: the family name first
     assert "fișa de voluntariat" in romanian
     assert "fișa de protecție a voluntarului" in romanian
+    assert "(fișa de voluntariat)" not in romanian  # the Romanian name in brackets: other languages
     hungarian = _pdf_text(client.get(f"/volunteers/contracts/{contract.id}/pdf?lang=hu"))
     assert "Önkéntességi szerződés" in hungarian
     assert "Ionescu Ștefan" in hungarian  # the family name first
     assert "Contract de voluntariat" not in hungarian
+    assert "(fișa de voluntariat)" in hungarian
+    assert "a(z)" not in hungarian.lower()
     for language, text in (("ro", romanian), ("hu", hungarian)):
         english = _translated_messages(language, "pdf_contract")
         assert len(english) > 20
@@ -196,7 +199,7 @@ def test_the_volunteer_signs_up_and_sees_what_comes_next(client, login_as, me, c
     response = client.post(
         f"/volunteers/me/activities/{activity.id}/sign-up", follow_redirects=True
     )
-    assert "Sunteți înscris la Ajutor la teme — clasele I–IV." in text_of(response)
+    assert "Sunteți înscris(ă) la Ajutor la teme — clasele I–IV." in text_of(response)
     signup = db.session.scalars(db.select(ActivitySignup)).one()
     assert signup.status is SignupStatus.SIGNED_UP
     home = text_of(client.get("/"))
@@ -347,7 +350,7 @@ def test_home_page_flags_contracts_ending_within_30_days(client, login_as, centr
     db.session.commit()
     login_as("coordinator")
     page = text_of(client.get("/"))
-    assert "Contracte de voluntariat care se încheie în 30 de zile" in page
+    assert "Contracte de voluntariat care expiră în următoarele 30 de zile" in page
     assert "Attila Nagy" in page
     _switch(client, login_as, "counsellor")
     assert "Attila Nagy" not in text_of(client.get("/"))
@@ -529,3 +532,35 @@ def test_after_the_notice_the_coordinator_cancels_on_the_volunteers_behalf(
     db.session.refresh(mine)
     db.session.refresh(waiting)
     assert (mine.status, waiting.status) == (SignupStatus.CANCELLED, SignupStatus.SIGNED_UP)
+
+
+def test_standard_clauses_print_in_the_documents_language_and_rewritten_ones_as_written(
+    app, client, login_as, centre
+):
+    from flask_babel import force_locale
+
+    from daycentre.volunteers.clauses import standard_clause
+
+    with app.test_request_context(), force_locale("ro"):
+        romanian = {
+            field: standard_clause(field)
+            for field in ("rights_and_obligations", "requirements", "termination_conditions")
+        }
+    volunteer = make_volunteer(centre, given_name="Kinga", family_name="Benedek")
+    contract = make_contract(volunteer, number=8, **romanian)
+    rewritten = make_contract(
+        volunteer, number=9, rights_and_obligations="Clauză negociată cu voluntarul."
+    )
+    db.session.commit()
+    login_as("coordinator")
+    hungarian = _pdf_text(client.get(f"/volunteers/contracts/{contract.id}/pdf?lang=hu"))
+    assert "78/2014-es törvényben előírt jogok" in hungarian
+    assert "magatartási integritási bizonyítvány" in hungarian
+    assert "15 napos írásbeli felmondásával" in hungarian
+    for clause in romanian.values():
+        assert clause[:40] not in hungarian
+    assert "drepturile și obligațiile" in _pdf_text(
+        client.get(f"/volunteers/contracts/{contract.id}/pdf")
+    )
+    as_written = _pdf_text(client.get(f"/volunteers/contracts/{rewritten.id}/pdf?lang=hu"))
+    assert "Clauză negociată cu voluntarul." in as_written

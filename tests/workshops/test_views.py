@@ -90,7 +90,7 @@ def test_registration_beyond_capacity_goes_to_the_waiting_list(client, login_as,
     )
     response = client.post(f"/workshops/registrations/{first.id}/cancel", follow_redirects=True)
     page = text_of(response)
-    assert "Maria Popescu a urcat de pe lista de așteptare și are acum un loc." in page
+    assert "Maria Popescu a primit un loc de pe lista de așteptare." in page
     audit_row = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.entity == "workshop_registrations")

@@ -1,0 +1,511 @@
+"""Times the pages of issue 14 in-process, counts their SQL queries and compares them with targets.
+
+Each page is requested through Flask's test client by the user who reads it (signed in once), two
+times to warm up and then ``requests`` times; the floors of the roll page and of the monthly sheet
+are timed in the same loop, one floor after each real request.
+"""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import Flask
+from sqlalchemy import event, select, text
+
+from benchmarks.county import PASSWORD
+from benchmarks.floors import RollFloor, SheetFloor
+from daycentre.extensions import db
+
+
+class QueryCounter:
+    """Counts the statements sent to the database while ``active``."""
+
+    def __init__(self, engine):
+        self.count = 0
+        self.active = False
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args, **kwargs):
+        if self.active:
+            self.count += 1
+
+
+@dataclass
+class Timing:
+    page: str
+    times: list[float] = field(default_factory=list)  # seconds
+    queries: list[int] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
+    failures: int = 0
+    size: int = 0  # bytes of the last response
+    note: str = ""
+
+    def ms(self, which: str, values=None) -> float:
+        values = sorted(values if values is not None else self.times)
+        if not values:
+            return float("nan")
+        if which == "min":
+            return values[0] * 1000
+        if which == "median":
+            return statistics.median(values) * 1000
+        index = max(0, min(len(values) - 1, round(0.95 * len(values) + 0.5) - 1))
+        return values[index] * 1000  # p95, nearest rank
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.floor:
+            return None
+        return statistics.median(self.times) / statistics.median(self.floor)
+
+
+@dataclass
+class Target:
+    text: str
+    check: Callable[[Timing, dict], bool]
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    user: str
+    request: Callable[[int], tuple]  # iteration -> (method, url, form data or None)
+    target: Target
+    floor: Callable[[int], object] | None = None
+    after: Callable[[int, object], bool] | None = None  # untimed check; False = a failure
+    expect: tuple[int, ...] = (200,)
+
+
+def p95_at_most(ms: float, queries: int | None = None) -> Target:
+    words = f"p95 ≤ {ms:g} ms" + (f", ≤ {queries} queries" if queries else "")
+
+    def check(t: Timing, _):
+        return t.ms("p95") <= ms and (queries is None or max(t.queries) <= queries)
+
+    return Target(words, check)
+
+
+def queries_at_most(queries: int) -> Target:
+    return Target(f"≤ {queries} queries", lambda t, _: max(t.queries) <= queries)
+
+
+def ratio_at_most(ratio: float) -> Target:
+    return Target(f"≤ {ratio:g} × floor", lambda t, _: t.ratio is not None and t.ratio <= ratio)
+
+
+class Bench:
+    def __init__(self, app: Flask, manifest: dict, *, requests: int, say=print):
+        self.app = app
+        self.manifest = manifest
+        self.requests = requests
+        self.say = say
+        self.clients = {}
+        self.notes: dict[str, str] = {}
+        self.today = self._today()
+        with app.app_context():
+            self.engine = db.engine
+            self.counter = QueryCounter(self.engine)
+            self._facts()
+
+    def _today(self) -> date:
+        from daycentre.localtime import today
+
+        return today()
+
+    # --- what the county holds -------------------------------------------------------------------
+
+    def _facts(self) -> None:
+        from daycentre.centres.models import Centre, ClosureDay, Group
+        from daycentre.centres.services import public_holidays
+        from daycentre.meals.models import MealType
+
+        session = db.session
+        self.centre_ids = list(session.scalars(select(Centre.id).order_by(Centre.id)))
+        self.after_school = list(
+            session.scalars(
+                select(Centre.id).where(Centre.kind == "after_school").order_by(Centre.id)
+            )
+        )
+        centre = session.get(Centre, self.after_school[0])
+        self.centre_name = centre.name
+        self.groups = [
+            (g.id, g.name)
+            for g in session.scalars(
+                select(Group).where(Group.centre_id == centre.id).order_by(Group.id)
+            )
+        ]
+        self.meal_types = [
+            (m.id, m.name)
+            for m in session.scalars(
+                select(MealType).where(MealType.centre_id == centre.id, MealType.active.is_(True))
+            )
+        ]
+        closures = set(
+            session.scalars(select(ClosureDay.day).where(ClosureDay.centre_id == centre.id))
+        )
+        holidays = set()
+        for year in (self.today.year - 4, self.today.year - 3, self.today.year - 2):
+            holidays |= set(public_holidays(year))
+        for year in (self.today.year - 1, self.today.year):
+            holidays |= set(public_holidays(year))
+        self.closed = holidays | closures
+
+        def operating(day: date) -> bool:
+            return day.isoweekday() <= 5 and day not in self.closed
+
+        self.operating = operating
+        window = [self.today - timedelta(days=n) for n in range(0, 8)]
+        window_days = [d for d in window if operating(d)]
+        built_last = date.fromisoformat(self.manifest["last_day"])
+        # The roll page: the latest day with a stored roll that the coordinator may still correct.
+        stored = [d for d in window_days if d <= built_last]
+        self.roll_day = stored[0] if stored else window_days[-1]
+        self.save_slots = [(g, d) for d in sorted(window_days) for g, _ in self.groups]
+        first_of_month = self.today.replace(day=1)
+        self.sheet_month = (first_of_month - timedelta(days=1)).replace(day=1)
+        self.search = "pop"
+        self.year = self.today.year
+        session.remove()
+
+    # --- the users ---------------------------------------------------------------------------------
+
+    def client(self, username: str):
+        if username not in self.clients:
+            client = self.app.test_client()
+            response = client.post("/auth/login", data={"username": username, "password": PASSWORD})
+            if response.status_code != 302:
+                raise RuntimeError(f"{username} could not sign in ({response.status_code})")
+            self.clients[username] = client
+        return self.clients[username]
+
+    # --- one page ---------------------------------------------------------------------------------
+
+    def time_page(self, page: Page) -> Timing:
+        timing = Timing(page.key)
+        client = self.client(page.user)
+        for iteration in range(-2, self.requests):
+            method, url, data = page.request(iteration)
+            self.counter.count = 0
+            self.counter.active = True
+            started = time.perf_counter()
+            response = client.get(url) if method == "GET" else client.post(url, data=data)
+            elapsed = time.perf_counter() - started
+            self.counter.active = False
+            body = response.get_data()
+            ok = response.status_code in page.expect
+            if ok and page.after is not None:
+                ok = page.after(iteration, response)
+            if iteration < 0:
+                if not ok:  # a page that fails to warm up is reported, not timed
+                    timing.failures = self.requests
+                    timing.note = f"{method} {url} answered {response.status_code}"
+                    return timing
+                continue
+            timing.times.append(elapsed)
+            timing.queries.append(self.counter.count)
+            timing.size = len(body)
+            if not ok:
+                timing.failures += 1
+            if page.floor is not None:
+                started = time.perf_counter()
+                page.floor(iteration)
+                timing.floor.append(time.perf_counter() - started)
+            del body
+        return timing
+
+    # --- the pages of issue 14 ---------------------------------------------------------------------
+
+    def pages(self) -> list[Page]:
+        group_id = self.groups[0][0]
+        all_centres = "&".join(f"centres={c}" for c in self.centre_ids)
+        year = self.year
+        month = self.sheet_month.strftime("%Y-%m")
+        pages = [
+            Page(
+                "home_admin",
+                "administrator's home page",
+                "admin",
+                lambda i: ("GET", "/", None),
+                p95_at_most(100, 20),
+            ),
+            Page(
+                "home_coordinator",
+                "coordinator's home page",
+                "coord01",
+                lambda i: ("GET", "/", None),
+                queries_at_most(20),
+            ),
+            Page(
+                "people_search",
+                f"people search “{self.search}” as administrator",
+                "admin",
+                lambda i: ("GET", f"/people/?q={self.search}", None),
+                Target(
+                    "same queries as 1 centre",
+                    lambda t, extra: max(t.queries) == extra.get("people_search_one_centre"),
+                ),
+            ),
+            self._roll_page(group_id),
+            self._roll_save(),
+            Page(
+                "indicators",
+                "yearly indicators, all centres",
+                "admin",
+                lambda i: ("GET", "/reports/", None),
+                p95_at_most(300),
+            ),
+            Page(
+                "attendance_rate",
+                "attendance-rate list (first page)",
+                "admin",
+                lambda i: (
+                    "GET",
+                    f"/reports/measures/attendance_rate?start={year}-01-01&end={year}-12-31"
+                    f"&{all_centres}&directorate=y",
+                    None,
+                ),
+                p95_at_most(200),
+            ),
+            Page(
+                "meals_month",
+                "meals of a month, each centre in turn",
+                "admin",
+                lambda i: (
+                    "GET",
+                    f"/meals/centres/{self.after_school[i % len(self.after_school)]}/report"
+                    f"?month={month}",
+                    None,
+                ),
+                p95_at_most(50),
+            ),
+            self._sheet_pdf(group_id, month),
+        ]
+        return pages
+
+    def _roll_page(self, group_id: int) -> Page:
+        day = self.roll_day
+        url = f"/attendance/groups/{group_id}/roll?day={day.isoformat()}"
+        state = {}
+
+        def floor(iteration):
+            if "floor" not in state:
+                state["floor"] = self._make_roll_floor(url)
+            with self.engine.connect() as connection:
+                markup = state["floor"].render(connection, group_id, day)
+            if iteration == 0:
+                page = len(state["floor"].prefix) + len(state["floor"].suffix)
+                self.notes["roll_page"] = (
+                    f"floor markup {len(markup) / 1000:.1f} kB, page "
+                    f"{(page + state['floor'].rows_size) / 1000:.1f} kB"
+                )
+            return markup
+
+        self.roll_floor_state = state
+        return Page(
+            "roll_page",
+            f"roll page, {self._roll_size(group_id, day)} children",
+            "coord01",
+            lambda i: ("GET", url, None),
+            ratio_at_most(1.5),
+            floor=floor,
+        )
+
+    def _roll_size(self, group_id: int, day: date) -> int:
+        with self.engine.connect() as connection:
+            return len(
+                {row[0] for row in connection.execute(
+                    __import__("benchmarks.floors", fromlist=["ROLL_SQL"]).ROLL_SQL,
+                    {"group": group_id, "day": day.isoformat()},
+                )}
+            )  # fmt: skip
+
+    def _make_roll_floor(self, url: str) -> RollFloor:
+        markup = self.client("coord01").get(url).get_data(as_text=True)
+        with self.app.test_request_context(), _locale("ro"):
+            from flask_babel import gettext as _
+
+            from daycentre.attendance.models import AttendanceStatus
+
+            labels = {
+                "allergies": _("Allergies"),
+                "diet": _("Diet"),
+                "meals": _("Meals served"),
+                "times": _("Times and note"),
+                "arrival": _("Arrival"),
+                "departure": _("Departure"),
+                "note": _("Note"),
+                "statuses": [(s.value, str(s.label)) for s in AttendanceStatus],
+            }
+        return RollFloor(markup, labels, self.meal_types)
+
+    def _roll_save(self) -> Page:
+        """Each save changes the marks of one of the window's rolls, in turn, so each one writes."""
+        from benchmarks.floors import ROLL_SQL
+
+        slots = self.save_slots
+        pending = {}
+
+        def request(iteration):
+            group_id, day = slots[(iteration + 2) % len(slots)]
+            with self.engine.connect() as connection:
+                children = sorted(
+                    {row[0] for row in connection.execute(
+                        ROLL_SQL, {"group": group_id, "day": day.isoformat()})}
+                )  # fmt: skip
+                version = connection.execute(
+                    text("SELECT version FROM roll_calls WHERE group_id = :g AND day = :d"),
+                    {"g": group_id, "d": day.isoformat()},
+                ).scalar()
+            data = {"version": str(version or 0), "submit": "1"}
+            meal = str(self.meal_types[0][0])
+            for index, child in enumerate(children):
+                # A different tenth of the children is absent at each pass over the slots.
+                absent = (index + iteration) % 10 == 0
+                data[f"status-{child}"] = "absent_excused" if absent else "present"
+                if not absent:
+                    data[f"meal-{child}"] = meal
+            pending[iteration] = (group_id, day, version or 0)
+            return "POST", f"/attendance/groups/{group_id}/roll?day={day.isoformat()}", data
+
+        def saved(iteration, response):
+            group_id, day, before = pending.pop(iteration)
+            # Read the flash message (Post/Redirect/Get), as the browser would, untimed.
+            self.client("coord01").get(response.headers.get("Location", "/"))
+            with self.engine.connect() as connection:
+                after = connection.execute(
+                    text("SELECT version FROM roll_calls WHERE group_id = :g AND day = :d"),
+                    {"g": group_id, "d": day.isoformat()},
+                ).scalar()
+            return after is not None and after == before + 1 if before else after == 1
+
+        return Page(
+            "roll_save",
+            "saving a 30-child roll",
+            "coord01",
+            request,
+            p95_at_most(60, 15),
+            after=saved,
+            expect=(302,),
+        )
+
+    def _sheet_pdf(self, group_id: int, month: str) -> Page:
+        year, number = self.sheet_month.year, self.sheet_month.month
+        group_name = dict(self.groups)[group_id]
+        state = {}
+
+        def floor(iteration):
+            if "floor" not in state:
+                state["floor"] = self._make_sheet_floor()
+            with self.engine.connect() as connection:
+                document = state["floor"].pdf(
+                    connection, group_id, year, number, self.centre_name, group_name
+                )
+            if iteration == 0:
+                self.notes["sheet_pdf"] = f"floor PDF {len(document) / 1000:.1f} kB"
+            return document
+
+        return Page(
+            "sheet_pdf",
+            "monthly sheet PDF",
+            "coord01",
+            lambda i: ("GET", f"/attendance/groups/{group_id}/sheet.pdf?month={month}", None),
+            p95_at_most(300),
+            floor=floor,
+        )
+
+    def _make_sheet_floor(self) -> SheetFloor:
+        with self.app.test_request_context(), _locale("ro"):
+            from flask_babel import gettext as _
+
+            from daycentre.attendance.models import AttendanceStatus
+
+            labels = {
+                "sheet": _("Attendance sheet"),
+                "number": _("No."),
+                "name": _("Name"),
+                "total": _("Total"),
+                "no_activity": _("no activity"),
+                "coordinator": _("Coordinator"),
+                "signature": _("Signature"),
+                "statuses": [(s.value, str(s.label), str(s.letter)) for s in AttendanceStatus],
+                "letters": {s.value: str(s.letter) for s in AttendanceStatus},
+            }
+        return SheetFloor(self.app.static_folder, labels, self.closed)
+
+    # --- the whole run ----------------------------------------------------------------------------
+
+    def run(self, only: set[str] | None = None) -> tuple[list[tuple[Page, Timing]], dict]:
+        results, extra = [], {}
+        # No application context around the requests: each request has its own, as when served.
+        for page in self.pages():
+            if only and page.key not in only:
+                continue
+            self.say(f"  timing {page.key} …", end="", flush=True)
+            started = time.perf_counter()
+            timing = self.time_page(page)
+            self.say(f" {time.perf_counter() - started:.0f} s")
+            if page.key in self.notes:
+                timing.note = self.notes[page.key]
+            if page.key == "people_search":
+                one = Page("people_search_one_centre", "", "coord01", page.request, page.target)
+                saved, self.requests = self.requests, 3
+                try:
+                    extra["people_search_one_centre"] = max(self.time_page(one).queries)
+                finally:
+                    self.requests = saved
+                timing.note = f"1 centre: {extra['people_search_one_centre']} queries"
+            results.append((page, timing))
+        return results, extra
+
+
+class _locale:
+    def __init__(self, language: str):
+        self.language = language
+
+    def __enter__(self):
+        from flask_babel import force_locale
+
+        self.context = force_locale(self.language)
+        return self.context.__enter__()
+
+    def __exit__(self, *exc):
+        return self.context.__exit__(*exc)
+
+
+def table(results, extra) -> tuple[list[str], int, int]:
+    """The printed table and how many targets were met."""
+    lines = [
+        f"{'page':<44} {'min':>8} {'median':>8} {'p95':>8} {'queries':>8} {'kB':>6} "
+        f"{'× floor':>8}  {'target':<30} met",
+        "-" * 137,
+    ]
+    met = 0
+    for page, timing in results:
+        if not timing.times:
+            lines.append(f"{page.label[:44]:<44} {'failed':>8}  {timing.note}")
+            continue
+        ok = timing.failures == 0 and page.target.check(timing, extra)
+        met += ok
+        ratio = f"{timing.ratio:.2f}" if timing.ratio is not None else "—"
+        queries = max(timing.queries)
+        spread = (
+            f"{queries}" if min(timing.queries) == queries else f"{min(timing.queries)}–{queries}"
+        )
+        lines.append(
+            f"{page.label[:44]:<44} {timing.ms('min'):8.1f} {timing.ms('median'):8.1f} "
+            f"{timing.ms('p95'):8.1f} {spread:>8} {timing.size / 1000:6.0f} {ratio:>8}  "
+            f"{page.target.text:<30} "
+            f"{'yes' if ok else 'no'}"
+        )
+        if timing.floor:
+            lines.append(
+                f"{'  floor (1 raw query, plain template)':<44} {timing.ms('min', timing.floor):8.1f} "
+                f"{timing.ms('median', timing.floor):8.1f} {timing.ms('p95', timing.floor):8.1f}"
+            )
+        if timing.note:
+            lines.append(f"  {timing.note}")
+        if timing.failures:
+            lines.append(f"  {timing.failures} of {len(timing.times)} requests failed")
+    return lines, met, len(results)

@@ -11,6 +11,8 @@ SQLite has only row triggers. PostgreSQL uses statement triggers over the rows a
 changed (transition tables), so a bulk load of millions of rows updates the totals in one pass.
 """
 
+from contextlib import contextmanager
+
 # ---- SQLite: one row at a time ------------------------------------------------------------------
 # ``ROW`` stands for NEW (a row added: counted in) or OLD (a row removed: counted out).
 
@@ -206,6 +208,15 @@ PG_DROPS = [
     "DROP FUNCTION IF EXISTS attendance_months_count()",
     "DROP FUNCTION IF EXISTS meal_counts_count()",
 ]
+
+
+@contextmanager
+def counted_after_loading(connection):
+    """For a bulk load of marks and meals: no trigger row by row, one count at the end."""
+    stop_keeping_figures(connection)
+    yield
+    count_figures(connection)
+    keep_figures(connection)
 
 
 def keep_figures(connection) -> None:

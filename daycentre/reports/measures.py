@@ -5,7 +5,9 @@ instants are placed on their Europe/Bucharest day. Every measure is defined by t
 the records behind it (columns ``day``, ``item``, ``amount``, ``key``; optionally ``page`` and
 ``ref``, the page a row opens, and the figures its list shows): the number is one aggregate query
 over that select, and the same select lists the records, so the list always explains the number.
-A measure whose records are of two kinds (volunteer hours) has one select per kind.
+A measure whose records are of two kinds (volunteer hours) has one select per kind. The marks
+and meals are read from the running totals the database keeps (``reports.figures``): a county's
+year is thousands of rows of totals, not millions of marks.
 
 A measure whose records the app does not keep yet is registered as pending; adding it later is
 one ``measure(...)`` call with its select.

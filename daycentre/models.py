@@ -39,7 +39,10 @@ from daycentre.outreach.models import (
 from daycentre.people.models import Consent, Family, Person
 from daycentre.reports.models import (
     ActivityReport,
+    AttendanceMonth,
+    ChildrenFed,
     DevelopmentPlan,
+    MealCount,
     PlanActivity,
     PlanIndicator,
     PlanObjective,

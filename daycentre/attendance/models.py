@@ -71,7 +71,7 @@ class Attendance(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     day: Mapped[date] = mapped_column(index=True)
     status: Mapped[AttendanceStatus] = mapped_column(stored_enum(AttendanceStatus, 20))
@@ -84,6 +84,9 @@ class Attendance(db.Model):
 
     __table_args__ = (
         UniqueConstraint("person_id", "centre_id", "day"),
+        # A centre's or a group's marks of a day or a month: the roll, the sheet, the alerts.
+        Index("ix_attendances_centre_day", "centre_id", "day"),
+        Index("ix_attendances_group_day", "group_id", "day"),
         CheckConstraint(
             "arrives_at IS NULL OR leaves_at IS NULL OR arrives_at <= leaves_at",
             name="arrives_before_leaving",

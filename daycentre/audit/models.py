@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, utcnow
@@ -15,16 +15,23 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[int | None] = mapped_column(index=True)
-    centre_id: Mapped[int | None] = mapped_column(index=True)
+    centre_id: Mapped[int | None]
     # The person the record is about, kept without a foreign key so the trail outlives the record.
-    person_id: Mapped[int | None] = mapped_column(index=True)
+    person_id: Mapped[int | None]
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     actor = relationship("User")
+
+    # The trail of a person, a centre or a user, newest first.
+    __table_args__ = (
+        Index("ix_audit_entries_person_at", "person_id", "at"),
+        Index("ix_audit_entries_centre_at", "centre_id", "at"),
+        Index("ix_audit_entries_actor_at", "actor_id", "at"),
+    )
 
 
 @event.listens_for(AuditEntry, "before_update")

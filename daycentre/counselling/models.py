@@ -2,7 +2,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
@@ -82,9 +82,9 @@ class CounsellingSession(db.Model):
     audit_label = _l("Counselling session")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), index=True)
-    counsellor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
     # The beneficiary: one person, or a whole family.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
@@ -115,6 +115,9 @@ class CounsellingSession(db.Model):
         CheckConstraint("starts_at < ends_at", name="starts_before_end"),
         CheckConstraint("(person_id IS NULL) <> (family_id IS NULL)", name="one_beneficiary"),
         CheckConstraint("minutes_spent IS NULL OR minutes_spent >= 0", name="minutes_not_negative"),
+        # A counsellor's week, a centre's sessions of a period.
+        Index("ix_counselling_sessions_counsellor_starts", "counsellor_id", "starts_at"),
+        Index("ix_counselling_sessions_centre_starts", "centre_id", "starts_at"),
     )
     __mapper_args__ = {"version_id_col": version}
 

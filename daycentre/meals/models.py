@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.extensions import db
@@ -54,12 +54,16 @@ class MealServed(db.Model):
     audit_label = _l("Meal served")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     meal_type_id: Mapped[int] = mapped_column(ForeignKey("meal_types.id"))
     day: Mapped[date] = mapped_column(index=True)
 
-    __table_args__ = (UniqueConstraint("person_id", "meal_type_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "meal_type_id", "day"),
+        # A centre's meals of a month (the meal report), and of one child on a day.
+        Index("ix_meals_served_centre_day", "centre_id", "day", "person_id"),
+    )
 
 
 class FoodAllowance(db.Model):

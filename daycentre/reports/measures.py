@@ -5,7 +5,9 @@ instants are placed on their Europe/Bucharest day. Every measure is defined by t
 the records behind it (columns ``day``, ``item``, ``amount``, ``key``; optionally ``page`` and
 ``ref``, the page a row opens, and the figures its list shows): the number is one aggregate query
 over that select, and the same select lists the records, so the list always explains the number.
-A measure whose records are of two kinds (volunteer hours) has one select per kind.
+A measure whose records are of two kinds (volunteer hours) has one select per kind. The marks
+and meals are read from the running totals the database keeps (``reports.figures``): a county's
+year is thousands of rows of totals, not millions of marks.
 
 A measure whose records the app does not keep yet is registered as pending; adding it later is
 one ``measure(...)`` call with its select.
@@ -17,7 +19,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Numeric, Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Numeric,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Case, Evaluation, Review, case_children
@@ -25,8 +39,9 @@ from daycentre.centres.models import Centre, Group
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
+from daycentre.i18n import current_language
 from daycentre.localtime import BUCHAREST
-from daycentre.meals.models import FoodAllowance, MealServed, MealType
+from daycentre.meals.models import FoodAllowance, MealType
 from daycentre.outreach.models import (
     Agreement,
     AgreementKind,
@@ -37,6 +52,7 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Family, Person
+from daycentre.reports.models import AttendanceMonth, ChildrenFed, MealCount
 from daycentre.text import sort_key
 from daycentre.volunteers.models import (
     Activity,
@@ -81,6 +97,20 @@ class Scope:
 
     def instants(self, column):
         return and_(column >= self.first_instant, column < self.after_instant)
+
+    @property
+    def whole_months(self) -> tuple[date, date]:
+        """The first days of the first whole month in the period and of the month after the
+        last whole one; the same day when the period holds no whole month."""
+        first = self.start if self.start.day == 1 else _next_month(self.start)
+        after = _next_month(self.end)
+        if after != self.end + timedelta(days=1):  # the period ends inside its last month
+            after = self.end.replace(day=1)
+        return first, max(first, after)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -143,53 +173,109 @@ class Measure:
         number = Decimal(0)
         for rows in selects:
             records = rows.subquery()
-            aggregate = {
-                "count": func.count(),
-                "sum": func.coalesce(func.sum(records.c.amount), 0),
-                "distinct": func.count(func.distinct(records.c.key)),
-            }[self.total]
+            if self.total == "count":
+                aggregate = func.count()
+            elif self.total == "sum":
+                aggregate = func.coalesce(func.sum(records.c.amount), 0)
+            else:
+                aggregate = func.count(func.distinct(records.c.key))
             number += _decimal(db.session.scalar(select(aggregate).select_from(records)))
         return _quantized(number, self.unit)
 
     def records(self, scope: Scope) -> list["Record"]:
         """The records behind the number, with the figures of ``columns``; one query per select."""
+        return [self._record(row) for row in self._sorted_rows(scope)]
+
+    def listing(self, scope: Scope, page: int, size: int) -> "Listing":
+        """One page of the records, with the number and the list's totals worked out from all of
+        them: one query per select, whatever the number of records and centres."""
+        rows = self._sorted_rows(scope)
+        value = self._total(rows)
+        shown = [self._record(row) for row in rows[(page - 1) * size : page * size]]
+        return Listing(value, shown, self._footer(rows, value), len(rows), page, size)
+
+    def _sorted_rows(self, scope: Scope) -> list:
         if self.rows is None:
             return []
-        units = {column.name: column.unit for column in self.columns}
-        found = []
-        for rows in self._selects(scope):
-            for row in db.session.execute(select(rows.subquery())):
-                values = row._mapping
-                found.append(
-                    Record(
-                        _local_day(values["day"]),
-                        values["item"],
-                        _quantized(_decimal(values["amount"]), units.get("amount", COUNT)),
-                        tuple(
-                            _quantized(_decimal(values[column.name]), column.unit)
-                            for column in self.columns
-                        ),
-                        values.get("page"),
-                        values.get("ref"),
-                    )
-                )
-        # By day, then by name in the reader's alphabet (Gál before Gyárfás in Hungarian).
-        found.sort(key=lambda r: (r.day is None, r.day or date.min, sort_key(r.item)))
-        return found
+        connection = db.session.connection()  # plain rows: no ORM bookkeeping per row
+        rows = [
+            row
+            for select_ in self._selects(scope)
+            for row in connection.execute(select(select_.subquery())).all()
+        ]
+        # By day, then by name in the reader's alphabet (Gál before Gyárfás in Hungarian);
+        # names repeat (a centre's meals, a child's groups), so each is keyed once.
+        keys: dict[str, bytes] = {}
+        language = current_language()
 
-    def totals(self, records: list["Record"], value: Decimal | None) -> list | None:
-        """The last row of the list, one cell per column: what the figures add up to."""
-        if self.total not in ("sum", "rate"):
+        def order(row):
+            day, item = _local_day(row.day), row.item
+            if item not in keys:
+                keys[item] = sort_key(item, language)
+            return (day is None, day or date.min, keys[item])
+
+        rows.sort(key=order)
+        return rows
+
+    def _record(self, row) -> "Record":
+        units = {column.name: column.unit for column in self.columns}
+        return Record(
+            _local_day(row.day),
+            row.item,
+            _quantized(_decimal(row.amount), units.get("amount", COUNT)),
+            tuple(
+                _quantized(_decimal(getattr(row, column.name)), column.unit)
+                for column in self.columns
+            ),
+            getattr(row, "page", None),
+            getattr(row, "ref", None),
+        )
+
+    def _total(self, rows: list) -> Decimal:
+        """The number from the rows themselves, as ``value`` counts it in the database."""
+        if self.total == "rate":
+            return rate(sum(_decimal(r.amount) for r in rows), sum(_decimal(r.base) for r in rows))
+        number = {
+            "count": lambda: Decimal(len(rows)),
+            "sum": lambda: sum((_decimal(r.amount) for r in rows), Decimal(0)),
+            "distinct": lambda: Decimal(len({r.key for r in rows})),
+        }[self.total]()
+        return _quantized(number, self.unit)
+
+    def _footer(self, rows: list, value: Decimal) -> list | None:
+        """The last row of the list, one cell per column: what all the records add up to."""
+        if self.total not in ("sum", "rate") or not rows:
             return None
         cells = []
-        for index, column in enumerate(self.columns):
+        for column in self.columns:
             if column.footer == "sum":
-                cells.append(sum((record.figures[index] for record in records), Decimal(0)))
+                cells.append(
+                    _quantized(
+                        sum((_decimal(getattr(r, column.name)) for r in rows), Decimal(0)),
+                        column.unit,
+                    )
+                )
             elif column.footer == "value":
                 cells.append(value)
             else:
                 cells.append(None)
         return cells
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the records behind a number, and what all of them add up to."""
+
+    value: Decimal
+    records: list
+    totals: list | None  # the footer's cells, or None
+    count: int  # records in all the pages
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
 
 
 @dataclass(frozen=True)
@@ -629,40 +715,80 @@ def _active_beneficiaries(scope: Scope) -> Select:
 HUNDRED = literal(Decimal(100), Numeric(6, 2))
 
 
+def _marks(scope: Scope):
+    """Each child's marks and present marks per group: the months the period holds whole from
+    the monthly totals, the days it cuts from a month from the marks themselves."""
+    centres = scope.centre_ids or {0}
+    first, after = scope.whole_months
+    whole = select(
+        AttendanceMonth.person_id,
+        AttendanceMonth.group_id,
+        AttendanceMonth.marks,
+        AttendanceMonth.present,
+    ).where(
+        AttendanceMonth.centre_id.in_(centres),
+        AttendanceMonth.month >= first,
+        AttendanceMonth.month < after,
+    )
+
+    def days(since, until):
+        return select(
+            Attendance.person_id,
+            Attendance.group_id,
+            literal(1).label("marks"),
+            case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0).label("present"),
+        ).where(Attendance.centre_id.in_(centres), Attendance.day >= since, Attendance.day < until)
+
+    # Two plain ranges, so that the index on (centre, day) reads only the cut days.
+    return union_all(
+        whole, days(scope.start, first), days(after, scope.end + timedelta(days=1))
+    ).subquery()
+
+
 def _attendance_rate(scope: Scope) -> Select:
     """Each child's marks in each group: days marked (``base``), days present (``amount``) and
     the child's rate; the measure is all present marks as a percentage of all marks taken."""
-    present = func.sum(case((Attendance.status == AttendanceStatus.PRESENT, 1), else_=0))
-    marks = func.count(Attendance.id)
+    marks = _marks(scope)
+    # Added up per child and group before the names are joined: a few thousand rows, not all.
+    per_child = (
+        select(
+            marks.c.person_id,
+            marks.c.group_id,
+            func.sum(marks.c.present).label("present"),
+            func.sum(marks.c.marks).label("marks"),
+        )
+        .group_by(marks.c.person_id, marks.c.group_id)
+        .subquery()
+    )
     return (
         select(
             literal(None, db.Date).label("day"),
             (_name() + " – " + Group.name).label("item"),
-            present.label("amount"),
-            marks.label("base"),
-            func.round(present * HUNDRED / marks, 1).label("rate"),
+            per_child.c.present.label("amount"),
+            per_child.c.marks.label("base"),
+            func.round(per_child.c.present * HUNDRED / per_child.c.marks, 1).label("rate"),
             Person.id.label("key"),
             *_opens("person", Person.id),
         )
-        .select_from(Attendance)
-        .join(Person, Person.id == Attendance.person_id)
-        .join(Group, Group.id == Attendance.group_id)
-        .where(Attendance.centre_id.in_(scope.centre_ids or {0}), scope.days(Attendance.day))
-        .group_by(Person.id, Person.family_name, Person.given_name, Group.id, Group.name)
+        .select_from(per_child)
+        .join(Person, Person.id == per_child.c.person_id)
+        .join(Group, Group.id == per_child.c.group_id)
     )
 
 
 def _meals(scope: Scope) -> Select:
+    """The meals of each type served at each centre each day (kept counted by the database)."""
     return (
         select(
-            MealServed.day.label("day"),
-            MealType.name.label("item"),
-            literal(1).label("amount"),
-            MealServed.id.label("key"),
-            *_opens("meals", MealServed.centre_id),
+            MealCount.day.label("day"),
+            (Centre.name + " – " + MealType.name).label("item"),
+            MealCount.meals.label("amount"),
+            MealType.name.label("meal"),
+            *_opens("meals", MealCount.centre_id),
         )
-        .join(MealType, MealType.id == MealServed.meal_type_id)
-        .where(MealServed.centre_id.in_(scope.centre_ids or {0}), scope.days(MealServed.day))
+        .join(MealType, MealType.id == MealCount.meal_type_id)
+        .join(Centre, Centre.id == MealCount.centre_id)
+        .where(MealCount.centre_id.in_(scope.centre_ids or {0}), scope.days(MealCount.day))
     )
 
 
@@ -670,9 +796,11 @@ def _meals_by_type(scope: Scope) -> list[tuple[str, int]]:
     """(meal type, meals served), types of the same name added up across centres."""
     records = _meals(scope).subquery()
     return [
-        (name, count)
+        (name, int(count))
         for name, count in db.session.execute(
-            select(records.c.item, func.count()).group_by(records.c.item).order_by(records.c.item)
+            select(records.c.meal, func.sum(records.c.amount))
+            .group_by(records.c.meal)
+            .order_by(records.c.meal)
         )
     ]
 
@@ -680,13 +808,8 @@ def _meals_by_type(scope: Scope) -> list[tuple[str, int]]:
 def _meal_cost(scope: Scope) -> Select:
     """Each day at each centre: the children fed times the food allowance in force that day."""
     fed = (
-        select(
-            MealServed.day,
-            MealServed.centre_id,
-            func.count(func.distinct(MealServed.person_id)).label("children"),
-        )
-        .where(MealServed.centre_id.in_(scope.centre_ids or {0}), scope.days(MealServed.day))
-        .group_by(MealServed.day, MealServed.centre_id)
+        select(ChildrenFed.day, ChildrenFed.centre_id, ChildrenFed.children)
+        .where(ChildrenFed.centre_id.in_(scope.centre_ids or {0}), scope.days(ChildrenFed.day))
         .subquery()
     )
     allowance = func.coalesce(
@@ -766,7 +889,15 @@ measure(
     dated=False,
     group="centre",
 )
-measure("meals_served", _l("Meals served"), rows=_meals, parts=_meals_by_type, group="centre")
+measure(
+    "meals_served",
+    _l("Meals served"),
+    total="sum",
+    rows=_meals,
+    columns=(Column("amount", _l("Meals served")),),
+    parts=_meals_by_type,
+    group="centre",
+)
 measure(
     "meal_cost",
     _l("Cost of meals"),

@@ -1,15 +1,16 @@
 """The year's development plan (objectives, activities, indicators bound to a measure) and the
 yearly activity report of a centre with its commentary."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, utcnow
 from daycentre.extensions import db
+from daycentre.reports.figures import keep_figures
 
 
 class DevelopmentPlan(db.Model):
@@ -120,3 +121,46 @@ class ReportComment(db.Model):
 
     report: Mapped[ActivityReport] = relationship(back_populates="comments")
     __table_args__ = (UniqueConstraint("report_id", "indicator_id"),)
+
+
+# ---- Running totals of the roll, kept by the database (see ``reports.figures``) -------------------
+
+
+class AttendanceMonth(db.Model):
+    """A child's marks in a group in a month, and how many of them are present."""
+
+    __tablename__ = "attendance_months"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)  # its first day
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
+    marks: Mapped[int]
+    present: Mapped[int]
+
+
+class MealCount(db.Model):
+    """The meals of one type served at a centre on a day."""
+
+    __tablename__ = "meal_counts"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    meal_type_id: Mapped[int] = mapped_column(ForeignKey("meal_types.id"), primary_key=True)
+    meals: Mapped[int]
+
+
+class ChildrenFed(db.Model):
+    """How many children had at least one meal at a centre on a day."""
+
+    __tablename__ = "children_fed"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    children: Mapped[int]
+
+
+@event.listens_for(db.metadata, "after_create")
+def _keep_figures_of_new_tables(target, connection, **kw):
+    if {"attendances", "meals_served", "children_fed"} <= set(target.tables):
+        keep_figures(connection)

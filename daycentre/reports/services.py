@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from daycentre.audit import services as audit
 from daycentre.database import insert_unless_present
@@ -51,7 +52,17 @@ def plans() -> list[DevelopmentPlan]:
 
 
 def plan_for(year: int) -> DevelopmentPlan | None:
-    return db.session.scalar(db.select(DevelopmentPlan).where(DevelopmentPlan.year == year))
+    """The year's plan with its objectives, activities and indicators: three queries, whatever
+    the size of the plan."""
+    return db.session.scalar(
+        db.select(DevelopmentPlan)
+        .where(DevelopmentPlan.year == year)
+        .options(
+            selectinload(DevelopmentPlan.objectives)
+            .selectinload(PlanObjective.activities)
+            .selectinload(PlanActivity.indicators)
+        )
+    )
 
 
 def create_plan(*, actor, year: int, title: str, general_objective=None) -> DevelopmentPlan:

@@ -36,6 +36,7 @@ from daycentre.reports.models import (
 
 LISTED = sorted(key for key, m in MEASURES.items() if m.lists_records)
 LANGUAGES = ("ro", "hu")
+RECORDS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -283,15 +284,18 @@ def list_records(key: str):
     form, scope, _centres = _period_form()
     if scope is None:
         abort(400)
-    value = measure.value(scope)
-    records = linked(measure.records(scope), current_user)
+    page = request.args.get("page", 1, type=int)
+    listing = measure.listing(scope, max(page, 1), RECORDS_PER_PAGE)
+    if listing.page > listing.pages:
+        abort(404)
     return render_template(
         "reports/list_records.html",
         measure=measure,
         scope=scope,
-        value=value,
-        records=records,
-        totals=measure.totals(records, value),
+        listing=listing,
+        value=listing.value,
+        records=linked(listing.records, current_user),
+        totals=listing.totals,
         parts=measure.parts(scope) if measure.parts else None,
         period_args=_period_args(scope),
     )

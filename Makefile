@@ -49,6 +49,7 @@ run: install assets compile
 serve: install assets compile
 	@missing=""; \
 	  [ -n "$$SECRET_KEY" ] || missing="$$missing SECRET_KEY"; \
+	  [ -n "$$PSEUDONYM_KEY" ] || missing="$$missing PSEUDONYM_KEY"; \
 	  [ -n "$$DATABASE_URL" ] || missing="$$missing DATABASE_URL"; \
 	  case "$${RATELIMIT_STORAGE_URI:-memory://}" in memory://*) \
 	    [ "$(WORKERS)" = 1 ] || missing="$$missing RATELIMIT_STORAGE_URI(redis://...|memcached://...)";; \

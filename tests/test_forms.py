@@ -48,11 +48,11 @@ def submitted(**values):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("sex", "unknown", "Selecție invalidă."),
-        ("room", "3", "Selecție invalidă."),
-        ("room", "abc", "Selecție invalidă."),
-        ("room", "99999999999999999999999", "Selecție invalidă."),
-        ("days", "7", "Selecție invalidă."),
+        ("sex", "unknown", "Alegeți una dintre opțiunile din listă."),
+        ("room", "3", "Alegeți una dintre opțiunile din listă."),
+        ("room", "abc", "Alegeți una dintre opțiunile din listă."),
+        ("room", "99999999999999999999999", "Alegeți una dintre opțiunile din listă."),
+        ("days", "7", "Alegeți una dintre opțiunile din listă."),
         ("name", "Ana\x00", "caracter care nu este permis"),
         ("count", "2147483648", "prea mare"),
         ("count", "-99999999999999999999", "prea mare"),
@@ -128,7 +128,7 @@ def test_the_person_forms_refuse_an_unknown_sex_and_save_nothing(client, login_a
     ):
         response = client.post(url, data=person | {"sex": sex, "relation": "mother"})
         assert response.status_code == 200, url
-        assert "Selecție invalidă." in text_of(response)
+        assert "Alegeți una dintre opțiunile din listă." in text_of(response)
     assert {p.given_name for p in db.session.scalars(db.select(Person))} == {"Anna", "Ilona"}
 
 

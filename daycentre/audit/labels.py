@@ -25,6 +25,8 @@ FIELD_LABELS = {
     "password": _l("Password"),
     "locale": _l("Language"),
     "must_change_password": _l("Must change the password"),
+    "enrolled_at": _l("Second factor set up on"),
+    "used_at": _l("Used on"),
     "kind": _l("Kind"),
     "service_code": _l("Service code"),
     "address": _l("Address"),

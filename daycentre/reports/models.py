@@ -124,6 +124,8 @@ class ReportComment(db.Model):
 
 
 # ---- Running totals of the roll, kept by the database (see ``reports.figures``) -------------------
+# Written by triggers, never by a person: nothing here is an audited change.
+NOT_AUDITED = {"audit": False}
 
 
 class AttendanceMonth(db.Model):
@@ -132,11 +134,11 @@ class AttendanceMonth(db.Model):
     __tablename__ = "attendance_months"
 
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
-    month: Mapped[date] = mapped_column(primary_key=True)  # its first day
+    month: Mapped[date] = mapped_column(primary_key=True, info=NOT_AUDITED)  # its first day
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
-    marks: Mapped[int]
-    present: Mapped[int]
+    marks: Mapped[int] = mapped_column(info=NOT_AUDITED)
+    present: Mapped[int] = mapped_column(info=NOT_AUDITED)
 
 
 class MealCount(db.Model):
@@ -147,7 +149,7 @@ class MealCount(db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     meal_type_id: Mapped[int] = mapped_column(ForeignKey("meal_types.id"), primary_key=True)
-    meals: Mapped[int]
+    meals: Mapped[int] = mapped_column(info=NOT_AUDITED)
 
 
 class ChildrenFed(db.Model):
@@ -157,7 +159,7 @@ class ChildrenFed(db.Model):
 
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
-    children: Mapped[int]
+    children: Mapped[int] = mapped_column(info=NOT_AUDITED)
 
 
 @event.listens_for(db.metadata, "after_create")

@@ -446,7 +446,10 @@ class Bench:
                 continue
             self.say(f"  timing {page.key} …", end="", flush=True)
             started = time.perf_counter()
-            timing = self.time_page(page)
+            try:
+                timing = self.time_page(page)
+            except Exception as error:  # one broken page must not cost the whole table
+                timing = Timing(page.key, failures=self.requests, note=f"failed: {error!r}")
             self.say(f" {time.perf_counter() - started:.0f} s")
             if page.key in self.notes:
                 timing.note = self.notes[page.key]

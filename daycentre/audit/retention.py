@@ -315,6 +315,8 @@ def _forget_in_trail(where) -> None:
         select(entries.c.id, entries.c.changes).where(where, entries.c.changes.is_not(None))
     ).all()
     for entry_id, changes in recorded:
+        if changes is None:  # JSON null: a read, which recorded no values
+            continue
         if not isinstance(changes, dict):  # audit.record writes objects only
             raise TypeError(f"audit entry {entry_id}: changes is not an object")
         scrubbed = dict.fromkeys(changes, SCRUBBED)

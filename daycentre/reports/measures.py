@@ -103,6 +103,9 @@ class Scope:
         """The first days of the first whole month in the period and of the month after the
         last whole one; the same day when the period holds no whole month."""
         first = self.start if self.start.day == 1 else _next_month(self.start)
+        if first > self.end:  # within one month: the whole period is a cut, before ``after``
+            after = self.end + timedelta(days=1)
+            return after, after
         after = _next_month(self.end)
         if after != self.end + timedelta(days=1):  # the period ends inside its last month
             after = self.end.replace(day=1)

@@ -15,7 +15,7 @@ from daycentre.reports import views
 from daycentre.reports.measures import available, rate
 from daycentre.reports.models import AttendanceMonth, ChildrenFed, MealCount
 from tests.conftest import text_of
-from tests.factories import make_centre, make_child, make_group, make_meal_type
+from tests.factories import make_centre, make_child, make_family, make_group, make_meal_type
 from tests.queries import count_queries
 from tests.reports.world import build, rates, scope_of
 
@@ -239,3 +239,31 @@ def test_the_records_come_in_pages_under_the_number_and_total_of_them_all(
     assert "Total 9 9 100 %" in second
     assert "Pagina anterioară" in second and "Pagina următoare" not in second
     assert client.get(url + "&page=3").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2026, 1, 15), date(2026, 1, 20), (2, 2)),  # within a month: not the 25th's mark
+        (date(2026, 1, 1), date(2026, 1, 20), (2, 2)),
+        (date(2026, 1, 19), date(2026, 2, 10), (3, 2)),  # the 19th to the 2 February mark
+        (date(2026, 1, 1), date(2026, 2, 28), (4, 3)),  # whole months from the running totals
+    ],
+)
+def test_the_attendance_rate_counts_only_the_marks_of_the_period(centre, start, end, expected):
+    from daycentre.reports.measures import Scope
+
+    group = make_group(centre)
+    child = make_child(make_family(centre))
+    absent = AttendanceStatus.ABSENT_UNEXCUSED
+    marks = [(date(2026, 1, 15), PRESENT), (date(2026, 1, 19), PRESENT)]
+    marks += [(date(2026, 1, 26), absent), (date(2026, 2, 2), PRESENT)]
+    db.session.add_all(
+        Attendance(centre_id=centre.id, group_id=group.id, person_id=child.id, day=d, status=s)
+        for d, s in marks
+    )
+    db.session.commit()
+    records = next(m for m in available() if m.key == "attendance_rate").records(
+        Scope(frozenset({centre.id}), start, end)
+    )
+    assert (sum(r.figures[0] for r in records), sum(r.amount for r in records)) == expected

@@ -28,7 +28,8 @@ pytestmark = [
 ]
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-SESSION_COOKIE = re.compile(r"session=([^;]+)")
+# Production names it __Host-session; the name is sent back as the server set it.
+SESSION_COOKIE = re.compile(r"^\s*((?:__Host-)?session)=([^;]+)")
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -53,7 +54,7 @@ class Browser:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(url, data=body)  # noqa: S310 - loopback servers
         if self.cookie:
-            request.add_header("Cookie", f"session={self.cookie}")
+            request.add_header("Cookie", "=".join(self.cookie))
         try:
             response = _opener.open(request, timeout=60)  # noqa: S310 - loopback servers
         except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
@@ -63,7 +64,7 @@ class Browser:
             for header in response.headers.get_all("Set-Cookie") or []:
                 found = SESSION_COOKIE.search(header)
                 if found:
-                    self.cookie = found.group(1)
+                    self.cookie = found.groups()
         return status, text
 
     def form(self, url, fields):

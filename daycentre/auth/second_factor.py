@@ -177,6 +177,8 @@ def enrol(
     if step is None:  # a typo by someone already signed in: no attack, nothing to audit
         raise Refused(_l("The code is not correct. Check the time on your phone and try again."))
     user.second_factor = SecondFactor(secret_encrypted=encrypt_secret(secret), last_used_step=step)
+    # Sessions opened with the password alone (another device, or whoever else knew it) end here.
+    user.end_all_sessions()
     db.session.flush()
     codes = _new_recovery_codes(user)
     audit.record(audit.SECOND_FACTOR_ENROLLED, user, actor=user, changes={"address": address})

@@ -225,7 +225,7 @@ def set_up_second_factor():
             form.code.errors.append(refusal.message)
         else:
             db.session.commit()
-            session.pop(ENROLMENT_SECRET, None)
+            _start_session(user, session.get("signed_in_at"))  # this one goes on; the others end
             # Shown in this answer only (never stored in clear, never put in the cookie).
             return render_template("auth/recovery_codes.html", codes=codes, enrolled=True)
     return render_template(

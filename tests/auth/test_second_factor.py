@@ -88,6 +88,21 @@ def test_enrolment_refuses_a_wrong_code_and_accepts_the_right_one(client, login_
     assert key not in status and "10 coduri de recuperare" in status
 
 
+def test_setting_up_the_factor_ends_the_sessions_opened_with_the_password_alone(
+    app, client, login_as, users
+):
+    login_as("volunteer")
+    elsewhere = app.test_client()  # the same password on another device, or someone else's
+    elsewhere.post(
+        "/auth/login", data={"username": users["volunteer"].username, "password": DEFAULT_PASSWORD}
+    )
+    assert elsewhere.get("/").status_code == 200
+    key = _enrolment_key(client)
+    assert client.post("/auth/second-factor", data={"code": code_now(key)}).status_code == 200
+    assert client.get("/").status_code == 200  # the device that set it up goes on
+    assert elsewhere.get("/").headers["Location"].startswith("/auth/login")
+
+
 def test_sign_in_takes_two_steps_and_nobody_is_signed_in_between(client, users, login, enrolled):
     response = login(users["coordinator"])
     assert response.headers["Location"] == "/auth/code"

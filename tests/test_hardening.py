@@ -1,17 +1,25 @@
 """Checks from the security checklist that no area's own tests cover: forms, methods, encoding,
 fail-closed, request sizes, browser storage and what the logs hold."""
 
+import importlib
 import logging
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 from werkzeug.exceptions import MethodNotAllowed
+from wtforms import HiddenField, StringField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length
 
+import daycentre
 from daycentre import create_app
+from daycentre.audit import services as audit_services
 from daycentre.auth.models import User
 from daycentre.counselling.models import SessionNote
 from daycentre.extensions import db
+from daycentre.forms import Form
 from daycentre.people import services as people_services
 from daycentre.people.models import Family, Person
 from tests.conftest import text_of
@@ -289,3 +297,80 @@ def test_hsts_lasts_a_year_and_covers_subdomains(client):
     assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31_536_000
     assert "includeSubDomains" in hsts
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_every_text_field_has_a_maximum_length():
+    """Beyond the fuzzing: a length the form refuses, not one the database refuses."""
+    unbounded = []
+    for form in _all_forms():
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if not isinstance(field, UnboundField) or not issubclass(
+                field.field_class, StringField
+            ):
+                continue
+            if issubclass(field.field_class, HiddenField):  # versions and ids, parsed as numbers
+                continue
+            validators = field.kwargs.get("validators") or []
+            if not any(isinstance(v, Length) and v.max and v.max > 0 for v in validators):
+                unbounded.append(f"{form.__module__}.{form.__name__}.{name}")
+    # Checked against the password hash, never stored; the request-size limit bounds them.
+    assert sorted(set(unbounded)) == [
+        "daycentre.auth.forms.ChangePasswordForm.confirm",
+        "daycentre.auth.forms.ChangePasswordForm.current_password",
+    ]
+
+
+def _all_forms():
+    for module in pkgutil.walk_packages(daycentre.__path__, "daycentre."):
+        if module.name.endswith(".forms"):
+            importlib.import_module(module.name)
+    found, waiting = set(), [Form]
+    while waiting:
+        for subclass in waiting.pop().__subclasses__():
+            if subclass not in found:
+                found.add(subclass)
+                waiting.append(subclass)
+    assert len(found) > 40
+    return found
+
+
+def test_a_failure_midway_through_a_save_leaves_nothing_behind(
+    client, login_as, centre, monkeypatch
+):
+    """The child's row is flushed before its audit entry is written; when that write fails the
+    whole request rolls back: no child without its audit entry, no half-saved edit."""
+    family = make_family(centre, name="Kovács")
+    child = make_child(family, given_name="Anna")
+    db.session.commit()
+    login_as("coordinator")
+
+    def audit_store_down(*args, **kwargs):
+        raise RuntimeError("the audit trail could not be written")
+
+    monkeypatch.setattr(audit_services, "record", audit_store_down)
+    new = client.post(
+        f"/people/families/{family.id}/children/new",
+        data={
+            "family_name": "Kovács",
+            "given_name": "Botond",
+            "birth_date": "2017-05-02",
+            "sex": "male",
+            "confirm_duplicate": "y",
+        },
+    )
+    edit = client.post(
+        f"/people/{child.id}/edit",
+        data={
+            "version": child.version,
+            "family_name": "Kovács",
+            "given_name": "Annamária",
+            "birth_date": "2016-03-14",
+            "sex": "female",
+        },
+    )
+    assert new.status_code == edit.status_code == 500
+    monkeypatch.undo()
+    db.session.expire_all()
+    names = db.session.scalars(db.select(Person.given_name).where(Person.family_id == family.id))
+    assert list(names) == ["Anna"]

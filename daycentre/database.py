@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, event
+from sqlalchemy import DateTime, Enum, event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from daycentre.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -52,3 +55,27 @@ def stored_enum(enum_class, length: int = 20) -> Enum:
     return Enum(
         enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
     )
+
+
+def insert_unless_present(model, key: dict, **values):
+    """The row of ``model`` with the unique ``key``, inserted with ``values`` if there is none.
+
+    Returns ``(row, inserted)``. Two requests creating the same row at once both end with the
+    one row: the database inserts it once and the other insert, having waited for it, does
+    nothing (PostgreSQL's and SQLite's ``ON CONFLICT DO NOTHING``); no unique-constraint error.
+    """
+    found = db.session.scalar(select(model).filter_by(**key))
+    if found is not None:
+        return found, False
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    table = model.__table__
+    statement = (
+        insert(table)
+        .values(**key, **values)
+        .on_conflict_do_nothing(index_elements=list(key))
+        .returning(*table.primary_key.columns)
+    )
+    inserted = db.session.execute(statement).first() is not None
+    return db.session.scalar(select(model).filter_by(**key)), inserted

@@ -68,7 +68,7 @@ def read_marks(formdata, person_ids, meal_type_ids) -> tuple[dict, dict]:
         if not status.is_absence:
             chosen = set()
             for raw in formdata.getlist(f"meal-{person_id}"):
-                if not str(raw).isdigit() or int(raw) not in meal_type_ids:
+                if not str(raw).isdecimal() or int(raw) not in meal_type_ids:
                     raise Refused(_l("Choose one of the centre's meal types."))
                 chosen.add(int(raw))
             meals[person_id] = chosen

@@ -196,7 +196,7 @@ def _chosen_record(token: str | None):
     """The record a choice names; the form has already checked it was one of its choices."""
     attribute, _sep, ident = (token or "").partition(":")
     model = cases.LINKABLE.get(attribute)
-    return db.session.get(model, int(ident)) if model and ident.isdigit() else None
+    return db.session.get(model, int(ident)) if model and ident.isdecimal() else None
 
 
 def _visible_centre_ids() -> set[int]:
@@ -605,7 +605,7 @@ def record_review(case_id: int):
     statuses = {p.value for p in Progress}
     for objective in plan.objectives:
         status = request.form.get(f"status-{objective.id}", "")
-        comment = request.form.get(f"comment-{objective.id}", "")[:2000]
+        comment = request.form.get(f"comment-{objective.id}", "").replace("\x00", "")[:2000]
         if status in statuses:
             chosen[objective.id] = (status, comment)
     if form.validate_on_submit():

@@ -26,7 +26,7 @@ from daycentre.counselling.models import (
     SessionStatus,
     SessionType,
 )
-from daycentre.database import utcnow
+from daycentre.database import insert_unless_present, utcnow
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
@@ -729,11 +729,9 @@ def regenerate_feed(*, actor) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     if actor.role is not Role.COUNSELLOR:
         raise Refused(_l("Only counsellors have a calendar feed."))
-    feed = feed_of(actor)
-    if feed is None:
-        feed = CalendarFeed(user_id=actor.id)
-        db.session.add(feed)
-    feed.token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)
+    feed, _inserted = insert_unless_present(CalendarFeed, {"user_id": actor.id}, token=token)
+    feed.token = token
     feed.created_at = datetime.now(tz=BUCHAREST)
     db.session.flush()
     audit.record(audit.UPDATE, feed, actor=actor, changes=None)

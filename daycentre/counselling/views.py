@@ -93,7 +93,7 @@ def _beneficiary_choices(centre: Centre) -> list[tuple[str, str]]:
 
 def _beneficiary(key: str):
     """A 'p12' / 'f3' choice as (person, family), each visible to the user, else (None, None)."""
-    if not key or key[0] not in "pf" or not key[1:].isdigit() or len(key) > 12:
+    if not key or key[0] not in "pf" or not key[1:].isdecimal() or len(key) > 10:
         return None, None
     if key[0] == "p":
         person = db.session.get(Person, int(key[1:]))

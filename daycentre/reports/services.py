@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from daycentre.audit import services as audit
+from daycentre.database import insert_unless_present
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
 from daycentre.reports.measures import MEASURES, Measure, Scope
@@ -182,14 +183,24 @@ def report_for(centre, plan: DevelopmentPlan) -> ActivityReport | None:
     )
 
 
+def _same_report(report, introduction, conclusions, comments: dict) -> bool:
+    """Whether saving would change nothing: the same form sent twice is no conflict."""
+    return (
+        report.introduction == (introduction or None)
+        and report.conclusions == (conclusions or None)
+        and all(report.comment_on(i) == (text or "").strip() for i, text in comments.items())
+    )
+
+
 def save_report(centre, plan, *, actor, version, introduction, conclusions, comments: dict):
     """Store the commentary of the centre's report; ``comments`` maps indicator ids to text."""
-    report = report_for(centre, plan)
-    if report is None:
-        report = ActivityReport(centre_id=centre.id, plan_id=plan.id)
-        db.session.add(report)
-        db.session.flush()
+    key = {"centre_id": centre.id, "plan_id": plan.id}
+    # The first save, sent twice at once, makes one report; the later one is checked as an edit.
+    report, inserted = insert_unless_present(ActivityReport, key)
+    if inserted:
         audit.record("create", report, actor=actor, centre_id=centre.id)
+    elif _same_report(report, introduction, conclusions, comments):
+        return report
     else:
         ensure_current(report, version)
     report.introduction = introduction or None

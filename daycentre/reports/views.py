@@ -327,7 +327,7 @@ def edit_report(centre_id: int, year: int):
     if form.validate_on_submit():
         comments = {}
         for indicator in plan.indicators:
-            text = request.form.get(f"comment-{indicator.id}", "")
+            text = request.form.get(f"comment-{indicator.id}", "").replace("\x00", "")
             if len(text) > 5000:
                 flash(_("A commentary can be at most 5000 characters long."), "error")
                 break

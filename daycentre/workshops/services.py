@@ -16,7 +16,7 @@ from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, Room
 from daycentre.counselling import services as counselling
-from daycentre.database import utcnow
+from daycentre.database import insert_unless_present, utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 from daycentre.people.models import Family, Person, PersonKind
@@ -490,13 +490,14 @@ def _mark(column, occasion_id: int, people, present_ids, *, actor, centre_id) ->
     existing = _marks(column, occasion_id)
     for person_id in people:
         present = person_id in present_ids
-        row = existing.get(person_id)
-        if row is not None and row.present == present:
-            continue
-        if row is None:
-            row = column.class_(**{column.key: occasion_id}, person_id=person_id, present=present)
-            db.session.add(row)
+        row, inserted = existing.get(person_id), False
+        if row is None:  # a first save, perhaps sent by someone else at the same moment
+            key = {column.key: occasion_id, "person_id": person_id}
+            row, inserted = insert_unless_present(column.class_, key, present=present)
+        if inserted:
             action, old = audit.CREATE, None
+        elif row.present == present:
+            continue
         else:
             action, old = audit.UPDATE, row.present
             row.present = present

@@ -1,0 +1,269 @@
+"""Every create form sent twice at the same moment, as a double click or two colleagues would:
+one record is saved and both requests get a normal answer (a page or a redirect, never a 500).
+
+Each racer is its own signed-in browser; ``race`` starts the two posts together."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from daycentre.attendance.models import AbsenceAlertRule
+from daycentre.audit.models import AuditEntry
+from daycentre.auth.models import User
+from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.counselling.models import CalendarFeed, NoteShare, SessionNote
+from daycentre.extensions import db
+from daycentre.localtime import BUCHAREST, today
+from daycentre.meals.models import FoodAllowance, MealType
+from daycentre.people.models import Consent, Person
+from daycentre.reports.models import ActivityReport, DevelopmentPlan
+from daycentre.workshops.models import MeetingAttendance, WorkshopAttendance
+from tests.concurrency import race
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_adult,
+    make_child,
+    make_family,
+    make_room,
+    make_session,
+    make_workshop,
+)
+
+
+@pytest.fixture
+def post_twice(app, users):
+    """Sign two browsers in as ``role``, post ``data`` to ``url`` from both at once."""
+
+    def post(role, url, data):
+        browsers = []
+        for _ in range(2):
+            browser = app.test_client()
+            login = {"username": users[role].username, "password": DEFAULT_PASSWORD}
+            assert browser.post("/auth/login", data=login).status_code == 302
+            browsers.append(browser)
+        answers = race(app, lambda browser: lambda: browser.post(url, data=data), browsers)
+        assert [answer.status_code < 500 for answer in answers] == [True, True], [
+            answer.status_code for answer in answers
+        ]
+        return answers
+
+    return post
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_regenerating_the_calendar_feed(post_twice, users):
+    post_twice("counsellor", "/counselling/feed/regenerate", {})
+    assert count(CalendarFeed, CalendarFeed.user_id == users["counsellor"].id) == 1
+
+
+def test_the_first_save_of_a_workshop_sessions_attendance(post_twice, centre, users):
+    from daycentre.workshops import services as workshops
+
+    workshop = make_workshop(centre, make_room(centre), [users["counsellor"]], capacity=2)
+    parents = [make_adult(make_family(centre, name=name)) for name in ("Ana", "Béla")]
+    for parent in parents:
+        workshops.register(workshop, parent, actor=users["coordinator"])
+    session_id = workshop.sessions[0].id
+    db.session.commit()
+    post_twice(
+        "coordinator",
+        f"/workshops/sessions/{session_id}/attendance",
+        {"present": [str(parents[0].id)]},
+    )
+    marks = db.session.scalars(
+        select(WorkshopAttendance).where(WorkshopAttendance.session_id == session_id)
+    ).all()
+    created = count(
+        AuditEntry, AuditEntry.entity == "workshop_attendances", AuditEntry.action == "create"
+    )
+    assert created == 2  # one creation per participant in the trail, not one per request
+    assert {(m.person_id, m.present) for m in marks} == {
+        (parents[0].id, True),
+        (parents[1].id, False),
+    }
+
+
+def test_the_first_save_of_a_support_group_meetings_attendance(post_twice, centre, users):
+    from daycentre.workshops import services as workshops
+
+    group = workshops.create_group(
+        centre,
+        actor=users["coordinator"],
+        topic="Părinți împreună",
+        facilitator=users["counsellor"],
+        room=make_room(centre),
+    )
+    parent = make_adult(make_family(centre, name="Nagy"))
+    day = today() - timedelta(days=1)
+    while day.weekday() > 4:
+        day -= timedelta(days=1)
+    workshops.join_group(group, parent, actor=users["coordinator"], on=day)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=BUCHAREST) + timedelta(hours=15)
+    meeting = workshops.add_meetings(
+        group, actor=users["coordinator"], first_start=start, minutes=60
+    )[0]
+    db.session.commit()
+    post_twice(
+        "coordinator",
+        f"/workshops/groups/meetings/{meeting.id}/attendance",
+        {"present": [str(parent.id)]},
+    )
+    assert count(MeetingAttendance, MeetingAttendance.meeting_id == meeting.id) == 1
+
+
+def test_the_first_save_of_a_yearly_activity_report(post_twice, centre, users):
+    from daycentre.reports import services as plans
+
+    plan = plans.create_plan(actor=users["admin"], year=today().year, title="Plan")
+    db.session.commit()
+    post_twice(
+        "coordinator",
+        f"/reports/activity/{centre.id}/{plan.year}",
+        {"introduction": "Anul în care am crescut.", "conclusions": ""},
+    )
+    report = db.session.scalars(select(ActivityReport)).one()
+    assert report.introduction == "Anul în care am crescut."
+
+
+def test_a_development_plan_for_the_same_year(post_twice):
+    post_twice("admin", "/reports/plans/new", {"year": "2031", "title": "Planul 2031"})
+    assert count(DevelopmentPlan, DevelopmentPlan.year == 2031) == 1
+
+
+CENTRE_HOURS = {"weekdays": ["1", "2", "3", "4", "5"], "opens_at": "08:00", "closes_at": "18:00"}
+
+
+def test_a_new_centre(post_twice):
+    post_twice(
+        "admin",
+        "/centres/new",
+        CENTRE_HOURS
+        | {
+            "name": "Centrul de zi Covasna",
+            "kind": "after_school",
+            "service_code": "8891 CZ-C-II",
+            "address": "Str. Gării 1",
+            "city": "Covasna",
+            "capacity": "30",
+            "active": "y",
+        },
+    )
+    assert count(Centre, Centre.name == "Centrul de zi Covasna") == 1
+
+
+def test_a_new_group_and_a_new_room(post_twice, centre):
+    group = {"name": "Mari", "capacity": "15", "starts_at": "12:00", "ends_at": "17:00"}
+    post_twice("admin", f"/centres/{centre.id}/groups/new", group | {"weekdays": ["1", "2"]})
+    assert count(Group, Group.name == "Mari") == 1
+    post_twice("admin", f"/centres/{centre.id}/rooms/new", {"name": "Sala 2", "capacity": "8"})
+    assert count(Room, Room.name == "Sala 2") == 1
+
+
+def test_a_closure_day(post_twice, centre):
+    day = today() + timedelta(days=30)
+    post_twice(
+        "admin", f"/centres/{centre.id}/closures", {"day": day.isoformat(), "reason": "Igienizare"}
+    )
+    assert count(ClosureDay, ClosureDay.day == day) == 1
+
+
+def test_an_attendance_alert_rule(post_twice, centre):
+    post_twice(
+        "coordinator",
+        f"/attendance/centres/{centre.id}/alerts",
+        {"consecutive_unexcused": "4", "unexcused_percent": "30"},
+    )
+    assert count(AbsenceAlertRule, AbsenceAlertRule.centre_id == centre.id) == 1
+
+
+def test_a_meal_type_and_a_meal_allowance(post_twice, centre):
+    post_twice(
+        "coordinator", f"/meals/centres/{centre.id}/types", {"name": "Gustare", "position": "2"}
+    )
+    assert count(MealType, MealType.name == "Gustare") == 1
+    post_twice(
+        "admin",
+        "/meals/allowances",
+        {"valid_from": "2031-01-01", "amount": "25,50", "legal_basis": "HG 1/2031"},
+    )
+    assert count(FoodAllowance, FoodAllowance.valid_from == date(2031, 1, 1)) == 1
+
+
+def test_a_confidential_note_and_sharing_it(post_twice, centre, users):
+    family = make_family(centre, name="Szabó")
+    parent = make_adult(family)
+    session = make_session(users["counsellor"], make_room(centre), person=parent)
+    db.session.commit()
+    post_twice("counsellor", f"/counselling/sessions/{session.id}/note", {"text": "Notă."})
+    assert count(SessionNote, SessionNote.session_id == session.id) == 1
+    colleague = users["admin"]
+    post_twice(
+        "counsellor",
+        "/counselling/sharing",
+        {"beneficiary": f"p{parent.id}", "counsellor_id": str(colleague.id)},
+    )
+    assert count(NoteShare) <= 1
+
+
+def test_a_user_account(post_twice, centre):
+    post_twice(
+        "admin",
+        "/auth/users/new",
+        {
+            "username": "kinga",
+            "given_name": "Kinga",
+            "family_name": "Benedek",
+            "email": "kinga@example.org",
+            "role": "volunteer",
+            "centres": [str(centre.id)],
+            "password": "plum-orchard-lantern-42",
+        },
+    )
+    assert count(User, User.username == "kinga") == 1
+
+
+def test_a_consent_and_a_child_with_a_cnp(post_twice, centre):
+    from tests.people.test_services import cnp_for
+
+    family = make_family(centre, name="Kovács")
+    child = make_child(family, given_name="Anna")
+    db.session.commit()
+    post_twice(
+        "coordinator",
+        f"/people/{child.id}/consents/new",
+        {"purpose": "photos", "given_by": "Kovács Ilona, mama", "given_on": "2026-09-01"},
+    )
+    assert count(Consent, Consent.person_id == child.id) == 1
+    cnp = cnp_for(date(2017, 5, 2), "male")
+    post_twice(
+        "coordinator",
+        f"/people/families/{family.id}/children/new",
+        {
+            "family_name": "Kovács",
+            "given_name": "Bence",
+            "birth_date": "2017-05-02",
+            "sex": "male",
+            "cnp": cnp,
+        },
+    )
+    assert count(Person, Person.cnp == cnp) == 1
+
+
+def test_a_days_menu(post_twice, centre):
+    from daycentre.meals.models import Menu
+    from tests.factories import make_meal_type
+
+    meal_type = make_meal_type(centre)
+    db.session.commit()
+    day = today() + timedelta(days=7)
+    prefix = f"m{meal_type.id}-"
+    post_twice(
+        "coordinator",
+        f"/meals/centres/{centre.id}/menus?day={day.isoformat()}",
+        {prefix + "dishes": "Ciorbă de legume", prefix + "meal_type_id": str(meal_type.id)},
+    )
+    assert count(Menu, Menu.meal_type_id == meal_type.id, Menu.day == day) == 1

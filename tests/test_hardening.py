@@ -303,6 +303,8 @@ def test_every_text_field_has_a_maximum_length():
     """Beyond the fuzzing: a length the form refuses, not one the database refuses."""
     unbounded = []
     for form in _all_forms():
+        if not form.__module__.startswith("daycentre."):  # forms the tests define
+            continue
         for name in dir(form):
             field = getattr(form, name, None)
             if not isinstance(field, UnboundField) or not issubclass(

@@ -48,7 +48,8 @@ REACHED: dict[str, set[str]] = {}  # role -> the POST endpoints its pages lead t
 NOT_FUZZED = {
     "auth.login": "before sign-in; its throttling and refusals are tested in tests/auth",
     "auth.logout": "ends the session the crawl needs",
-    "auth.enter_code": "the second step of sign-in, only with a sign-in pending; tests/auth covers it",
+    "auth.enter_code": "the second step of signing in, open only just after a password; its "
+    "refusals and throttling are tested in tests/auth/test_second_factor.py",
     "auth.set_language": "only switches the language; an unknown one is ignored",
 }
 # POST routes whose form the demo data show on no page the crawl reaches (no record in the
@@ -58,8 +59,7 @@ NOT_REACHED_ON_THE_DEMO = {
     # Shown only for an operating day in the correction window: on a public holiday (30 November,
     # say) the crawl may not reach one. Its odd input is tested in tests/attendance.
     "attendance.save_roll",
-    # Shown only for a user who has set up a second factor; none has in the demo.
-    "auth.reset_second_factor",
+    "auth.reset_second_factor",  # offered only for a user with a second factor; none in the demo
     "cases.complete_task",
     "counselling.revoke_feed",
     "enrolment.activate",

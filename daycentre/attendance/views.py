@@ -12,6 +12,7 @@ from daycentre.attendance.exports import sheet_rows, sheet_title
 from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
+from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
@@ -165,6 +166,15 @@ def export_sheet(group_id: int, kind: str):
     sheet = attendance.monthly_sheet(group, year, month)
     title = sheet_title(sheet)
     filename = f"{title}.{kind}"
+    # The sheet names every child of the group: who took a copy stays in the trail.
+    audit.record(
+        audit.EXPORT,
+        group,
+        actor=current_user,
+        centre_id=group.centre_id,
+        changes={"format": kind, "month": f"{year}-{month:02d}", "rows": len(sheet.rows)},
+    )
+    db.session.commit()
     if kind == "pdf":
         body = render_pdf(
             "attendance/sheet_pdf.html",

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from daycentre.attendance import services as roll
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
+from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
@@ -160,6 +161,15 @@ def export_report(centre_id: int, kind: str):
     year, month = month_or_404()
     report = meals.meal_report(centre, year, month)
     title = report_title(report)
+    # The report names every child fed that month: who took a copy stays in the trail.
+    audit.record(
+        audit.EXPORT,
+        centre,
+        actor=current_user,
+        centre_id=centre.id,
+        changes={"format": kind, "month": f"{year}-{month:02d}", "rows": len(report.rows)},
+    )
+    db.session.commit()
     if kind == "pdf":
         body = render_pdf(
             "meals/report_pdf.html", language=current_language(), report=report, title=title

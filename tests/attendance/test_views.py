@@ -11,6 +11,7 @@ from sqlalchemy import event
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import Mark
+from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.meals.models import MealServed, Menu
@@ -315,6 +316,25 @@ def test_monthly_sheet_in_hungarian_as_page_pdf_and_xlsx(client, login_as, centr
     pdf = client.get(f"/attendance/groups/{group.id}/sheet.pdf?month=2026-10")
     assert pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Type"] == "application/pdf"
+
+
+def test_each_download_of_the_sheet_is_audited(client, login_as, group):
+    user = login_as("coordinator")
+    make_group_of_children(group, 3)
+    db.session.commit()
+    for kind in ("xlsx", "pdf"):
+        assert (
+            client.get(f"/attendance/groups/{group.id}/sheet.{kind}?month=2026-10").status_code
+            == 200
+        )
+    exports = db.session.scalars(db.select(AuditEntry).filter_by(action="export")).all()
+    assert [(e.entity, e.entity_id, e.actor_id, e.centre_id) for e in exports] == [
+        ("groups", group.id, user.id, group.centre_id)
+    ] * 2
+    assert [(e.changes["format"], e.changes["month"], e.changes["rows"]) for e in exports] == [
+        ("xlsx", "2026-10", 3),
+        ("pdf", "2026-10", 3),
+    ]
 
 
 def test_sheet_pdf_of_25_children_is_one_landscape_page(client, login_as, centre, users):

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import Mark
+from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
 from daycentre.localtime import today
 from daycentre.meals import services as meals
@@ -101,6 +102,12 @@ def test_meal_report_in_hungarian_page_xlsx_and_pdf(client, login_as, centre, us
     assert rows[1][1:] == (2, 2, 32, 64)
     pdf = client.get(f"/meals/centres/{centre.id}/report.pdf?month=2026-02")
     assert pdf.data.startswith(b"%PDF")
+    # The report names the children: each download is in the audit trail.
+    exports = db.session.scalars(db.select(AuditEntry).filter_by(action="export")).all()
+    assert [(e.entity, e.entity_id, e.changes["format"], e.changes["rows"]) for e in exports] == [
+        ("centres", centre.id, "xlsx", 2),
+        ("centres", centre.id, "pdf", 2),
+    ]
 
 
 def test_the_roll_page_highlights_a_child_whose_allergy_is_on_the_menu(

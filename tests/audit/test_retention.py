@@ -164,7 +164,9 @@ def test_anonymising_keeps_counts_and_removes_personal_data(app, households, dat
         db.session.scalar(db.select(db.func.count(m.id)))
         for m in (Person, Enrolment, Consent, Family)
     ]
-    trail = db.session.scalars(db.select(AuditEntry).where(AuditEntry.person_id == person.id)).all()
+    trail = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.person_id == person.id).order_by(AuditEntry.id)
+    ).all()
     assert [set(entry.changes.values()) for entry in trail if entry.changes] == [{SCRUBBED}]
     assert [entry.action for entry in trail if not entry.changes] == ["read"]
     assert trail[0].action == "create"  # who did what, and when, stays
@@ -434,8 +436,7 @@ def test_the_dry_run_lists_volunteers_and_the_real_run_forgets_them(
             AuditEntry.entity == "volunteers", AuditEntry.entity_id == gone.id
         )
     ).all()
-    assert [set(entry.changes.values()) for entry in trail if entry.changes] == [{SCRUBBED}]
-    assert [entry.action for entry in trail if not entry.changes] == ["read"]
+    assert [set(entry.changes.values()) for entry in trail] == [{SCRUBBED}]
     for kept, name in ((in_force, "Ilona"), (coming, "Dorin"), (recent, "Emese")):
         assert db.session.get(Volunteer, kept.id).given_name == name
 

@@ -140,6 +140,9 @@ def test_saving_a_roll_costs_the_same_for_5_as_for_30_children(
     login_as("coordinator")
     lunch = make_meal_type(centre)
     day = operating_days_back(centre, 1)[0]
+    # The home page comes first, and with it the calendar the alerts look back over (the year
+    # before, early in a year): each process loads a centre's calendar once, not on every save.
+    client.get("/")
     counts = {}
     for size in (5, 30):
         group = make_group(centre, capacity=30)
@@ -159,5 +162,5 @@ def test_saving_a_roll_costs_the_same_for_5_as_for_30_children(
             response = client.post(url, data=sent)
         assert response.status_code == 302, response.get_data(as_text=True)
         counts[size] = queries
-    assert len(counts[30]) == len(counts[5]), counts[30].report()
+    assert len(counts[30]) == len(counts[5]), counts[5].report() + counts[30].report()
     assert len(counts[30]) <= ROLL_SAVE_QUERIES, counts[30].report()

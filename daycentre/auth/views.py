@@ -225,7 +225,7 @@ def set_up_second_factor():
             form.code.errors.append(refusal.message)
         else:
             db.session.commit()
-            _start_session(user, session.get("signed_in_at"))  # this one goes on; the others end
+            login_user(user)  # this session goes on under the new session version; others end
             # Shown in this answer only (never stored in clear, never put in the cookie).
             return render_template("auth/recovery_codes.html", codes=codes, enrolled=True)
     return render_template(

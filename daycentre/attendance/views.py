@@ -166,7 +166,22 @@ def export_sheet(group_id: int, kind: str):
     sheet = attendance.monthly_sheet(group, year, month)
     title = sheet_title(sheet)
     filename = f"{title}.{kind}"
-    # The sheet names every child of the group: who took a copy stays in the trail.
+    if kind == "pdf":
+        body, mimetype = (
+            render_pdf(
+                "attendance/sheet_pdf.html",
+                language=current_language(),
+                sheet=sheet,
+                title=title,
+                statuses=list(AttendanceStatus),
+            ),
+            PDF,
+        )
+    else:
+        headers, rows = sheet_rows(sheet)
+        body, mimetype = spreadsheet(_("Attendance sheet"), headers, rows), XLSX
+    # The sheet names every child of the group: who took a copy stays in the trail. Written once
+    # the file is made, so that the commit does not send the sheet's records back to the database.
     audit.record(
         audit.EXPORT,
         group,
@@ -175,17 +190,7 @@ def export_sheet(group_id: int, kind: str):
         changes={"format": kind, "month": f"{year}-{month:02d}", "rows": len(sheet.rows)},
     )
     db.session.commit()
-    if kind == "pdf":
-        body = render_pdf(
-            "attendance/sheet_pdf.html",
-            language=current_language(),
-            sheet=sheet,
-            title=title,
-            statuses=list(AttendanceStatus),
-        )
-        return download(body, PDF, filename)
-    headers, rows = sheet_rows(sheet)
-    return download(spreadsheet(_("Attendance sheet"), headers, rows), XLSX, filename)
+    return download(body, mimetype, filename)
 
 
 @bp.route("/centres/<int:centre_id>/alerts", methods=["GET", "POST"])

@@ -161,7 +161,18 @@ def export_report(centre_id: int, kind: str):
     year, month = month_or_404()
     report = meals.meal_report(centre, year, month)
     title = report_title(report)
-    # The report names every child fed that month: who took a copy stays in the trail.
+    if kind == "pdf":
+        body, mimetype = (
+            render_pdf(
+                "meals/report_pdf.html", language=current_language(), report=report, title=title
+            ),
+            PDF,
+        )
+    else:
+        headers, rows = report_rows(report)
+        body, mimetype = spreadsheet(_("Meal report"), headers, rows), XLSX
+    # The report names every child fed that month: who took a copy stays in the trail (written
+    # once the file is made, so that the commit does not send the records back to the database).
     audit.record(
         audit.EXPORT,
         centre,
@@ -170,13 +181,7 @@ def export_report(centre_id: int, kind: str):
         changes={"format": kind, "month": f"{year}-{month:02d}", "rows": len(report.rows)},
     )
     db.session.commit()
-    if kind == "pdf":
-        body = render_pdf(
-            "meals/report_pdf.html", language=current_language(), report=report, title=title
-        )
-        return download(body, PDF, f"{title}.pdf")
-    headers, rows = report_rows(report)
-    return download(spreadsheet(_("Meal report"), headers, rows), XLSX, f"{title}.xlsx")
+    return download(body, mimetype, f"{title}.{kind}")
 
 
 @bp.route("/allowances", methods=["GET", "POST"])

@@ -108,7 +108,7 @@ def volunteer(centre):
         given_name="Kinga",
         family_name="Benedek",
         address="Strada Kossuth Lajos nr. 3",
-        languages=None,
+        languages="maghiară, română",
     )
     return volunteer
 
@@ -160,6 +160,7 @@ def test_hungarian_contract_and_certificate_carry_no_romanian(
     contract_text = pdf_text(client.get(f"/volunteers/contracts/{contract.id}/pdf?lang=hu"))
     assert "Önkéntességi szerződés" in contract_text
     assert "Benedek Kinga" in contract_text
+    assert "Beszélt nyelvek magyar, román" in contract_text
     assert_wholly_hungarian(contract_text, names)
 
     certificate_text = pdf_text(

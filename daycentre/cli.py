@@ -1,5 +1,11 @@
-"""The ``flask`` commands: demo data, the first administrator, translations, backups."""
+"""The ``flask`` commands: demo data, the first administrator, translations, backups.
 
+They speak English, whatever the default language of the application: the operator's console is
+in English already (click's help, Flask, Alembic, the database tools), so a command's own messages
+and the refusals it passes on from the services are English too.
+"""
+
+import functools
 import secrets
 import subprocess
 import sys
@@ -7,8 +13,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from daycentre import catalogs
 from daycentre.errors import Refused
@@ -34,7 +40,6 @@ def load_demo_command(if_empty: bool):
         click.echo(str(refusal.message), err=True)
         sys.exit(0 if if_empty else 1)
     db.session.commit()
-    # In the default language, as the refusals are (the administrators' commands speak one language).
     click.echo(_("Demo data loaded.") if loaded else _("Demo data already loaded."))
     click.echo(
         _(
@@ -240,6 +245,31 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
+def _in_english(command: click.Command) -> click.Command:
+    """Run ``command`` (each command of a group) with English as the language of its messages."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _in_english(subcommand)
+        return command
+    callback = command.callback
+
+    @functools.wraps(callback)
+    @with_appcontext
+    def in_english(*args, **kwargs):
+        with force_locale(CONSOLE_LANGUAGE):
+            return callback(*args, **kwargs)
+
+    command.callback = in_english
+    return command
+
+
+CONSOLE_LANGUAGE = "en"
+COMMANDS = [
+    _in_english(command)
+    for command in (demo_cli, users_cli, i18n_cli, retention_cli, backup_command, restore_command)
+]
+
+
 def register_commands(app) -> None:
-    for command in (demo_cli, users_cli, i18n_cli, retention_cli, backup_command, restore_command):
+    for command in COMMANDS:
         app.cli.add_command(command)

@@ -1,7 +1,9 @@
 """Language choice, locale-aware formatting of names, and the Hungarian definite article."""
 
 import re
+from functools import cache
 
+from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -86,3 +88,34 @@ def hungarian_article(following: str) -> str:
     if len(letters) > 1 and letters.isupper() and word[0] in _VOWEL_LETTER_NAMES:
         return "az"
     return "a"
+
+
+@cache
+def _language_codes() -> dict[str, str]:
+    """A language's name as people type it in Romanian, Hungarian or English → its code."""
+    codes: dict[str, str] = {}
+    for language in LANGUAGE_NAMES:
+        for code, name in Locale.parse(language).languages.items():
+            codes.setdefault(name.lower(), code)
+    return codes
+
+
+_LIST_SEPARATOR = re.compile(r"(\s*[,;]\s*)")
+
+
+def spoken_languages(text: str | None, language: str | None = None) -> str:
+    """A typed list of languages named in ``language``: "maghiară, română" prints "magyar, román"
+    on a Hungarian document. What follows a name ("(conversație)") and what is not a language's
+    name stay as typed."""
+    if not text:
+        return ""
+    names = Locale.parse(language or current_language()).languages
+    codes = _language_codes()
+    printed = []
+    for part in _LIST_SEPARATOR.split(text.strip()):
+        name, _, rest = part.partition(" ")
+        code = codes.get(part.lower()) or codes.get(name.lower())
+        if code in names and not _LIST_SEPARATOR.fullmatch(part):
+            part = names[code] if code == codes.get(part.lower()) else f"{names[code]} {rest}"
+        printed.append(part)
+    return "".join(printed)

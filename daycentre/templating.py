@@ -5,7 +5,13 @@ from datetime import date
 from babel.dates import get_day_names
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
-from daycentre.i18n import LANGUAGE_NAMES, current_language, hungarian_article, person_name
+from daycentre.i18n import (
+    LANGUAGE_NAMES,
+    current_language,
+    hungarian_article,
+    person_name,
+    spoken_languages,
+)
 
 
 def weekday_name(iso_weekday: int, width: str = "abbreviated") -> str:
@@ -33,6 +39,7 @@ def register_template_helpers(app) -> None:
         number=format_decimal,
         plural_count=plural_count,
         hungarian_article=hungarian_article,
+        spoken_languages=spoken_languages,
     )
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

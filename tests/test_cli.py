@@ -1,4 +1,7 @@
-"""The flask commands: demo data, the first administrator, the translation check."""
+"""The flask commands: demo data, the first administrator, the translation check.
+
+The commands speak English (the operator's console), whatever the default language.
+"""
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
@@ -10,7 +13,7 @@ from tests.factories import make_centre
 def test_demo_loads_once_into_an_empty_database(runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert "Datele demonstrative au fost încărcate." in result.output  # as the refusals: ro
+    assert "Demo data loaded." in result.output
     users = {u.username: u for u in db.session.scalars(db.select(User))}
     # The counselling demo adds a second counsellor, a psychologist.
     assert set(users) == {"admin", "coordinator", "counsellor", "psiholog", "volunteer"}
@@ -26,7 +29,7 @@ def test_demo_loads_once_into_an_empty_database(runner):
 
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
-    assert "deja încărcate" in again.output
+    assert "Demo data already loaded." in again.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == 5
 
 
@@ -35,6 +38,7 @@ def test_demo_is_refused_when_real_data_exist(runner):
     db.session.commit()
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 1
+    assert "the demo was not loaded" in result.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
     assert runner.invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
 
@@ -49,10 +53,10 @@ def test_create_admin_prints_a_random_password_once(runner):
     assert admin.check_password(password)
     assert len(password) >= 16
 
-    assert "Administratorul admin a fost creat." in result.output
+    assert "Administrator admin created." in result.output
     second = runner.invoke(args=["users", "create-admin", "--username", "other"])
     assert second.exit_code == 1
-    assert "Există deja utilizatori" in second.output  # success and refusal in one language
+    assert "Users already exist" in second.output  # success and refusal in one language
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 
 
@@ -65,4 +69,13 @@ def test_demo_is_never_loaded_in_production(app, runner):
     app.config["ENV_NAME"] = "production"
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 1
+    assert "never loaded in production" in result.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_every_command_speaks_english_whatever_the_default_language(app, runner):
+    app.config["BABEL_DEFAULT_LOCALE"] = "hu"
+    result = runner.invoke(args=["users", "create-admin"])
+    assert "Administrator admin created." in result.output, result.output
+    refused = runner.invoke(args=["users", "create-admin", "--username", "other"])
+    assert "Users already exist" in refused.output, refused.output

@@ -313,3 +313,22 @@ def test_every_literal_message_in_the_code_is_in_the_template():
             if message not in template:
                 missing.append((path.name, message))
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "printed"),
+    [
+        ("maghiară, română", "hu", "magyar, román"),
+        ("maghiară, română", "ro", "maghiară, română"),
+        ("magyar, román", "ro", "maghiară, română"),
+        ("română, maghiară (conversație), engleză", "hu", "román, magyar (conversație), angol"),
+        ("Hungarian; Romanian", "en", "Hungarian; Romanian"),
+        ("limba semnelor, germană", "hu", "limba semnelor, német"),  # not a name: as typed
+        (None, "hu", ""),
+    ],
+)
+def test_languages_spoken_are_named_in_the_documents_language(typed, language, printed):
+    """A volunteer's languages typed in Romanian print in Hungarian on a Hungarian contract."""
+    from daycentre.i18n import spoken_languages
+
+    assert spoken_languages(typed, language) == printed

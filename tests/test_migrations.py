@@ -89,3 +89,63 @@ def test_the_migrated_audit_guard_lets_only_the_retention_scrub_through(migrated
     assert _scrub_allowed()
     downgrade(revision="7b55b0cb0c78")
     assert not _scrub_allowed()  # the guard before: nothing at all
+
+
+def test_tasks_raised_by_alerts_become_the_child_they_are_about(migrated_app):
+    """Tasks stored as a sentence in one language are converted to the child they name; a task
+    typed by hand, or naming nobody on the case, keeps its text."""
+    from sqlalchemy import text
+
+    from daycentre.cases.models import TaskSource
+    from daycentre.cases.services import flag_for_case_managers
+    from tests.factories import make_case, make_centre, make_child, make_family, make_user
+
+    upgrade()
+    centre = make_centre()
+    child = make_child(make_family(centre, name="Kovács"), given_name="Anna")
+    case = make_case(centre, actor=make_user("admin"), children=[child], family=child.family)
+    flag_for_case_managers([child], source=TaskSource.ABSENCES)
+    db.session.commit()
+    case_id, child_id = case.id, child.id
+    db.session.remove()
+
+    downgrade(revision="2507ee8c1252")
+    with db.engine.begin() as connection:
+        stored = connection.execute(text("SELECT text FROM case_tasks")).scalar_one()
+        assert stored == "Anna Kovács figurează în alerta de absențe a centrului de zi: " + (
+            "discutați cu familia."
+        )
+        for source, typed in [
+            ("no_shows", "Kovács Anna ismét nem jelent meg a tanácsadáson: beszéljen a családdal."),
+            ("manual", "Sunați la școală."),
+            (
+                "absences",
+                "Ion Pop figurează în alerta de absențe a centrului de zi: discutați cu familia.",
+            ),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO case_tasks (case_id, source, text, created_at)"
+                    " VALUES (:case, :source, :t, CURRENT_TIMESTAMP)"
+                ),
+                {"case": case_id, "source": source, "t": typed},
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT source, text, person_id FROM case_tasks ORDER BY id")
+        ).all()
+        kinds = connection.execute(
+            text("SELECT kind, detail FROM case_events WHERE kind LIKE 'task%'")
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("absences", None, child_id),
+        ("no_shows", None, child_id),
+        ("manual", "Sunați la școală.", None),
+        (
+            "absences",
+            "Ion Pop figurează în alerta de absențe a centrului de zi: discutați cu familia.",
+            None,
+        ),
+    ]
+    assert [tuple(row) for row in kinds] == [("task_absences", "Kovács Anna")]

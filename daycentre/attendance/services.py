@@ -541,10 +541,6 @@ def _flag_alerts_on_cases(group: Group, day: date, people: dict, *, actor) -> No
     flag_for_case_managers(
         alerted,
         source=TaskSource.ABSENCES,
-        text_for=lambda person: _l(
-            "%(name)s is on the absence alert of the day centre: talk to the family.",
-            name=person.full_name,
-        ),
         actor=actor,
     )
 

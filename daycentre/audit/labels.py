@@ -184,22 +184,38 @@ def entity_labels() -> dict:
     return labels
 
 
-def describe_value(value) -> str:
-    """An audit value as text: "old → new" for a change, lists joined, nothing shown as a dash."""
+@cache
+def _enum_columns() -> dict:
+    """(table, column) → the enum its values belong to, for the enums that name their values."""
+    found = {}
+    for mapper in db.Model.registry.mappers:
+        for column in mapper.local_table.columns:
+            enum_class = getattr(column.type, "enum_class", None)
+            if enum_class is not None and hasattr(enum_class, "label"):
+                found[(mapper.local_table.name, column.name)] = enum_class
+    return found
+
+
+def describe_value(value, entity: str | None = None, field: str | None = None) -> str:
+    """An audit value as text: "old → new" for a change, lists joined, nothing shown as a dash;
+    a stored enum value (``absent_excused``) by its label in the reader's language."""
+    enum_class = _enum_columns().get((entity, field))
     if isinstance(value, list) and len(value) == 2 and not all(isinstance(v, int) for v in value):
-        return f"{_plain(value[0])} → {_plain(value[1])}"
-    return _plain(value)
+        return f"{_plain(value[0], enum_class)} → {_plain(value[1], enum_class)}"
+    return _plain(value, enum_class)
 
 
-def _plain(value) -> str:
+def _plain(value, enum_class=None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value) or "—"
+        return ", ".join(_plain(item, enum_class) for item in value) or "—"
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_plain(item)}" for key, item in value.items())
     if value is True:
         return "✓"
     if value is False:
         return "✗"
+    if enum_class is not None and value in {member.value for member in enum_class}:
+        return str(enum_class(value).label)
     return str(value)

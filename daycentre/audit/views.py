@@ -86,6 +86,7 @@ def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro,
         data=data,
         labels=table_labels([*data["tables"], *(e["record"] for e in data["audit_trail"])]),
         field_labels=field_labels(),
+        describe_value=describe_value,
         action_labels=ACTION_LABELS,
     )
 

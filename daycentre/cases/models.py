@@ -538,14 +538,33 @@ class CaseTask(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     source: Mapped[TaskSource] = mapped_column(stored_enum(TaskSource))
-    text: Mapped[str] = mapped_column(String(500))
+    # A task typed by hand keeps its text; one raised by an alert stores only whom it is about,
+    # and is worded in the reader's language (TASK_WORDING).
+    text: Mapped[str | None] = mapped_column(String(500))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     due_on: Mapped[date | None]
     done_on: Mapped[date | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
 
     case: Mapped[Case] = relationship(back_populates="tasks")
+    person = relationship("Person")
     done_by = relationship("User")
+
+    @property
+    def wording(self) -> str:
+        """What to do, in the reader's language for a task an alert raised."""
+        if self.text is not None or self.person is None:
+            return self.text or ""
+        return str(TASK_WORDING[self.source]) % {"name": self.person.full_name}
+
+
+TASK_WORDING = {
+    TaskSource.ABSENCES: _l(
+        "%(name)s is on the absence alert of the day centre: talk to the family."
+    ),
+    TaskSource.NO_SHOWS: _l("%(name)s missed counselling sessions again: talk to the family."),
+}
 
 
 EVENT_LABELS = {
@@ -566,5 +585,7 @@ EVENT_LABELS = {
     "closure_approved": _l("Case closure approved"),
     "reopened": _l("Case reopened"),
     "task": _l("Task added"),
+    "task_absences": _l("Task raised by the absence alert"),
+    "task_no_shows": _l("Task raised by missed counselling sessions"),
     "task_done": _l("Task done"),
 }

@@ -1028,10 +1028,14 @@ def add_task(
     if not text:
         raise Refused(_l("Write the task."))
     task = CaseTask(case=case, source=TaskSource(source), text=text, due_on=due_on)
+    return _raise(task, actor=actor, event="task", detail=text)
+
+
+def _raise(task: CaseTask, *, actor, event: str, detail: str) -> CaseTask:
     db.session.add(task)
     db.session.flush()
-    _audit(audit.CREATE, task, case, actor=actor, changes=audit.snapshot(task))
-    _event(case, "task", actor=actor, day=today(), detail=text)
+    _audit(audit.CREATE, task, task.case, actor=actor, changes=audit.snapshot(task))
+    _event(task.case, event, actor=actor, day=today(), detail=detail)
     return task
 
 
@@ -1054,7 +1058,8 @@ def complete_task(task: CaseTask, *, actor) -> bool:
         actor=actor,
         changes={"done_on": [None, task.done_on.isoformat()], "done_by_id": [None, actor.id]},
     )
-    _event(task.case, "task_done", actor=actor, day=today(), detail=task.text)
+    detail = task.text if task.text is not None else _named(task.person)
+    _event(task.case, "task_done", actor=actor, day=today(), detail=detail)
     return True
 
 
@@ -1062,9 +1067,11 @@ def open_tasks(case: Case) -> list[CaseTask]:
     return [task for task in case.tasks if task.done_on is None]
 
 
-def flag_for_case_managers(people, *, source: TaskSource, text_for, actor=None) -> list[CaseTask]:
+def flag_for_case_managers(people, *, source: TaskSource, actor=None) -> list[CaseTask]:
     """Raise a task on every open case naming one of ``people``, once for each child while the
-    task stays open: roll-call's absence alerts and counselling's repeated no-shows call this."""
+    task stays open: roll-call's absence alerts and counselling's repeated no-shows call this.
+
+    The task stores whom it is about, not a sentence: each reader sees it in their language."""
     if not people:
         return []
     by_id = {person.id: person for person in people}
@@ -1075,14 +1082,21 @@ def flag_for_case_managers(people, *, source: TaskSource, text_for, actor=None) 
     ).all()
     raised = []
     for case, person_id in open_cases:
-        text = str(text_for(by_id[person_id]))
         if any(
-            task.source is source and task.done_on is None and task.text == text
+            task.source is source and task.done_on is None and task.person_id == person_id
             for task in case.tasks
         ):
             continue
-        raised.append(add_task(case, text=text, source=source, actor=actor))
+        person = by_id[person_id]
+        task = CaseTask(case=case, source=source, person=person)
+        raised.append(_raise(task, actor=actor, event=f"task_{source}", detail=_named(person)))
     return raised
+
+
+def _named(person) -> str | None:
+    """A name stored in the timeline, family name first as in registers, whatever the language
+    of whoever raised the task (the timeline's detail is shown as stored)."""
+    return f"{person.family_name} {person.given_name}" if person is not None else None
 
 
 # --- The home page: what is overdue -------------------------------------------------------

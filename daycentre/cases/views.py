@@ -769,10 +769,17 @@ def print_document(case_id: int, document: str, language: str):
         plan=plan,
         evaluation=case.evaluation,
         progress=cases.latest_progress(case),
-        printed_on=today(),
+        printed_on=_dated_on(case, document),
     )
     name = DOCUMENT_NAMES[document][0 if language == "ro" else 1]
     return download(pdf, PDF, f"{name} {case.number}-{case.year}.pdf")
+
+
+def _dated_on(case, document: str):
+    """The answer is a letter of the decision: it bears the decision's day, whenever printed."""
+    if document == "answer" and case.primary_on:
+        return case.primary_on
+    return today()
 
 
 # --- Counts for supervisors ----------------------------------------------------------------

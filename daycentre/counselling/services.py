@@ -597,9 +597,6 @@ def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
     flag_for_case_managers(
         people,
         source=TaskSource.NO_SHOWS,
-        text_for=lambda person: _l(
-            "%(name)s missed counselling sessions again: talk to the family.", name=person.full_name
-        ),
         actor=actor,
     )
 

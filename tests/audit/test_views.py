@@ -53,3 +53,37 @@ def test_only_the_admin_reads_the_trail(client, login_as):
     login_as("coordinator")
     assert client.get("/audit/").status_code == 403
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) >= 1  # the sign-in itself
+
+
+def test_enum_values_read_as_their_labels_in_the_readers_language(client, login_as, users):
+    """A change of an attendance from present to excused reads as words, not `absent_excused`."""
+    record(
+        "update",
+        entity="attendances",
+        entity_id=1,
+        actor=users["coordinator"],
+        changes={"status": ["present", "absent_excused"], "note": [None, "present"]},
+    )
+    db.session.commit()
+    login_as("admin")
+    page = text_of(client.get("/audit/"))
+    assert "Prezent → Absență motivată" in page
+    assert "absent_excused" not in page
+    assert "— → present" in page  # free text stays as typed
+    users["admin"].locale = "hu"
+    db.session.commit()
+    page = text_of(client.get("/audit/"))
+    assert "Jelen → Igazolt hiányzás" in page
+
+
+def test_the_subject_access_page_names_enum_values(app):
+    from flask_babel import force_locale
+
+    from daycentre.audit.labels import describe_value
+
+    with app.test_request_context(), force_locale("ro"):
+        assert describe_value("female", "people", "sex") == "Feminin"
+        assert describe_value("female", "people", "given_name") == "female"
+        assert describe_value(["waiting", "registered"], "workshop_registrations", "status") != (
+            "waiting → registered"
+        )

@@ -217,6 +217,11 @@ def test_the_calendar_feed_carries_initials_and_room_and_can_be_revoked(
     assert "SUMMARY:Ședință A.K." in body and "LOCATION:Cabinet 1" in body  # the user's language
     for personal in ("Anna", "Kovács", "psiholog", NOTE):
         assert personal not in body
+    setting["counsellor"].locale = "hu"  # the feed follows its owner's language
+    db.session.commit()
+    body = anonymous.get(f"/counselling/feed/{feed.token}.ics").get_data(as_text=True)
+    assert "X-WR-CALNAME:Tanácsadási alkalmak" in body
+    assert "SUMMARY:Alkalom: A.K." in body and "Ședință" not in body
 
     old = feed.token
     client.post("/counselling/feed/regenerate")

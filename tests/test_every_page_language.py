@@ -24,6 +24,22 @@ LANGUAGES = ("ro", "hu")
 
 # Files, feeds and the health probe: not pages a person reads.
 NOT_PAGES = re.compile(r"\.(pdf|xlsx|ics)$|/static/|/health$|export")
+# Pages whose wording follows the record's state: walked for the first demo records, not one.
+EVERY_RECORD = frozenset(
+    {
+        "cases.show_case",
+        "cases.show_plan",
+        "cases.edit_evaluation",
+        "counselling.show_session",
+        "enrolment.show_enrolment",
+        "people.show_person",
+        "volunteers.show_contract",
+        "volunteers.show_volunteer",
+        "volunteers.show_activity",
+        "workshops.take_attendance",
+    }
+)
+EVERY_RECORD_LIMIT = 12
 # Attributes a person reads or hears.
 READ_ATTRIBUTES = frozenset({"title", "placeholder", "aria-label", "alt"})
 COLUMN_NAME = re.compile(r"(?<![\w@./-])[a-z]+(?:_[a-z0-9]+)+(?![\w@.-])")
@@ -107,8 +123,33 @@ def _any_options(rule, name):
     return list(getattr(converter, "items", None) or re.findall(r"\w+", converter.regex))
 
 
+def _first(model, limit=1):
+    return list(db.session.scalars(select(model).order_by(model.id).limit(limit)))
+
+
+def _id_values(rule, models):
+    """The id arguments of ``rule`` for the first demo record (for a few, for every state)."""
+    in_order = re.findall(r"<(?:[^<>]+:)?(\w+)>", rule.rule)
+    id_arguments = [a for a in in_order if a in models]
+    if not id_arguments:
+        return [{}]
+    primary = id_arguments[-1]
+    limit = EVERY_RECORD_LIMIT if rule.endpoint in EVERY_RECORD else 1
+    choices = []
+    for record in _first(models[primary], limit):
+        values = {primary: record.year if primary == "year" else record.id}
+        for other in id_arguments[:-1]:
+            values[other] = getattr(record, other, None) or _first(models[other])[0].id
+        if primary == "year":
+            values["centre_id"] = record.centre_id
+        choices.append(values)
+    return choices
+
+
 def _urls(app):
     """(endpoint, url) of every GET page, with ids of demo records and every ``any`` option."""
+    from flask import url_for
+
     common, by_blueprint = _model_by_argument()
     urls = []
     for rule in app.url_map.iter_rules():
@@ -118,29 +159,9 @@ def _urls(app):
         if rule.endpoint == "outreach.edit_record" and "record_id" in rule.arguments:
             urls.extend(_outreach_urls(app))
             continue
-        in_order = re.findall(r"<(?:[^<>]+:)?(\w+)>", rule.rule)
-        id_arguments = [a for a in in_order if a in models]
-        values = {}
-        if id_arguments:
-            primary = id_arguments[-1]
-            record = db.session.scalars(
-                select(models[primary]).order_by(models[primary].id).limit(1)
-            ).first()
-            if record is None:
-                continue
-            values[primary] = record.year if primary == "year" else record.id
-            for other in id_arguments[:-1]:
-                values[other] = getattr(record, other, None)
-                if values[other] is None:
-                    other_record = db.session.scalars(
-                        select(models[other]).order_by(models[other].id).limit(1)
-                    ).first()
-                    values[other] = other_record.id
-            if primary == "year":
-                values["centre_id"] = record.centre_id
-        choices = [values]
+        choices = _id_values(rule, models)
         for name in rule.arguments:
-            if name in values or name in (rule.defaults or {}):
+            if (choices and name in choices[0]) or name in (rule.defaults or {}):
                 continue
             if rule.endpoint == "reports.list_records" or name in ("slug", "span"):
                 options = _any_options(rule, name)
@@ -150,8 +171,6 @@ def _urls(app):
                 options = _any_options(rule, name)[:1]
             choices = [{**c, name: o} for c in choices for o in options]
         with app.test_request_context():
-            from flask import url_for
-
             urls.extend((rule.endpoint, url_for(rule.endpoint, **c)) for c in choices)
     return sorted(set(urls))
 

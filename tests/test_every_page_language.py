@@ -257,6 +257,10 @@ def _enum_values():
 
 
 # Hungarian buttons say what they do as a noun ("Mentés"), never as an order ("Mentsd", "Mentse").
+# The glossary's informal forms ("kérlek", "add meg", "válaszd"): pages address the user as "Ön".
+INFORMAL_HUNGARIAN = [
+    rule for rule in catalogs.read_glossary()["hu"] if rule.concept.startswith("Hungarian register")
+]
 # Informal: "mentsd", "töröld", "add"; formal: "mentse", "jelölje", "válasszon"; not the noun with
 # its possessive ending ("mentése", "beírása").
 HUNGARIAN_ORDER = re.compile(r"^\w*(?:[st]d|[lz]d|jd|dd|[^áé]s[ae]|[^áéí]j[ae]|j[oeö]n)$")
@@ -302,6 +306,10 @@ def _problems_of_page(text, exact, patterns, enum_values, language, endpoint):
         for name in COLUMN_NAME.findall(node) if enum_values else ():
             problems.append(f"column name {name!r} in {node!r}")
     if language == "hu":
+        for node in text.nodes:
+            informal = [r.variant for r in INFORMAL_HUNGARIAN if r.found_in(node)]
+            if informal:
+                problems.append(f"informal {', '.join(informal)} in {node!r}")
         for button in text.buttons:
             words = [word.lower().strip(".,:!?…") for word in button.split(" ")]
             if any(HUNGARIAN_ORDER.match(w) and w not in HUNGARIAN_NOT_ORDERS for w in words):
@@ -343,7 +351,7 @@ def test_the_walk_finds_english_enum_values_column_names_and_orders(demo_app):
     exact, patterns = _translated_msgids("hu")
     slips = VisibleText()
     slips.feed(
-        "<h1>Save</h1><h2>Activity report 2026</h2><td>excused_absence</td><p>see meeting_id</p>"
+        "<h1>Save</h1><h2>Activity report 2026</h2><p>Kérlek, várj.</p><td>excused_absence</td><p>see meeting_id</p>"
         '<input type="submit" value="Mentsd"><button>Jelölje meg</button>'
         "<script>var x = 'Save';</script>"
     )
@@ -354,6 +362,8 @@ def test_the_walk_finds_english_enum_values_column_names_and_orders(demo_app):
         "raw enum value 'excused_absence'",
         "column name 'excused_absence' in 'excused_absence'",
         "column name 'meeting_id' in 'see meeting_id'",
+        "informal kérlek in 'Kérlek, várj.'",
+        "informal mentsd in 'Mentsd'",
         "button in the imperative 'Mentsd'",
         "button in the imperative 'Jelölje meg'",
     ], problems

@@ -142,19 +142,40 @@ def test_the_commonest_messages_read_as_reviewed(
     assert errors["choice"] == [not_a_choice]
 
 
-def test_a_real_page_tells_a_too_long_value_in_hungarian(client, login_as, users, centre):
+@pytest.mark.parametrize(
+    ("language", "too_long", "not_an_address", "required"),
+    [
+        (
+            "ro",
+            "Câmpul poate avea cel mult 200 de caractere.",
+            "Adresă de e-mail invalidă.",
+            "Acest câmp este obligatoriu.",
+        ),
+        (
+            "hu",
+            "A mező legfeljebb 200 karakter hosszú lehet.",
+            "Érvénytelen e-mail-cím.",
+            "Ez a mező kötelező.",
+        ),
+    ],
+)
+def test_a_real_page_tells_each_invalid_value_in_the_users_language(
+    client, login_as, users, centre, language, too_long, not_an_address, required
+):
     from tests.factories import make_family
 
     family = make_family(centre, name="Kovács")
-    users["coordinator"].locale = "hu"
+    users["coordinator"].locale = language
     login_as("coordinator")
     response = client.post(
         f"/people/families/{family.id}/edit",
-        data={"name": "K" * 500, "centre_id": str(centre.id), "address": "Str. Morii 3"},
+        data={"name": "K" * 500, "centre_id": str(centre.id), "address": "", "email": "x"},
     )
     assert response.status_code == 200
-    assert "karakter hosszú lehet" in text_of(response)
-    assert "Field cannot be longer" not in text_of(response)
+    page = text_of(response)
+    for message in (too_long, not_an_address, required):
+        assert message in page
+    assert "Field" not in page and "Invalid" not in page and "required" not in page
 
 
 @pytest.mark.parametrize("language", ["ro", "hu"])

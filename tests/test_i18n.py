@@ -160,9 +160,10 @@ def test_the_check_keeps_hungarian_formal():
         "Save",
         "You are signed in.",
     ]
-    assert catalogs.glossary_problems(
-        "hu", catalogs._read(catalogs.catalog_path("hu"), "hu"), avoided
-    ) == []
+    assert (
+        catalogs.glossary_problems("hu", catalogs._read(catalogs.catalog_path("hu"), "hu"), avoided)
+        == []
+    )
 
 
 def test_the_glossary_has_one_term_per_concept_in_three_languages():

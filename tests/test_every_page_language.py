@@ -44,7 +44,7 @@ EVERY_RECORD_LIMIT = 12
 READ_ATTRIBUTES = frozenset({"title", "placeholder", "aria-label", "alt"})
 COLUMN_NAME = re.compile(r"(?<![\w@./-])[a-z]+(?:_[a-z0-9]+)+(?![\w@.-])")
 # Words of the demo data (and proper names) that happen to be English msgids.
-NOT_MESSAGES = frozenset({"PDF", "XLSX", "CNP", "Total", "Video", "Email", "E-mail"})
+NOT_MESSAGES = frozenset({"PDF", "XLSX", "CNP", "Total", "Video"})
 
 
 def _model_by_argument():

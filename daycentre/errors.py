@@ -120,12 +120,35 @@ def _seconds_until_allowed() -> int:
     return max(1, max(resets, default=0) - int(time.time()))
 
 
+# Flask-WTF's reasons for refusing a form (its own messages are English only), said plainly.
+CSRF_REASONS = {
+    "The CSRF token is missing.": _l("The form's security code is missing."),
+    "The CSRF session token is missing.": _l(
+        "Your session holds no security code for this form (it may have ended)."
+    ),
+    "The CSRF token has expired.": _l("The form's security code has expired."),
+    "The CSRF token is invalid.": _l("The form's security code is not valid."),
+    "The CSRF tokens do not match.": _l(
+        "The form's security code does not belong to your session."
+    ),
+    "The referrer header is missing.": _l("The browser did not say which page sent the form."),
+    "The referrer does not match the host.": _l("The form was sent from another site."),
+}
+
+
+def csrf_reason(reason: str):
+    """Flask-WTF's English reason in the user's language (an unknown one, as it is)."""
+    return CSRF_REASONS.get(reason, reason)
+
+
 def render_expired_form(error: CSRFError):
     text = _l(
         "The form expired or was opened before you signed in. Reload the page and send it again."
     )
     title = ERROR_TEXTS[400][0]
-    return render_template("errors/error.html", code=400, title=title, text=text), 400
+    detail = csrf_reason(error.description)
+    page = render_template("errors/error.html", code=400, title=title, text=text, detail=detail)
+    return page, 400
 
 
 def render_concurrent_save(error: StaleDataError):

@@ -16,7 +16,7 @@ from wtforms.fields import SelectFieldBase
 from wtforms.i18n import get_translations as library_translations
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from daycentre.errors import Busy, Refused, StaleRecord, is_busy
+from daycentre.errors import Busy, Refused, StaleRecord, csrf_reason, is_busy
 from daycentre.extensions import db
 from daycentre.i18n import current_language
 
@@ -71,7 +71,10 @@ class Form(FlaskForm):
         for field in self:
             _refuse_unstorable(field)
             _refuse_unknown_choice(field)
-        return super().validate(extra_validators)
+        valid = super().validate(extra_validators)
+        if "csrf_token" in self and self.csrf_token.errors:
+            self.csrf_token.errors = [csrf_reason(str(e)) for e in self.csrf_token.errors]
+        return valid
 
     def show_conflicts_with(self, record) -> None:
         """List the stored values that differ from what was sent, and accept the current version.

@@ -140,6 +140,32 @@ def test_the_glossary_rules_out_the_variants_it_lists():
     ]
 
 
+def test_the_check_keeps_hungarian_formal():
+    """A social worker is addressed as "Ön": an informal "te" form fails `flask i18n check`."""
+    from babel.messages.catalog import Catalog
+
+    avoided = catalogs.read_glossary()["hu"]
+    hungarian = Catalog(locale="hu")
+    hungarian.add("Enter your password.", "Kérlek, add meg a jelszavad.")
+    hungarian.add("Choose a centre.", "Válaszd ki a központot.")
+    hungarian.add("Save", "Mentsd")
+    hungarian.add("You are signed in.", "Be vagy jelentkezve.")
+    hungarian.add("Enter the password.", "Adja meg a jelszavát.")  # formal: right
+    hungarian.add("Save the plan", "Terv mentése")
+    hungarian.add("Yes or no", "Igen vagy nem")  # "vagy" as "or"
+    problems = catalogs.glossary_problems("hu", hungarian, avoided)
+    assert sorted({p.message for p in problems}) == [
+        "Choose a centre.",
+        "Enter your password.",
+        "Save",
+        "You are signed in.",
+    ]
+    assert (
+        catalogs.glossary_problems("hu", catalogs._read(catalogs.catalog_path("hu"), "hu"), avoided)
+        == []
+    )
+
+
 def test_the_glossary_has_one_term_per_concept_in_three_languages():
     text = catalogs.GLOSSARY_FILE.read_text(encoding="utf-8")
     for concept in (

@@ -48,6 +48,9 @@ FIELD_LABELS = {
 # Columns no form names, or that forms name differently from one record to another.
 OTHER_LABELS = {
     "action": _l("Action"),
+    "search_key": _l("Name as searched"),
+    "subject_access": _l("Subject access"),
+    "part": _l("Part of the record"),
     "activity_id": _l("Activity"),
     "approved_by_id": _l("Approved by"),
     "approved_on": _l("Approved on"),
@@ -190,16 +193,39 @@ def _enum_columns() -> dict:
     found = {}
     for mapper in db.Model.registry.mappers:
         for column in mapper.local_table.columns:
-            enum_class = getattr(column.type, "enum_class", None)
+            enum_class = getattr(column.type, "enum_class", None) or column.info.get("listed_enum")
             if enum_class is not None and hasattr(enum_class, "label"):
                 found[(mapper.local_table.name, column.name)] = enum_class
     return found
 
 
+# The parts of a case record whose reading is audited (``changes={"part": ...}``), printed or not.
+CASE_PARTS = {
+    "case": _l("Case"),
+    "evaluation": _l("Detailed evaluation"),
+    "plan": _l("Service plan"),
+    "review": _l("Review"),
+    "answer": _l("Letter"),
+    "closure": _l("Case closure"),
+}
+
+
+def _case_part(value: str) -> str:
+    part, printed = value.removesuffix(".pdf"), value.endswith(".pdf")
+    label = CASE_PARTS.get(part)
+    if label is None:
+        return value
+    return f"{label} (PDF)" if printed else str(label)
+
+
 def describe_value(value, entity: str | None = None, field: str | None = None) -> str:
     """An audit value as text: "old → new" for a change, lists joined, nothing shown as a dash;
     a stored enum value (``absent_excused``) by its label in the reader's language."""
+    if field == "part" and isinstance(value, str):
+        return _case_part(value)
     enum_class = _enum_columns().get((entity, field))
+    if enum_class is not None and isinstance(value, str) and "," in value:
+        value = value.split(",")  # a list of values kept in one column (a family's factors)
     if isinstance(value, list) and len(value) == 2 and not all(isinstance(v, int) for v in value):
         return f"{_plain(value[0], enum_class)} → {_plain(value[1], enum_class)}"
     return _plain(value, enum_class)

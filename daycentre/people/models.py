@@ -118,7 +118,9 @@ class Family(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     # Vulnerability factors as a comma-separated list of VulnerabilityFactor values.
-    factor_list: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    factor_list: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", info={"listed_enum": VulnerabilityFactor}
+    )
     other_factor: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     search_key: Mapped[str] = mapped_column(String(200), index=True, info={"audit": False})

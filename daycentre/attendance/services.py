@@ -532,7 +532,7 @@ def _flag_alerts_on_cases(group: Group, day: date, people: dict, *, actor) -> No
     the cases are read only when someone is on the alert.
     """
     from daycentre.cases.models import TaskSource
-    from daycentre.cases.services import flag_for_case_managers
+    from daycentre.cases.tasks import flag_for_case_managers
 
     centre = group.centre
     current = {(centre.id, person_id): person for person_id, person in people.items()}

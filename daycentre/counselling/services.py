@@ -581,7 +581,7 @@ NO_SHOW_WINDOW_DAYS = 60
 def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
     """Missed sessions again: a task on the open case of the beneficiary (or the family's children)."""
     from daycentre.cases.models import TaskSource
-    from daycentre.cases.services import flag_for_case_managers
+    from daycentre.cases.tasks import flag_for_case_managers
 
     since = session.starts_at - timedelta(days=NO_SHOW_WINDOW_DAYS)
     missed = db.session.scalar(

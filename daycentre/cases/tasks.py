@@ -1,0 +1,77 @@
+"""A case's tasks: the hook by which roll-call and counselling raise work for the case manager."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from daycentre.audit import services as audit
+from daycentre.cases.changes import add_event, clean, write_audit
+from daycentre.cases.models import OPEN_STAGES, Case, CaseTask, TaskSource, case_children
+from daycentre.errors import Refused
+from daycentre.extensions import db
+from daycentre.localtime import today
+
+
+def add_task(
+    case: Case, *, text: str, source=TaskSource.MANUAL, due_on: date | None = None, actor=None
+) -> CaseTask:
+    """Add a task to an open case; its case manager sees it on the case and on the home page."""
+    text = clean(text)
+    if not text:
+        raise Refused(_l("Write the task."))
+    task = CaseTask(case=case, source=TaskSource(source), text=text, due_on=due_on)
+    db.session.add(task)
+    db.session.flush()
+    write_audit(audit.CREATE, task, case, actor=actor, changes=audit.snapshot(task))
+    add_event(case, "task", actor=actor, day=today(), detail=text)
+    return task
+
+
+def complete_task(task: CaseTask, *, actor) -> bool:
+    """Mark an open task done today; a task already done (a second click) stays as it was."""
+    done = db.session.execute(
+        db.update(CaseTask)
+        .where(CaseTask.id == task.id, CaseTask.done_on.is_(None))
+        .values(done_on=today(), done_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # done already, perhaps by the same click a moment ago
+        db.session.refresh(task)
+        return False
+    db.session.refresh(task)
+    write_audit(
+        audit.UPDATE,
+        task,
+        task.case,
+        actor=actor,
+        changes={"done_on": [None, task.done_on.isoformat()], "done_by_id": [None, actor.id]},
+    )
+    add_event(task.case, "task_done", actor=actor, day=today(), detail=task.text)
+    return True
+
+
+def open_tasks(case: Case) -> list[CaseTask]:
+    return [task for task in case.tasks if task.done_on is None]
+
+
+def flag_for_case_managers(people, *, source: TaskSource, text_for, actor=None) -> list[CaseTask]:
+    """Raise a task on every open case naming one of ``people``, once for each child while the
+    task stays open: roll-call's absence alerts and counselling's repeated no-shows call this."""
+    if not people:
+        return []
+    by_id = {person.id: person for person in people}
+    open_cases = db.session.execute(
+        db.select(Case, case_children.c.person_id)
+        .join(case_children, case_children.c.case_id == Case.id)
+        .where(case_children.c.person_id.in_(by_id), Case.stage.in_(OPEN_STAGES))
+    ).all()
+    raised = []
+    for case, person_id in open_cases:
+        text = str(text_for(by_id[person_id]))
+        if any(
+            task.source is source and task.done_on is None and task.text == text
+            for task in case.tasks
+        ):
+            continue
+        raised.append(add_task(case, text=text, source=source, actor=actor))
+    return raised

@@ -12,7 +12,7 @@ Every text (or JSON) column of a table about people or volunteers is either list
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from time import monotonic, sleep
 
 from flask import current_app
@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
 from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, today
+from daycentre.localtime import day_start, today
 
 PLACEHOLDER = "—"
 
@@ -181,7 +181,7 @@ def expired_beneficiaries(on: date | None = None) -> list[Expired]:
     )
 
     cutoff = _cutoff(on or today())
-    since_cutoff = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
+    since_cutoff = day_start(cutoff)
     # Correlated to the person of the outer query, however deep it is nested.
     their_cases = (
         select(case_children.c.case_id)
@@ -263,14 +263,14 @@ def expired_volunteers(on: date | None = None) -> list[ExpiredVolunteer]:
         ActivitySignup.volunteer_id == Volunteer.id,
         ActivitySignup.status.in_(HOLDING_STATUSES),
         Activity.id == ActivitySignup.activity_id,
-        Activity.ends_at > datetime.combine(on, time.min, tzinfo=BUCHAREST),
+        Activity.ends_at > day_start(on),
     )
     ended = (
         select(func.max(func.coalesce(VolunteerContract.closed_on, VolunteerContract.ends_on)))
         .where(theirs)
         .scalar_subquery()
     )
-    registered_before = datetime.combine(cutoff, time.min, tzinfo=BUCHAREST)
+    registered_before = day_start(cutoff)
     query = (
         select(Volunteer.id, ended)
         .where(not_(open_contract), not_(coming), Volunteer.family_name != ANONYMOUS)

@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,13 +16,9 @@ from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.documents import XLSX, download
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, today
+from daycentre.localtime import day_start, today
 
 PAGE_SIZE = 100
-
-
-def _start_of(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=BUCHAREST)
 
 
 @bp.get("/")
@@ -43,9 +39,9 @@ def list_entries():
         if form.person_id.data:
             query = query.where(AuditEntry.person_id == form.person_id.data)
         if form.date_from.data:
-            query = query.where(AuditEntry.at >= _start_of(form.date_from.data))
+            query = query.where(AuditEntry.at >= day_start(form.date_from.data))
         if form.date_to.data:
-            query = query.where(AuditEntry.at < _start_of(form.date_to.data + timedelta(days=1)))
+            query = query.where(AuditEntry.at < day_start(form.date_to.data + timedelta(days=1)))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     filters = {
         field.name: field.raw_data[0] for field in form if field.raw_data and field.raw_data[0]

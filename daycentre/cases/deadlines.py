@@ -1,13 +1,11 @@
 """The deadlines of the prevention-of-separation process and whether a case has missed them."""
 
-import calendar
 from datetime import date, timedelta
 
 from flask import current_app
 
 from daycentre.cases.models import Case, CaseStage, ObjectiveProgress, PlannedService, Progress
-from daycentre.centres.calendar import public_holidays
-from daycentre.localtime import today
+from daycentre.localtime import add_months, today
 
 S = CaseStage
 
@@ -22,21 +20,6 @@ DEFAULTS = {
 
 def setting(name: str) -> int:
     return int(current_app.config.get(name, DEFAULTS[name]))
-
-
-def add_working_days(day: date, count: int) -> date:
-    """``count`` working days after ``day``: weekends and Romanian public holidays are skipped."""
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in public_holidays(day.year):
-            count -= 1
-    return day
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def primary_overdue(case: Case, day: date | None = None) -> bool:

@@ -1,7 +1,6 @@
 """What was delivered against the plan, read from attendance, counselling and the workshops."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, or_
 
@@ -11,7 +10,7 @@ from daycentre.cases.plans import centre_of, people_of
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.database import utcnow
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import day_bounds
 from daycentre.workshops.models import MeetingAttendance
 from daycentre.workshops.services import progress as workshop_progress
 
@@ -66,8 +65,7 @@ def _after_school(service: PlannedService, case: Case, centre_ids) -> Delivery:
 
 
 def _counselling(service: PlannedService, case: Case, centre_ids) -> Delivery:
-    first = datetime.combine(service.starts_on, time.min, BUCHAREST)
-    after = datetime.combine(service.deadline + timedelta(days=1), time.min, BUCHAREST)
+    first, after = day_bounds(service.starts_on, service.deadline)
     conditions = [CounsellingSession.person_id.in_(people_of(case) or {0})]
     if case.family_id is not None:
         conditions.append(CounsellingSession.family_id == case.family_id)

@@ -16,7 +16,7 @@ from daycentre.cases.changes import (
     not_in_future,
     write_audit,
 )
-from daycentre.cases.deadlines import add_months, next_review_due, setting
+from daycentre.cases.deadlines import next_review_due, setting
 from daycentre.cases.models import (
     LINKED_RECORDS,
     Case,
@@ -33,7 +33,7 @@ from daycentre.cases.models import (
 from daycentre.enrolment.models import Enrolment
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
-from daycentre.localtime import today
+from daycentre.localtime import add_months, today
 from daycentre.workshops.models import (
     GroupMembership,
     RegistrationStatus,

@@ -21,7 +21,7 @@ from daycentre.cases.changes import (
     not_in_future,
     write_audit,
 )
-from daycentre.cases.deadlines import add_working_days, setting
+from daycentre.cases.deadlines import setting
 from daycentre.cases.models import (
     Case,
     CaseStage,
@@ -30,6 +30,7 @@ from daycentre.cases.models import (
     RequestChannel,
     RequestSource,
 )
+from daycentre.centres.calendar import add_working_days
 from daycentre.centres.models import Centre
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db

@@ -3,7 +3,7 @@ sharing a beneficiary's notes with another counsellor, and the private calendar 
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import format_date, format_time, lazy_ngettext
 from flask_babel import gettext as _
@@ -29,7 +29,7 @@ from daycentre.counselling.models import (
 from daycentre.database import insert_unless_present, utcnow
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import BUCHAREST, day_bounds, local_instant, now, week_start
 from daycentre.people.models import Family, Person
 
 CS = CounsellingSession
@@ -37,23 +37,6 @@ S = SessionStatus
 MAX_OCCURRENCES = 60
 MAX_MINUTES = 8 * 60
 TABLE = CounsellingSession.__tablename__
-
-
-# --- Time helpers ---------------------------------------------------------------------------------
-
-
-def local_instant(day: date, at: time) -> datetime:
-    """A wall-clock time in Bucharest as an aware datetime (the DST offset of that very day)."""
-    return datetime.combine(day, at).replace(tzinfo=BUCHAREST)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """From the start of ``first`` to the end of ``last``, Bucharest time."""
-    return local_instant(first, time(0)), local_instant(last + timedelta(days=1), time(0))
 
 
 # --- Queries --------------------------------------------------------------------------------------
@@ -84,7 +67,7 @@ def sessions_between(
     room_id: int | None = None,
     centre_id: int | None = None,
 ) -> list[CounsellingSession]:
-    start, end = local_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     query = (
         select(CS)
         .where(CS.starts_at < end, CS.ends_at > start, CS.centre_id.in_(centre_ids or {0}))
@@ -738,7 +721,7 @@ def regenerate_feed(*, actor) -> CalendarFeed:
     token = secrets.token_urlsafe(32)
     feed, _inserted = insert_unless_present(CalendarFeed, {"user_id": actor.id}, token=token)
     feed.token = token
-    feed.created_at = datetime.now(tz=BUCHAREST)
+    feed.created_at = now()
     db.session.flush()
     audit.record(audit.UPDATE, feed, actor=actor, changes=None)
     return feed
@@ -765,7 +748,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 
 def feed_sessions(user: User, *, around: date) -> list[CounsellingSession]:
     first, last = around - timedelta(days=60), around + timedelta(days=180)
-    start, end = local_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     return list(
         db.session.scalars(
             select(CS)

@@ -40,7 +40,7 @@ from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
 from daycentre.i18n import current_language
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import day_start, local_date
 from daycentre.meals.models import FoodAllowance, MealType
 from daycentre.outreach.models import (
     Agreement,
@@ -80,11 +80,11 @@ class Scope:
 
     @property
     def first_instant(self) -> datetime:
-        return datetime.combine(self.start, datetime.min.time(), BUCHAREST)
+        return day_start(self.start)
 
     @property
     def after_instant(self) -> datetime:
-        return datetime.combine(self.end + timedelta(days=1), datetime.min.time(), BUCHAREST)
+        return day_start(self.end + timedelta(days=1))
 
     def centres(self, column):
         ids = self.centre_ids or {0}
@@ -313,7 +313,7 @@ def _quantized(value: Decimal, unit: str) -> Decimal:
 
 def _local_day(value) -> date | None:
     if isinstance(value, datetime):
-        return value.astimezone(BUCHAREST).date()
+        return local_date(value)
     return value
 
 

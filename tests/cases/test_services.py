@@ -14,6 +14,7 @@ from daycentre.cases.models import (
     ServiceKind,
     TaskSource,
 )
+from daycentre.centres.calendar import add_working_days
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from tests.factories import (
@@ -132,7 +133,7 @@ def test_the_children_must_belong_to_the_family(centre, staff):
 
 def test_primary_evaluation_is_due_in_working_days_without_holidays(centre, staff):
     # Friday 27 November 2026; 30 November and 1 December are public holidays.
-    assert deadlines.add_working_days(date(2026, 11, 27), 5) == date(2026, 12, 8)
+    assert add_working_days(date(2026, 11, 27), 5) == date(2026, 12, 8)
     case = make_case(centre, actor=staff["coordinator"], received_on=date(2026, 3, 2))
     assert case.primary_due_on == date(2026, 3, 9)
     assert deadlines.primary_overdue(case, date(2026, 3, 10))

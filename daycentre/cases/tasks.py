@@ -1,12 +1,14 @@
-"""A case's tasks: the hook by which roll-call and counselling raise work for the case manager."""
+"""A case's tasks, and the tasks raised when roll-call or counselling announce a child at risk."""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from daycentre.attendance.services import children_on_alert
 from daycentre.audit import services as audit
 from daycentre.cases.changes import add_event, clean, write_audit
 from daycentre.cases.models import OPEN_STAGES, Case, CaseTask, TaskSource, case_children
+from daycentre.counselling.services import repeated_no_shows
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.localtime import today
@@ -75,3 +77,31 @@ def flag_for_case_managers(people, *, source: TaskSource, text_for, actor=None) 
             continue
         raised.append(add_task(case, text=text, source=source, actor=actor))
     return raised
+
+
+# --- What the other areas announce ------------------------------------------------------------
+
+
+@children_on_alert.connect
+def _task_for_absences(group, *, people, actor) -> None:
+    flag_for_case_managers(
+        people,
+        source=TaskSource.ABSENCES,
+        text_for=lambda person: _l(
+            "%(name)s is on the absence alert of the day centre: talk to the family.",
+            name=person.full_name,
+        ),
+        actor=actor,
+    )
+
+
+@repeated_no_shows.connect
+def _task_for_no_shows(session, *, people, actor) -> None:
+    flag_for_case_managers(
+        people,
+        source=TaskSource.NO_SHOWS,
+        text_for=lambda person: _l(
+            "%(name)s missed counselling sessions again: talk to the family.", name=person.full_name
+        ),
+        actor=actor,
+    )

@@ -35,7 +35,8 @@ from daycentre.centres.models import Centre
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 from daycentre.localtime import today
-from daycentre.people.models import Family
+from daycentre.people.models import Family, Person
+from daycentre.people.services import deleting_family, deleting_person
 
 S = CaseStage
 
@@ -289,3 +290,19 @@ def reopen(case: Case, *, actor, version=None, reason: str, reopened_on: date | 
         closure_approved_on=None,
         follow_up_on=None,
     )
+
+
+# --- A case file keeps the people and the family it names ---------------------------------
+
+
+@deleting_family.connect
+def _keep_a_family_named_in_a_case(family) -> None:
+    if db.session.scalar(db.select(Case.id).where(Case.family_id == family.id).limit(1)):
+        raise Refused(_l("This family is named in a case and cannot be deleted."))
+
+
+@deleting_person.connect
+def _keep_a_person_named_in_a_case(person) -> None:
+    named = db.select(Case.id).where(Case.children.any(Person.id == person.id)).limit(1)
+    if db.session.scalar(named):
+        raise Refused(_l("This person is named in a case and cannot be deleted."))

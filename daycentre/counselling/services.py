@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from blinker import Namespace
 from flask_babel import format_date, format_time, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,11 @@ S = SessionStatus
 MAX_OCCURRENCES = 60
 MAX_MINUTES = 8 * 60
 TABLE = CounsellingSession.__tablename__
+
+_signals = Namespace()
+#: Sent with the session's ``people`` and the ``actor`` when a beneficiary missed sessions again;
+#: the cases area, which counselling does not import, listens (``cases/tasks.py``).
+repeated_no_shows = _signals.signal("repeated-no-shows")
 
 
 # --- Queries --------------------------------------------------------------------------------------
@@ -553,7 +559,7 @@ def record_outcome(
     db.session.flush()
     _record(audit.UPDATE, session, session, actor=actor, changes=changes)
     if status is S.NO_SHOW:
-        _flag_repeated_no_shows(session, actor=actor)
+        _announce_repeated_no_shows(session, actor=actor)
     return session
 
 
@@ -561,11 +567,9 @@ REPEATED_NO_SHOWS = 2  # within NO_SHOW_WINDOW_DAYS
 NO_SHOW_WINDOW_DAYS = 60
 
 
-def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
-    """Missed sessions again: a task on the open case of the beneficiary (or the family's children)."""
-    from daycentre.cases.models import TaskSource
-    from daycentre.cases.tasks import flag_for_case_managers
-
+def _announce_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
+    """Missed sessions again: tell whoever listens (the cases area raises a task on the open case of
+    the beneficiary, or of the family's children)."""
     since = session.starts_at - timedelta(days=NO_SHOW_WINDOW_DAYS)
     missed = db.session.scalar(
         db.select(db.func.count(CounsellingSession.id)).where(
@@ -577,14 +581,7 @@ def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
     if missed < REPEATED_NO_SHOWS:
         return
     people = [session.person] if session.person_id else list(session.family.members)
-    flag_for_case_managers(
-        people,
-        source=TaskSource.NO_SHOWS,
-        text_for=lambda person: _l(
-            "%(name)s missed counselling sessions again: talk to the family.", name=person.full_name
-        ),
-        actor=actor,
-    )
+    repeated_no_shows.send(session, people=people, actor=actor)
 
 
 # --- Notes and sharing ----------------------------------------------------------------------------

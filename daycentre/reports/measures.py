@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
+from daycentre.auth.models import User
 from daycentre.cases.models import Case, Evaluation, Review, case_children
 from daycentre.centres.models import Centre, Group
 from daycentre.counselling.models import CounsellingSession, SessionStatus
@@ -64,6 +65,8 @@ from daycentre.volunteers.models import (
     VolunteerContract,
     VolunteerHours,
 )
+from daycentre.workshops.models import Workshop, WorkshopAttendance, WorkshopSession
+from daycentre.workshops.services import completion_share
 
 COUNT, PERCENT, LEI, HOURS = "count", "percent", "lei", "hours"
 
@@ -440,8 +443,6 @@ def _evaluations(scope: Scope) -> Select:
 
 def _workshops_held(scope: Scope) -> Select:
     """Workshops with at least one session in the period, dated by their first one in it."""
-    from daycentre.workshops.models import Workshop, WorkshopSession
-
     first = (
         select(WorkshopSession.workshop_id, func.min(WorkshopSession.starts_at).label("first"))
         .where(scope.instants(WorkshopSession.starts_at))
@@ -464,9 +465,6 @@ def _workshops_held(scope: Scope) -> Select:
 def _workshop_completions(scope: Scope) -> Select:
     """Participants who attended the required share of a programme whose last session falls in
     the period (one row each), in one query."""
-    from daycentre.workshops.models import Workshop, WorkshopAttendance, WorkshopSession
-    from daycentre.workshops.services import completion_share
-
     sessions = (
         select(
             WorkshopSession.workshop_id,
@@ -507,8 +505,6 @@ def _workshop_completions(scope: Scope) -> Select:
 
 
 def _sessions_held(scope: Scope) -> Select:
-    from daycentre.auth.models import User
-
     return (
         select(
             CounsellingSession.starts_at.label("day"),

@@ -81,7 +81,7 @@ class Config:
     # sessions (the certificate of participation is given from then on).
     WORKSHOP_COMPLETION_SHARE = float(os.environ.get("WORKSHOP_COMPLETION_SHARE", "0.75"))
 
-    # Cases: the deadlines of the prevention-of-separation process (see cases.services).
+    # Cases: the deadlines of the prevention-of-separation process (see cases.deadlines).
     CASE_PRIMARY_EVALUATION_WORKING_DAYS = int(os.environ.get("CASE_PRIMARY_EVALUATION_DAYS", "5"))
     CASE_FIRST_VISIT_DAYS = 3  # the first home visit within 72 hours of the observation sheet
     CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))

@@ -215,12 +215,12 @@ def make_activity(centre: Centre, *, starts_in=timedelta(days=3), hours=3, skill
 
 def make_case(centre, *, actor, family=None, children=None, received_on=None, **fields):
     """A registered request (stage "request") about a family's children."""
-    from daycentre.cases import services as cases
+    from daycentre.cases import workflow
 
     family = family or make_family(centre, name=fields.pop("family_name", "Kovács"))
     if children is None:
         children = [make_child(family, given_name="Anna")]
-    return cases.register_request(
+    return workflow.register_request(
         centre,
         actor=actor,
         received_on=received_on or date(2026, 3, 2),

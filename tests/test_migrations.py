@@ -97,7 +97,7 @@ def test_tasks_raised_by_alerts_become_the_child_they_are_about(migrated_app):
     from sqlalchemy import text
 
     from daycentre.cases.models import TaskSource
-    from daycentre.cases.services import flag_for_case_managers
+    from daycentre.cases.tasks import flag_for_case_managers
     from tests.factories import make_case, make_centre, make_child, make_family, make_user
 
     upgrade()

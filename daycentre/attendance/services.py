@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -36,6 +37,11 @@ from daycentre.people.services import by_family_name
 from daycentre.text import fold
 
 S = AttendanceStatus
+
+_signals = Namespace()
+#: Sent after a roll-call with the children it put on the absence alert (``people``) and the
+#: ``actor``; the cases area, which attendance does not import, listens (``cases/tasks.py``).
+children_on_alert = _signals.signal("children-on-absence-alert")
 NOTE_LENGTH = 300
 SAVED_AT_THE_SAME_MOMENT = _l(
     "Someone else saved this roll at the same moment; nothing was saved. Reload it."
@@ -371,7 +377,7 @@ def record_roll(
     except (IntegrityError, StaleDataError):
         raise StaleRecord(SAVED_AT_THE_SAME_MOMENT) from None
     audit.record_all(meals_removed + marks_created + meals_created + marks_changed)
-    _flag_alerts_on_cases(group, day, {pid: enrolled[pid].person for pid in marks}, actor=actor)
+    _announce_alerts(group, day, {pid: enrolled[pid].person for pid in marks}, actor=actor)
     return roll_call
 
 
@@ -525,24 +531,18 @@ def _created_entry(record, centre_id: int, actor) -> dict:
     )
 
 
-def _flag_alerts_on_cases(group: Group, day: date, people: dict, *, actor) -> None:
-    """A child of this roll now on the absence alert gets a task on their open case, if any.
+def _announce_alerts(group: Group, day: date, people: dict, *, actor) -> None:
+    """Tell whoever listens (the cases area) which children of this roll are on the absence alert.
 
     Two queries for the whole group (the centre's thresholds and the children's recent marks);
-    the cases are read only when someone is on the alert.
+    nothing is sent, and no case read, when nobody is on the alert.
     """
-    from daycentre.cases.models import TaskSource
-    from daycentre.cases.services import flag_for_case_managers
-
     centre = group.centre
     current = {(centre.id, person_id): person for person_id, person in people.items()}
     rules = {centre.id: alert_rule(centre.id)}
     alerted = [alert.person for alert in _alerts(current, {centre.id: centre}, rules, day)]
-    flag_for_case_managers(
-        alerted,
-        source=TaskSource.ABSENCES,
-        actor=actor,
-    )
+    if alerted:
+        children_on_alert.send(group, people=alerted, actor=actor)
 
 
 def rolls_taken(group_ids, day: date) -> set[int]:

@@ -45,7 +45,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "volunteers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "volunteering.take_part": frozenset({Role.VOLUNTEER}),
     # Cases: each case is further limited to its manager, its team and its supervisors
-    # (coordinators of its centre, admins); see cases.services.case_visible.
+    # (coordinators of its centre, admins); see cases.access.case_visible.
     "cases.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.supervise": frozenset({Role.ADMIN, Role.COORDINATOR}),

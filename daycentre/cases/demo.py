@@ -5,7 +5,7 @@ awaiting approval and closed cases. Dates count back from today, so the flags st
 from datetime import timedelta
 
 from daycentre.auth.models import User
-from daycentre.cases import services as cases
+from daycentre.cases import evaluations, plans, workflow
 from daycentre.cases.models import ClosureReason, Progress, ServiceKind
 from daycentre.centres.models import Centre, CentreKind
 from daycentre.enrolment.models import Enrolment
@@ -34,14 +34,14 @@ REPORTS = [
 
 
 def _evaluate(case, manager, started, completed=None):
-    evaluation = cases.start_evaluation(case, actor=manager, started_on=started)
-    cases.add_visit(
+    evaluation = evaluations.start_evaluation(case, actor=manager, started_on=started)
+    evaluations.add_visit(
         case,
         actor=manager,
         visited_on=started + timedelta(days=2),
         findings="Locuință cu două camere, curată; copiii au spațiu pentru teme.",
     )
-    cases.save_evaluation(
+    evaluations.save_evaluation(
         evaluation,
         actor=manager,
         version=evaluation.version,
@@ -57,20 +57,20 @@ def _evaluate(case, manager, started, completed=None):
         documents="Certificat de naștere\nAdeverință de venit\nAncheta socială SPAS",
     )
     if completed:
-        cases.complete_evaluation(
+        evaluations.complete_evaluation(
             evaluation, actor=manager, version=evaluation.version, completed_on=completed
         )
 
 
 def _plan(case, manager, coordinator, starts, approved=None):
-    plan = cases.create_plan(case, actor=manager, starts_on=starts)
-    school = cases.add_objective(
+    plan = plans.create_plan(case, actor=manager, starts_on=starts)
+    school = plans.add_objective(
         plan, actor=manager, text="Frecvență școlară regulată și teme făcute"
     )
     enrolment = db.session.scalar(
         db.select(Enrolment).where(Enrolment.person_id.in_([c.id for c in case.children]))
     )
-    cases.add_service(
+    plans.add_service(
         school,
         actor=manager,
         kind=ServiceKind.AFTER_SCHOOL,
@@ -80,8 +80,8 @@ def _plan(case, manager, coordinator, starts, approved=None):
         deadline=starts + timedelta(days=180),
         record=enrolment,
     )
-    parenting = cases.add_objective(plan, actor=manager, text="Abilități parentale consolidate")
-    cases.add_service(
+    parenting = plans.add_objective(plan, actor=manager, text="Abilități parentale consolidate")
+    plans.add_service(
         parenting,
         actor=manager,
         kind=ServiceKind.COUNSELLING,
@@ -90,7 +90,7 @@ def _plan(case, manager, coordinator, starts, approved=None):
         starts_on=starts,
         deadline=starts + timedelta(days=90),
     )
-    cases.save_plan(
+    plans.save_plan(
         plan,
         actor=manager,
         version=plan.version,
@@ -99,7 +99,7 @@ def _plan(case, manager, coordinator, starts, approved=None):
         family_signed_on=starts,
     )
     if approved:
-        cases.approve_plan(plan, actor=coordinator, version=plan.version, approved_on=approved)
+        plans.approve_plan(plan, actor=coordinator, version=plan.version, approved_on=approved)
     return plan
 
 
@@ -119,7 +119,7 @@ def load_cases() -> None:
     def request(index, days_ago):
         source, channel, requester, reported = REPORTS[index]
         family = families[index % len(families)]
-        return cases.register_request(
+        return workflow.register_request(
             centre,
             actor=coordinator,
             received_on=day - timedelta(days=days_ago),
@@ -132,7 +132,7 @@ def load_cases() -> None:
         )
 
     def open_(case, days_ago):
-        cases.decide_primary(
+        workflow.decide_primary(
             case,
             actor=coordinator,
             version=case.version,
@@ -144,7 +144,7 @@ def load_cases() -> None:
     request(0, 1)  # new, within the deadline
     request(1, 20)  # the primary evaluation is overdue
     referred = request(2, 40)
-    cases.decide_primary(
+    workflow.decide_primary(
         referred,
         actor=coordinator,
         version=referred.version,
@@ -156,12 +156,12 @@ def load_cases() -> None:
 
     in_evaluation = request(3, 14)
     open_(in_evaluation, 12)
-    cases.start_evaluation(in_evaluation, actor=manager, started_on=day - timedelta(days=10))
+    evaluations.start_evaluation(in_evaluation, actor=manager, started_on=day - timedelta(days=10))
 
     planning = request(4, 30)
     open_(planning, 28)
     _evaluate(planning, manager, day - timedelta(days=27), day - timedelta(days=15))
-    cases.record_observatory(
+    workflow.record_observatory(
         planning, actor=manager, version=planning.version, registered_on=day - timedelta(days=26)
     )
     _plan(planning, manager, coordinator, day - timedelta(days=5))
@@ -170,14 +170,14 @@ def load_cases() -> None:
     open_(monitored, 118)
     _evaluate(monitored, manager, day - timedelta(days=117), day - timedelta(days=105))
     _plan(monitored, manager, coordinator, day - timedelta(days=100), day - timedelta(days=100))
-    cases.record_review(
+    plans.record_review(
         monitored,
         actor=manager,
         reviewed_on=day - timedelta(days=10),
         notes="Copilul frecventează centrul zilnic.",
         progress={o.id: (Progress.IN_PROGRESS, "") for o in monitored.active_plan.objectives},
     )
-    cases.refer_for_protection(
+    workflow.refer_for_protection(
         monitored,
         actor=manager,
         version=monitored.version,
@@ -194,7 +194,7 @@ def load_cases() -> None:
     open_(closing, 298)
     _evaluate(closing, manager, day - timedelta(days=297), day - timedelta(days=285))
     _plan(closing, manager, coordinator, day - timedelta(days=280), day - timedelta(days=280))
-    cases.propose_closure(
+    workflow.propose_closure(
         closing,
         actor=manager,
         version=closing.version,
@@ -223,13 +223,13 @@ def load_cases() -> None:
             day - timedelta(days=days_ago - 20),
             day - timedelta(days=days_ago - 20),
         )
-        cases.record_review(
+        plans.record_review(
             closed,
             actor=manager,
             reviewed_on=day - timedelta(days=days_ago - 100),
             progress={o.id: (Progress.REACHED, "") for o in closed.active_plan.objectives},
         )
-        cases.propose_closure(
+        workflow.propose_closure(
             closed,
             actor=manager,
             version=closed.version,
@@ -238,5 +238,5 @@ def load_cases() -> None:
             stays_in_family=stays,
             follow_up_on=day - timedelta(days=days_ago - 200),
         )
-        cases.approve_closure(closed, actor=coordinator, version=closed.version)
+        workflow.approve_closure(closed, actor=coordinator, version=closed.version)
     db.session.flush()

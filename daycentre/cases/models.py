@@ -154,7 +154,7 @@ class ServiceKind(enum.StrEnum):
     After-school is delivered by an enrolment, a workshop by a registration and a support group
     by a membership, each linked to the service; counselling by the sessions of the case's
     people within the service's dates, found rather than linked (see
-    ``cases.services.deliveries``).
+    ``cases.delivery.deliveries``).
     """
 
     AFTER_SCHOOL = "after_school"
@@ -201,7 +201,7 @@ PROGRESS_LABELS = {
 class TaskSource(enum.StrEnum):
     """Where a task on a case came from: the case manager, or an alert raised by roll-call
     (repeated unexcused absences) or counselling (repeated no-shows) through
-    ``cases.services.flag_for_case_managers``."""
+    ``cases.tasks.flag_for_case_managers``."""
 
     MANUAL = "manual"
     ABSENCES = "absences"

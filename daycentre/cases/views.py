@@ -1,5 +1,7 @@
 """Cases: register, evaluate, plan, monitor, close; every opening of a case record is audited."""
 
+from functools import wraps
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -7,8 +9,20 @@ from flask_login import current_user
 
 from daycentre.auth.models import User
 from daycentre.auth.permissions import ensure_centre_visible, requires
-from daycentre.cases import bp
-from daycentre.cases import services as cases
+from daycentre.cases import (
+    access,
+    bp,
+    changes,
+    counts,
+    deadlines,
+    delivery,
+    evaluations,
+    overdue,
+    plans,
+    stages,
+    tasks,
+    workflow,
+)
 from daycentre.cases.forms import (
     PROGRESS_CHOICES,
     ClosureForm,
@@ -61,7 +75,7 @@ from daycentre.workshops.models import WorkshopRegistration
 
 def _case_or_404(case_id: int) -> Case:
     case = db.get_or_404(Case, case_id)
-    if not cases.case_visible(current_user, case):
+    if not access.case_visible(current_user, case):
         abort(404)
     return case
 
@@ -93,8 +107,31 @@ def _back(case: Case):
     return redirect(url_for("cases.show_case", case_id=case.id))
 
 
+def _refused_now(case: Case, action: str):
+    """A redirect back, nothing changed, when the case does not allow ``action`` now (a page left
+    open while the case moved on); None when it does."""
+    if action in stages.allowed_actions(current_user, case):
+        return None
+    flash(_("This cannot be done on the case now; the page shows what can."), "error")
+    return _back(case)
+
+
+def allowed_now(action: str):
+    """Refuse the case's ``action`` unless ``stages.allowed_actions`` lists it now."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(case_id: int, **kwargs):
+            refused = _refused_now(_case_or_404(case_id), action)
+            return refused or view(case_id, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 def _read(case: Case, part: str) -> None:
-    cases.record_read(case, actor=current_user, part=part)
+    changes.record_read(case, actor=current_user, part=part)
     db.session.commit()
 
 
@@ -105,12 +142,12 @@ def _read(case: Case, part: str) -> None:
 @requires("cases.read")
 def list_cases():
     show_all = request.args.get("show") == "all"
-    found = cases.visible_cases(current_user, open_only=not show_all)
+    found = access.visible_cases(current_user, open_only=not show_all)
     return render_template(
         "cases/list_cases.html",
         cases=found,
         show_all=show_all,
-        overdue={item.case.id: item for item in cases.overdue_for(current_user)},
+        overdue={item.case.id: item for item in overdue.overdue_for(current_user)},
     )
 
 
@@ -149,7 +186,7 @@ def register_request():
         case = run_service(
             form,
             None,
-            cases.register_request,
+            workflow.register_request,
             centre,
             actor=current_user,
             received_on=form.received_on.data,
@@ -166,7 +203,7 @@ def register_request():
                 _("The request was registered with number %(number)s.", number=case.reference),
                 "success",
             )
-            if cases.case_visible(current_user, case):
+            if access.case_visible(current_user, case):
                 return _back(case)
             return redirect(url_for("cases.list_cases"))
     return render_template("cases/register_request.html", form=form)
@@ -188,14 +225,14 @@ def _record_choices(case: Case) -> dict[ServiceKind, list[tuple[str, str]]]:
     """Per kind of service, the records that could deliver it, as (token, label) choices."""
     return {
         kind: [(f"{LINKED_RECORDS[kind]}:{record.id}", _record_label(record)) for record in found]
-        for kind, found in cases.linkable_records(case, centre_ids=_visible_centre_ids()).items()
+        for kind, found in plans.linkable_records(case, centre_ids=_visible_centre_ids()).items()
     }
 
 
 def _chosen_record(token: str | None):
     """The record a choice names; the form has already checked it was one of its choices."""
     attribute, _sep, ident = (token or "").partition(":")
-    model = cases.LINKABLE.get(attribute)
+    model = plans.LINKABLE.get(attribute)
     return db.session.get(model, int(ident)) if model and ident.isdecimal() else None
 
 
@@ -204,7 +241,7 @@ def _visible_centre_ids() -> set[int]:
 
 
 def _deliveries(plan: Plan | None) -> dict:
-    return cases.deliveries(plan, centre_ids=_visible_centre_ids()) if plan else {}
+    return delivery.deliveries(plan, centre_ids=_visible_centre_ids()) if plan else {}
 
 
 def _service_form(record_choices: dict, **kwargs) -> ServiceForm:
@@ -233,19 +270,19 @@ def show_case(case_id: int):
     version = {"version": case.version}
     primary_form = PrimaryForm(formdata=None, data=version | {"decided_on": today()})
     primary_form.manager_id.choices = [
-        (u.id, u.full_name) for u in cases.possible_managers(case.centre_id)
+        (u.id, u.full_name) for u in access.possible_managers(case.centre_id)
     ]
     team_form = TeamForm(formdata=None)
     on_case = {u.id for u in case.team} | {case.manager_id}
     team_form.user_id.choices = [
         (u.id, f"{u.full_name} · {u.role.label}")
-        for u in cases.possible_managers(case.centre_id)
+        for u in access.possible_managers(case.centre_id)
         if u.id not in on_case
     ]
     return render_template(
         "cases/show_case.html",
         case=case,
-        supervisor=cases.is_supervisor(current_user, case),
+        allowed=stages.allowed_actions(current_user, case),
         primary_form=primary_form,
         team_form=team_form,
         start_form=StartEvaluationForm(formdata=None, data={"started_on": today()}),
@@ -259,13 +296,13 @@ def show_case(case_id: int):
         reopen_form=ReopenForm(formdata=None, data=version),
         version_form=VersionForm(formdata=None, data=version),
         task_form=TaskForm(formdata=None),
-        first_visit_due=cases.first_visit_due(case),
-        first_visit_late=cases.first_visit_late(case),
-        primary_late=cases.primary_overdue(case),
-        review_due=cases.next_review_due(case),
-        review_late=cases.review_overdue(case),
-        late_services={s.id for s in cases.overdue_services(case)},
-        progress=cases.latest_progress(case),
+        first_visit_due=deadlines.first_visit_due(case),
+        first_visit_late=deadlines.first_visit_late(case),
+        primary_late=deadlines.primary_overdue(case),
+        review_due=deadlines.next_review_due(case),
+        review_late=deadlines.review_overdue(case),
+        late_services={s.id for s in deadlines.overdue_services(case)},
+        progress=deadlines.latest_progress(case),
         deliveries=_deliveries(case.active_plan),
         link_forms={},  # links are made on the plan's page
     )
@@ -273,10 +310,13 @@ def show_case(case_id: int):
 
 @bp.post("/<int:case_id>/primary")
 @requires("cases.supervise")
+@allowed_now("decide_primary")
 def decide_primary(case_id: int):
     case = _case_or_404(case_id)
     form = PrimaryForm()
-    form.manager_id.choices = [(u.id, u.full_name) for u in cases.possible_managers(case.centre_id)]
+    form.manager_id.choices = [
+        (u.id, u.full_name) for u in access.possible_managers(case.centre_id)
+    ]
     if not form.validate_on_submit():
         _flash_errors(form)
         return _back(case)
@@ -285,7 +325,7 @@ def decide_primary(case_id: int):
     if _done(
         form,
         case,
-        cases.decide_primary,
+        workflow.decide_primary,
         case,
         actor=current_user,
         version=form.version.data,
@@ -304,13 +344,14 @@ def decide_primary(case_id: int):
 
 @bp.post("/<int:case_id>/team")
 @requires("cases.manage")
+@allowed_now("add_team_member")
 def add_team_member(case_id: int):
     case = _case_or_404(case_id)
     form = TeamForm()
-    form.user_id.choices = [(u.id, u.full_name) for u in cases.possible_managers(case.centre_id)]
+    form.user_id.choices = [(u.id, u.full_name) for u in access.possible_managers(case.centre_id)]
     if form.validate_on_submit():
         user = db.get_or_404(User, form.user_id.data)
-        if _done(form, case, cases.add_team_member, case, user, actor=current_user):
+        if _done(form, case, workflow.add_team_member, case, user, actor=current_user):
             flash(_("Added to the case team."), "success")
     else:
         _flash_errors(form)
@@ -322,6 +363,7 @@ def add_team_member(case_id: int):
 
 @bp.post("/<int:case_id>/evaluations")
 @requires("cases.manage")
+@allowed_now("start_evaluation")
 def start_evaluation(case_id: int):
     case = _case_or_404(case_id)
     form = StartEvaluationForm()
@@ -331,7 +373,7 @@ def start_evaluation(case_id: int):
     evaluation = run_service(
         form,
         case,
-        cases.start_evaluation,
+        evaluations.start_evaluation,
         case,
         actor=current_user,
         started_on=form.started_on.data,
@@ -351,11 +393,11 @@ def edit_evaluation(evaluation_id: int):
         _read(case, "evaluation")
         form.version.data = evaluation.version
     if form.validate_on_submit():
-        fields = {name: form[name].data for name in cases.EVALUATION_FIELDS}
+        fields = {name: form[name].data for name in evaluations.EVALUATION_FIELDS}
         if _done(
             form,
             evaluation,
-            cases.save_evaluation,
+            evaluations.save_evaluation,
             evaluation,
             actor=current_user,
             version=form.version.data,
@@ -385,7 +427,7 @@ def complete_evaluation(evaluation_id: int):
     elif _done(
         form,
         evaluation,
-        cases.complete_evaluation,
+        evaluations.complete_evaluation,
         evaluation,
         actor=current_user,
         version=form.version.data,
@@ -398,6 +440,7 @@ def complete_evaluation(evaluation_id: int):
 
 @bp.post("/<int:case_id>/visits")
 @requires("cases.manage")
+@allowed_now("add_visit")
 def add_visit(case_id: int):
     case = _case_or_404(case_id)
     form = VisitForm()
@@ -406,7 +449,7 @@ def add_visit(case_id: int):
     elif _done(
         form,
         case,
-        cases.add_visit,
+        evaluations.add_visit,
         case,
         actor=current_user,
         visited_on=form.visited_on.data,
@@ -418,6 +461,7 @@ def add_visit(case_id: int):
 
 @bp.post("/<int:case_id>/observatory")
 @requires("cases.manage")
+@allowed_now("record_observatory")
 def record_observatory(case_id: int):
     case = _case_or_404(case_id)
     form = ObservatoryForm()
@@ -426,7 +470,7 @@ def record_observatory(case_id: int):
     elif _done(
         form,
         case,
-        cases.record_observatory,
+        workflow.record_observatory,
         case,
         actor=current_user,
         version=form.version.data,
@@ -441,6 +485,7 @@ def record_observatory(case_id: int):
 
 @bp.post("/<int:case_id>/plans")
 @requires("cases.manage")
+@allowed_now("create_plan")
 def create_plan(case_id: int):
     case = _case_or_404(case_id)
     form = NewPlanForm()
@@ -448,7 +493,7 @@ def create_plan(case_id: int):
         _flash_errors(form)
         return _back(case)
     plan = run_service(
-        form, case, cases.create_plan, case, actor=current_user, starts_on=form.starts_on.data
+        form, case, plans.create_plan, case, actor=current_user, starts_on=form.starts_on.data
     )
     if plan is None:
         return _back(case)
@@ -467,7 +512,7 @@ def show_plan(plan_id: int):
     if form.validate_on_submit() and _done(
         form,
         plan,
-        cases.save_plan,
+        plans.save_plan,
         plan,
         actor=current_user,
         version=form.version.data,
@@ -489,8 +534,8 @@ def show_plan(plan_id: int):
         link_forms=_link_forms(record_choices) if plan.status is not PlanStatus.SUPERSEDED else {},
         deliveries=_deliveries(plan),
         approve_form=VersionForm(formdata=None, data={"version": plan.version}),
-        supervisor=cases.is_supervisor(current_user, case),
-        progress=cases.latest_progress(case),
+        supervisor=access.is_supervisor(current_user, case),
+        progress=deadlines.latest_progress(case),
     )
 
 
@@ -501,7 +546,7 @@ def add_objective(plan_id: int):
     form = ObjectiveForm()
     if not form.validate_on_submit():
         _flash_errors(form)
-    elif _done(form, plan, cases.add_objective, plan, actor=current_user, text=form.text.data):
+    elif _done(form, plan, plans.add_objective, plan, actor=current_user, text=form.text.data):
         flash(_("The objective was added."), "success")
     return redirect(url_for("cases.show_plan", plan_id=plan.id))
 
@@ -517,7 +562,7 @@ def add_service(objective_id: int):
     elif _done(
         form,
         objective,
-        cases.add_service,
+        plans.add_service,
         objective,
         actor=current_user,
         kind=form.kind.data,
@@ -544,7 +589,7 @@ def link_record(service_id: int):
     elif _done(
         form,
         service,
-        cases.link_record,
+        plans.link_record,
         service,
         _chosen_record(form.record.data),
         actor=current_user,
@@ -559,7 +604,7 @@ def approve_plan(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = VersionForm()
     if form.validate_on_submit() and _done(
-        form, plan, cases.approve_plan, plan, actor=current_user, version=form.version.data
+        form, plan, plans.approve_plan, plan, actor=current_user, version=form.version.data
     ):
         flash(_("The service plan is approved and in force."), "success")
     return redirect(url_for("cases.show_plan", plan_id=plan.id))
@@ -567,6 +612,7 @@ def approve_plan(plan_id: int):
 
 @bp.post("/<int:case_id>/protection")
 @requires("cases.manage")
+@allowed_now("refer_for_protection")
 def refer_for_protection(case_id: int):
     case = _case_or_404(case_id)
     form = ProtectionForm()
@@ -575,7 +621,7 @@ def refer_for_protection(case_id: int):
     elif _done(
         form,
         case,
-        cases.refer_for_protection,
+        workflow.refer_for_protection,
         case,
         actor=current_user,
         version=form.version.data,
@@ -591,6 +637,7 @@ def refer_for_protection(case_id: int):
 
 @bp.route("/<int:case_id>/reviews/new", methods=["GET", "POST"])
 @requires("cases.manage")
+@allowed_now("record_review")
 def record_review(case_id: int):
     case = _case_or_404(case_id)
     plan = case.active_plan
@@ -614,7 +661,7 @@ def record_review(case_id: int):
         elif _done(
             form,
             case,
-            cases.record_review,
+            plans.record_review,
             case,
             actor=current_user,
             reviewed_on=form.reviewed_on.data,
@@ -623,7 +670,7 @@ def record_review(case_id: int):
         ):
             flash(_("The review was saved."), "success")
             return _back(case)
-    previous = cases.latest_progress(case)
+    previous = deadlines.latest_progress(case)
     return render_template(
         "cases/record_review.html",
         case=case,
@@ -632,12 +679,13 @@ def record_review(case_id: int):
         choices=PROGRESS_CHOICES,
         chosen=chosen,
         previous=previous,
-        due=cases.next_review_due(case),
+        due=deadlines.next_review_due(case),
     )
 
 
 @bp.post("/<int:case_id>/tasks")
 @requires("cases.manage")
+@allowed_now("add_task")
 def add_task(case_id: int):
     case = _case_or_404(case_id)
     form = TaskForm()
@@ -646,7 +694,7 @@ def add_task(case_id: int):
     elif _done(
         form,
         case,
-        cases.add_task,
+        tasks.add_task,
         case,
         actor=current_user,
         text=form.text.data,
@@ -663,7 +711,7 @@ def complete_task(task_id: int):
     case = _case_or_404(task.case_id)
     form = Form()
     if form.validate_on_submit() and _done(
-        form, task, cases.complete_task, task, actor=current_user
+        form, task, tasks.complete_task, task, actor=current_user
     ):
         flash(_("The task is marked done."), "success")
     return _back(case)
@@ -674,6 +722,7 @@ def complete_task(task_id: int):
 
 @bp.post("/<int:case_id>/closure")
 @requires("cases.manage")
+@allowed_now("propose_closure")
 def propose_closure(case_id: int):
     case = _case_or_404(case_id)
     form = ClosureForm()
@@ -682,7 +731,7 @@ def propose_closure(case_id: int):
     elif _done(
         form,
         case,
-        cases.propose_closure,
+        workflow.propose_closure,
         case,
         actor=current_user,
         version=form.version.data,
@@ -698,11 +747,12 @@ def propose_closure(case_id: int):
 
 @bp.post("/<int:case_id>/closure/approve")
 @requires("cases.supervise")
+@allowed_now("approve_closure")
 def approve_closure(case_id: int):
     case = _case_or_404(case_id)
     form = VersionForm()
     if form.validate_on_submit() and _done(
-        form, case, cases.approve_closure, case, actor=current_user, version=form.version.data
+        form, case, workflow.approve_closure, case, actor=current_user, version=form.version.data
     ):
         flash(_("The case is closed."), "success")
     return _back(case)
@@ -710,6 +760,7 @@ def approve_closure(case_id: int):
 
 @bp.post("/<int:case_id>/reopen")
 @requires("cases.manage")
+@allowed_now("reopen")
 def reopen(case_id: int):
     case = _case_or_404(case_id)
     form = ReopenForm()
@@ -718,7 +769,7 @@ def reopen(case_id: int):
     elif _done(
         form,
         case,
-        cases.reopen,
+        workflow.reopen,
         case,
         actor=current_user,
         version=form.version.data,
@@ -768,7 +819,7 @@ def print_document(case_id: int, document: str, language: str):
         case=case,
         plan=plan,
         evaluation=case.evaluation,
-        progress=cases.latest_progress(case),
+        progress=deadlines.latest_progress(case),
         printed_on=_dated_on(case, document),
     )
     name = DOCUMENT_NAMES[document][0 if language == "ro" else 1]
@@ -795,7 +846,7 @@ def show_counts():
     centres = visible_centres(current_user)
     result = None
     if not request.args or form.validate():
-        result = cases.counts(
+        result = counts.counts(
             {c.id for c in centres}, form.date_from.data or first, form.date_to.data or today()
         )
     return render_template(

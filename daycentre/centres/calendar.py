@@ -50,6 +50,15 @@ def public_holidays(year: int) -> MappingProxyType:
     return MappingProxyType(dict(holidays.country_holidays("RO", years=year, language="en_US")))
 
 
+def add_working_days(day: date, count: int) -> date:
+    """``count`` working days after ``day``: weekends and Romanian public holidays are skipped."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in public_holidays(day.year):
+            count -= 1
+    return day
+
+
 def holiday_name(day: date) -> str | None:
     """The public holiday on ``day`` named in the user's language, or None."""
     names = public_holidays(day.year).get(day)

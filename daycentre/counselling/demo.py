@@ -10,7 +10,7 @@ from daycentre.counselling.models import SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import today
+from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Person, PersonKind
 
 NOTES = [
@@ -28,7 +28,7 @@ NOTES = [
 def _book(centre, counsellor, room, beneficiary, kind, day, at, minutes=60, **series):
     """Book what the rules allow; a series that meets a holiday is booked date by date."""
     fields = {"person": beneficiary} if isinstance(beneficiary, Person) else {"family": beneficiary}
-    start = counselling.local_instant(day, at)
+    start = local_instant(day, at)
     try:
         return counselling.schedule(
             centre,
@@ -83,7 +83,7 @@ def load_sessions() -> None:
         .where(Enrolment.centre_id == centre.id, Person.kind == PersonKind.CHILD)
         .order_by(Person.id)
     ).all()
-    monday = counselling.week_start(today()) - timedelta(days=14)
+    monday = week_start(today()) - timedelta(days=14)
     cabinet, psychology = rooms["Cabinet de consiliere 1"], rooms["Cabinet psihologic"]
     weekly = {"interval_days": 7, "occurrences": 5}
 
@@ -142,7 +142,7 @@ def load_sessions() -> None:
         centre, elena, cabinet, adults[0].family, "legal", monday + timedelta(9), time(12)
     )
 
-    now = counselling.local_instant(today(), time(0))
+    now = local_instant(today(), time(0))
     past = [s for s in sessions if s.ends_at < now]
     for index, session in enumerate(past):
         actor = session.counsellor

@@ -3,8 +3,9 @@ sharing a beneficiary's notes with another counsellor, and the private calendar 
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from blinker import Namespace
 from flask_babel import format_date, format_time, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,7 +30,7 @@ from daycentre.counselling.models import (
 from daycentre.database import insert_unless_present, utcnow
 from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import BUCHAREST, day_bounds, local_instant, now, week_start
 from daycentre.people.models import Family, Person
 
 CS = CounsellingSession
@@ -38,22 +39,10 @@ MAX_OCCURRENCES = 60
 MAX_MINUTES = 8 * 60
 TABLE = CounsellingSession.__tablename__
 
-
-# --- Time helpers ---------------------------------------------------------------------------------
-
-
-def local_instant(day: date, at: time) -> datetime:
-    """A wall-clock time in Bucharest as an aware datetime (the DST offset of that very day)."""
-    return datetime.combine(day, at).replace(tzinfo=BUCHAREST)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """From the start of ``first`` to the end of ``last``, Bucharest time."""
-    return local_instant(first, time(0)), local_instant(last + timedelta(days=1), time(0))
+_signals = Namespace()
+#: Sent with the session's ``people`` and the ``actor`` when a beneficiary missed sessions again;
+#: the cases area, which counselling does not import, listens (``cases/tasks.py``).
+repeated_no_shows = _signals.signal("repeated-no-shows")
 
 
 # --- Queries --------------------------------------------------------------------------------------
@@ -84,7 +73,7 @@ def sessions_between(
     room_id: int | None = None,
     centre_id: int | None = None,
 ) -> list[CounsellingSession]:
-    start, end = local_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     query = (
         select(CS)
         .where(CS.starts_at < end, CS.ends_at > start, CS.centre_id.in_(centre_ids or {0}))
@@ -570,7 +559,7 @@ def record_outcome(
     db.session.flush()
     _record(audit.UPDATE, session, session, actor=actor, changes=changes)
     if status is S.NO_SHOW:
-        _flag_repeated_no_shows(session, actor=actor)
+        _announce_repeated_no_shows(session, actor=actor)
     return session
 
 
@@ -578,11 +567,9 @@ REPEATED_NO_SHOWS = 2  # within NO_SHOW_WINDOW_DAYS
 NO_SHOW_WINDOW_DAYS = 60
 
 
-def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
-    """Missed sessions again: a task on the open case of the beneficiary (or the family's children)."""
-    from daycentre.cases.models import TaskSource
-    from daycentre.cases.services import flag_for_case_managers
-
+def _announce_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
+    """Missed sessions again: tell whoever listens (the cases area raises a task on the open case of
+    the beneficiary, or of the family's children)."""
     since = session.starts_at - timedelta(days=NO_SHOW_WINDOW_DAYS)
     missed = db.session.scalar(
         db.select(db.func.count(CounsellingSession.id)).where(
@@ -594,11 +581,7 @@ def _flag_repeated_no_shows(session: CounsellingSession, *, actor) -> None:
     if missed < REPEATED_NO_SHOWS:
         return
     people = [session.person] if session.person_id else list(session.family.members)
-    flag_for_case_managers(
-        people,
-        source=TaskSource.NO_SHOWS,
-        actor=actor,
-    )
+    repeated_no_shows.send(session, people=people, actor=actor)
 
 
 # --- Notes and sharing ----------------------------------------------------------------------------
@@ -735,7 +718,7 @@ def regenerate_feed(*, actor) -> CalendarFeed:
     token = secrets.token_urlsafe(32)
     feed, _inserted = insert_unless_present(CalendarFeed, {"user_id": actor.id}, token=token)
     feed.token = token
-    feed.created_at = datetime.now(tz=BUCHAREST)
+    feed.created_at = now()
     db.session.flush()
     audit.record(audit.UPDATE, feed, actor=actor, changes=None)
     return feed
@@ -762,7 +745,7 @@ def feed_by_token(token: str) -> CalendarFeed | None:
 
 def feed_sessions(user: User, *, around: date) -> list[CounsellingSession]:
     first, last = around - timedelta(days=60), around + timedelta(days=180)
-    start, end = local_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     return list(
         db.session.scalars(
             select(CS)

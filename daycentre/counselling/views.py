@@ -27,7 +27,7 @@ from daycentre.counselling.models import CounsellingSession, NoteShare, SessionS
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.forms import run_service
-from daycentre.localtime import today
+from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Family, Person
 from daycentre.people.services import (
     by_family_name,
@@ -117,7 +117,7 @@ def _calendar(
     span: str, *, title: str, sessions_for, centres, endpoint: str, others_for=None, **url_args
 ):
     day = _asked_day()
-    first = counselling.week_start(day) if span == "week" else day
+    first = week_start(day) if span == "week" else day
     days = 7 if span == "week" else 1
     last = first + timedelta(days=days - 1)
     sessions = sessions_for(first, last)
@@ -247,7 +247,7 @@ def schedule_session(centre_id: int):
                 person=person,
                 family=family,
                 session_type=form.session_type.data,
-                start=counselling.local_instant(form.day.data, form.start_time.data),
+                start=local_instant(form.day.data, form.start_time.data),
                 minutes=form.minutes.data,
                 interval_days=interval,
                 occurrences=form.occurrences.data if interval else None,
@@ -308,7 +308,7 @@ def edit_session(session_id: int):
             counsellor=db.session.get(User, form.counsellor_id.data),
             room=db.session.get(Room, form.room_id.data),
             session_type=form.session_type.data,
-            start=counselling.local_instant(form.day.data, form.start_time.data),
+            start=local_instant(form.day.data, form.start_time.data),
             minutes=form.minutes.data,
             following=form.scope.data == "following" and session.series_id is not None,
         )

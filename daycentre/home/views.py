@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from daycentre.attendance.services import absence_alerts, rolls_taken
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT, Role
-from daycentre.cases.services import overdue_for
+from daycentre.cases.overdue import overdue_for
 from daycentre.centres.calendar import operating_today
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from blinker import Namespace
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, true
@@ -29,6 +30,12 @@ from daycentre.people.models import (
 from daycentre.text import fold, sort_key
 
 SEARCH_RESULTS = 200
+
+_signals = Namespace()
+#: Sent with the family or the person about to be deleted; an area whose records keep them (the
+#: cases area, which people does not import) refuses by raising ``Refused``.
+deleting_family = _signals.signal("deleting-family")
+deleting_person = _signals.signal("deleting-person")
 
 
 # --- Checks shared by the forms (field errors) and the services (the last word) -----------------
@@ -247,20 +254,10 @@ def save_family(family: Family | None, *, actor, version=None, factors=(), **fie
     return family
 
 
-def _named_in_a_case(*, family_id=None, person_id=None) -> bool:
-    """A case file keeps the people and the family it names."""
-    from daycentre.cases.models import Case  # imported late: the cases package imports this one
-
-    by_family = Case.family_id == family_id
-    condition = by_family if family_id is not None else Case.children.any(Person.id == person_id)
-    return db.session.scalar(db.select(Case.id).where(condition).limit(1)) is not None
-
-
 def delete_family(family: Family, *, actor) -> None:
     if db.session.scalar(db.select(Person.id).where(Person.family_id == family.id).limit(1)):
         raise Refused(_l("Remove the family's members first."))
-    if _named_in_a_case(family_id=family.id):
-        raise Refused(_l("This family is named in a case and cannot be deleted."))
+    deleting_family.send(family)
     audit.record(
         audit.DELETE,
         family,
@@ -369,8 +366,7 @@ def delete_person(person: Person, *, actor) -> None:
     """Only a record entered by mistake is deleted; one in the register is kept (exit it instead)."""
     if person.enrolments:
         raise Refused(_l("This person is in the beneficiary register and cannot be deleted."))
-    if _named_in_a_case(person_id=person.id):
-        raise Refused(_l("This person is named in a case and cannot be deleted."))
+    deleting_person.send(person)
     for consent in list(person.consents):
         _delete_consent(consent, actor=actor)
     audit.record(

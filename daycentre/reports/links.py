@@ -14,8 +14,8 @@ from flask import url_for
 from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
 
+from daycentre.cases.access import case_visible
 from daycentre.cases.models import Case
-from daycentre.cases.services import case_visible
 from daycentre.centres.models import Centre
 from daycentre.counselling.models import CounsellingSession
 from daycentre.enrolment.models import Enrolment

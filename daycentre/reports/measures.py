@@ -34,13 +34,14 @@ from sqlalchemy import (
 )
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
+from daycentre.auth.models import User
 from daycentre.cases.models import Case, Evaluation, Review, case_children
 from daycentre.centres.models import Centre, Group
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
 from daycentre.i18n import current_language
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import day_start, local_date
 from daycentre.meals.models import FoodAllowance, MealType
 from daycentre.outreach.models import (
     Agreement,
@@ -64,6 +65,8 @@ from daycentre.volunteers.models import (
     VolunteerContract,
     VolunteerHours,
 )
+from daycentre.workshops.models import Workshop, WorkshopAttendance, WorkshopSession
+from daycentre.workshops.services import completion_share
 
 COUNT, PERCENT, LEI, HOURS = "count", "percent", "lei", "hours"
 
@@ -80,11 +83,11 @@ class Scope:
 
     @property
     def first_instant(self) -> datetime:
-        return datetime.combine(self.start, datetime.min.time(), BUCHAREST)
+        return day_start(self.start)
 
     @property
     def after_instant(self) -> datetime:
-        return datetime.combine(self.end + timedelta(days=1), datetime.min.time(), BUCHAREST)
+        return day_start(self.end + timedelta(days=1))
 
     def centres(self, column):
         ids = self.centre_ids or {0}
@@ -313,7 +316,7 @@ def _quantized(value: Decimal, unit: str) -> Decimal:
 
 def _local_day(value) -> date | None:
     if isinstance(value, datetime):
-        return value.astimezone(BUCHAREST).date()
+        return local_date(value)
     return value
 
 
@@ -440,8 +443,6 @@ def _evaluations(scope: Scope) -> Select:
 
 def _workshops_held(scope: Scope) -> Select:
     """Workshops with at least one session in the period, dated by their first one in it."""
-    from daycentre.workshops.models import Workshop, WorkshopSession
-
     first = (
         select(WorkshopSession.workshop_id, func.min(WorkshopSession.starts_at).label("first"))
         .where(scope.instants(WorkshopSession.starts_at))
@@ -464,9 +465,6 @@ def _workshops_held(scope: Scope) -> Select:
 def _workshop_completions(scope: Scope) -> Select:
     """Participants who attended the required share of a programme whose last session falls in
     the period (one row each), in one query."""
-    from daycentre.workshops.models import Workshop, WorkshopAttendance, WorkshopSession
-    from daycentre.workshops.services import completion_share
-
     sessions = (
         select(
             WorkshopSession.workshop_id,
@@ -507,8 +505,6 @@ def _workshop_completions(scope: Scope) -> Select:
 
 
 def _sessions_held(scope: Scope) -> Select:
-    from daycentre.auth.models import User
-
     return (
         select(
             CounsellingSession.starts_at.label("day"),

@@ -7,14 +7,14 @@ children. The demo user ``volunteer`` (Ștefan Ionescu) has a contract in force,
 certificate, activities coming up, hours done and a certificate of volunteering.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
 from daycentre.database import utcnow
 from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, today
+from daycentre.localtime import local_instant, today
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
 from daycentre.volunteers.models import Activity
@@ -54,8 +54,8 @@ def _activity(centre, coordinator, *, day, start, end, **fields) -> Activity:
         None,
         actor=coordinator,
         centre=centre,
-        starts_at=datetime.combine(day, start, BUCHAREST),
-        ends_at=datetime.combine(day, end, BUCHAREST),
+        starts_at=local_instant(day, start),
+        ends_at=local_instant(day, end),
         **fields,
     )
 

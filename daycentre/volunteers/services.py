@@ -1,6 +1,5 @@
 """The rules for volunteers: age, contracts and their register, sign-ups, hours and certificates."""
 
-import calendar
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -17,7 +16,7 @@ from daycentre.auth.services import create_user
 from daycentre.database import utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import add_months, day_bounds, local_date
 from daycentre.places import free_place, take_place
 from daycentre.volunteers.models import (
     HOLDING_STATUSES,
@@ -47,12 +46,6 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def integrity_valid_until(volunteer: Volunteer) -> date | None:
     if volunteer.integrity_certificate_on is None:
         return None
@@ -63,10 +56,6 @@ def integrity_valid_until(volunteer: Volunteer) -> date | None:
 def integrity_valid_on(volunteer: Volunteer, day: date) -> bool:
     until = integrity_valid_until(volunteer)
     return until is not None and volunteer.integrity_certificate_on <= day <= until
-
-
-def local_day(instant: datetime) -> date:
-    return instant.astimezone(BUCHAREST).date()
 
 
 def ensure_old_enough(birth_date: date, parental_consent_on: date | None, day: date) -> None:
@@ -439,7 +428,7 @@ def overlapping_signup(volunteer: Volunteer, activity: Activity) -> ActivitySign
 
 def signup_refusal(volunteer: Volunteer, activity: Activity, now: datetime):
     """Why this volunteer cannot sign up for this activity, or None when they can."""
-    day = local_day(activity.starts_at)
+    day = local_date(activity.starts_at)
     if activity.cancelled:
         return _l("This activity was cancelled.")
     if activity.starts_at <= now:
@@ -587,7 +576,7 @@ def _release_signups_after(contract: VolunteerContract, day: date, *, actor) -> 
         )
     ).all()
     for signup in signups:
-        if local_day(signup.activity.starts_at) > day:
+        if local_date(signup.activity.starts_at) > day:
             _release(signup, actor=actor, now=now)
 
 
@@ -729,17 +718,11 @@ def pending_hours(user) -> list[VolunteerHours]:
     return list(db.session.scalars(query))
 
 
-def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    first = datetime.combine(start, datetime.min.time(), BUCHAREST)
-    after = datetime.combine(end + timedelta(days=1), datetime.min.time(), BUCHAREST)
-    return first, after
-
-
 def hours_done(volunteer: Volunteer, start: date, end: date):
     """(day, what, hours) of attended activities and approved hours in the period; the total."""
-    first, after = _period_bounds(start, end)
+    first, after = day_bounds(start, end)
     rows = [
-        (local_day(s.activity.starts_at), s.activity.title, s.hours or Decimal(0))
+        (local_date(s.activity.starts_at), s.activity.title, s.hours or Decimal(0))
         for s in db.session.scalars(
             db.select(ActivitySignup)
             .join(Activity)
@@ -876,7 +859,7 @@ def period_counts(user, start: date, end: date) -> dict[str, object]:
             VolunteerContract.centre_id,
         )
     )
-    first, after = _period_bounds(start, end)
+    first, after = day_bounds(start, end)
     attended = db.session.execute(
         scoped(
             db.select(ActivitySignup.volunteer_id, ActivitySignup.hours)

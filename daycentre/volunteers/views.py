@@ -1,7 +1,7 @@
 """Screens for coordinators (own centres) and for volunteers (their own record only)."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +15,7 @@ from daycentre.database import utcnow
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.forms import Form
-from daycentre.localtime import BUCHAREST, today
+from daycentre.localtime import BUCHAREST, local_instant, today
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
@@ -400,10 +400,6 @@ def list_activities():
     )
 
 
-def _local(day, moment) -> datetime:
-    return datetime.combine(day, moment, BUCHAREST)
-
-
 @bp.route("/activities/new", methods=["GET", "POST"])
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
@@ -427,8 +423,8 @@ def edit_activity(activity_id: int | None = None):
             version=form.version.data,
             skills=form.skills.data,
             title=form.title.data,
-            starts_at=_local(form.day.data, form.starts.data),
-            ends_at=_local(form.day.data, form.ends.data),
+            starts_at=local_instant(form.day.data, form.starts.data),
+            ends_at=local_instant(form.day.data, form.ends.data),
             places=form.places.data,
             with_children=form.with_children.data,
             description=form.description.data,

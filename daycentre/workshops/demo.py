@@ -5,11 +5,10 @@ from datetime import time, timedelta
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
-from daycentre.counselling import services as counselling
 from daycentre.database import utcnow
 from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import today
+from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.workshops import services as workshops
 
@@ -19,7 +18,7 @@ def _first_free(make, monday, at):
     for offset in range(28):
         try:
             with db.session.begin_nested():
-                return make(counselling.local_instant(monday + timedelta(days=offset), at))
+                return make(local_instant(monday + timedelta(days=offset), at))
         except Refused:
             continue
     return None
@@ -39,7 +38,7 @@ def load_workshops() -> None:
         .where(Family.centre_id == centre.id, Person.kind == PersonKind.ADULT)
         .order_by(Person.id)
     ).all()
-    monday = counselling.week_start(today()) - timedelta(days=21)
+    monday = week_start(today()) - timedelta(days=21)
 
     workshop = _first_free(
         lambda start: workshops.create_workshop(
@@ -62,7 +61,7 @@ def load_workshops() -> None:
         for adult in adults:
             workshops.register(workshop, adult, actor=coordinator)
         present = [r.person_id for r in workshops.participants(workshop)]
-        now = counselling.local_instant(today(), time(0))
+        now = local_instant(today(), time(0))
         for index, session in enumerate(s for s in workshop.sessions if s.ends_at < now):
             # Everyone came, except one different person each week.
             missing = present[index % len(present)] if present else None

@@ -21,7 +21,7 @@ from daycentre.counselling import services as counselling
 from daycentre.database import insert_unless_present, utcnow
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
+from daycentre.localtime import BUCHAREST, day_bounds, local_date, local_instant
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.places import free_place, take_place
 from daycentre.workshops.models import (
@@ -210,9 +210,9 @@ def series_starts(first: datetime, *, count: int, interval_days: int = 7) -> lis
         )
     if not interval_days or interval_days < 1:
         raise Refused(_l("Repeat at least one day apart."))
-    local = first.astimezone(counselling.BUCHAREST)
+    local = first.astimezone(BUCHAREST)
     return [
-        counselling.local_instant(local.date() + timedelta(days=interval_days * i), local.time())
+        local_instant(local.date() + timedelta(days=interval_days * i), local.time())
         for i in range(count)
     ]
 
@@ -665,7 +665,7 @@ def last_meeting_attended(membership: GroupMembership) -> date | None:
             MeetingAttendance.present.is_(True),
         )
     )
-    days = [start.astimezone(BUCHAREST).date() for start in starts]
+    days = [local_date(start) for start in starts]
     return max((day for day in days if day >= membership.joined_on), default=None)
 
 
@@ -776,7 +776,7 @@ def counts(first: date, last: date, *, centre_ids) -> Counts:
     at a session of the period; a completion counts in the period of the programme's last session;
     a member is someone present at a meeting of the period.
     """
-    start, end = counselling.local_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     centres = centre_ids or {0}
     in_period = (WS.starts_at >= start, WS.starts_at < end, Workshop.centre_id.in_(centres))
     sessions = db.session.execute(
@@ -849,18 +849,18 @@ class CalendarEntry:
 
     @property
     def local_start(self) -> datetime:
-        return self.starts_at.astimezone(counselling.BUCHAREST)
+        return self.starts_at.astimezone(BUCHAREST)
 
     @property
     def local_end(self) -> datetime:
-        return self.ends_at.astimezone(counselling.BUCHAREST)
+        return self.ends_at.astimezone(BUCHAREST)
 
 
 def calendar_entries(
     first: date, last: date, *, centre_ids, user_id: int | None = None, room_id: int | None = None
 ) -> list[CalendarEntry]:
     """Workshop sessions and group meetings from ``first`` to ``last`` (Bucharest days)."""
-    start, end = counselling.local_day_bounds(first, last)
+    start, end = day_bounds(first, last)
     centres = centre_ids or {0}
     query = (
         select(WS)

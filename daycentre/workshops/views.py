@@ -15,7 +15,7 @@ from daycentre.counselling import services as counselling
 from daycentre.documents import PDF, download, render_pdf
 from daycentre.extensions import db
 from daycentre.forms import run_service
-from daycentre.localtime import today
+from daycentre.localtime import local_instant, today
 from daycentre.people import services as people
 from daycentre.people.models import Person, PersonKind
 from daycentre.workshops import bp
@@ -146,7 +146,7 @@ def create_workshop(centre_id: int):
             room=db.session.get(Room, form.room_id.data),
             capacity=form.capacity.data,
             facilitators=[db.session.get(User, i) for i in form.facilitator_ids.data or []],
-            first_start=counselling.local_instant(form.first_day.data, form.start_time.data),
+            first_start=local_instant(form.first_day.data, form.start_time.data),
             minutes=form.minutes.data,
             count=form.count.data,
             interval_days=form.interval_days.data,
@@ -346,7 +346,7 @@ def edit_session(session_id: int):
             workshops.move_session,
             session,
             actor=current_user,
-            start=counselling.local_instant(form.day.data, form.start_time.data),
+            start=local_instant(form.day.data, form.start_time.data),
             minutes=form.minutes.data,
             version=form.version.data,
         )
@@ -508,7 +508,7 @@ def add_meetings(group_id: int):
             workshops.add_meetings,
             group,
             actor=current_user,
-            first_start=counselling.local_instant(form.day.data, form.start_time.data),
+            first_start=local_instant(form.day.data, form.start_time.data),
             minutes=form.minutes.data,
             count=form.count.data,
         )

@@ -6,7 +6,8 @@ import pytest
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.audit.models import AuditEntry
-from daycentre.cases import services as cases
+from daycentre.cases import overdue, plans, tasks
+from daycentre.cases.delivery import deliveries
 from daycentre.cases.models import CaseTask, ServiceKind
 from daycentre.counselling.models import SessionStatus
 from daycentre.errors import Refused
@@ -33,8 +34,8 @@ START, DEADLINE = date(2026, 3, 18), date(2026, 6, 30)  # the dates of active_ca
 
 def add_service(case, staff, kind, **fields):
     """A service of ``kind`` in a draft revision of the plan, started on START."""
-    objective = cases.create_plan(case, actor=staff["manager"], starts_on=START).objectives[0]
-    return cases.add_service(
+    objective = plans.create_plan(case, actor=staff["manager"], starts_on=START).objectives[0]
+    return plans.add_service(
         objective,
         actor=staff["manager"],
         kind=kind,
@@ -47,7 +48,7 @@ def add_service(case, staff, kind, **fields):
 
 
 def delivered(service, centre_ids):
-    return cases.deliveries(service.objective.plan, centre_ids=centre_ids)[service.id]
+    return deliveries(service.objective.plan, centre_ids=centre_ids)[service.id]
 
 
 def test_after_school_counts_the_days_marked_within_the_services_dates(centre, staff):
@@ -55,7 +56,7 @@ def test_after_school_counts_the_days_marked_within_the_services_dates(centre, s
     service = case.active_plan.objectives[0].services[0]
     group = make_group(centre)
     child = case.children[0]
-    cases.link_record(service, make_enrolment(child, group), actor=staff["manager"])
+    plans.link_record(service, make_enrolment(child, group), actor=staff["manager"])
     marks = {
         date(2026, 3, 10): AttendanceStatus.PRESENT,  # before the service started
         START: AttendanceStatus.PRESENT,
@@ -85,11 +86,11 @@ def test_a_workshop_service_links_to_a_parents_registration_and_shows_completion
     elsewhere = workshops.register(workshop, stranger, actor=staff["coordinator"])
     service = add_service(case, staff, ServiceKind.WORKSHOP)
     with pytest.raises(Refused, match="copiii sau membrii familiei"):
-        cases.link_record(service, elsewhere, actor=staff["manager"])
+        plans.link_record(service, elsewhere, actor=staff["manager"])
     after_school = service.objective.services[0]
     with pytest.raises(Refused, match="de acest fel"):
-        cases.link_record(after_school, registration, actor=staff["manager"])
-    cases.link_record(service, registration, actor=staff["manager"])
+        plans.link_record(after_school, registration, actor=staff["manager"])
+    plans.link_record(service, registration, actor=staff["manager"])
     for session, present in zip(workshop.sessions, (True, True, True, False), strict=True):
         db.session.add(
             WorkshopAttendance(session_id=session.id, person_id=mother.id, present=present)
@@ -173,8 +174,8 @@ def test_a_revision_of_the_plan_keeps_the_links(centre, staff):
     service = add_service(case, staff, ServiceKind.WORKSHOP, record=registration)
     plan = service.objective.plan
     sign(plan, staff["manager"], START)
-    cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
-    revision = cases.create_plan(case, actor=staff["manager"], starts_on=today())
+    plans.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
+    revision = plans.create_plan(case, actor=staff["manager"], starts_on=today())
     kept = [s.linked_record for o in revision.objectives for s in o.services]
     assert registration in kept
 
@@ -182,14 +183,14 @@ def test_a_revision_of_the_plan_keeps_the_links(centre, staff):
 def test_a_task_is_marked_done_once_and_leaves_the_home_page(centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
     open_case(case, staff)
-    task = cases.add_task(case, actor=staff["manager"], text="Sună la școală")
-    (item,) = cases.overdue_for(staff["manager"])
+    task = tasks.add_task(case, actor=staff["manager"], text="Sună la școală")
+    (item,) = overdue.overdue_for(staff["manager"])
     assert item.open_tasks == [task]
-    assert cases.complete_task(task, actor=staff["manager"]) is True
+    assert tasks.complete_task(task, actor=staff["manager"]) is True
     assert (task.done_on, task.done_by) == (today(), staff["manager"])
-    assert cases.complete_task(task, actor=staff["coordinator"]) is False  # a second click
+    assert tasks.complete_task(task, actor=staff["coordinator"]) is False  # a second click
     assert task.done_by == staff["manager"]
-    assert cases.overdue_for(staff["manager"]) == []
+    assert overdue.overdue_for(staff["manager"]) == []
     changes = db.session.scalars(
         db.select(AuditEntry.changes).filter_by(entity="case_tasks", action="update")
     ).all()
@@ -208,7 +209,7 @@ def test_the_manager_links_a_registration_and_marks_a_task_done(client, login, c
     )
     registration = workshops.register(workshop, mother, actor=staff["coordinator"])
     service = add_service(case, staff, ServiceKind.WORKSHOP)
-    task = cases.add_task(case, actor=staff["manager"], text="Sună la școală")
+    task = tasks.add_task(case, actor=staff["manager"], text="Sună la școală")
     plan_id, service_id, task_id = service.objective.plan_id, service.id, task.id
     login(staff["manager"])
 
@@ -236,7 +237,7 @@ def test_the_manager_links_a_registration_and_marks_a_task_done(client, login, c
 def test_a_colleague_outside_the_case_cannot_mark_its_tasks(client, login, centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
     open_case(case, staff)
-    task_id = cases.add_task(case, actor=staff["manager"], text="Sună la școală").id
+    task_id = tasks.add_task(case, actor=staff["manager"], text="Sună la școală").id
     login(staff["colleague"])
     assert client.post(f"/cases/tasks/{task_id}/done").status_code == 404
     assert db.session.get(CaseTask, task_id).done_on is None
@@ -245,7 +246,7 @@ def test_a_colleague_outside_the_case_cannot_mark_its_tasks(client, login, centr
 def test_no_case_other_than_the_centres_own_is_reached(client, login, staff):
     stranger_centre = make_centre(name="Centrul din Covasna")
     case = make_case(stranger_centre, actor=staff["admin"])
-    task_id = cases.add_task(case, actor=staff["admin"], text="Vizită").id
+    task_id = tasks.add_task(case, actor=staff["admin"], text="Vizită").id
     login(staff["coordinator"])
     assert client.post(f"/cases/tasks/{task_id}/done").status_code == 404
 
@@ -267,7 +268,7 @@ def test_the_case_page_shows_an_approved_plans_workshop_and_group_links(
     )
     membership = workshops.join_group(group, mother, actor=staff["manager"], on=START)
     service = add_service(case, staff, ServiceKind.WORKSHOP, record=registration)
-    cases.add_service(
+    plans.add_service(
         service.objective,
         actor=staff["manager"],
         kind=ServiceKind.SUPPORT_GROUP,
@@ -279,7 +280,7 @@ def test_the_case_page_shows_an_approved_plans_workshop_and_group_links(
     )
     plan = service.objective.plan
     sign(plan, staff["manager"], START)
-    cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
+    plans.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
     login(staff["manager"])
     response = client.get(f"/cases/{case.id}")
     assert response.status_code == 200
@@ -294,10 +295,10 @@ def test_another_centres_records_are_neither_offered_nor_shown(
     child = case.children[0]
     secret = make_enrolment(child, make_group(other_centre, name="Grupa Secretă"))
     service = case.active_plan.objectives[0].services[0]
-    assert cases.linkable_records(case, centre_ids={centre.id})[ServiceKind.AFTER_SCHOOL] == []
+    assert plans.linkable_records(case, centre_ids={centre.id})[ServiceKind.AFTER_SCHOOL] == []
     with pytest.raises(Refused, match="centrele dumneavoastră"):
-        cases.link_record(service, secret, actor=staff["manager"])
-    cases.link_record(service, secret, actor=staff["admin"])  # the admin sees every centre
+        plans.link_record(service, secret, actor=staff["manager"])
+    plans.link_record(service, secret, actor=staff["admin"])  # the admin sees every centre
     assert delivered(service, {centre.id}).elsewhere
     login(staff["manager"])
     page = text_of(client.get(f"/cases/plans/{case.active_plan.id}"))

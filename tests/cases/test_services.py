@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from daycentre.audit.models import AuditEntry
-from daycentre.cases import services as cases
+from daycentre.cases import access, counts, deadlines, evaluations, overdue, plans, tasks, workflow
 from daycentre.cases.models import (
     CaseStage,
     ClosureReason,
@@ -14,6 +14,7 @@ from daycentre.cases.models import (
     ServiceKind,
     TaskSource,
 )
+from daycentre.centres.calendar import add_working_days
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from tests.factories import (
@@ -28,7 +29,7 @@ from tests.factories import (
 
 
 def open_case(case, staff, day=date(2026, 3, 4)):
-    cases.decide_primary(
+    workflow.decide_primary(
         case,
         actor=staff["coordinator"],
         version=case.version,
@@ -39,24 +40,24 @@ def open_case(case, staff, day=date(2026, 3, 4)):
 
 
 def evaluate(case, staff, started=date(2026, 3, 5), completed=date(2026, 3, 16)):
-    evaluation = cases.start_evaluation(case, actor=staff["manager"], started_on=started)
-    cases.save_evaluation(
+    evaluation = evaluations.start_evaluation(case, actor=staff["manager"], started_on=started)
+    evaluations.save_evaluation(
         evaluation,
         actor=staff["manager"],
         version=evaluation.version,
         conclusions="Familia are nevoie de sprijin.",
         needs="Sprijin la teme, consiliere parentală.",
     )
-    cases.complete_evaluation(
+    evaluations.complete_evaluation(
         evaluation, actor=staff["manager"], version=evaluation.version, completed_on=completed
     )
     return evaluation
 
 
 def draft_plan(case, staff, starts=date(2026, 3, 18), signed=date(2026, 3, 19), record=None):
-    plan = cases.create_plan(case, actor=staff["manager"], starts_on=starts)
-    objective = cases.add_objective(plan, actor=staff["manager"], text="Frecventă școlară regulată")
-    cases.add_service(
+    plan = plans.create_plan(case, actor=staff["manager"], starts_on=starts)
+    objective = plans.add_objective(plan, actor=staff["manager"], text="Frecventă școlară regulată")
+    plans.add_service(
         objective,
         actor=staff["manager"],
         kind=ServiceKind.AFTER_SCHOOL,
@@ -73,7 +74,7 @@ def draft_plan(case, staff, starts=date(2026, 3, 18), signed=date(2026, 3, 19), 
 
 def sign(plan, manager, on):
     """The family signs the draft plan on ``on``; its dates stay."""
-    cases.save_plan(
+    plans.save_plan(
         plan,
         actor=manager,
         version=plan.version,
@@ -88,7 +89,7 @@ def active_case(centre, staff, **kwargs):
     open_case(case, staff)
     evaluate(case, staff)
     plan = draft_plan(case, staff)
-    cases.approve_plan(
+    plans.approve_plan(
         plan, actor=staff["coordinator"], version=plan.version, approved_on=date(2026, 3, 20)
     )
     return case
@@ -111,7 +112,7 @@ def test_registration_numbers_count_per_centre_and_year(centre, staff):
 
 def test_a_number_is_never_reused_even_after_a_referral(centre, staff):
     first = make_case(centre, actor=staff["coordinator"])
-    cases.decide_primary(
+    workflow.decide_primary(
         first,
         actor=staff["coordinator"],
         version=first.version,
@@ -132,11 +133,11 @@ def test_the_children_must_belong_to_the_family(centre, staff):
 
 def test_primary_evaluation_is_due_in_working_days_without_holidays(centre, staff):
     # Friday 27 November 2026; 30 November and 1 December are public holidays.
-    assert cases.add_working_days(date(2026, 11, 27), 5) == date(2026, 12, 8)
+    assert add_working_days(date(2026, 11, 27), 5) == date(2026, 12, 8)
     case = make_case(centre, actor=staff["coordinator"], received_on=date(2026, 3, 2))
     assert case.primary_due_on == date(2026, 3, 9)
-    assert cases.primary_overdue(case, date(2026, 3, 10))
-    assert not cases.primary_overdue(case, date(2026, 3, 9))
+    assert deadlines.primary_overdue(case, date(2026, 3, 10))
+    assert not deadlines.primary_overdue(case, date(2026, 3, 9))
 
 
 def test_the_primary_deadline_is_configurable(app, centre, staff):
@@ -148,7 +149,7 @@ def test_the_primary_deadline_is_configurable(app, centre, staff):
 def test_a_counsellor_who_registers_a_request_joins_its_team(centre, staff):
     case = make_case(centre, actor=staff["colleague"])
     assert case.team == [staff["colleague"]]
-    assert cases.case_visible(staff["colleague"], case)
+    assert access.case_visible(staff["colleague"], case)
 
 
 # --- Primary evaluation ----------------------------------------------------------------------
@@ -157,14 +158,14 @@ def test_a_counsellor_who_registers_a_request_joins_its_team(centre, staff):
 def test_not_competent_closes_the_case_as_referred(centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
     with pytest.raises(Refused):
-        cases.decide_primary(
+        workflow.decide_primary(
             case,
             actor=staff["coordinator"],
             version=case.version,
             decided_on=date(2026, 3, 3),
             competent=False,
         )
-    cases.decide_primary(
+    workflow.decide_primary(
         case,
         actor=staff["coordinator"],
         version=case.version,
@@ -183,7 +184,7 @@ def test_the_case_manager_is_a_counsellor_or_coordinator_of_the_centre(centre, s
     outsider = make_user("counsellor", centres=[make_centre(name="Alt centru")])
     for wrong in (outsider, staff["volunteer"], None):
         with pytest.raises(Refused):
-            cases.decide_primary(
+            workflow.decide_primary(
                 case,
                 actor=staff["coordinator"],
                 version=case.version,
@@ -199,7 +200,7 @@ def test_the_case_manager_is_a_counsellor_or_coordinator_of_the_centre(centre, s
 def test_only_a_supervisor_makes_the_primary_evaluation(centre, staff):
     case = make_case(centre, actor=staff["manager"])
     with pytest.raises(Refused):
-        cases.decide_primary(
+        workflow.decide_primary(
             case,
             actor=staff["manager"],
             version=case.version,
@@ -231,53 +232,57 @@ def test_every_transition_is_audited_with_the_old_and_new_stage(centre, staff):
 def test_no_plan_before_the_detailed_evaluation(centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
     with pytest.raises(Refused, match="după evaluarea detaliată|after the detailed evaluation"):
-        cases.create_plan(case, actor=staff["manager"])
+        plans.create_plan(case, actor=staff["manager"])
     open_case(case, staff)
-    evaluation = cases.start_evaluation(case, actor=staff["manager"], started_on=date(2026, 3, 5))
+    evaluation = evaluations.start_evaluation(
+        case, actor=staff["manager"], started_on=date(2026, 3, 5)
+    )
     with pytest.raises(Refused, match="după evaluarea detaliată|after the detailed evaluation"):
-        cases.create_plan(case, actor=staff["manager"])
+        plans.create_plan(case, actor=staff["manager"])
     with pytest.raises(Refused, match="concluziile|conclusions"):
-        cases.complete_evaluation(
+        evaluations.complete_evaluation(
             evaluation,
             actor=staff["manager"],
             version=evaluation.version,
             completed_on=date(2026, 3, 6),
         )
-    cases.save_evaluation(
+    evaluations.save_evaluation(
         evaluation,
         actor=staff["manager"],
         version=evaluation.version,
         conclusions="Risc de separare scăzut.",
         needs="Sprijin educațional.",
     )
-    cases.complete_evaluation(
+    evaluations.complete_evaluation(
         evaluation,
         actor=staff["manager"],
         version=evaluation.version,
         completed_on=date(2026, 3, 9),
     )
     assert case.stage is CaseStage.PLANNING
-    assert cases.create_plan(case, actor=staff["manager"]).status is PlanStatus.DRAFT
+    assert plans.create_plan(case, actor=staff["manager"]).status is PlanStatus.DRAFT
 
 
 def test_the_first_home_visit_is_due_within_72_hours(centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
     open_case(case, staff)
     with pytest.raises(Refused):
-        cases.add_visit(case, actor=staff["manager"], visited_on=date(2026, 3, 5), findings="x")
-    cases.start_evaluation(case, actor=staff["manager"], started_on=date(2026, 3, 5))
-    assert cases.first_visit_due(case) == date(2026, 3, 8)
-    assert not cases.first_visit_late(case, date(2026, 3, 8))
-    assert cases.first_visit_late(case, date(2026, 3, 9))
-    cases.add_visit(
+        evaluations.add_visit(
+            case, actor=staff["manager"], visited_on=date(2026, 3, 5), findings="x"
+        )
+    evaluations.start_evaluation(case, actor=staff["manager"], started_on=date(2026, 3, 5))
+    assert deadlines.first_visit_due(case) == date(2026, 3, 8)
+    assert not deadlines.first_visit_late(case, date(2026, 3, 8))
+    assert deadlines.first_visit_late(case, date(2026, 3, 9))
+    evaluations.add_visit(
         case, actor=staff["manager"], visited_on=date(2026, 3, 10), findings="Locuință umedă."
     )
-    assert cases.first_visit_late(case)  # the visit came late and stays flagged
+    assert deadlines.first_visit_late(case)  # the visit came late and stays flagged
 
 
 def test_the_observatory_registration_is_recorded_with_its_date(centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
-    cases.record_observatory(
+    workflow.record_observatory(
         case, actor=staff["coordinator"], version=case.version, registered_on=date(2026, 3, 4)
     )
     assert case.observatory_registered and case.observatory_on == date(2026, 3, 4)
@@ -293,27 +298,27 @@ def test_no_active_plan_without_the_supervisors_approval(centre, staff):
     plan = draft_plan(case, staff, signed=None)
     assert plan.ends_on == date(2027, 3, 18)  # twelve months by default
     with pytest.raises(Refused, match="familia a semnat|family signed"):
-        cases.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
+        plans.approve_plan(plan, actor=staff["coordinator"], version=plan.version)
     sign(plan, staff["manager"], date(2026, 3, 19))
     with pytest.raises(Refused, match="coordonator|coordinator"):
-        cases.approve_plan(plan, actor=staff["manager"], version=plan.version)
+        plans.approve_plan(plan, actor=staff["manager"], version=plan.version)
     assert case.stage is CaseStage.PLANNING and case.active_plan is None
-    cases.approve_plan(plan, actor=staff["admin"], version=plan.version)
+    plans.approve_plan(plan, actor=staff["admin"], version=plan.version)
     assert plan.status is PlanStatus.ACTIVE
     assert case.stage is CaseStage.MONITORING
     with pytest.raises(Refused, match="nu se mai modifică|not changed"):
-        cases.add_objective(plan, actor=staff["manager"], text="Altceva")
+        plans.add_objective(plan, actor=staff["manager"], text="Altceva")
 
 
 def test_a_revision_makes_a_new_version_and_keeps_the_earlier_one(centre, staff):
     case = active_case(centre, staff)
     first = case.active_plan
-    revision = cases.create_plan(case, actor=staff["manager"], starts_on=date(2026, 6, 20))
+    revision = plans.create_plan(case, actor=staff["manager"], starts_on=date(2026, 6, 20))
     assert revision.number == 2
     assert [o.text for o in revision.objectives] == [o.text for o in first.objectives]
     assert revision.objectives[0].services[0].description == "Grupa școală după școală"
     sign(revision, staff["manager"], date(2026, 6, 21))
-    cases.approve_plan(revision, actor=staff["coordinator"], version=revision.version)
+    plans.approve_plan(revision, actor=staff["coordinator"], version=revision.version)
     assert first.status is PlanStatus.SUPERSEDED
     assert case.active_plan is revision
     assert len(case.plans) == 2
@@ -328,8 +333,8 @@ def test_a_planned_service_links_to_the_childs_enrolment(centre, staff):
     other = make_enrolment(stranger, group)
     open_case(case, staff)
     evaluate(case, staff)
-    plan = cases.create_plan(case, actor=staff["manager"], starts_on=date(2026, 3, 18))
-    objective = cases.add_objective(plan, actor=staff["manager"], text="Teme făcute zilnic")
+    plan = plans.create_plan(case, actor=staff["manager"], starts_on=date(2026, 3, 18))
+    objective = plans.add_objective(plan, actor=staff["manager"], text="Teme făcute zilnic")
     fields = {
         "actor": staff["manager"],
         "description": "Grupa Clasele I–IV",
@@ -338,12 +343,12 @@ def test_a_planned_service_links_to_the_childs_enrolment(centre, staff):
         "deadline": date(2026, 6, 30),
     }
     with pytest.raises(Refused, match="copiii sau membrii familiei|children or family members"):
-        cases.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, record=other, **fields)
+        plans.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, record=other, **fields)
     with pytest.raises(Refused, match="de acest fel|of this kind"):
-        cases.add_service(objective, kind=ServiceKind.WORKSHOP, record=own, **fields)
+        plans.add_service(objective, kind=ServiceKind.WORKSHOP, record=own, **fields)
     with pytest.raises(Refused, match="instituția|institution"):
-        cases.add_service(objective, kind=ServiceKind.EXTERNAL, **fields)
-    service = cases.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, record=own, **fields)
+        plans.add_service(objective, kind=ServiceKind.EXTERNAL, **fields)
+    service = plans.add_service(objective, kind=ServiceKind.AFTER_SCHOOL, record=own, **fields)
     assert service.linked_record is own
 
 
@@ -353,17 +358,17 @@ def test_linking_an_enrolment_after_approval_shows_what_was_delivered(centre, st
     service = case.active_plan.objectives[0].services[0]
     assert service.linked_record is None
     enrolment = make_enrolment(case.children[0], group)
-    cases.link_record(service, enrolment, actor=staff["manager"])
+    plans.link_record(service, enrolment, actor=staff["manager"])
     assert service.linked_record is enrolment
     stranger = make_enrolment(make_child(make_family(centre, name="Szabó")), group)
     with pytest.raises(Refused):
-        cases.link_record(service, stranger, actor=staff["manager"])
+        plans.link_record(service, stranger, actor=staff["manager"])
     assert service.linked_record is enrolment
 
 
 def test_a_protection_referral_is_recorded_with_its_body_and_date(centre, staff):
     case = active_case(centre, staff)
-    cases.refer_for_protection(
+    workflow.refer_for_protection(
         case,
         actor=staff["manager"],
         version=case.version,
@@ -379,43 +384,43 @@ def test_a_protection_referral_is_recorded_with_its_body_and_date(centre, staff)
 
 def test_reviews_fall_due_every_three_months_and_are_flagged_when_late(centre, staff):
     case = active_case(centre, staff)
-    assert cases.next_review_due(case) == date(2026, 6, 20)
-    assert not cases.review_overdue(case, date(2026, 6, 20))
-    assert cases.review_overdue(case, date(2026, 6, 21))
+    assert deadlines.next_review_due(case) == date(2026, 6, 20)
+    assert not deadlines.review_overdue(case, date(2026, 6, 20))
+    assert deadlines.review_overdue(case, date(2026, 6, 21))
     objective = case.active_plan.objectives[0]
     with pytest.raises(Refused, match="fiecărui obiectiv|every objective"):
-        cases.record_review(
+        plans.record_review(
             case, actor=staff["manager"], reviewed_on=date(2026, 6, 25), progress={}
         )
-    review = cases.record_review(
+    review = plans.record_review(
         case,
         actor=staff["manager"],
         reviewed_on=date(2026, 6, 25),
         progress={objective.id: (Progress.IN_PROGRESS, "Merge mai des la școală.")},
     )
     assert not review.on_time
-    assert cases.next_review_due(case) == date(2026, 9, 25)
+    assert deadlines.next_review_due(case) == date(2026, 9, 25)
 
 
 def test_services_past_their_deadline_are_overdue_until_the_objective_is_reached(centre, staff):
     case = active_case(centre, staff)
     objective = case.active_plan.objectives[0]
-    assert cases.overdue_services(case, date(2026, 6, 30)) == []
-    assert len(cases.overdue_services(case, date(2026, 7, 1))) == 1
-    cases.record_review(
+    assert deadlines.overdue_services(case, date(2026, 6, 30)) == []
+    assert len(deadlines.overdue_services(case, date(2026, 7, 1))) == 1
+    plans.record_review(
         case,
         actor=staff["manager"],
         reviewed_on=date(2026, 6, 15),
         progress={objective.id: (Progress.REACHED, "")},
     )
-    assert cases.overdue_services(case, date(2026, 7, 1)) == []
+    assert deadlines.overdue_services(case, date(2026, 7, 1)) == []
 
 
 def test_the_managers_overdue_list_holds_only_their_cases(centre, staff):
     mine = active_case(centre, staff)
-    assert [item.case for item in cases.overdue_for(staff["manager"], date(2026, 7, 1))] == [mine]
-    assert cases.overdue_for(staff["colleague"], date(2026, 7, 1)) == []
-    assert [item.case for item in cases.overdue_for(staff["coordinator"], date(2026, 7, 1))] == [
+    assert [item.case for item in overdue.overdue_for(staff["manager"], date(2026, 7, 1))] == [mine]
+    assert overdue.overdue_for(staff["colleague"], date(2026, 7, 1)) == []
+    assert [item.case for item in overdue.overdue_for(staff["coordinator"], date(2026, 7, 1))] == [
         mine
     ]
 
@@ -425,7 +430,7 @@ def test_the_managers_overdue_list_holds_only_their_cases(centre, staff):
 
 def test_no_closure_without_the_supervisors_approval(centre, staff):
     case = active_case(centre, staff)
-    cases.propose_closure(
+    workflow.propose_closure(
         case,
         actor=staff["manager"],
         version=case.version,
@@ -436,15 +441,15 @@ def test_no_closure_without_the_supervisors_approval(centre, staff):
     )
     assert case.stage is CaseStage.CLOSING
     with pytest.raises(Refused):
-        cases.approve_closure(case, actor=staff["manager"], version=case.version)
-    cases.approve_closure(case, actor=staff["coordinator"], version=case.version)
+        workflow.approve_closure(case, actor=staff["manager"], version=case.version)
+    workflow.approve_closure(case, actor=staff["coordinator"], version=case.version)
     assert case.stage is CaseStage.CLOSED
     assert case.closure_approved_by == staff["coordinator"]
 
 
 def test_a_closed_case_is_reopened_with_a_reason(centre, staff):
     case = active_case(centre, staff)
-    cases.propose_closure(
+    workflow.propose_closure(
         case,
         actor=staff["manager"],
         version=case.version,
@@ -452,10 +457,12 @@ def test_a_closed_case_is_reopened_with_a_reason(centre, staff):
         closed_on=date(2026, 9, 30),
         stays_in_family=True,
     )
-    cases.approve_closure(case, actor=staff["coordinator"], version=case.version)
+    workflow.approve_closure(case, actor=staff["coordinator"], version=case.version)
     with pytest.raises(Refused):
-        cases.reopen(case, actor=staff["manager"], version=case.version, reason=" ")
-    cases.reopen(case, actor=staff["manager"], version=case.version, reason="Familia s-a întors.")
+        workflow.reopen(case, actor=staff["manager"], version=case.version, reason=" ")
+    workflow.reopen(
+        case, actor=staff["manager"], version=case.version, reason="Familia s-a întors."
+    )
     assert case.stage is CaseStage.MONITORING
     assert case.closure_reason is None
     assert case.events[-1].detail == "Familia s-a întors."
@@ -463,7 +470,7 @@ def test_a_closed_case_is_reopened_with_a_reason(centre, staff):
 
 def test_tasks_carry_their_source_for_later_areas(centre, staff):
     case = make_case(centre, actor=staff["coordinator"])
-    task = cases.add_task(case, text="3 absențe nemotivate", source=TaskSource.ABSENCES)
+    task = tasks.add_task(case, text="3 absențe nemotivate", source=TaskSource.ABSENCES)
     assert task.source is TaskSource.ABSENCES and case.tasks == [task]
 
 
@@ -474,15 +481,15 @@ def test_only_the_manager_the_team_and_the_supervisors_see_a_case(centre, staff)
     case = make_case(centre, actor=staff["coordinator"])
     open_case(case, staff)
     other_coordinator = make_user("coordinator", centres=[make_centre(name="Alt centru")])
-    assert cases.case_visible(staff["manager"], case)
-    assert cases.case_visible(staff["coordinator"], case)
-    assert cases.case_visible(staff["admin"], case)
-    assert not cases.case_visible(staff["colleague"], case)
-    assert not cases.case_visible(staff["volunteer"], case)
-    assert not cases.case_visible(other_coordinator, case)
-    cases.add_team_member(case, staff["colleague"], actor=staff["manager"])
-    assert cases.case_visible(staff["colleague"], case)
-    assert cases.visible_cases(staff["colleague"]) == [case]
+    assert access.case_visible(staff["manager"], case)
+    assert access.case_visible(staff["coordinator"], case)
+    assert access.case_visible(staff["admin"], case)
+    assert not access.case_visible(staff["colleague"], case)
+    assert not access.case_visible(staff["volunteer"], case)
+    assert not access.case_visible(other_coordinator, case)
+    workflow.add_team_member(case, staff["colleague"], actor=staff["manager"])
+    assert access.case_visible(staff["colleague"], case)
+    assert access.visible_cases(staff["colleague"]) == [case]
 
 
 # --- Counts -----------------------------------------------------------------------------------
@@ -493,7 +500,7 @@ def test_counts_for_a_period_include_both_ends(centre, staff):
     # Received before the period: not counted as received, but active in it.
     active = active_case(centre, staff, received_on=date(2026, 2, 27))
     referred = make_case(centre, actor=coordinator, received_on=date(2026, 3, 1))
-    cases.decide_primary(
+    workflow.decide_primary(
         referred,
         actor=coordinator,
         version=referred.version,
@@ -511,7 +518,7 @@ def test_counts_for_a_period_include_both_ends(centre, staff):
         received_on=date(2026, 3, 31),
     )
     open_case(closed, staff, day=date(2026, 3, 31))
-    cases.propose_closure(
+    workflow.propose_closure(
         closed,
         actor=staff["manager"],
         version=closed.version,
@@ -519,9 +526,9 @@ def test_counts_for_a_period_include_both_ends(centre, staff):
         closed_on=date(2026, 3, 31),
         stays_in_family=True,
     )
-    cases.approve_closure(closed, actor=coordinator, version=closed.version)
+    workflow.approve_closure(closed, actor=coordinator, version=closed.version)
     objective = active.active_plan.objectives[0]
-    cases.record_review(
+    plans.record_review(
         active,
         actor=staff["manager"],
         reviewed_on=date(2026, 3, 25),
@@ -529,7 +536,7 @@ def test_counts_for_a_period_include_both_ends(centre, staff):
     )
     make_case(centre, actor=coordinator, received_on=date(2026, 4, 1))  # after the period
 
-    result = cases.counts({centre.id}, date(2026, 3, 1), date(2026, 3, 31))
+    result = counts.counts({centre.id}, date(2026, 3, 1), date(2026, 3, 31))
     assert result["received"] == 2  # 1 March and 31 March
     assert result["referred"] == 1
     assert result["opened"] == 2  # the active case opened 4 March, the closed one 31 March
@@ -540,7 +547,7 @@ def test_counts_for_a_period_include_both_ends(centre, staff):
     assert result["children_stayed"] == 2
     assert (result["reviews"], result["reviews_on_time"]) == (1, 1)
     assert result["evaluations"] == 1
-    assert cases.counts({centre.id}, date(2026, 4, 1), date(2026, 4, 30))["received"] == 1
+    assert counts.counts({centre.id}, date(2026, 4, 1), date(2026, 4, 30))["received"] == 1
 
 
 def test_a_person_or_family_named_in_a_case_is_not_deleted(centre, staff):
@@ -560,11 +567,11 @@ def test_a_decision_from_an_outdated_page_is_refused(centre, staff):
 
     case = make_case(centre, actor=staff["coordinator"])
     seen = case.version
-    cases.record_observatory(
+    workflow.record_observatory(
         case, actor=staff["coordinator"], version=seen, registered_on=date(2026, 3, 3)
     )
     with pytest.raises(StaleRecord):
-        cases.decide_primary(
+        workflow.decide_primary(
             case,
             actor=staff["coordinator"],
             version=seen,

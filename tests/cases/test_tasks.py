@@ -112,7 +112,7 @@ def test_a_task_raised_by_an_alert_reads_in_each_readers_language(client, login,
 
 
 def test_a_task_typed_by_hand_shows_as_typed(app, centre, users):
-    from daycentre.cases.services import add_task
+    from daycentre.cases.tasks import add_task
 
     case = make_case(centre, actor=users["admin"])
     task = add_task(case, text="Sunați la școală.", actor=users["admin"])

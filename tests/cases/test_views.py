@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from daycentre.audit.models import AuditEntry
-from daycentre.cases import services as cases
+from daycentre.cases import evaluations, plans, workflow
 from daycentre.cases.models import Case, CaseStage, Plan, PlanStatus, ServiceKind
 from daycentre.extensions import db
 from daycentre.localtime import today
@@ -20,7 +20,7 @@ from tests.factories import make_case, make_centre, make_child, make_family, mak
 def opened(users, centre):
     """A case whose manager is the counsellor of the ``users`` fixture."""
     case = make_case(centre, actor=users["coordinator"])
-    cases.decide_primary(
+    workflow.decide_primary(
         case,
         actor=users["coordinator"],
         version=case.version,
@@ -68,7 +68,7 @@ def test_another_counsellor_of_the_centre_gets_404_until_added_to_the_team(
     assert client.get(f"/cases/{opened.id}").status_code == 404
     assert client.get(f"/cases/{opened.id}/evaluation.ro.pdf").status_code == 404
     assert "1/2026" not in text_of(client.get("/cases/"))
-    cases.add_team_member(opened, colleague, actor=users["counsellor"])
+    workflow.add_team_member(opened, colleague, actor=users["counsellor"])
     db.session.commit()
     assert client.get(f"/cases/{opened.id}").status_code == 200
 
@@ -297,7 +297,7 @@ def test_counts_page_for_supervisors_only(client, login_as, users, centre):
 
 
 def test_opening_the_evaluation_the_plan_and_a_document_is_audited(client, login_as, users, opened):
-    evaluation = cases.start_evaluation(
+    evaluation = evaluations.start_evaluation(
         opened, actor=users["counsellor"], started_on=date(2026, 3, 5)
     )
     db.session.commit()
@@ -328,17 +328,17 @@ def test_overdue_services_are_counted_in_the_languages_plural_forms(app, languag
 
 def test_the_managers_home_page_flags_an_overdue_review(client, login_as, users, opened):
     manager, coordinator = users["counsellor"], users["coordinator"]
-    evaluation = cases.start_evaluation(opened, actor=manager, started_on=date(2026, 3, 5))
-    cases.add_visit(opened, actor=manager, visited_on=date(2026, 3, 6), findings="Curat.")
-    cases.save_evaluation(
+    evaluation = evaluations.start_evaluation(opened, actor=manager, started_on=date(2026, 3, 5))
+    evaluations.add_visit(opened, actor=manager, visited_on=date(2026, 3, 6), findings="Curat.")
+    evaluations.save_evaluation(
         evaluation, actor=manager, version=evaluation.version, conclusions="c", needs="n"
     )
-    cases.complete_evaluation(
+    evaluations.complete_evaluation(
         evaluation, actor=manager, version=evaluation.version, completed_on=date(2026, 3, 9)
     )
-    plan = cases.create_plan(opened, actor=manager, starts_on=date(2026, 3, 10))
-    objective = cases.add_objective(plan, actor=manager, text="Teme zilnic")
-    cases.add_service(
+    plan = plans.create_plan(opened, actor=manager, starts_on=date(2026, 3, 10))
+    objective = plans.add_objective(plan, actor=manager, text="Teme zilnic")
+    plans.add_service(
         objective,
         actor=manager,
         kind=ServiceKind.MATERIAL_SUPPORT,
@@ -348,7 +348,7 @@ def test_the_managers_home_page_flags_an_overdue_review(client, login_as, users,
         deadline=date(2026, 4, 10),
     )
     sign(plan, manager, date(2026, 3, 10))
-    cases.approve_plan(plan, actor=coordinator, version=plan.version, approved_on=date(2026, 3, 11))
+    plans.approve_plan(plan, actor=coordinator, version=plan.version, approved_on=date(2026, 3, 11))
     db.session.commit()
     login_as("counsellor")
     text = text_of(client.get("/"))
@@ -359,14 +359,14 @@ def test_the_managers_home_page_flags_an_overdue_review(client, login_as, users,
 
 def test_the_draft_plan_page_in_hungarian(client, login, users, opened):
     manager = users["counsellor"]
-    evaluation = cases.start_evaluation(opened, actor=manager, started_on=date(2026, 3, 5))
-    cases.save_evaluation(
+    evaluation = evaluations.start_evaluation(opened, actor=manager, started_on=date(2026, 3, 5))
+    evaluations.save_evaluation(
         evaluation, actor=manager, version=evaluation.version, conclusions="c", needs="n"
     )
-    cases.complete_evaluation(
+    evaluations.complete_evaluation(
         evaluation, actor=manager, version=evaluation.version, completed_on=date(2026, 3, 9)
     )
-    plan = cases.create_plan(opened, actor=manager, starts_on=date(2026, 3, 10))
+    plan = plans.create_plan(opened, actor=manager, starts_on=date(2026, 3, 10))
     users["coordinator"].locale = "hu"
     db.session.commit()
     login(users["coordinator"])

@@ -149,3 +149,37 @@ def test_tasks_raised_by_alerts_become_the_child_they_are_about(migrated_app):
         ),
     ]
     assert [tuple(row) for row in kinds] == [("task_absences", "Kovács Anna")]
+
+
+def test_going_back_gives_each_childs_timeline_entries_their_own_sentence(migrated_app):
+    """Two children on one case, one task done: the downgrade writes each child's sentence back
+    into that child's entries only, the completed task's entry included."""
+    from sqlalchemy import text
+
+    from daycentre.cases.models import TaskSource
+    from daycentre.cases.tasks import complete_task, flag_for_case_managers
+    from tests.factories import make_case, make_centre, make_child, make_family, make_user
+
+    upgrade()
+    centre = make_centre()
+    family = make_family(centre, name="Kovács")
+    anna = make_child(family, given_name="Anna")
+    bence = make_child(family, given_name="Bence")
+    admin = make_user("admin")
+    make_case(centre, actor=admin, children=[anna, bence], family=family)
+    first, _ = flag_for_case_managers([anna, bence], source=TaskSource.ABSENCES)
+    complete_task(first, actor=admin)
+    db.session.commit()
+    db.session.remove()
+
+    downgrade(revision="2507ee8c1252")
+    with db.engine.connect() as connection:
+        events = connection.execute(
+            text("SELECT kind, detail FROM case_events WHERE kind LIKE 'task%' ORDER BY id")
+        ).all()
+    sentence = "%s figurează în alerta de absențe a centrului de zi: discutați cu familia."
+    assert [tuple(event) for event in events] == [
+        ("task", sentence % "Anna Kovács"),
+        ("task", sentence % "Bence Kovács"),
+        ("task_done", sentence % "Anna Kovács"),
+    ]

@@ -217,16 +217,21 @@ def _case_part(value: str) -> str:
     return f"{label} (PDF)" if printed else str(label)
 
 
+def describe_change(value, entity: str | None = None, field: str | None = None) -> str:
+    """An audit entry's value: "old → new" for a change, else as ``describe_value``."""
+    if isinstance(value, list) and len(value) == 2 and not all(isinstance(v, int) for v in value):
+        return f"{describe_value(value[0], entity, field)} → {describe_value(value[1], entity, field)}"
+    return describe_value(value, entity, field)
+
+
 def describe_value(value, entity: str | None = None, field: str | None = None) -> str:
-    """An audit value as text: "old → new" for a change, lists joined, nothing shown as a dash;
-    a stored enum value (``absent_excused``) by its label in the reader's language."""
+    """A stored value as text: lists joined, nothing shown as a dash, a stored enum value
+    (``absent_excused``) by its label in the reader's language."""
     if field == "part" and isinstance(value, str):
         return _case_part(value)
     enum_class = _enum_columns().get((entity, field))
     if enum_class is not None and isinstance(value, str) and "," in value:
         value = value.split(",")  # a list of values kept in one column (a family's factors)
-    if isinstance(value, list) and len(value) == 2 and not all(isinstance(v, int) for v in value):
-        return f"{_plain(value[0], enum_class)} → {_plain(value[1], enum_class)}"
     return _plain(value, enum_class)
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from daycentre.audit import bp, pseudonymised
 from daycentre.audit import services as audit
 from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
-from daycentre.audit.labels import describe_value, entity_labels, field_labels
+from daycentre.audit.labels import describe_change, describe_value, entity_labels, field_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.audit.subject_access import subject_data, table_labels, volunteer_data
@@ -57,7 +57,7 @@ def list_entries():
         action_labels=ACTION_LABELS,
         entity_labels=entity_labels(),
         field_labels=field_labels(),
-        describe_value=describe_value,
+        describe_change=describe_change,
     )
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from daycentre.audit import services as audit
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
@@ -245,4 +246,11 @@ def print_resources():
         flash(_("Choose at least one resource to print."), "error")
         return redirect(url_for("outreach.list_records", slug="resources"))
     pdf = render_pdf("outreach/resources_pdf.html", language=language, resources=resources)
+    audit.record(
+        audit.EXPORT,
+        entity=CommunityResource.__tablename__,
+        actor=current_user,
+        changes={"format": "pdf", "language": language, "resources": [r.id for r in resources]},
+    )
+    db.session.commit()
     return download(pdf, PDF, _("Community resources") + ".pdf")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from daycentre.audit import services as audit
 from daycentre.auth.models import User
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre, Room
@@ -413,6 +414,16 @@ def print_certificate(registration_id: int, language: str):
         issued_on=today(),
     )
     name = registration.person.full_name
+    # The certificate names the participant: each copy taken is an export in the trail.
+    audit.record(
+        audit.EXPORT,
+        registration,
+        actor=current_user,
+        centre_id=workshop.centre_id,
+        person_id=registration.person_id,
+        changes={"document": "certificate", "format": "pdf", "language": language},
+    )
+    db.session.commit()
     return download(pdf, PDF, f"{_('Certificate of participation')} {name}.pdf")
 
 

@@ -36,9 +36,11 @@ def create_app(config=None) -> Flask:
 
     register_request_guards(app)
 
+    from daycentre import submissions
     from daycentre.errors import register_error_pages
 
     register_error_pages(app)
+    app.register_error_handler(submissions.AlreadySaved, submissions.show_earlier_save)
 
     from daycentre.templating import register_template_helpers
 

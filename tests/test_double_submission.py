@@ -17,7 +17,7 @@ from daycentre.counselling.models import CalendarFeed, NoteShare, SessionNote
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST, today
 from daycentre.meals.models import FoodAllowance, MealType
-from daycentre.people.models import Consent, Person
+from daycentre.people.models import Consent, Family, Person, PersonKind
 from daycentre.reports.models import ActivityReport, DevelopmentPlan
 from daycentre.workshops.models import MeetingAttendance, WorkshopAttendance
 from tests.concurrency import race
@@ -268,3 +268,83 @@ def test_a_days_menu(post_twice, centre):
         {prefix + "dishes": "Ciorbă de legume", prefix + "meal_type_id": str(meal_type.id)},
     )
     assert count(Menu, Menu.meal_type_id == meal_type.id, Menu.day == day) == 1
+
+
+# --- Create forms with no natural key: the form's one-time token ----------------------------------
+
+TOKEN = "double-click-0123456789"
+
+
+def _once_forms(centre):
+    """(url, data, how many records of the kind the form makes) of each such create form."""
+    family = make_family(centre, name="Lukács")
+    db.session.commit()
+    person = {"family_name": "Lukács", "given_name": "Réka", "birth_date": "2016-04-05"}
+    return [
+        (
+            "/people/families/new",
+            {"name": "Balogh", "centre_id": centre.id, "address": "Str. Morii 2", "city": "Zagon"},
+            lambda: count(Family, Family.name == "Balogh"),
+        ),
+        (
+            f"/people/families/{family.id}/children/new",
+            person | {"sex": "female"},
+            lambda: count(Person, Person.given_name == "Réka", Person.kind == PersonKind.CHILD),
+        ),
+        (
+            f"/people/families/{family.id}/adults/new",
+            person | {"given_name": "Ilona", "relation": "mother"},
+            lambda: count(Person, Person.given_name == "Ilona", Person.kind == PersonKind.ADULT),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("form", [0, 1, 2], ids=["family", "child", "adult"])
+def test_a_form_with_no_natural_key_sent_twice_at_once(post_twice, centre, form):
+    url, data, saved = _once_forms(centre)[form]
+    families = count(Family)
+    answers = post_twice("coordinator", url, data | {"submission": TOKEN})
+    assert saved() == 1
+    assert count(Family) == families + (form == 0)
+    # Both go to the one record saved; the trail has one creation.
+    assert len({answer.headers.get("Location") for answer in answers}) == 1
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert count(AuditEntry, AuditEntry.action == "create", AuditEntry.entity != "users") == 1
+
+
+@pytest.mark.parametrize("form", [0, 1, 2], ids=["family", "child", "adult"])
+def test_a_form_with_no_natural_key_sent_again_after_its_save(client, login_as, centre, form):
+    url, data, saved = _once_forms(centre)[form]
+    login_as("coordinator")
+    first = client.post(url, data=data | {"submission": TOKEN})
+    again = client.post(url, data=data | {"submission": TOKEN})
+    assert saved() == 1
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Formularul a fost deja salvat" in page
+    # A new form (a new token) is a new record: two families may share a name, and a person
+    # like one already registered is saved once the likeness is confirmed.
+    client.post(url, data=data | {"submission": TOKEN[::-1], "confirm_duplicate": "y"})
+    assert saved() == 2
+
+
+def test_a_refused_form_keeps_its_token_for_the_corrected_send(client, login_as, centre):
+    url, data, saved = _once_forms(centre)[1]
+    login_as("coordinator")
+    future = (today() + timedelta(days=3)).isoformat()
+    refused = client.post(url, data=data | {"submission": TOKEN, "birth_date": future})
+    assert refused.status_code == 200 and saved() == 0
+    assert client.post(url, data=data | {"submission": TOKEN}).status_code == 302
+    assert saved() == 1
+
+
+def test_a_token_spent_by_one_user_does_not_touch_another(client, login_as, centre, users):
+    url, data, saved = _once_forms(centre)[0]
+    login_as("coordinator")
+    client.post(url, data=data | {"submission": TOKEN})
+    client.post("/auth/logout")
+    login_as("admin")
+    response = client.post(url, data=data | {"submission": TOKEN})
+    assert response.status_code == 302
+    assert saved() == 2

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
 from daycentre.database import UTCDateTime, utcnow
+from daycentre.errors import Refused
 from daycentre.extensions import db
 
 #: A spent token is kept this long: longer than anyone keeps a form open.
@@ -116,7 +117,14 @@ def once(form, service: Callable, location: Callable[..., str]) -> Callable:
 
     def save(*args, **kwargs):
         refuse_if_saved(form)
-        record = service(*args, **kwargs)
+        try:
+            record = service(*args, **kwargs)
+        except Refused:
+            # Refused because the same form, sent at the same moment, saved first (the room is
+            # taken by its workshop, say): that send's record is the answer, not the refusal.
+            db.session.rollback()
+            refuse_if_saved(form)
+            raise
         if record is not None:
             spend(form, location(record))
         return record

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre
@@ -166,7 +167,15 @@ def add_part(slug: str, parent_id: int):
     form = part.form()
     if form.validate_on_submit():
         fields = {name: form[name].data for name in part.fields}
-        if run_service(form, None, part.add, parent, actor=current_user, **fields):
+        page = url_for("reports.edit_plan", plan_id=_plan_of(parent).id)
+        if run_service(
+            form,
+            None,
+            submissions.once(form, part.add, lambda _: page),
+            parent,
+            actor=current_user,
+            **fields,
+        ):
             flash(_("Saved."), "success")
             return redirect(url_for("reports.edit_plan", plan_id=_plan_of(parent).id))
     return render_template(

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre
@@ -420,6 +421,10 @@ def _local(day, moment) -> datetime:
     return datetime.combine(day, moment, BUCHAREST)
 
 
+def _activity_page(activity: Activity) -> str:
+    return url_for("volunteers.show_activity", activity_id=activity.id)
+
+
 @bp.route("/activities/new", methods=["GET", "POST"])
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
@@ -435,8 +440,11 @@ def edit_activity(activity_id: int | None = None):
         form.skills.data = sorted(s.value for s in activity.skills)
     if form.validate_on_submit():
         centre = _centre_or_404(form.centre_id.data)
+        save = volunteering.save_activity
+        if activity is None:
+            save = submissions.once(form, save, _activity_page)
         saved = _run(
-            volunteering.save_activity,
+            save,
             activity,
             actor=current_user,
             centre=centre,

@@ -136,7 +136,7 @@ def backup_command(destination: Path | None):
     """Write a consistent, dated backup of the database and stored files, even while in use."""
     from flask import current_app
 
-    from daycentre.backups import BackupError, create_backup
+    from daycentre.backups import BackupError, create_backup, is_encrypted
 
     try:
         archive = create_backup(destination or Path(current_app.instance_path) / "backups")
@@ -144,6 +144,8 @@ def backup_command(destination: Path | None):
         click.echo(f"Backup failed: {_reason(error)}", err=True)
         sys.exit(1)
     click.echo(f"Backup written to {archive}")
+    if not is_encrypted(archive):
+        click.echo("The archive is not encrypted: set BACKUP_KEY to encrypt the backups.")
 
 
 @click.command("restore")

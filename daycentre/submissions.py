@@ -41,12 +41,15 @@ class FormSubmission(db.Model):
 
     __tablename__ = "form_submissions"
 
+    # Bookkeeping of the forms, never written to the audit trail: the record it saved is.
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, info={"audit": False}
     )
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    location: Mapped[str] = mapped_column(String(300))
+    token: Mapped[str] = mapped_column(String(64), primary_key=True, info={"audit": False})
+    saved_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True, info={"audit": False}
+    )
+    location: Mapped[str] = mapped_column(String(300), info={"audit": False})
 
 
 def new_token() -> str:

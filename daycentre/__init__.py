@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from daycentre import submissions
 from daycentre.config import CONFIGS
 from daycentre.database import render_migration_type
 from daycentre.errors import register_error_pages
@@ -39,6 +40,7 @@ def create_app(config=None) -> Flask:
 
     register_request_guards(app)
     register_error_pages(app)
+    app.register_error_handler(submissions.AlreadySaved, submissions.show_earlier_save)
     register_template_helpers(app)
     # The commands, the models and the blueprints import every area: they are imported here, when
     # an app is built, because this package's __init__ runs before any of its modules is imported.

@@ -3,6 +3,11 @@
 SQLite is copied with its online backup API, PostgreSQL with pg_dump from one exported snapshot;
 stored files under ``instance/files`` travel in the same archive. A manifest records the schema
 revision and every table's row count, and a restore checks them.
+
+With ``BACKUP_KEY`` set (a Fernet key: AES-128-CBC with an HMAC-SHA256, from ``cryptography``) the
+archive is encrypted and authenticated (``.tar.gz.enc``): a copy kept off the machine, or stolen,
+reads as nothing without the key, and a changed byte is refused at restore. The key must be kept
+apart from the archives; without it they cannot be restored.
 """
 
 import json
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import func, make_url, select, table, text
 
@@ -25,6 +31,7 @@ from daycentre.localtime import now
 SQLITE_FILE = "daycentre.sqlite"
 PG_DUMP_FILE = "daycentre.pgdump"
 MANIFEST = "manifest.json"
+PLAIN, ENCRYPTED = ".tar.gz", ".tar.gz.enc"
 
 
 class BackupError(Exception):
@@ -110,11 +117,31 @@ def _backup_postgresql(workdir: Path) -> dict:
     return facts
 
 
+def _cipher() -> Fernet | None:
+    """The archives' key from BACKUP_KEY, or None when archives are written in plain form."""
+    key = current_app.config.get("BACKUP_KEY")
+    if not key:
+        return None
+    try:
+        return Fernet(key)
+    except (ValueError, TypeError):
+        raise BackupError(
+            "BACKUP_KEY is not a valid key: 32 bytes in URL-safe base64, as made by "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+        ) from None
+
+
+def is_encrypted(archive: Path) -> bool:
+    return archive.name.endswith(ENCRYPTED)
+
+
 def create_backup(destination: Path) -> Path:
-    """Write ``daycentre-backup-<date>-<time>.tar.gz`` into ``destination`` and return its path."""
+    """Write ``daycentre-backup-<date>-<time>.tar.gz`` (``.tar.gz.enc`` with BACKUP_KEY) into
+    ``destination`` and return its path."""
+    cipher = _cipher()
     destination.mkdir(parents=True, exist_ok=True)
     backend = _url().get_backend_name()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as packed:
         workdir = Path(tmp)
         if backend == "sqlite":
             facts = _backup_sqlite(workdir)
@@ -127,21 +154,43 @@ def create_backup(destination: Path) -> Path:
         taken_at = now()
         manifest = {"taken_at": taken_at.isoformat(), "database": backend, **facts}
         (workdir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        archive = _free_name(destination, f"daycentre-backup-{taken_at:%Y%m%d-%H%M%S}")
-        with tarfile.open(archive, "x:gz") as tar:
+        stem = f"daycentre-backup-{taken_at:%Y%m%d-%H%M%S}"
+        archive = _free_name(destination, stem, ENCRYPTED if cipher else PLAIN)
+        plain = Path(packed) / f"{stem}{PLAIN}" if cipher else archive
+        with tarfile.open(plain, "x:gz") as tar:
             for item in sorted(workdir.iterdir()):
                 tar.add(item, arcname=item.name)
+        if cipher:
+            descriptor = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(cipher.encrypt(plain.read_bytes()))
     archive.chmod(0o600)
     return archive
 
 
-def _free_name(folder: Path, stem: str) -> Path:
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
     """Two backups in the same second get distinct names instead of overwriting each other."""
-    candidate, number = folder / f"{stem}.tar.gz", 1
+    candidate, number = folder / f"{stem}{suffix}", 1
     while candidate.exists():
         number += 1
-        candidate = folder / f"{stem}-{number}.tar.gz"
+        candidate = folder / f"{stem}-{number}{suffix}"
     return candidate
+
+
+def _decrypted(archive: Path, folder: Path) -> Path:
+    """The plain archive of an encrypted one, written into ``folder``."""
+    cipher = _cipher()
+    if cipher is None:
+        raise BackupError("this archive is encrypted: set BACKUP_KEY to the key it was made with")
+    try:
+        plain = cipher.decrypt(archive.read_bytes())
+    except InvalidToken:
+        raise BackupError(
+            "the archive cannot be decrypted with this BACKUP_KEY (another key, or a damaged file)"
+        ) from None
+    path = folder / "backup.tar.gz"
+    path.write_bytes(plain)
+    return path
 
 
 def _ensure_empty_target() -> None:
@@ -181,8 +230,10 @@ def _restore_postgresql(workdir: Path) -> None:
 def restore_backup(archive: Path) -> dict:
     """Restore ``archive`` into this (empty) instance; returns the manifest after checking it."""
     _ensure_empty_target()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as packed:
         workdir = Path(tmp)
+        if is_encrypted(archive):
+            archive = _decrypted(archive, Path(packed))
         with tarfile.open(archive, "r:gz") as tar:
             tar.extractall(workdir, filter="data")
         manifest = json.loads((workdir / MANIFEST).read_text())

@@ -26,7 +26,13 @@ from daycentre.audit.retention import (
     wipe_freed_space,
 )
 from daycentre.auth.services import create_first_admin, renew_first_admin_password
-from daycentre.backups import BackupError, create_backup, restore_backup, schema_is_current
+from daycentre.backups import (
+    BackupError,
+    create_backup,
+    is_encrypted,
+    restore_backup,
+    schema_is_current,
+)
 from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from daycentre.errors import Refused
 from daycentre.extensions import db
@@ -150,6 +156,8 @@ def backup_command(destination: Path | None):
         click.echo(f"Backup failed: {_reason(error)}", err=True)
         sys.exit(1)
     click.echo(f"Backup written to {archive}")
+    if not is_encrypted(archive):
+        click.echo("The archive is not encrypted: set BACKUP_KEY to encrypt the backups.")
 
 
 @click.command("restore")

@@ -54,6 +54,8 @@ class Config:
     # The key of the pseudonymised export's hashes: the same person gets the same pseudonym in
     # every export as long as it stays the same. Required in production; kept in instance/ else.
     PSEUDONYM_KEY: str | None = os.environ.get("PSEUDONYM_KEY")
+    # Encrypts the `flask backup` archives (a Fernet key); unset, they are written in plain form.
+    BACKUP_KEY: str | None = os.environ.get("BACKUP_KEY") or None
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hashing method, not a password
 
     # Years after the end of services before a record category's personal data are anonymised.

@@ -20,7 +20,7 @@ from daycentre.errors import Busy, Refused, StaleRecord, csrf_reason, is_busy
 from daycentre.extensions import db
 from daycentre.i18n import current_language
 
-NOT_RECORD_FIELDS = frozenset({"version", "csrf_token", "submit"})
+NOT_RECORD_FIELDS = frozenset({"version", "csrf_token", "submit", "submission"})
 
 # What every column can hold: PostgreSQL's integer, and dates the app can still compute with.
 LARGEST_INTEGER = 2**31 - 1

@@ -49,6 +49,7 @@ from daycentre.reports.models import (
     ReportComment,
 )
 from daycentre.settings import Setting
+from daycentre.submissions import FormSubmission
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,

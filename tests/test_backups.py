@@ -127,3 +127,65 @@ def test_backup_and_restore_commands(app, runner, restore_target, tmp_path):
     assert "not empty" in again.output
     with restored.app_context():
         db.engine.dispose()
+
+
+def test_with_a_backup_key_the_archive_is_encrypted_and_restores_only_with_that_key(
+    app, runner, restore_target, tmp_path
+):
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key().decode()
+    app.config["BACKUP_KEY"] = key
+    make_centre(name="Centrul de zi „Gyöngyvirág”")
+    db.session.commit()
+    result = runner.invoke(args=["backup", "--to", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "not encrypted" not in result.output
+    archive = next((tmp_path / "out").glob("daycentre-backup-*.tar.gz.enc"))
+    assert archive.stat().st_mode & 0o777 == 0o600
+    sealed = archive.read_bytes()
+    assert not sealed.startswith(b"\x1f\x8b")  # not a readable gzip
+    assert not tarfile.is_tarfile(archive)
+
+    def restore(backup_key, path=archive):
+        restored = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": restore_target,
+                "INSTANCE_PATH": tmp_path / "new",
+                "BACKUP_KEY": backup_key,
+            }
+        )
+        result = contextvars.Context().run(
+            restored.test_cli_runner().invoke, args=["restore", str(path)]
+        )
+        with restored.app_context():  # no connection left for the garbage collector to close
+            db.engine.dispose()
+        return restored, result
+
+    # Without the key, with another key or with one byte changed: refused, nothing restored.
+    _, result = restore(None)
+    assert result.exit_code == 1 and "set BACKUP_KEY" in result.output
+    _, result = restore(Fernet.generate_key().decode())
+    assert result.exit_code == 1 and "cannot be decrypted" in result.output
+    tampered = tmp_path / "tampered.tar.gz.enc"
+    tampered.write_bytes(sealed[:-20] + bytes(20))
+    _, result = restore(key, tampered)
+    assert result.exit_code == 1 and "cannot be decrypted" in result.output
+
+    restored, result = restore(key)
+    assert result.exit_code == 0, result.output
+    assert "counts verified" in result.output
+    with restored.app_context():
+        assert db.session.scalar(text("SELECT name FROM centres")) == "Centrul de zi „Gyöngyvirág”"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_without_a_backup_key_the_command_says_the_archive_is_not_encrypted(app, runner, tmp_path):
+    app.config["BACKUP_KEY"] = None
+    result = runner.invoke(args=["backup", "--to", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "not encrypted: set BACKUP_KEY" in result.output
+    app.config["BACKUP_KEY"] = "not-a-key"
+    result = runner.invoke(args=["backup", "--to", str(tmp_path / "out2")])
+    assert result.exit_code == 1 and "BACKUP_KEY is not a valid key" in result.output

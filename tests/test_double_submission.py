@@ -17,7 +17,7 @@ from daycentre.counselling.models import CalendarFeed, NoteShare, SessionNote
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST, today
 from daycentre.meals.models import FoodAllowance, MealType
-from daycentre.people.models import Consent, Person
+from daycentre.people.models import Consent, Family, Person, PersonKind
 from daycentre.reports.models import ActivityReport, DevelopmentPlan
 from daycentre.workshops.models import MeetingAttendance, WorkshopAttendance
 from tests.concurrency import race
@@ -268,3 +268,163 @@ def test_a_days_menu(post_twice, centre):
         {prefix + "dishes": "Ciorbă de legume", prefix + "meal_type_id": str(meal_type.id)},
     )
     assert count(Menu, Menu.meal_type_id == meal_type.id, Menu.day == day) == 1
+
+
+# --- Create forms with no natural key: the form's one-time token ----------------------------------
+
+TOKEN = "double-click-0123456789"
+
+
+def _once_forms(centre, users):
+    """Each create form with no natural key: (role, url, data, how many records it made)."""
+    from daycentre.cases.models import Case
+    from daycentre.outreach.models import CommunityResource
+    from daycentre.reports.models import PlanObjective
+    from daycentre.volunteers.models import Activity
+    from daycentre.workshops.models import SupportGroup, Workshop, WorkshopRegistration
+    from tests.factories import make_plan
+
+    family = make_family(centre, name="Lukács")
+    room = make_room(centre)
+    workshop = make_workshop(centre, room, [users["counsellor"]], capacity=5)
+    plan = make_plan(2031)
+    db.session.commit()
+    person = {"family_name": "Lukács", "given_name": "Réka", "birth_date": "2016-04-05"}
+    counsellor = str(users["counsellor"].id)
+    return {
+        "family": (
+            "coordinator",
+            "/people/families/new",
+            {"name": "Balogh", "centre_id": centre.id, "address": "Str. Morii 2", "city": "Zagon"},
+            lambda: count(Family, Family.name == "Balogh"),
+        ),
+        "child": (
+            "coordinator",
+            f"/people/families/{family.id}/children/new",
+            person | {"sex": "female"},
+            lambda: count(Person, Person.given_name == "Réka", Person.kind == PersonKind.CHILD),
+        ),
+        "adult": (
+            "coordinator",
+            f"/people/families/{family.id}/adults/new",
+            person | {"given_name": "Ilona", "relation": "mother"},
+            lambda: count(Person, Person.given_name == "Ilona", Person.kind == PersonKind.ADULT),
+        ),
+        "workshop's new adult": (
+            "coordinator",
+            f"/workshops/{workshop.id}/new-adult",
+            {"family_name": "Bartha", "given_name": "Ilona", "relation": "future_parent"}
+            | {"address": "Strada Gării 3", "city": "Târgu Secuiesc"},
+            lambda: count(WorkshopRegistration, WorkshopRegistration.workshop_id == workshop.id),
+        ),
+        "workshop": (
+            "coordinator",
+            f"/workshops/new/{centre.id}",
+            {"title": "Disciplina pozitivă", "audience": "parents", "capacity": "12"}
+            | {"room_id": str(room.id), "facilitator_ids": [counsellor], "first_day": "2031-11-05"}
+            | {"start_time": "16:00", "minutes": "90", "count": "2", "interval_days": "7"},
+            lambda: count(Workshop, Workshop.title == "Disciplina pozitivă"),
+        ),
+        "support group": (
+            "coordinator",
+            f"/workshops/groups/new/{centre.id}",
+            {"topic": "Părinți singuri", "facilitator_id": counsellor, "room_id": str(room.id)},
+            lambda: count(SupportGroup, SupportGroup.topic == "Părinți singuri"),
+        ),
+        "request for a case": (
+            "coordinator",
+            "/cases/new",
+            {"centre_id": centre.id, "received_on": "2026-03-02", "source": "school"}
+            | {"channel": "letter", "requester": "Școala", "family_id": family.id}
+            | {"reported": "Absențe repetate."},
+            lambda: count(Case),
+        ),
+        "community resource": (
+            "coordinator",
+            "/outreach/resources/new",
+            {"centre_id": str(centre.id), "organisation": "Caritas", "service": "Ruhaosztás"}
+            | {"phone": "+40 267 361 000", "languages": "hu, ro", "active": "y"},
+            lambda: count(CommunityResource),
+        ),
+        "volunteers' activity": (
+            "coordinator",
+            "/volunteers/activities/new",
+            {"centre_id": str(centre.id), "title": "Teatru de păpuși", "starts": "15:00"}
+            | {"day": (today() + timedelta(days=7)).isoformat(), "ends": "17:00", "places": "2"},
+            lambda: count(Activity, Activity.title == "Teatru de păpuși"),
+        ),
+        "plan objective": (
+            "admin",
+            f"/reports/plans/objectives/new/{plan.id}",
+            {"title": "Consolidarea rețelei de sprijin comunitar"},
+            lambda: count(PlanObjective, PlanObjective.plan_id == plan.id) - 1,
+        ),
+    }
+
+
+ONCE_FORMS = [
+    "family",
+    "child",
+    "adult",
+    "workshop's new adult",
+    "workshop",
+    "support group",
+    "request for a case",
+    "community resource",
+    "volunteers' activity",
+    "plan objective",
+]
+#: What makes a second form a second record the rules let through: a person like one already
+#: registered is saved once the likeness is confirmed; a workshop needs its room free.
+ANOTHER = {"confirm_duplicate": "y", "first_day": "2031-12-03"}
+
+
+@pytest.mark.parametrize("form", ONCE_FORMS)
+def test_a_form_with_no_natural_key_sent_twice_at_once(post_twice, centre, users, form):
+    role, url, data, saved = _once_forms(centre, users)[form]
+    answers = post_twice(role, url, data | {"submission": TOKEN})
+    assert saved() == 1
+    # Both go to the page of the one record saved.
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert len({answer.headers["Location"] for answer in answers}) == 1
+
+
+@pytest.mark.parametrize("form", ONCE_FORMS)
+def test_a_form_with_no_natural_key_sent_again_after_its_save(
+    client, login_as, centre, users, form
+):
+    role, url, data, saved = _once_forms(centre, users)[form]
+    login_as(role)
+    creations = count(AuditEntry, AuditEntry.action == "create")
+    first = client.post(url, data=data | {"submission": TOKEN})
+    again = client.post(url, data=data | {"submission": TOKEN})
+    assert saved() == 1
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count(AuditEntry, AuditEntry.action == "create") > creations
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Formularul a fost deja salvat" in page
+    # A new form (a new token) is a new record: two families may share a name.
+    client.post(url, data=data | {"submission": TOKEN[::-1]} | ANOTHER)
+    assert saved() == 2
+
+
+def test_a_refused_form_keeps_its_token_for_the_corrected_send(client, login_as, centre, users):
+    _, url, data, saved = _once_forms(centre, users)["child"]
+    login_as("coordinator")
+    future = (today() + timedelta(days=3)).isoformat()
+    refused = client.post(url, data=data | {"submission": TOKEN, "birth_date": future})
+    assert refused.status_code == 200 and saved() == 0
+    assert client.post(url, data=data | {"submission": TOKEN}).status_code == 302
+    assert saved() == 1
+
+
+def test_a_token_spent_by_one_user_does_not_touch_another(client, login_as, centre, users):
+    _, url, data, saved = _once_forms(centre, users)["family"]
+    login_as("coordinator")
+    client.post(url, data=data | {"submission": TOKEN})
+    client.post("/auth/logout")
+    login_as("admin")
+    response = client.post(url, data=data | {"submission": TOKEN})
+    assert response.status_code == 302
+    assert saved() == 2

@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
+import daycentre.models  # noqa: F401 - every table in the metadata the fixtures drop
 from daycentre import create_app
 from daycentre.extensions import db
 

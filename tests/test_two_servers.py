@@ -13,10 +13,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import pyotp
 import pytest
 
 from loadtest.accounts import PASSWORD, totp_secret
+from tests.totp import fresh_code
 
 SERVERS = os.environ.get("DAYCENTRE_SERVERS", "").split()
 
@@ -81,7 +81,7 @@ def test_a_session_opened_on_one_server_is_valid_on_the_other():
     browser = Browser()
     # The password on the first server, the authenticator's code on the second.
     assert browser.sign_in(first, "load-probe", PASSWORD) == 302
-    code = pyotp.TOTP(totp_secret("load-probe")).now()
+    code = fresh_code(totp_secret("load-probe"))
     assert browser.form(f"{second}/auth/code", {"code": code}) == 302
     status, page = browser.request(f"{second}/attendance/")
     assert status == 200

@@ -1,9 +1,10 @@
 """The second factor at sign-in: an authenticator app's 30-second codes (TOTP) and recovery codes.
 
 The shared secret is stored encrypted with a key derived from SECRET_KEY (changing SECRET_KEY
-therefore means every user enrols again after an administrator resets them). Each code works once:
-the last 30-second step used is kept per user and only a later step is accepted, with an atomic
-UPDATE so that two requests racing with one code cannot both pass. Recovery codes are random
+therefore means every user enrols again after an administrator resets them). Only the present
+30-second step's code is accepted, never the step before, so a code lives at most 30 seconds.
+Each code works once: the last step used is kept per user and only a later step is accepted, with
+an atomic UPDATE so that two requests racing with one code cannot both pass. Recovery codes are random
 (80 bits), so a plain SHA-256 keeps them safe; a slow password hash would add nothing.
 """
 
@@ -88,15 +89,12 @@ def _normalised(code: str | None) -> str:
 
 
 def _matching_step(secret: str, code: str, now: float) -> int | None:
-    """The 30-second step whose code ``code`` is: this one, or the one before (a slow typist)."""
+    """The present 30-second step if ``code`` is its code; a code lives at most 30 s (ASVS 6.5.5)."""
     if not (len(code) == 6 and code.isdigit()):
         return None
-    totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
     current = int(now // STEP_SECONDS)
-    for step in (current, current - 1):
-        if secrets.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
+    totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
+    return current if secrets.compare_digest(totp.generate_otp(current), code) else None
 
 
 def _claim_step(user: User, step: int) -> bool:

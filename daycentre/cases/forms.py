@@ -21,6 +21,7 @@ from daycentre.cases.models import (
 )
 from daycentre.forms import Form, MultiCheckboxField
 from daycentre.localtime import today
+from daycentre.submissions import submission_field
 
 LONG = 5000
 
@@ -39,6 +40,7 @@ class VersionForm(Form):
 
 
 class RequestForm(Form):
+    submission = submission_field()
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
     received_on = DateField(_l("Date received"), validators=[InputRequired(), not_in_future])
     source = SelectField(_l("Source"), choices=[], validators=[InputRequired()])

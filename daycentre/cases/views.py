@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from daycentre import submissions
 from daycentre.auth.models import User
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.cases import (
@@ -158,6 +159,12 @@ def _children_choices(families) -> list:
     ]
 
 
+def _page_after_registering(case: Case) -> str:
+    if access.case_visible(current_user, case):
+        return url_for("cases.show_case", case_id=case.id)
+    return url_for("cases.list_cases")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires("cases.manage")
 def register_request():
@@ -186,7 +193,7 @@ def register_request():
         case = run_service(
             form,
             None,
-            workflow.register_request,
+            submissions.once(form, workflow.register_request, _page_after_registering),
             centre,
             actor=current_user,
             received_on=form.received_on.data,

@@ -29,6 +29,7 @@ from daycentre.outreach.models import (
     MaterialKind,
     TrainingAudience,
 )
+from daycentre.submissions import submission_field
 
 COUNT = [InputRequired(), NumberRange(min=0, max=10_000_000)]
 
@@ -48,6 +49,7 @@ def not_before(start_field: str):
 
 class OutreachForm(Form):
     version = HiddenField()
+    submission = submission_field()
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))

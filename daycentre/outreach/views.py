@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from daycentre import submissions
+from daycentre.audit import services as audit
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import NOT_RECORD_FIELDS, Form, run_service
 from daycentre.i18n import current_language
 from daycentre.outreach import bp
 from daycentre.outreach import services as outreach
@@ -192,15 +194,20 @@ def edit_record(slug: str, record_id: int | None = None):
         fields = {
             name: field.data
             for name, field in form._fields.items()
-            if name not in ("version", "submit", "csrf_token")
+            if name not in NOT_RECORD_FIELDS
         }
         fields["centre_id"] = fields["centre_id"] or None
         if fields["centre_id"] is None and not current_user.is_admin:
             abort(404)
+        save = outreach.save_record
+        if record is None:
+            save = submissions.once(
+                form, save, lambda _: url_for("outreach.list_records", slug=slug)
+            )
         saved = run_service(
             form,
             record,
-            outreach.save_record,
+            save,
             record,
             model=kind.model,
             actor=current_user,
@@ -245,4 +252,11 @@ def print_resources():
         flash(_("Choose at least one resource to print."), "error")
         return redirect(url_for("outreach.list_records", slug="resources"))
     pdf = render_pdf("outreach/resources_pdf.html", language=language, resources=resources)
+    audit.record(
+        audit.EXPORT,
+        entity=CommunityResource.__tablename__,
+        actor=current_user,
+        changes={"format": "pdf", "language": language, "resources": [r.id for r in resources]},
+    )
+    db.session.commit()
     return download(pdf, PDF, _("Community resources") + ".pdf")

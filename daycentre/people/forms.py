@@ -21,6 +21,7 @@ from daycentre.people.models import (
     VulnerabilityFactor,
 )
 from daycentre.people.services import birth_date_problem, cnp_problem
+from daycentre.submissions import submission_field
 
 
 class SearchForm(Form):
@@ -34,6 +35,7 @@ class SearchForm(Form):
 
 class FamilyForm(Form):
     version = HiddenField()
+    submission = submission_field()
     name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=200)])
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
@@ -66,6 +68,7 @@ def _not_in_future(form, field):
 
 class PersonForm(Form):
     version = HiddenField()
+    submission = submission_field()
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
     given_name = StringField(_l("Given names"), validators=[DataRequired(), Length(max=100)])
 

@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from daycentre import submissions
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.errors import Refused
@@ -32,6 +33,14 @@ def _person_or_404(person_id: int) -> Person:
     if not people.person_visible(current_user, person):
         abort(404)
     return person
+
+
+def _family_page(family: Family) -> str:
+    return url_for("people.show_family", family_id=family.id)
+
+
+def _person_page(person: Person) -> str:
+    return url_for("people.show_person", person_id=person.id)
 
 
 def _save_or_flash(save, *args, **kwargs):
@@ -106,8 +115,11 @@ def edit_family(family_id: int | None = None):
     if family is not None and not form.is_submitted():
         form.factors.data = [f.value for f in family.factors]
     if form.validate_on_submit():
+        save = people.save_family
+        if family is None:
+            save = submissions.once(form, save, _family_page)
         saved = _save_or_flash(
-            people.save_family,
+            save,
             family,
             actor=current_user,
             version=form.version.data,
@@ -166,6 +178,7 @@ def add_person(family_id: int, kind: str):
         form.family_name.data = family.name
     duplicates = []
     if form.validate_on_submit():
+        submissions.refuse_if_saved(form)  # sent again: the first send's person, not a duplicate
         duplicates = people.likely_duplicates(
             current_user,
             family_name=form.family_name.data,
@@ -177,7 +190,7 @@ def add_person(family_id: int, kind: str):
         same_cnp = any(duplicate.same_cnp for duplicate in duplicates)
         if not duplicates or (form.confirm_duplicate.data and not same_cnp):
             saved = _save_or_flash(
-                people.save_person,
+                submissions.once(form, people.save_person, _person_page),
                 None,
                 family=family,
                 kind=kind,

@@ -21,6 +21,7 @@ from wtforms.validators import (
 
 from daycentre.forms import Form, MultiCheckboxField
 from daycentre.reports.measures import choices as measure_choices
+from daycentre.submissions import submission_field
 
 REQUIRED_TEXT = [DataRequired(), Length(max=2000)]
 
@@ -36,17 +37,20 @@ class PlanForm(Form):
 
 
 class ObjectiveForm(Form):
+    submission = submission_field()
     title = TextAreaField(_l("Strategic objective"), validators=REQUIRED_TEXT)
     submit = SubmitField(_l("Save"))
 
 
 class ActivityForm(Form):
+    submission = submission_field()
     description = TextAreaField(_l("Activity"), validators=REQUIRED_TEXT)
     responsible = StringField(_l("Responsible"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("Save"))
 
 
 class IndicatorForm(Form):
+    submission = submission_field()
     wording = StringField(
         _l("Indicator, as the plan words it"), validators=[DataRequired(), Length(max=300)]
     )

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from daycentre import submissions
+from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
@@ -165,7 +167,15 @@ def add_part(slug: str, parent_id: int):
     form = part.form()
     if form.validate_on_submit():
         fields = {name: form[name].data for name in part.fields}
-        if run_service(form, None, part.add, parent, actor=current_user, **fields):
+        page = url_for("reports.edit_plan", plan_id=_plan_of(parent).id)
+        if run_service(
+            form,
+            None,
+            submissions.once(form, part.add, lambda _: page),
+            parent,
+            actor=current_user,
+            **fields,
+        ):
             flash(_("Saved."), "success")
             return redirect(url_for("reports.edit_plan", plan_id=_plan_of(parent).id))
     return render_template(
@@ -386,7 +396,7 @@ def export_report(centre_id: int, year: int, fmt: str):
                 results=results,
                 year=year,
             )
-            return download(content, PDF, filename)
+            return _audited_export(download(content, PDF, filename), plan, centre, fmt, language)
         headers = [
             _("Strategic objective"),
             _("Indicator"),
@@ -404,4 +414,18 @@ def export_report(centre_id: int, year: int, fmt: str):
             ]
             for result in results
         ]
-        return download(spreadsheet(title, headers, rows), XLSX, filename)
+        content = spreadsheet(title, headers, rows)
+        return _audited_export(download(content, XLSX, filename), plan, centre, fmt, language)
+
+
+def _audited_export(response, plan, centre, fmt: str, language: str):
+    """Each copy of the report taken is an export in the trail, as every other download."""
+    audit.record(
+        audit.EXPORT,
+        plan,
+        actor=current_user,
+        centre_id=centre.id,
+        changes={"document": "activity report", "format": fmt, "language": language},
+    )
+    db.session.commit()
+    return response

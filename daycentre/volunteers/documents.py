@@ -10,14 +10,14 @@ from daycentre.volunteers.clauses import printed_clause
 PDF_LANGUAGES = ("ro", "hu")  # the contract is in Romanian; Hungarian when asked
 
 
-def _language(language: str | None) -> str:
+def printed_language(language: str | None) -> str:
     return language if language in PDF_LANGUAGES else "ro"
 
 
 def contract_pdf(contract, language: str | None = None) -> bytes:
     return render_pdf(
         "volunteers/pdf_contract.html",
-        language=_language(language),
+        language=printed_language(language),
         contract=contract,
         volunteer=contract.volunteer,
         centre=contract.centre,
@@ -35,7 +35,7 @@ def certificate_pdf(certificate, language: str | None = None) -> bytes:
     """The certificate as it was issued: later approvals do not change it."""
     return render_pdf(
         "volunteers/pdf_certificate.html",
-        language=_language(language),
+        language=printed_language(language),
         certificate=certificate,
         volunteer=certificate.volunteer,
         contract=certificate.contract,

@@ -24,6 +24,7 @@ from wtforms.validators import (
 
 from daycentre.auth.forms import USERNAME_RULE, password_field
 from daycentre.forms import Form, MultiCheckboxField
+from daycentre.submissions import submission_field
 from daycentre.volunteers.models import Skill
 
 
@@ -127,6 +128,7 @@ class EndContractForm(Form):
 
 class ActivityForm(Form):
     version = HiddenField()
+    submission = submission_field()
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     day = DateField(_l("Date"), validators=[InputRequired()])

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre
@@ -215,11 +216,27 @@ def issue_certificate(volunteer_id: int):
     return redirect(url_for("volunteers.show_volunteer", volunteer_id=volunteer.id))
 
 
+def _audited(response, document):
+    """A contract or certificate names the volunteer: each copy taken is an export in the trail,
+    written once the file is made so that the commit does not reload what the file used."""
+    audit.record(
+        audit.EXPORT,
+        document,
+        actor=current_user,
+        centre_id=document.centre_id,
+        changes={"format": "pdf", "language": documents.printed_language(request.args.get("lang"))},
+    )
+    db.session.commit()
+    return response
+
+
 @bp.get("/certificates/<int:certificate_id>/pdf")
 @requires(MANAGE)
 def certificate_pdf(certificate_id: int):
     certificate = _in_scope_or_404(VolunteerCertificate, certificate_id)
-    return documents.certificate_response(certificate, request.args.get("lang"))
+    return _audited(
+        documents.certificate_response(certificate, request.args.get("lang")), certificate
+    )
 
 
 @bp.post("/hours/<int:hours_id>/<decision>")
@@ -369,7 +386,7 @@ def change_contract(contract_id: int, step: str):
 @requires(MANAGE)
 def contract_pdf(contract_id: int):
     contract = _in_scope_or_404(VolunteerContract, contract_id)
-    return documents.contract_response(contract, request.args.get("lang"))
+    return _audited(documents.contract_response(contract, request.args.get("lang")), contract)
 
 
 @bp.get("/contracts.xlsx")
@@ -400,6 +417,10 @@ def list_activities():
     )
 
 
+def _activity_page(activity: Activity) -> str:
+    return url_for("volunteers.show_activity", activity_id=activity.id)
+
+
 @bp.route("/activities/new", methods=["GET", "POST"])
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
@@ -415,8 +436,11 @@ def edit_activity(activity_id: int | None = None):
         form.skills.data = sorted(s.value for s in activity.skills)
     if form.validate_on_submit():
         centre = _centre_or_404(form.centre_id.data)
+        save = volunteering.save_activity
+        if activity is None:
+            save = submissions.once(form, save, _activity_page)
         saved = _run(
-            volunteering.save_activity,
+            save,
             activity,
             actor=current_user,
             centre=centre,
@@ -617,11 +641,13 @@ def my_contract_pdf(contract_id: int):
     contract = _mine_or_404(db.get_or_404(VolunteerContract, contract_id))
     if contract.status is ContractStatus.DRAFT:
         abort(404)
-    return documents.contract_response(contract, request.args.get("lang"))
+    return _audited(documents.contract_response(contract, request.args.get("lang")), contract)
 
 
 @bp.get("/me/certificates/<int:certificate_id>/pdf")
 @requires(TAKE_PART)
 def my_certificate_pdf(certificate_id: int):
     certificate = _mine_or_404(db.get_or_404(VolunteerCertificate, certificate_id))
-    return documents.certificate_response(certificate, request.args.get("lang"))
+    return _audited(
+        documents.certificate_response(certificate, request.args.get("lang")), certificate
+    )

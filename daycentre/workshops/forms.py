@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from daycentre.forms import Form, MultiCheckboxField
 from daycentre.people.models import Relationship
+from daycentre.submissions import submission_field
 from daycentre.workshops.models import Audience
 
 
@@ -31,6 +32,7 @@ class WorkshopDetailsForm(Form):
 
 
 class WorkshopForm(WorkshopDetailsForm):
+    submission = submission_field()
     room_id = SelectField(_l("Room"), coerce=int, choices=[], validators=[InputRequired()])
     facilitator_ids = MultiCheckboxField(_l("Facilitators"), coerce=int, choices=[])
     first_day = DateField(_l("First session"), validators=[InputRequired()])
@@ -63,6 +65,7 @@ class RegisterForm(Form):
 
 
 class NewAdultForm(Form):
+    submission = submission_field()
     family_name = StringField(_l("Family name"), validators=[DataRequired(), Length(max=100)])
     given_name = StringField(_l("Given name"), validators=[DataRequired(), Length(max=100)])
     relation = SelectField(_l("Relationship"), choices=[], validators=[InputRequired()])
@@ -86,6 +89,7 @@ class AttendanceForm(Form):
 
 
 class GroupForm(Form):
+    submission = submission_field()
     topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
     facilitator_id = SelectField(
         _l("Facilitator"), coerce=int, choices=[], validators=[InputRequired()]

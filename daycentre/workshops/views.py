@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from daycentre import submissions
+from daycentre.audit import services as audit
 from daycentre.auth.models import User
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre, Room
@@ -103,8 +105,12 @@ def _adult_choices(people_list) -> list[tuple[int, str]]:
     return [(person.id, person.full_name) for person in people.by_family_name(people_list)]
 
 
+def _workshop_page(workshop: Workshop) -> str:
+    return url_for("workshops.show_workshop", workshop_id=workshop.id)
+
+
 def _back_to_workshop(workshop: Workshop):
-    return redirect(url_for("workshops.show_workshop", workshop_id=workshop.id))
+    return redirect(_workshop_page(workshop))
 
 
 # --- Lists ----------------------------------------------------------------------------------------
@@ -137,7 +143,7 @@ def create_workshop(centre_id: int):
         workshop = run_service(
             form,
             None,
-            workshops.create_workshop,
+            submissions.once(form, workshops.create_workshop, _workshop_page),
             centre,
             actor=current_user,
             title=form.title.data,
@@ -274,7 +280,13 @@ def add_adult(workshop_id: int):
     if not form.validate_on_submit():
         flash(_("Fill in the name, the address and the city."), "error")
         return _back_to_workshop(workshop)
-    registration = run_service(form, None, _add_adult, workshop, form)
+    registration = run_service(
+        form,
+        None,
+        submissions.once(form, _add_adult, lambda _: _workshop_page(workshop)),
+        workshop,
+        form,
+    )
     if registration is not None:
         name = registration.person.full_name
         if registration.status is RegistrationStatus.REGISTERED:
@@ -413,6 +425,16 @@ def print_certificate(registration_id: int, language: str):
         issued_on=today(),
     )
     name = registration.person.full_name
+    # The certificate names the participant: each copy taken is an export in the trail.
+    audit.record(
+        audit.EXPORT,
+        registration,
+        actor=current_user,
+        centre_id=workshop.centre_id,
+        person_id=registration.person_id,
+        changes={"document": "certificate", "format": "pdf", "language": language},
+    )
+    db.session.commit()
     return download(pdf, PDF, f"{_('Certificate of participation')} {name}.pdf")
 
 
@@ -430,7 +452,11 @@ def create_group(centre_id: int):
         group = run_service(
             form,
             None,
-            workshops.create_group,
+            submissions.once(
+                form,
+                workshops.create_group,
+                lambda g: url_for("workshops.show_group", group_id=g.id),
+            ),
             centre,
             actor=current_user,
             topic=form.topic.data,

@@ -17,12 +17,13 @@ from daycentre.extensions import db
 from tests.concurrency import race
 from tests.conftest import text_of
 from tests.factories import DEFAULT_PASSWORD
+from tests.totp import fresh_code
 
 SECRET = pyotp.random_base32()
 
 
 def code_now(secret: str = SECRET) -> str:
-    return pyotp.TOTP(secret).now()
+    return fresh_code(secret)
 
 
 def enrol(user: User, secret: str = SECRET) -> list[str]:
@@ -136,6 +137,23 @@ def test_a_code_works_once(app, client, users, login, enrolled):
     assert again.status_code == 200
     assert "Codul nu este corect sau a fost deja folosit." in text_of(again)
     assert client.get("/").status_code == 302
+
+
+def test_the_previous_steps_code_is_refused(client, users, login, enrolled):
+    """A code lives at most 30 seconds (ASVS 6.5.5): the one shown in the step before is refused."""
+    login(users["coordinator"])
+    code_now()  # early enough in the step for the request below
+    previous = pyotp.TOTP(SECRET).at(time.time() - two_factor.STEP_SECONDS)
+    response = client.post("/auth/code", data={"code": previous})
+    assert "Codul nu este corect" in text_of(response)
+    assert client.get("/").status_code == 302
+
+    now = time.time()
+    coordinator = users["coordinator"]
+    assert not two_factor.verify(
+        coordinator, pyotp.TOTP(SECRET).at(now - 30), address=None, now=now
+    )
+    assert two_factor.verify(coordinator, pyotp.TOTP(SECRET).at(now), address=None, now=now)
 
 
 def test_a_wrong_code_is_refused_and_audited(client, users, login, enrolled):

@@ -135,7 +135,7 @@ def test_resource_search_ignores_case_and_accents(client, login_as, centre):
 
 
 def test_resources_print_for_a_family_in_their_language(client, login_as, centre):
-    login_as("coordinator")
+    user = login_as("coordinator")
     client.post("/outreach/resources/new", data=_resource(centre))
     resource = db.session.scalars(db.select(CommunityResource)).one()
     response = client.get(
@@ -146,6 +146,9 @@ def test_resources_print_for_a_family_in_their_language(client, login_as, centre
     assert "Hol talál segítséget" in text
     assert "Caritas Alba Iulia – Filiala Kézdivásárhely" in text
     assert "+40 267 361 000" in text
+    export = db.session.scalars(db.select(AuditEntry).filter_by(action="export")).one()
+    assert (export.entity, export.actor_id) == ("community_resources", user.id)
+    assert export.changes == {"format": "pdf", "language": "hu", "resources": [resource.id]}
 
 
 def test_volunteers_have_no_outreach(client, login_as):

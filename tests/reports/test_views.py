@@ -207,6 +207,27 @@ def test_the_activity_report_as_pdf(client, login_as, centre):
     )
 
 
+def test_each_copy_of_the_activity_report_is_audited_as_an_export(client, login_as, centre):
+    plan = make_plan(2026)
+    user = login_as("coordinator")
+    assert (
+        client.get(f"/reports/activity/{centre.id}/2026/report.pdf?language=ro").status_code == 200
+    )
+    assert (
+        client.get(f"/reports/activity/{centre.id}/2026/report.xlsx?language=hu").status_code == 200
+    )
+    exports = db.session.scalars(
+        db.select(AuditEntry).filter_by(action="export").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.entity, e.entity_id, e.actor_id, e.centre_id) for e in exports] == [
+        ("development_plans", plan.id, user.id, centre.id)
+    ] * 2
+    assert [(e.changes["format"], e.changes["language"]) for e in exports] == [
+        ("pdf", "ro"),
+        ("xlsx", "hu"),
+    ]
+
+
 def test_another_centres_report_is_not_found(client, login_as, other_centre):
     make_plan(2026)
     login_as("coordinator")

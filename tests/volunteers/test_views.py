@@ -564,3 +564,42 @@ def test_standard_clauses_print_in_the_documents_language_and_rewritten_ones_as_
     )
     as_written = _pdf_text(client.get(f"/volunteers/contracts/{rewritten.id}/pdf?lang=hu"))
     assert "Clauză negociată cu voluntarul." in as_written
+
+
+def test_each_copy_of_a_contract_or_certificate_is_audited_as_an_export(
+    client, login_as, me, users, centre
+):
+    contract = me.contracts[0]
+    hours = volunteering.report_hours(
+        me, actor=None, day=today(), hours="2", description="Teme", today=today()
+    )
+    volunteering.decide_hours(hours, actor=users["coordinator"], approve=True, now=utcnow())
+    certificate = volunteering.issue_certificate(
+        me,
+        actor=users["coordinator"],
+        contract=contract,
+        period_start=contract.starts_on,
+        period_end=today(),
+        today=today(),
+    )
+    db.session.commit()
+    coordinator = login_as("coordinator")
+    assert client.get(f"/volunteers/contracts/{contract.id}/pdf?lang=hu").status_code == 200
+    assert client.get(f"/volunteers/certificates/{certificate.id}/pdf").status_code == 200
+    volunteer = _switch(client, login_as, "volunteer")
+    assert client.get(f"/volunteers/me/contracts/{contract.id}/pdf").status_code == 200
+    assert client.get(f"/volunteers/me/certificates/{certificate.id}/pdf").status_code == 200
+
+    exports = db.session.scalars(
+        db.select(AuditEntry).filter_by(action="export").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.entity, e.entity_id, e.actor_id, e.centre_id, e.changes) for e in exports] == [
+        ("volunteer_contracts", contract.id, coordinator.id, centre.id, _pdf("hu")),
+        ("volunteer_certificates", certificate.id, coordinator.id, centre.id, _pdf("ro")),
+        ("volunteer_contracts", contract.id, volunteer.id, centre.id, _pdf("ro")),
+        ("volunteer_certificates", certificate.id, volunteer.id, centre.id, _pdf("ro")),
+    ]
+
+
+def _pdf(language: str) -> dict:
+    return {"format": "pdf", "language": language}

@@ -139,6 +139,16 @@ def test_attendance_for_a_session_and_the_certificate(client, login_as, workshop
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+    # The certificate names the participant: each copy is an export in the trail.
+    export = db.session.scalars(select(AuditEntry).filter_by(action="export")).one()
+    assert (export.entity, export.entity_id, export.person_id, export.centre_id) == (
+        "workshop_registrations",
+        registration.id,
+        anna.id,
+        workshop.centre_id,
+    )
+    assert export.actor_id == users["counsellor"].id
+    assert export.changes == {"document": "certificate", "format": "pdf", "language": "hu"}
 
 
 def test_no_certificate_before_completion(client, login_as, workshop, adults, users):

@@ -2,9 +2,19 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from daycentre.attendance.stamps import keep_stamps
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 
@@ -126,3 +136,20 @@ class AbsenceAlertRule(db.Model):
         ),
     )
     __mapper_args__ = {"version_id_col": version}
+
+
+class AlertStamp(db.Model):
+    """A centre's stamp, new with every change to its marks or enrolments (``attendance.stamps``).
+    Written by triggers, never by a person; no foreign key, so that it never holds a centre back
+    from being removed."""
+
+    __tablename__ = "alert_stamps"
+
+    centre_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stamp: Mapped[int] = mapped_column(BigInteger, info={"audit": False})
+
+
+@event.listens_for(db.metadata, "after_create")
+def _keep_stamps_of_new_tables(target, connection, **kw):
+    if {"attendances", "enrolments", "alert_stamps"} <= set(target.tables):
+        keep_stamps(connection)

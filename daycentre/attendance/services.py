@@ -16,7 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
+from daycentre.attendance.models import (
+    AbsenceAlertRule,
+    AlertStamp,
+    Attendance,
+    AttendanceStatus,
+    RollCall,
+)
 from daycentre.audit import services as audit
 from daycentre.centres.calendar import closed_day_sets, closed_days, closed_days_of
 from daycentre.centres.models import Centre, Group
@@ -722,9 +728,7 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     }
     for centre_id in by_id:
         rules.setdefault(centre_id, _default_rule(centre_id))
-    since = day - timedelta(days=LOOK_BACK_DAYS)
-    closed = closed_day_sets(centres, since, day)
-    figures = _figures(list(by_id), since, day, closed)
+    figures = _kept_figures(centres, rules, day)
     alerts = [
         AbsenceAlert(
             person=person_id,  # the person is read below, for the children on the alert only
@@ -745,6 +749,48 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
         for alert in alerts:
             alert.person = by_person[alert.person]
     return sorted(alerts, key=lambda a: (a.centre.name, -a.consecutive, -a.percent))
+
+
+# Each centre's alert figures, by centre id: (what they were counted from, the figures). Kept by
+# each server process; a centre's stamp in the database says when they are out of date, so every
+# process sees a new mark on its next request.
+_KEPT: dict[int, tuple[tuple, dict]] = {}
+
+
+def _kept_figures(centres: list[Centre], rules: dict, day: date) -> dict:
+    """``_figures`` of the centres, counted again only for the centres whose marks, enrolments,
+    calendar, weekdays or thresholds changed since they were last counted, or on a new day:
+    one query for the stamps, and the count's query when a centre needs it."""
+    stamps = dict(
+        db.session.execute(
+            db.select(AlertStamp.centre_id, AlertStamp.stamp).where(
+                AlertStamp.centre_id.in_([c.id for c in centres])
+            )
+        ).all()
+    )
+    database = db.session.get_bind().url.render_as_string(hide_password=True)
+
+    def basis(centre: Centre) -> tuple:
+        rule = rules[centre.id]
+        return (
+            database,
+            day,
+            stamps.get(centre.id),
+            centre.version,
+            centre.calendar_stamp,
+            rule.consecutive_unexcused,
+            rule.unexcused_percent,
+        )
+
+    stale = [c for c in centres if _KEPT.get(c.id, ((),))[0] != basis(c)]
+    if stale:
+        since = day - timedelta(days=LOOK_BACK_DAYS)
+        closed = closed_day_sets(stale, since, day)
+        counted = _figures([c.id for c in stale], since, day, closed)
+        for centre in stale:
+            own = {key: value for key, value in counted.items() if key[0] == centre.id}
+            _KEPT[centre.id] = (basis(centre), own)
+    return {key: value for c in centres for key, value in _KEPT[c.id][1].items()}
 
 
 # A literal, not a bound value: SQLite uses the partial index of unexcused marks only then.

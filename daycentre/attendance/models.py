@@ -7,6 +7,8 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    LargeBinary,
+    String,
     Text,
     UniqueConstraint,
     event,
@@ -153,3 +155,18 @@ class AlertStamp(db.Model):
 def _keep_stamps_of_new_tables(target, connection, **kw):
     if {"attendances", "enrolments", "alert_stamps"} <= set(target.tables):
         keep_stamps(connection)
+
+
+class KeptSheet(db.Model):
+    """A monthly sheet's PDF as laid out once, by the digest of everything it was made from (its
+    HTML, WeasyPrint's version, the print style sheet): a second download of an unchanged month
+    is not laid out again, and any change to the sheet makes another digest. Kept a few days
+    (``attendance.services.KEEP_SHEETS``); emptied when people's data are anonymised."""
+
+    __tablename__ = "kept_sheets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, info={"audit": False})
+    made_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True, info={"audit": False}
+    )

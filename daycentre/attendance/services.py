@@ -2,6 +2,7 @@
 the absence alerts. Every list here costs a fixed number of queries, whatever the group's size."""
 
 import calendar
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from daycentre.attendance.models import (
     AlertStamp,
     Attendance,
     AttendanceStatus,
+    KeptSheet,
     RollCall,
 )
 from daycentre.audit import services as audit
@@ -977,3 +979,34 @@ def _alerts(current: dict, by_id: dict, rules: dict, day: date) -> list[AbsenceA
         if alert.too_many_in_a_row or alert.too_many_this_month:
             alerts.append(alert)
     return sorted(alerts, key=lambda a: (a.centre.name, -a.consecutive, -a.percent))
+
+
+# --- The monthly sheet's PDF, laid out once ---------------------------------------------------------
+
+KEEP_SHEETS = timedelta(days=7)
+
+
+def kept_sheet_pdf(html: str, fingerprint: str, lay_out) -> bytes:
+    """The PDF of the sheet ``html``: the one kept for the same HTML and layout (``fingerprint``),
+    or ``lay_out(html)``, then kept. WeasyPrint takes most of a second for a month of thirty
+    children; the HTML, which holds every mark, name and closed day the PDF shows, takes a few
+    milliseconds. Sheets older than ``KEEP_SHEETS`` go when a new one is kept."""
+    digest = hashlib.sha256(f"{fingerprint}\0{html}".encode()).hexdigest()
+    kept = db.session.scalar(db.select(KeptSheet.pdf).where(KeptSheet.digest == digest))
+    if kept is not None:
+        return kept
+    pdf = lay_out(html)
+    now = utcnow()
+    db.session.execute(db.delete(KeptSheet).where(KeptSheet.made_at < now - KEEP_SHEETS))
+    # Two people downloading the same new month at once both lay it out; one copy is kept.
+    db.session.execute(
+        _insert(KeptSheet)
+        .values(digest=digest, pdf=pdf, made_at=now)
+        .on_conflict_do_nothing(index_elements=["digest"])
+    )
+    return pdf
+
+
+def forget_kept_sheets() -> None:
+    """Every kept sheet goes: they name children whose data may have just been anonymised."""
+    db.session.execute(db.delete(KeptSheet))

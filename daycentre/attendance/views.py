@@ -16,7 +16,15 @@ from daycentre.audit import services as audit
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
-from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.documents import (
+    PDF,
+    XLSX,
+    download,
+    lay_out_pdf,
+    layout_fingerprint,
+    pdf_html,
+    spreadsheet,
+)
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.forms import run_service
@@ -167,16 +175,15 @@ def export_sheet(group_id: int, kind: str):
     title = sheet_title(sheet)
     filename = f"{title}.{kind}"
     if kind == "pdf":
-        body, mimetype = (
-            render_pdf(
-                "attendance/sheet_pdf.html",
-                language=current_language(),
-                sheet=sheet,
-                title=title,
-                statuses=list(AttendanceStatus),
-            ),
-            PDF,
+        html = pdf_html(
+            "attendance/sheet_pdf.html",
+            language=current_language(),
+            sheet=sheet,
+            title=title,
+            statuses=list(AttendanceStatus),
         )
+        body = attendance.kept_sheet_pdf(html, layout_fingerprint(), lay_out_pdf)
+        mimetype = PDF
     else:
         headers, rows = sheet_rows(sheet)
         body, mimetype = spreadsheet(_("Attendance sheet"), headers, rows), XLSX

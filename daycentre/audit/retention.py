@@ -333,12 +333,14 @@ def _secure_delete() -> None:
 
 def anonymise(expired: list[Expired]) -> None:
     """Replace the personal data of ``expired`` people, every record about them, their audit entries."""
+    from daycentre.attendance.services import forget_kept_sheets
     from daycentre.audit.subject_access import about_records, subject_records
     from daycentre.people.models import Person
 
     if not expired:
         return
     _secure_delete()
+    forget_kept_sheets()
     entries = AuditEntry.__table__.c
     for item in expired:
         records = subject_records(item.person_id)

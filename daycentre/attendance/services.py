@@ -144,6 +144,20 @@ def menus_of(centre_id: int, day: date) -> dict[int, Menu]:
     return {menu.meal_type_id: menu for menu in menus}
 
 
+def _meal_types_and_menus(centre_id: int, day: date) -> tuple[list[MealType], dict[int, Menu]]:
+    """``meal_types_of`` (inactive ones included) and ``menus_of`` in one query."""
+    found = db.session.execute(
+        db.select(MealType, Menu)
+        .outerjoin(
+            Menu,
+            and_(Menu.meal_type_id == MealType.id, Menu.centre_id == centre_id, Menu.day == day),
+        )
+        .where(MealType.centre_id == centre_id)
+        .order_by(MealType.position, MealType.name)
+    ).all()
+    return [t for t, _ in found], {t.id: menu for t, menu in found if menu is not None}
+
+
 def _roll_call(group_id: int, day: date) -> RollCall | None:
     return db.session.scalar(
         db.select(RollCall).where(RollCall.group_id == group_id, RollCall.day == day)
@@ -153,10 +167,9 @@ def _roll_call(group_id: int, day: date) -> RollCall | None:
 def roll_for(group: Group, day: date) -> Roll:
     """Every child actively enrolled in the group on ``day``, by family name, with the stored marks."""
     centre = group.centre
-    meal_types = meal_types_of(centre.id, include_inactive=True)
+    meal_types, menus = _meal_types_and_menus(centre.id, day)
     enrolments, marks, served = _children_with_marks(group, day, [t.id for t in meal_types])
     people = by_family_name(e.person for e in enrolments)
-    menus = menus_of(centre.id, day)
     rows = [
         RollRow(
             person=p,

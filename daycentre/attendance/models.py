@@ -147,7 +147,9 @@ class AlertStamp(db.Model):
 
     __tablename__ = "alert_stamps"
 
-    centre_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    centre_id: Mapped[int] = mapped_column(
+        primary_key=True, autoincrement=False, info={"audit": False}
+    )
     stamp: Mapped[int] = mapped_column(BigInteger, info={"audit": False})
 
 
@@ -165,7 +167,7 @@ class KeptSheet(db.Model):
 
     __tablename__ = "kept_sheets"
 
-    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True, info={"audit": False})
     pdf: Mapped[bytes] = mapped_column(LargeBinary, info={"audit": False})
     made_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, index=True, info={"audit": False}

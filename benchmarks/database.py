@@ -178,6 +178,9 @@ def prepare(app: Flask, spec: CountySpec, *, rebuild: bool = False, say=print) -
             )
             from flask_migrate import upgrade
 
+            # The check's transaction ends first: on PostgreSQL its read of the marks would
+            # hold back a migration's DDL on the same tables.
+            db.session.remove()
             upgrade()  # the migrations added since it was built
             return manifest
         say("building the county database (at most 5 minutes)…")

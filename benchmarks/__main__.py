@@ -48,6 +48,8 @@ def main(argv=None) -> int:
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # As a production server process does (ProductionConfig).
+            "FREEZE_STARTUP_OBJECTS": True,
         }
     )
 

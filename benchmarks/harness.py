@@ -16,7 +16,11 @@ from sqlalchemy import event, select, text
 
 from benchmarks.county import PASSWORD
 from benchmarks.floors import ROLL_SQL, RollFloor, SheetFloor
+from daycentre.auth.permissions import requires
 from daycentre.extensions import db
+
+# Where the bench serves the roll's floor (registered on the bench's own app, never the app's).
+FLOOR_URL = "/_bench/roll-floor"
 
 
 class QueryCounter:
@@ -298,15 +302,35 @@ class Bench:
         def floor(iteration):
             if "floor" not in state:
                 state["floor"] = self._make_roll_floor(url)
+                state["bare"] = []
+            # The floor is served as the page is: the same client, session, sign-in and
+            # permission check, then one raw query and the plain template.
+            response = self.client("coord01").get(f"{FLOOR_URL}/{group_id}/{day.isoformat()}")
+            markup = response.get_data(as_text=True)
+            if response.status_code != 200:
+                raise RuntimeError(f"the roll's floor answered {response.status_code}")
+            # For comparison: the query and the template alone, outside any request.
+            started = time.perf_counter()
             with self.engine.connect() as connection:
-                markup = state["floor"].render(connection, group_id, day)
-            if iteration == 0:
-                page = len(state["floor"].prefix) + len(state["floor"].suffix)
-                self.notes["roll_page"] = (
-                    f"floor markup {len(markup) / 1000:.1f} kB, page "
-                    f"{(page + state['floor'].rows_size) / 1000:.1f} kB"
-                )
+                state["floor"].render(connection, group_id, day)
+            state["bare"].append(time.perf_counter() - started)
+            page = len(state["floor"].prefix) + len(state["floor"].suffix)
+            bare = statistics.median(state["bare"]) * 1000
+            self.notes["roll_page"] = (
+                f"floor markup {len(markup) / 1000:.1f} kB, page "
+                f"{(page + state['floor'].rows_size) / 1000:.1f} kB; the floor's query and "
+                f"template alone, outside a request: median {bare:.1f} ms"
+            )
             return markup
+
+        def served_floor(group_id: int, day: str):
+            return state["floor"].render(db.session.connection(), group_id, date.fromisoformat(day))
+
+        self.app.add_url_rule(
+            f"{FLOOR_URL}/<int:group_id>/<day>",
+            "bench_roll_floor",
+            requires("attendance.read")(served_floor),
+        )
 
         self.roll_floor_state = state
         return Page(
@@ -413,6 +437,28 @@ class Bench:
             floor=floor,
         )
 
+    def _sheet_laid_out(self, page: Page) -> str:
+        """The sheet when no copy is kept (a month just changed): the kept sheets are removed,
+        untimed, before each of a few requests."""
+        from daycentre.attendance.models import KeptSheet
+
+        def request(iteration):
+            with self.engine.begin() as connection:
+                connection.execute(KeptSheet.__table__.delete())
+            return page.request(iteration)
+
+        fresh = Page("sheet_pdf_laid_out", "", page.user, request, page.target)
+        saved, self.requests = self.requests, 5
+        try:
+            timing = self.time_page(fresh)
+        finally:
+            self.requests = saved
+        return (
+            f"laid out afresh (no kept copy), {len(timing.times)} requests: "
+            f"min {timing.ms('min'):.0f} ms, median {timing.ms('median'):.0f} ms, "
+            f"max {max(timing.times) * 1000:.0f} ms"
+        )
+
     def _make_sheet_floor(self) -> SheetFloor:
         with self.app.test_request_context(), _locale("ro"):
             from flask_babel import gettext as _
@@ -453,6 +499,10 @@ class Bench:
             self.say(f" {time.perf_counter() - started:.0f} s")
             if page.key in self.notes:
                 timing.note = self.notes[page.key]
+            if page.key == "sheet_pdf":
+                timing.note = (timing.note + "; " if timing.note else "") + self._sheet_laid_out(
+                    page
+                )
             if page.key == "people_search":
                 one = Page("people_search_one_centre", "", "coord01", page.request, page.target)
                 saved, self.requests = self.requests, 3

@@ -1,5 +1,6 @@
 """daycentre: day-centre operations for Romanian child-welfare services."""
 
+import gc
 import logging
 import os
 import secrets
@@ -47,7 +48,18 @@ def create_app(config=None) -> Flask:
     from daycentre.cli import register_commands
 
     register_commands(app)
+    if app.config.get("FREEZE_STARTUP_OBJECTS"):
+        _freeze_startup_objects()
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """Move what the process holds once it is ready (modules, templates, mappers: some 200,000
+    objects) out of the garbage collector's sight. Otherwise an oldest-generation collection,
+    set off by a request that makes many rows, walks them all: a pause of 100-300 ms in the
+    middle of that request. The objects stay alive as before; only the walk is spared."""
+    gc.collect()
+    gc.freeze()
 
 
 class RecordId(IntegerConverter):

@@ -111,6 +111,9 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_DOMAIN = None
     PREFERRED_URL_SCHEME = "https"
     SECOND_FACTOR_REQUIRED = True
+    # Each server process, once started, keeps its start-up objects out of the garbage
+    # collector's walks (see create_app); tests build many apps and leave it off.
+    FREEZE_STARTUP_OBJECTS = True
 
 
 class TestingConfig(Config):

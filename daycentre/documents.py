@@ -5,6 +5,7 @@ neutralising of spreadsheet formulas are handled once.
 """
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -48,12 +49,36 @@ def render_pdf(template: str, *, language: str, **context) -> bytes:
     The document may load the app's own static files (``css/print.css``) and nothing else:
     no network, no other file on the disk, whatever a stored text contains.
     """
+    return lay_out_pdf(pdf_html(template, language=language, **context))
+
+
+def pdf_html(template: str, *, language: str, **context) -> str:
+    """The HTML that ``render_pdf`` lays out."""
     with force_locale(language):
-        html = render_template(template, language=language, **context)
+        return render_template(template, language=language, **context)
+
+
+def lay_out_pdf(html: str) -> bytes:
     static = Path(current_app.static_folder).resolve().as_uri() + "/"
     return _document_class()(
         string=html, base_url=static, url_fetcher=_static_files_only(static)
     ).write_pdf()
+
+
+def layout_fingerprint() -> str:
+    """What a PDF depends on besides its HTML: WeasyPrint's version and the static files the
+    documents may load (css/print.css). Read once per process: a deployment restarts it."""
+    return _layout_fingerprint(current_app.static_folder)
+
+
+@cache
+def _layout_fingerprint(static_folder: str) -> str:
+    import weasyprint
+
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    for path in sorted((Path(static_folder) / "css").rglob("*.css")):
+        digest.update(str(path.relative_to(static_folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 # Rules of WeasyPrint's browser style sheet that match every element through a pseudo-element

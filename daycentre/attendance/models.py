@@ -2,9 +2,21 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from daycentre.attendance.stamps import keep_stamps
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 
@@ -126,3 +138,37 @@ class AbsenceAlertRule(db.Model):
         ),
     )
     __mapper_args__ = {"version_id_col": version}
+
+
+class AlertStamp(db.Model):
+    """A centre's stamp, new with every change to its marks or enrolments (``attendance.stamps``).
+    Written by triggers, never by a person; no foreign key, so that it never holds a centre back
+    from being removed."""
+
+    __tablename__ = "alert_stamps"
+
+    centre_id: Mapped[int] = mapped_column(
+        primary_key=True, autoincrement=False, info={"audit": False}
+    )
+    stamp: Mapped[int] = mapped_column(BigInteger, info={"audit": False})
+
+
+@event.listens_for(db.metadata, "after_create")
+def _keep_stamps_of_new_tables(target, connection, **kw):
+    if {"attendances", "enrolments", "alert_stamps"} <= set(target.tables):
+        keep_stamps(connection)
+
+
+class KeptSheet(db.Model):
+    """A monthly sheet's PDF as laid out once, by the digest of everything it was made from (its
+    HTML, WeasyPrint's version, the print style sheet): a second download of an unchanged month
+    is not laid out again, and any change to the sheet makes another digest. Kept a few days
+    (``attendance.services.KEEP_SHEETS``); emptied when people's data are anonymised."""
+
+    __tablename__ = "kept_sheets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True, info={"audit": False})
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, info={"audit": False})
+    made_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True, info={"audit": False}
+    )

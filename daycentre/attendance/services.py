@@ -2,6 +2,7 @@
 the absence alerts. Every list here costs a fixed number of queries, whatever the group's size."""
 
 import calendar
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus, RollCall
+from daycentre.attendance.models import (
+    AbsenceAlertRule,
+    AlertStamp,
+    Attendance,
+    AttendanceStatus,
+    KeptSheet,
+    RollCall,
+)
 from daycentre.audit import services as audit
 from daycentre.centres.calendar import closed_day_sets, closed_days, closed_days_of
 from daycentre.centres.models import Centre, Group
@@ -142,6 +150,20 @@ def menus_of(centre_id: int, day: date) -> dict[int, Menu]:
     return {menu.meal_type_id: menu for menu in menus}
 
 
+def _meal_types_and_menus(centre_id: int, day: date) -> tuple[list[MealType], dict[int, Menu]]:
+    """``meal_types_of`` (inactive ones included) and ``menus_of`` in one query."""
+    found = db.session.execute(
+        db.select(MealType, Menu)
+        .outerjoin(
+            Menu,
+            and_(Menu.meal_type_id == MealType.id, Menu.centre_id == centre_id, Menu.day == day),
+        )
+        .where(MealType.centre_id == centre_id)
+        .order_by(MealType.position, MealType.name)
+    ).all()
+    return [t for t, _ in found], {t.id: menu for t, menu in found if menu is not None}
+
+
 def _roll_call(group_id: int, day: date) -> RollCall | None:
     return db.session.scalar(
         db.select(RollCall).where(RollCall.group_id == group_id, RollCall.day == day)
@@ -151,10 +173,9 @@ def _roll_call(group_id: int, day: date) -> RollCall | None:
 def roll_for(group: Group, day: date) -> Roll:
     """Every child actively enrolled in the group on ``day``, by family name, with the stored marks."""
     centre = group.centre
-    meal_types = meal_types_of(centre.id, include_inactive=True)
+    meal_types, menus = _meal_types_and_menus(centre.id, day)
     enrolments, marks, served = _children_with_marks(group, day, [t.id for t in meal_types])
     people = by_family_name(e.person for e in enrolments)
-    menus = menus_of(centre.id, day)
     rows = [
         RollRow(
             person=p,
@@ -718,9 +739,7 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     }
     for centre_id in by_id:
         rules.setdefault(centre_id, _default_rule(centre_id))
-    since = day - timedelta(days=LOOK_BACK_DAYS)
-    closed = closed_day_sets(centres, since, day)
-    figures = _figures(list(by_id), since, day, closed)
+    figures = _kept_figures(centres, rules, day)
     alerts = [
         AbsenceAlert(
             person=person_id,  # the person is read below, for the children on the alert only
@@ -741,6 +760,48 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
         for alert in alerts:
             alert.person = by_person[alert.person]
     return sorted(alerts, key=lambda a: (a.centre.name, -a.consecutive, -a.percent))
+
+
+# Each centre's alert figures, by centre id: (what they were counted from, the figures). Kept by
+# each server process; a centre's stamp in the database says when they are out of date, so every
+# process sees a new mark on its next request.
+_KEPT: dict[int, tuple[tuple, dict]] = {}
+
+
+def _kept_figures(centres: list[Centre], rules: dict, day: date) -> dict:
+    """``_figures`` of the centres, counted again only for the centres whose marks, enrolments,
+    calendar, weekdays or thresholds changed since they were last counted, or on a new day:
+    one query for the stamps, and the count's query when a centre needs it."""
+    stamps = dict(
+        db.session.execute(
+            db.select(AlertStamp.centre_id, AlertStamp.stamp).where(
+                AlertStamp.centre_id.in_([c.id for c in centres])
+            )
+        ).all()
+    )
+    database = db.session.get_bind().url.render_as_string(hide_password=True)
+
+    def basis(centre: Centre) -> tuple:
+        rule = rules[centre.id]
+        return (
+            database,
+            day,
+            stamps.get(centre.id),
+            centre.version,
+            centre.calendar_stamp,
+            rule.consecutive_unexcused,
+            rule.unexcused_percent,
+        )
+
+    stale = [c for c in centres if _KEPT.get(c.id, ((),))[0] != basis(c)]
+    if stale:
+        since = day - timedelta(days=LOOK_BACK_DAYS)
+        closed = closed_day_sets(stale, since, day)
+        counted = _figures([c.id for c in stale], since, day, closed)
+        for centre in stale:
+            own = {key: value for key, value in counted.items() if key[0] == centre.id}
+            _KEPT[centre.id] = (basis(centre), own)
+    return {key: value for c in centres for key, value in _KEPT[c.id][1].items()}
 
 
 # A literal, not a bound value: SQLite uses the partial index of unexcused marks only then.
@@ -927,3 +988,34 @@ def _alerts(current: dict, by_id: dict, rules: dict, day: date) -> list[AbsenceA
         if alert.too_many_in_a_row or alert.too_many_this_month:
             alerts.append(alert)
     return sorted(alerts, key=lambda a: (a.centre.name, -a.consecutive, -a.percent))
+
+
+# --- The monthly sheet's PDF, laid out once ---------------------------------------------------------
+
+KEEP_SHEETS = timedelta(days=7)
+
+
+def kept_sheet_pdf(html: str, fingerprint: str, lay_out) -> bytes:
+    """The PDF of the sheet ``html``: the one kept for the same HTML and layout (``fingerprint``),
+    or ``lay_out(html)``, then kept. WeasyPrint takes most of a second for a month of thirty
+    children; the HTML, which holds every mark, name and closed day the PDF shows, takes a few
+    milliseconds. Sheets older than ``KEEP_SHEETS`` go when a new one is kept."""
+    digest = hashlib.sha256(f"{fingerprint}\0{html}".encode()).hexdigest()
+    kept = db.session.scalar(db.select(KeptSheet.pdf).where(KeptSheet.digest == digest))
+    if kept is not None:
+        return kept
+    pdf = lay_out(html)
+    now = utcnow()
+    db.session.execute(db.delete(KeptSheet).where(KeptSheet.made_at < now - KEEP_SHEETS))
+    # Two people downloading the same new month at once both lay it out; one copy is kept.
+    db.session.execute(
+        _insert(KeptSheet)
+        .values(digest=digest, pdf=pdf, made_at=now)
+        .on_conflict_do_nothing(index_elements=["digest"])
+    )
+    return pdf
+
+
+def forget_kept_sheets() -> None:
+    """Every kept sheet goes: they name children whose data may have just been anonymised."""
+    db.session.execute(db.delete(KeptSheet))

@@ -13,10 +13,19 @@ from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.audit import services as audit
+from daycentre.auth.models import user_centres
 from daycentre.auth.permissions import ensure_centre_visible, requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
-from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.documents import (
+    PDF,
+    XLSX,
+    download,
+    lay_out_pdf,
+    layout_fingerprint,
+    pdf_html,
+    spreadsheet,
+)
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.forms import run_service
@@ -25,8 +34,18 @@ from daycentre.localtime import today
 
 
 def _group_or_404(group_id: int) -> Group:
-    group = db.get_or_404(Group, group_id, options=[joinedload(Group.centre)])
-    ensure_centre_visible(group.centre_id)
+    """The group with its centre, if the user sees the centre: one query (the user's centres
+    are a subquery, not read first)."""
+    query = db.select(Group).options(joinedload(Group.centre)).where(Group.id == group_id)
+    if not current_user.is_admin:
+        query = query.where(
+            Group.centre_id.in_(
+                db.select(user_centres.c.centre_id).where(user_centres.c.user_id == current_user.id)
+            )
+        )
+    group = db.session.scalar(query)
+    if group is None:
+        abort(404)
     return group
 
 
@@ -167,16 +186,15 @@ def export_sheet(group_id: int, kind: str):
     title = sheet_title(sheet)
     filename = f"{title}.{kind}"
     if kind == "pdf":
-        body, mimetype = (
-            render_pdf(
-                "attendance/sheet_pdf.html",
-                language=current_language(),
-                sheet=sheet,
-                title=title,
-                statuses=list(AttendanceStatus),
-            ),
-            PDF,
+        html = pdf_html(
+            "attendance/sheet_pdf.html",
+            language=current_language(),
+            sheet=sheet,
+            title=title,
+            statuses=list(AttendanceStatus),
         )
+        body = attendance.kept_sheet_pdf(html, layout_fingerprint(), lay_out_pdf)
+        mimetype = PDF
     else:
         headers, rows = sheet_rows(sheet)
         body, mimetype = spreadsheet(_("Attendance sheet"), headers, rows), XLSX

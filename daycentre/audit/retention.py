@@ -18,6 +18,7 @@ from time import monotonic, sleep
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
+from daycentre.attendance.services import forget_kept_sheets
 from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.audit.subject_access import about_records, subject_records
 from daycentre.auth.models import User
@@ -337,6 +338,7 @@ def anonymise(expired: list[Expired]) -> None:
     if not expired:
         return
     _secure_delete()
+    forget_kept_sheets()
     entries = AuditEntry.__table__.c
     for item in expired:
         records = subject_records(item.person_id)

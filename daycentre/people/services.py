@@ -6,13 +6,14 @@ from datetime import date
 from blinker import Namespace
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, or_, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ro import cnp as cnp_codes
 
 from daycentre.audit import services as audit
+from daycentre.auth.models import user_centres
 from daycentre.enrolment.models import Enrolment
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
@@ -88,13 +89,17 @@ def _refuse_if(problem) -> None:
 # --- What a user may see ------------------------------------------------------------------------
 
 
+def _centres_of(user):
+    """The user's centres as a subquery: a coordinator's search costs the same number of
+    queries as an administrator's (the centres are not read first)."""
+    return db.select(user_centres.c.centre_id).where(user_centres.c.user_id == user.id)
+
+
 def visible_people(user):
     """People of families registered at the user's centres, or enrolled in one of them."""
     if user.is_admin:
         return true()
-    ids = user.centre_ids
-    if not ids:
-        return false()
+    ids = _centres_of(user)
     return or_(
         Person.family.has(Family.centre_id.in_(ids)),
         Person.enrolments.any(Enrolment.centre_id.in_(ids)),
@@ -104,9 +109,7 @@ def visible_people(user):
 def visible_families(user):
     if user.is_admin:
         return true()
-    ids = user.centre_ids
-    if not ids:
-        return false()
+    ids = _centres_of(user)
     return or_(
         Family.centre_id.in_(ids),
         Family.members.any(Person.enrolments.any(Enrolment.centre_id.in_(ids))),

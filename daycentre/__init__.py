@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.enrolment import bp as enrolment_bp
     from daycentre.home import bp as home_bp
     from daycentre.meals import bp as meals_bp
+    from daycentre.moving_in import bp as moving_in_bp
     from daycentre.outreach import bp as outreach_bp
     from daycentre.people import bp as people_bp
     from daycentre.reports import bp as reports_bp
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
         outreach_bp,
         reports_bp,
         workshops_bp,
+        moving_in_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

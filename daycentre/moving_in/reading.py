@@ -12,8 +12,9 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from xml.etree.ElementTree import iterparse
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from flask_babel import lazy_gettext as _l
 
 from daycentre.errors import Refused
@@ -97,7 +98,9 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("cp1250")
     except UnicodeDecodeError:
-        raise Refused(_l("The file's text encoding cannot be read: save it as CSV UTF-8.")) from None
+        raise Refused(
+            _l("The file's text encoding cannot be read: save it as CSV UTF-8.")
+        ) from None
 
 
 def _delimiter(first_line: str) -> str:
@@ -164,7 +167,7 @@ def _merged_ranges(book, sheet, range_boundaries) -> list[tuple[int, int, int, i
                 if element.tag == f"{SHEET_NAMESPACE}mergeCell":
                     ranges.append(range_boundaries(element.get("ref")))
                 element.clear()
-    except (KeyError, ValueError, SyntaxError):
+    except (KeyError, ValueError, SyntaxError, DefusedXmlException):
         return []
     return ranges
 

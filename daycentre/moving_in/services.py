@@ -21,7 +21,6 @@ from daycentre.enrolment.models import Enrolment
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.moving_in.columns import (
-    BENEFICIARIES,
     CONSENT_COLUMNS,
     DATE_COLUMNS,
     columns_of,
@@ -67,10 +66,11 @@ def read_upload(centre: Centre, *, kind: str, file_name: str, content: bytes, ac
         raise Refused(_l("Choose one of your centres."))
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if len(content) > limit:
+        megabytes = f"{limit / 1024 / 1024:g}"
         raise Refused(
             _l(
                 "The file is larger than %(size)s MB, the most one import reads; send it in parts.",
-                size=f"{limit / 1024 / 1024:g}",
+                size=megabytes,
             )
         )
     table = read_table(file_name, content, max_rows=current_app.config["IMPORT_MAX_ROWS"])
@@ -213,7 +213,10 @@ def _parsed(values: dict[str, str], groups: dict[str, Group]) -> tuple[dict, lis
                 parsed[key] = reader(values[key])
             except ValueError:
                 problems.append(
-                    Problem(key, _l("This value is not one of those offered: %(value)s", value=values[key]))
+                    Problem(
+                        key,
+                        _l("This value is not one of those offered: %(value)s", value=values[key]),
+                    )
                 )
                 parsed[key] = None
     for key in ("family_name", "given_name", "address", "city", "group", "applied_on"):
@@ -225,7 +228,9 @@ def _parsed(values: dict[str, str], groups: dict[str, Group]) -> tuple[dict, lis
         group = groups.get(fold(values["group"]))
         if group is None:
             problems.append(
-                Problem("group", _l("The centre has no group named %(name)s.", name=values["group"]))
+                Problem(
+                    "group", _l("The centre has no group named %(name)s.", name=values["group"])
+                )
             )
         parsed["group"] = group
     cnp = (values.get("cnp") or "").replace(" ", "")
@@ -350,13 +355,17 @@ def _store_row(centre: Centre, parsed: dict, families: _Families, *, actor) -> l
                 )
             )
     enrolment = enrolments.apply(
-        child, group=parsed["group"], applied_on=parsed["applied_on"], actor=actor,
+        child,
+        group=parsed["group"],
+        applied_on=parsed["applied_on"],
+        actor=actor,
         notes=parsed.get("notes"),
     )
     if parsed.get("contract_number"):
         enrolments.activate(
             enrolment,
             actor=actor,
+            version=enrolment.version,
             contract_number=parsed["contract_number"],
             contract_date=parsed["contract_date"],
             start_date=parsed["start_date"],
@@ -399,10 +408,11 @@ def check_rows(batch: ImportBatch, *, actor) -> list[CheckedRow]:
     """What the import would do with each row, and every problem on it; nothing is kept."""
     if batch.status is not ImportStatus.PREVIEWED:
         return []
+    trial = db.session.begin_nested()
     try:
         checked, _created = _run_rows(batch, actor=actor)
     finally:
-        db.session.rollback()
+        trial.rollback()
     return checked
 
 
@@ -410,6 +420,10 @@ def confirm_import(batch: ImportBatch, *, actor) -> int:
     """Import the rows without problems, all in the caller's one transaction; returns how many."""
     if batch.status is not ImportStatus.PREVIEWED:
         raise Refused(_l("This import is no longer waiting for confirmation."))
+    # Written before the first savepoint: SQLite's driver begins its transaction at the first
+    # write, and a savepoint opened outside one would commit each row on its own.
+    batch.imported_at = utcnow()
+    db.session.flush()
     checked, created = _run_rows(batch, actor=actor)
     accepted = sum(1 for row in checked if row.accepted)
     if not accepted:
@@ -423,7 +437,6 @@ def confirm_import(batch: ImportBatch, *, actor) -> int:
     }
     batch.status = ImportStatus.IMPORTED
     batch.imported_count = accepted
-    batch.imported_at = utcnow()
     batch.headers = batch.rows = None
     db.session.flush()
     audit.record(

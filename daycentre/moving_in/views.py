@@ -105,7 +105,9 @@ def preview_import(batch_id: int):
         return redirect(url_for("moving_in.map_columns", batch_id=batch.id))
     rows = moving_in.check_rows(batch, actor=current_user)
     matched = moving_in.matched_columns(batch) if batch.headers else []
-    header_of = {key: header for header, key in zip(batch.headers or [], matched, strict=False) if key}
+    header_of = {
+        key: header for header, key in zip(batch.headers or [], matched, strict=False) if key
+    }
     columns = columns_of(batch.kind)
     shown = [key for key in columns if key in header_of]
     return render_template(

@@ -31,11 +31,12 @@ def columns_form(headers: list[str], choices: list[tuple[str, str]], chosen: lis
     class ColumnsForm(Form):
         submit = SubmitField(_l("Use these columns"))
 
-    options = [("", _l("(not imported)")), *choices]
     for index, header in enumerate(headers):
-        setattr(
-            ColumnsForm,
-            f"column_{index}",
-            SelectField(header or f"#{index + 1}", choices=options, default=chosen[index] or ""),
-        )
-    return ColumnsForm()
+        setattr(ColumnsForm, f"column_{index}", SelectField(header or f"#{index + 1}", choices=[]))
+    form = ColumnsForm()
+    for index in range(len(headers)):
+        field = form[f"column_{index}"]
+        field.choices = [("", _l("(not imported)")), *choices]
+        if not form.is_submitted():
+            field.data = chosen[index] or ""
+    return form

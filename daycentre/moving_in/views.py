@@ -70,7 +70,8 @@ def download_template(centre_id: int, kind: str, language: str):
     with force_locale(language):
         headers = [str(column.label) for column in columns]
         title = str(KINDS[kind])
-    body = spreadsheet(title, headers, [[column.example for column in columns]])
+        example = [str(column.example) for column in columns]
+    body = spreadsheet(title, headers, [example])
     return download(body, XLSX, f"{title}.xlsx")
 
 

@@ -33,7 +33,8 @@ class Table:
 
 
 def read_table(file_name: str, content: bytes, *, max_rows: int) -> Table:
-    """The first non-empty row is the header; empty rows are skipped."""
+    """The first non-empty row is the header (a caller may choose a later one); empty rows are
+    skipped; rows keep all their cells."""
     name = file_name.lower()
     if name.endswith(".xlsx"):
         table = _read_xlsx(content, max_rows)
@@ -79,10 +80,8 @@ def _tabulate(lines, max_rows: int) -> Table:
                     limit=max_rows,
                 )
             )
-        rows.append((number, (texts + [""] * len(headers))[: max(len(headers), len(texts))]))
-    while headers and not headers[-1]:
-        headers.pop()
-    return Table(headers=headers, rows=[(n, cells[: len(headers)]) for n, cells in rows])
+        rows.append((number, texts))
+    return Table(headers=headers, rows=rows)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

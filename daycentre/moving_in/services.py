@@ -74,6 +74,7 @@ def read_upload(centre: Centre, *, kind: str, file_name: str, content: bytes, ac
             )
         )
     table = read_table(file_name, content, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    _skip_title_rows(table, kind, remembered_columns(centre.id, kind))
     if not table.rows:
         raise Refused(_l("The file has a header but no rows."))
     _forget_stale_uploads()
@@ -91,6 +92,27 @@ def read_upload(centre: Centre, *, kind: str, file_name: str, content: bytes, ac
     db.session.add(batch)
     db.session.flush()
     return batch
+
+
+# How far down a sheet its header row is looked for, below a title and notes.
+HEADER_SEARCH_ROWS = 10
+
+
+def _skip_title_rows(table, kind: str, remembered: dict[str, str]) -> None:
+    """Registers often begin with a title ("Registrul de evidență...") above the header: the
+    header is the row among the first ones that names the most known columns."""
+
+    def known(cells):
+        return sum(1 for key in match_headers(kind, cells, remembered) if key)
+
+    candidates = [table.headers, *(cells for _number, cells in table.rows[:HEADER_SEARCH_ROWS])]
+    best = max(range(len(candidates)), key=lambda i: (known(candidates[i]), -i))
+    headers = list(candidates[best])
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    table.headers = headers
+    table.rows = [(n, (cells + [""] * width)[:width]) for n, cells in table.rows[best:]]
 
 
 def _forget_stale_uploads() -> None:

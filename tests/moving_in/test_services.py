@@ -239,3 +239,11 @@ def test_an_existing_family_elsewhere_is_not_touched(centre, group, coordinator)
     make_family(centre, name="Popescu")
     batch = upload(centre, coordinator, xlsx(HEADERS_RO, [child_row()]))
     assert moving_in.confirm_import(batch, actor=coordinator) == 1
+
+
+def test_a_title_above_the_header_is_skipped(centre, group, coordinator):
+    rows = [["Centrul de zi"], HEADERS_RO, child_row()]
+    content = xlsx(["Registrul de evidență a beneficiarilor"], rows, merged=["A1:F1"])
+    batch = upload(centre, coordinator, content)
+    assert batch.headers == HEADERS_RO
+    assert batch.rows == [[4, child_row()]]

@@ -205,9 +205,9 @@ def remember_columns(batch: ImportBatch, chosen: list[str | None], *, actor) -> 
 # --- Checking rows ------------------------------------------------------------------------------
 
 
-def _values_of(batch: ImportBatch, cells: list[str]) -> dict[str, str]:
+def _values_of(matched: list[str | None], cells: list[str]) -> dict[str, str]:
     values = {}
-    for key, cell in zip(matched_columns(batch), cells, strict=False):
+    for key, cell in zip(matched, cells, strict=False):
         if key and cell:
             values[key] = cell.strip()
     return values
@@ -403,8 +403,9 @@ def _run_rows(batch: ImportBatch, *, actor):
     groups = {fold(g.name): g for g in centre.groups if g.active}
     families = _Families()
     checked, created = [], []
+    matched = matched_columns(batch)
     for number, cells in batch.rows:
-        values = _values_of(batch, cells)
+        values = _values_of(matched, cells)
         row = CheckedRow(number=number, values=values)
         checked.append(row)
         parsed, row.problems = _parsed(values, groups)

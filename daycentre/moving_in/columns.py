@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from daycentre.people.models import ConsentPurpose, Relationship, Sex
 from daycentre.text import fold
 
-BENEFICIARIES = "beneficiaries"
-KINDS = {BENEFICIARIES: _l("Beneficiary register")}
+BENEFICIARIES, VOLUNTEERS = "beneficiaries", "volunteers"
+KINDS = {BENEFICIARIES: _l("Beneficiary register"), VOLUNTEERS: _l("Register of volunteers")}
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,23 @@ BENEFICIARY_COLUMNS = (
     Column("notes", _l("Notes")),
 )
 
-COLUMNS = {BENEFICIARIES: BENEFICIARY_COLUMNS}
+VOLUNTEER_COLUMNS = (
+    Column("family_name", _l("Family name"), "Ionescu", required=True),
+    Column("given_name", _l("Given name"), "Ștefan", required=True),
+    Column("birth_date", _l("Date of birth"), "2004-05-17", required=True),
+    Column("phone", _l("Phone"), "0745 111 222"),
+    Column("email", _l("Email")),
+    Column("address", _l("Address")),
+    Column("parental_consent_on", _l("Parents' consent: date")),
+    Column("integrity_certificate_on", _l("Integrity certificate: date"), "2026-08-20"),
+    Column("contract_number", _l("Contract number"), "12"),
+    Column("contract_starts_on", _l("Contract start"), "2026-09-01"),
+    Column("contract_ends_on", _l("Contract end"), "2027-06-30"),
+    Column("contract_signed_on", _l("Contract signed on"), "2026-08-28"),
+    Column("contract_activities", _l("Activities")),
+)
+
+COLUMNS = {BENEFICIARIES: BENEFICIARY_COLUMNS, VOLUNTEERS: VOLUNTEER_COLUMNS}
 
 CONSENT_COLUMNS = {
     "consent_data_processing": ConsentPurpose.DATA_PROCESSING,
@@ -77,7 +93,18 @@ CONSENT_COLUMNS = {
 }
 
 DATE_COLUMNS = frozenset(
-    {"birth_date", "applied_on", "contract_date", "start_date", *CONSENT_COLUMNS}
+    {
+        "birth_date",
+        "applied_on",
+        "contract_date",
+        "start_date",
+        *CONSENT_COLUMNS,
+        "parental_consent_on",
+        "integrity_certificate_on",
+        "contract_starts_on",
+        "contract_ends_on",
+        "contract_signed_on",
+    }
 )
 
 

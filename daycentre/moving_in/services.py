@@ -6,6 +6,7 @@ people, consents and enrolments. The preview runs them too, each row in a savepo
 rolled back, so it names exactly the rows the import will refuse.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,15 +15,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from daycentre.audit import services as audit
-from daycentre.centres.models import Centre, Group
+from daycentre.centres.models import Centre
 from daycentre.database import utcnow
 from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.models import Enrolment
 from daycentre.errors import Refused
 from daycentre.extensions import db
+from daycentre.localtime import today
 from daycentre.moving_in.columns import (
+    BENEFICIARIES,
     CONSENT_COLUMNS,
     DATE_COLUMNS,
+    VOLUNTEERS,
     columns_of,
     header_key,
     match_headers,
@@ -35,9 +39,9 @@ from daycentre.moving_in.reading import read_table
 from daycentre.people import services as people
 from daycentre.people.models import Consent, Family, Person, PersonKind
 from daycentre.text import fold
-
-# Undone in this order: what refers to a record goes before it.
-CREATED_TABLES = (Enrolment, Consent, Person, Family)
+from daycentre.volunteers import services as volunteering
+from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
+from daycentre.volunteers.models import Volunteer, VolunteerContract
 
 
 @dataclass
@@ -213,7 +217,7 @@ def _values_of(matched: list[str | None], cells: list[str]) -> dict[str, str]:
     return values
 
 
-def _parsed(values: dict[str, str], groups: dict[str, Group]) -> tuple[dict, list[Problem]]:
+def _parsed(kind: str, values: dict[str, str], centre: Centre) -> tuple[dict, list[Problem]]:
     """The row's typed values, and what cannot be read or is missing, column by column."""
     problems: list[Problem] = []
     parsed: dict = dict(values)
@@ -225,6 +229,17 @@ def _parsed(values: dict[str, str], groups: dict[str, Group]) -> tuple[dict, lis
                 Problem(key, _l("This date cannot be read: %(value)s", value=values[key]))
             )
             parsed[key] = None
+    for column in columns_of(kind).values():
+        if column.required and not values.get(column.key):
+            problems.append(Problem(column.key, _l("This value is required.")))
+    KIND_RULES[kind].check(values, parsed, problems, centre)
+    return parsed, problems
+
+
+# --- The beneficiary register -------------------------------------------------------------------
+
+
+def _check_beneficiary(values: dict, parsed: dict, problems: list[Problem], centre: Centre):
     for key, reader in (
         ("sex", read_sex),
         ("parent1_relation", read_relation),
@@ -241,12 +256,10 @@ def _parsed(values: dict[str, str], groups: dict[str, Group]) -> tuple[dict, lis
                     )
                 )
                 parsed[key] = None
-    for key in ("family_name", "given_name", "address", "city", "group", "applied_on"):
-        if not values.get(key):
-            problems.append(Problem(key, _l("This value is required.")))
     if not values.get("birth_date") and not values.get("cnp"):
         problems.append(Problem("birth_date", _l("Enter the date of birth or the CNP.")))
     if values.get("group"):
+        groups = {fold(g.name): g for g in centre.groups if g.active}
         group = groups.get(fold(values["group"]))
         if group is None:
             problems.append(
@@ -272,10 +285,9 @@ def _parsed(values: dict[str, str], groups: dict[str, Group]) -> tuple[dict, lis
         problems.append(
             Problem("contract_date", _l("A service contract needs its date and the start date."))
         )
-    return parsed, problems
 
 
-def _duplicate_problem(parsed: dict, actor) -> Problem | None:
+def _duplicate_beneficiary(parsed: dict, centre: Centre, actor) -> Problem | None:
     """A child already in the register: the same CNP, or the same names (accents aside) and
     date of birth; earlier rows of the file count, as the check stores them as it goes."""
     birth_date = parsed.get("birth_date")
@@ -309,10 +321,13 @@ class _Families:
     def key_of(parsed: dict) -> str:
         return fold(f"{parsed['family_name']} | {parsed['address']} | {parsed['city']}")
 
+    def forget(self, parsed: dict) -> None:
+        """A row refused: nothing of it was kept (its records are rolled back)."""
 
-def _store_row(centre: Centre, parsed: dict, families: _Families, *, actor) -> list:
+
+def _store_beneficiary(centre: Centre, parsed: dict, families: _Families, *, actor) -> list:
     """The row's family (or its sibling's), child, parents, consents and enrolment."""
-    created = []
+    created, new_adults = [], {}
     family_key = families.key_of(parsed)
     family = families.families.get(family_key)
     if family is None:
@@ -345,7 +360,7 @@ def _store_row(centre: Centre, parsed: dict, families: _Families, *, actor) -> l
             continue
         name = (parsed.get(f"parent{n}_family_name") or parsed["family_name"]).strip()
         adult_key = (family_key, fold(f"{name} {parsed[f'parent{n}_given_name']}"))
-        if adult_key in families.adults:
+        if adult_key in families.adults or adult_key in new_adults:
             continue
         adult = people.save_person(
             None,
@@ -359,7 +374,7 @@ def _store_row(centre: Centre, parsed: dict, families: _Families, *, actor) -> l
             phone=parsed.get(f"parent{n}_phone") or "",
             email=parsed.get(f"parent{n}_email") or "",
         )
-        families.adults[adult_key] = adult
+        new_adults[adult_key] = adult
         created.append(adult)
     given_by = parsed.get("consent_given_by") or " ".join(
         filter(None, (parsed.get("parent1_family_name"), parsed.get("parent1_given_name")))
@@ -393,33 +408,35 @@ def _store_row(centre: Centre, parsed: dict, families: _Families, *, actor) -> l
             start_date=parsed["start_date"],
         )
     created.append(enrolment)
+    # Kept for the siblings' rows only once the whole row is stored.
     families.families[family_key] = family
+    families.adults.update(new_adults)
     return created
 
 
 def _run_rows(batch: ImportBatch, *, actor):
     """Every row checked and stored in its own savepoint: (checked rows, records created)."""
     centre = db.session.get(Centre, batch.centre_id)
-    groups = {fold(g.name): g for g in centre.groups if g.active}
-    families = _Families()
+    rules = KIND_RULES[batch.kind]
+    memory = rules.memory()
     checked, created = [], []
     matched = matched_columns(batch)
     for number, cells in batch.rows:
         values = _values_of(matched, cells)
         row = CheckedRow(number=number, values=values)
         checked.append(row)
-        parsed, row.problems = _parsed(values, groups)
+        parsed, row.problems = _parsed(batch.kind, values, centre)
         if row.problems:
             continue
-        if duplicate := _duplicate_problem(parsed, actor):
+        if duplicate := rules.duplicate(parsed, centre, actor):
             row.problems.append(duplicate)
             continue
         savepoint = db.session.begin_nested()
         try:
-            stored = _store_row(centre, parsed, families, actor=actor)
+            stored = rules.store(centre, parsed, memory, actor=actor)
         except Refused as refusal:
             savepoint.rollback()
-            families.families.pop(families.key_of(parsed), None)
+            memory.forget(parsed)
             row.problems.append(Problem(refusal.field, refusal.message))
             continue
         savepoint.commit()
@@ -456,7 +473,7 @@ def confirm_import(batch: ImportBatch, *, actor) -> int:
         model.__tablename__: {
             str(record.id): record.version for record in created if isinstance(record, model)
         }
-        for model in CREATED_TABLES
+        for model in KIND_RULES[batch.kind].tables
     }
     batch.status = ImportStatus.IMPORTED
     batch.imported_count = accepted
@@ -475,6 +492,140 @@ def confirm_import(batch: ImportBatch, *, actor) -> int:
         },
     )
     return accepted
+
+
+# --- The register of volunteers -----------------------------------------------------------------
+
+
+def _check_volunteer(values: dict, parsed: dict, problems: list[Problem], centre: Centre):
+    number = values.get("contract_number")
+    if number:
+        if not number.isdigit() or not 0 < int(number) < 2**31:
+            problems.append(Problem("contract_number", _l("Enter a number.")))
+        parsed["contract_number"] = int(number) if number.isdigit() else None
+    starts, ends = parsed.get("contract_starts_on"), parsed.get("contract_ends_on")
+    if (number or starts or ends or values.get("contract_signed_on")) and not (starts and ends):
+        problems.append(
+            Problem("contract_starts_on", _l("A contract needs the dates of its start and end."))
+        )
+    if parsed.get("birth_date"):
+        try:
+            volunteering.ensure_old_enough(
+                parsed["birth_date"], parsed.get("parental_consent_on"), starts or today()
+            )
+        except Refused as refusal:
+            problems.append(Problem("parental_consent_on", refusal.message))
+
+
+def _duplicate_volunteer(parsed: dict, centre: Centre, actor) -> Problem | None:
+    """The same names (accents aside) and date of birth at the centre; earlier rows count."""
+    same_day = db.session.scalars(
+        db.select(Volunteer).where(
+            Volunteer.centre_id == centre.id, Volunteer.birth_date == parsed["birth_date"]
+        )
+    )
+    name = fold(f"{parsed['family_name']} {parsed['given_name']}")
+    if any(fold(f"{v.family_name} {v.given_name}") == name for v in same_day):
+        return Problem(
+            "given_name", _l("A volunteer with this name and date of birth is already registered.")
+        )
+    number = parsed.get("contract_number")
+    if number and db.session.scalar(
+        db.select(VolunteerContract.id).where(
+            VolunteerContract.centre_id == centre.id, VolunteerContract.number == number
+        )
+    ):
+        return Problem("contract_number", _l("The centre already has a contract with this number."))
+    return None
+
+
+class _Nothing:
+    """Rows of volunteers do not share records."""
+
+    def forget(self, parsed: dict) -> None:
+        pass
+
+
+def _store_volunteer(centre: Centre, parsed: dict, memory, *, actor) -> list:
+    volunteer = volunteering.register_volunteer(
+        actor=actor,
+        centre=centre,
+        today=today(),
+        **{
+            name: parsed.get(name)
+            for name in (
+                "family_name",
+                "given_name",
+                "birth_date",
+                "phone",
+                "email",
+                "address",
+                "parental_consent_on",
+                "integrity_certificate_on",
+            )
+        },
+    )
+    created = [volunteer]
+    if not parsed.get("contract_starts_on"):
+        return created
+    contract = volunteering.create_contract(
+        volunteer,
+        actor=actor,
+        number=parsed.get("contract_number"),
+        starts_on=parsed["contract_starts_on"],
+        ends_on=parsed["contract_ends_on"],
+        activities=parsed.get("contract_activities") or str(DEFAULT_ACTIVITIES),
+        schedule=str(DEFAULT_SCHEDULE),
+        **{field: standard_clause(field) for field in STANDARD_CLAUSES},
+    )
+    created.append(contract)
+    if parsed.get("contract_signed_on"):
+        volunteering.sign_contract(contract, actor=actor, signed_on=parsed["contract_signed_on"])
+        if parsed["contract_starts_on"] <= today() <= parsed["contract_ends_on"]:
+            volunteering.activate_contract(contract, actor=actor)
+    return created
+
+
+DEFAULT_ACTIVITIES = _l(
+    "Activities with the children of the day centre, as agreed with the coordinator."
+)
+DEFAULT_SCHEDULE = _l("As agreed with the coordinator.")
+
+
+@dataclass(frozen=True)
+class KindRules:
+    check: Callable
+    duplicate: Callable
+    store: Callable
+    memory: Callable
+    # The tables an import creates rows in, in the order they are undone (a row that refers to
+    # another goes first), and (table, its reference, the table referred to) to find additions.
+    tables: tuple
+    dependents: tuple
+
+
+KIND_RULES = {
+    BENEFICIARIES: KindRules(
+        check=_check_beneficiary,
+        duplicate=_duplicate_beneficiary,
+        store=_store_beneficiary,
+        memory=_Families,
+        tables=(Enrolment, Consent, Person, Family),
+        dependents=(
+            (Person, Person.family_id, Family),
+            (Consent, Consent.person_id, Person),
+            (Enrolment, Enrolment.person_id, Person),
+        ),
+    ),
+    VOLUNTEERS: KindRules(
+        check=_check_volunteer,
+        duplicate=_duplicate_volunteer,
+        store=_store_volunteer,
+        memory=_Nothing,
+        tables=(VolunteerContract, Volunteer),
+        dependents=((VolunteerContract, VolunteerContract.volunteer_id, Volunteer),),
+    ),
+}
 
 
 # --- Undo ---------------------------------------------------------------------------------------
@@ -496,22 +647,19 @@ def _refuse_if_changed(batch: ImportBatch, records: dict) -> None:
         "The imported records were changed or added to since the import; it can no longer be "
         "undone as a whole."
     )
-    for model in CREATED_TABLES:
+    rules = KIND_RULES[batch.kind]
+    for model in rules.tables:
         versions = batch.created.get(model.__tablename__, {})
         found = records[model]
         if len(found) != len(versions) or any(
             found[int(id_)].version != version for id_, version in versions.items()
         ):
             raise Refused(changed)
-    people_ids = set(records[Person])
-    family_ids = set(records[Family])
-    for model, column, ids, own in (
-        (Person, Person.family_id, family_ids, people_ids),
-        (Consent, Consent.person_id, people_ids, set(records[Consent])),
-        (Enrolment, Enrolment.person_id, people_ids, set(records[Enrolment])),
-    ):
-        present = set(db.session.scalars(db.select(model.id).where(column.in_(ids or {0}))))
-        if present - own:
+    for model, column, parent in rules.dependents:
+        present = set(
+            db.session.scalars(db.select(model.id).where(column.in_(set(records[parent]) or {0})))
+        )
+        if present - set(records[model]):
             raise Refused(changed)
 
 
@@ -536,11 +684,11 @@ def undo_import(batch: ImportBatch, *, actor) -> None:
                 )
             )
         }
-        for model in CREATED_TABLES
+        for model in KIND_RULES[batch.kind].tables
     }
     _refuse_if_changed(batch, records)
     entries = []
-    for model in CREATED_TABLES:
+    for model in KIND_RULES[batch.kind].tables:
         for record in records[model].values():
             entries.append(
                 audit.entry_values(
@@ -558,8 +706,8 @@ def undo_import(batch: ImportBatch, *, actor) -> None:
         except IntegrityError:  # another record (a roll-call, a case) now refers to them
             raise Refused(
                 _l(
-                    "Other records now refer to the imported ones (a roll-call, a case); the "
-                    "import can no longer be undone as a whole."
+                    "Other records now refer to the imported ones (a roll-call, a case, an "
+                    "activity); the import can no longer be undone as a whole."
                 )
             ) from None
     audit.record_all(entries)

@@ -28,7 +28,7 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
     return batch
 
 
-@bp.route("/centres/<int:centre_id>/<any(beneficiaries):kind>", methods=["GET", "POST"])
+@bp.route("/centres/<int:centre_id>/<any(beneficiaries,volunteers):kind>", methods=["GET", "POST"])
 @requires("moving_in.import")
 def start_import(centre_id: int, kind: str):
     """The upload form, the templates to fill in, and the centre's recent imports."""
@@ -61,7 +61,10 @@ def start_import(centre_id: int, kind: str):
     )
 
 
-@bp.get("/centres/<int:centre_id>/<any(beneficiaries):kind>/template-<any(ro,hu,en):language>.xlsx")
+@bp.get(
+    "/centres/<int:centre_id>/<any(beneficiaries,volunteers):kind>"
+    "/template-<any(ro,hu,en):language>.xlsx"
+)
 @requires("moving_in.import")
 def download_template(centre_id: int, kind: str, language: str):
     """The columns in the chosen language, with one example row."""

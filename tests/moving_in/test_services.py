@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -116,7 +117,7 @@ def test_a_refusal_at_confirmation_leaves_nothing(centre, group, coordinator, mo
     content = xlsx(HEADERS_RO, [child_row(given="Ana"), child_row(given="Ion")])
     batch = upload(centre, coordinator, content)
     db.session.commit()
-    real = moving_in._store_row
+    real = moving_in._store_beneficiary
     calls = []
 
     def failing(*args, **kwargs):
@@ -125,7 +126,8 @@ def test_a_refusal_at_confirmation_leaves_nothing(centre, group, coordinator, mo
             raise RuntimeError("the database went away")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(moving_in, "_store_row", failing)
+    rules = moving_in.KIND_RULES["beneficiaries"]
+    monkeypatch.setitem(moving_in.KIND_RULES, "beneficiaries", replace(rules, store=failing))
     with pytest.raises(RuntimeError):
         moving_in.confirm_import(batch, actor=coordinator)
     db.session.rollback()
@@ -247,3 +249,59 @@ def test_a_title_above_the_header_is_skipped(centre, group, coordinator):
     batch = upload(centre, coordinator, content)
     assert batch.headers == HEADERS_RO
     assert batch.rows == [[4, child_row()]]
+
+
+VOLUNTEER_HEADERS = [
+    "Family name",
+    "Given name",
+    "Date of birth",
+    "Parents' consent: date",
+    "Integrity certificate: date",
+    "Contract number",
+    "Contract start",
+    "Contract end",
+    "Contract signed on",
+]
+
+
+def volunteer_upload(centre, actor, rows):
+    return moving_in.read_upload(
+        centre,
+        kind="volunteers",
+        file_name="voluntari.csv",
+        content=csv_bytes(VOLUNTEER_HEADERS, rows, delimiter=","),
+        actor=actor,
+    )
+
+
+def test_volunteers_with_their_contract_numbers_and_the_age_rule(centre, coordinator):
+    from daycentre.volunteers.models import ContractStatus, Volunteer, VolunteerContract
+    from daycentre.volunteers.services import CONTRACTS_REGISTER, next_number
+    from tests.factories import years_ago
+
+    adult, fifteen = years_ago(20), years_ago(15) + timedelta(days=-30)
+    started = (date.today() - timedelta(days=30)).isoformat()
+    ends = (date.today() + timedelta(days=200)).isoformat()
+    signed = (date.today() - timedelta(days=31)).isoformat()
+    rows = [
+        ["Ionescu", "Ștefan", adult.isoformat(), "", "2026-08-20", "12", started, ends, signed],
+        ["Pop", "Andreea", fifteen.isoformat(), "", "", "", "", "", ""],
+        ["Pop", "Ioana", fifteen.isoformat(), "2026-08-01", "", "", "", "", ""],
+        ["Ionescu", "Stefan", adult.isoformat(), "", "", "", "", "", ""],
+    ]
+    batch = volunteer_upload(centre, coordinator, rows)
+    found = problems_of(moving_in.check_rows(batch, actor=coordinator))
+    assert found[2] == [] and found[4] == []
+    assert found[3][0][0] == "parental_consent_on"
+    assert "consent" in found[3][0][1]
+    assert found[5] == [
+        ("given_name", "A volunteer with this name and date of birth is already registered.")
+    ]
+    assert moving_in.confirm_import(batch, actor=coordinator) == 2
+    contract = db.session.scalars(db.select(VolunteerContract)).one()
+    assert contract.number == 12 and contract.status is ContractStatus.ACTIVE
+    assert next_number(centre.id, CONTRACTS_REGISTER) == 13  # the register goes on after it
+    db.session.commit()
+    moving_in.undo_import(batch, actor=coordinator)
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(Volunteer.id))) == 0

@@ -113,7 +113,11 @@ def preview_import(batch_id: int):
         key: header for header, key in zip(batch.headers or [], matched, strict=False) if key
     }
     columns = columns_of(batch.kind)
-    shown = [key for key in columns if key in header_of]
+    # The file's columns that hold something, or that a problem is about.
+    used = {key for row in rows for key in row.values} | {
+        problem.column for row in rows for problem in row.problems
+    }
+    shown = [key for key in columns if key in header_of and key in used]
     return render_template(
         "moving_in/preview_import.html",
         batch=batch,

@@ -108,6 +108,32 @@ DATE_COLUMNS = frozenset(
 )
 
 
+# The longest text each column can store (the register's own columns); 200 for the others.
+LONGEST = {
+    "family_name": 100,
+    "given_name": 100,
+    "phone": 30,
+    "family_phone": 40,
+    "parent1_phone": 40,
+    "parent2_phone": 40,
+    "grade": 30,
+    "city": 100,
+    "address": 300,
+    "contract_number": 50,
+    "parent1_family_name": 100,
+    "parent1_given_name": 100,
+    "parent2_family_name": 100,
+    "parent2_given_name": 100,
+    "email": 254,
+    "family_email": 254,
+    "parent1_email": 254,
+    "parent2_email": 254,
+    "allergies": 2000,
+    "notes": 2000,
+    "contract_activities": 2000,
+}
+
+
 def columns_of(kind: str) -> dict[str, Column]:
     return {column.key: column for column in COLUMNS[kind]}
 

@@ -9,7 +9,6 @@ read; only the first visible sheet is, and the preview names the sheets left out
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -20,6 +19,8 @@ from flask_babel import lazy_gettext as _l
 from daycentre.errors import Refused
 
 SHEET_NAMESPACE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# Cells beyond this many in a row are not read (no register has that many columns).
+MAX_COLUMNS = 200
 # An apostrophe put before text that a spreadsheet would run as a formula (documents.neutralise).
 NEUTRALISED = ("'=", "'+", "'-", "'@")
 
@@ -66,7 +67,7 @@ def _tabulate(lines, max_rows: int) -> Table:
     headers: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     for number, cells in lines:
-        texts = [_text(cell) for cell in cells]
+        texts = [_text(cell) for cell in list(cells)[:MAX_COLUMNS]]
         if not any(texts):
             continue
         if not headers:
@@ -125,13 +126,19 @@ def _read_csv(content: bytes, max_rows: int) -> Table:
 
 
 def _read_xlsx(content: bytes, max_rows: int) -> Table:
+    try:
+        return _read_workbook(content, max_rows)
+    except Refused:
+        raise
+    except Exception:  # whatever is wrong inside someone's file, the file is refused
+        raise Refused(_l("This file cannot be read as an Excel workbook (.xlsx).")) from None
+
+
+def _read_workbook(content: bytes, max_rows: int) -> Table:
     from openpyxl import load_workbook
     from openpyxl.utils.cell import range_boundaries
 
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_vba=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise Refused(_l("This file cannot be read as an Excel workbook (.xlsx).")) from None
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_vba=False)
     try:
         visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
         if not visible:

@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from flask_babel import lazy_ngettext
+from sqlalchemy.exc import DataError, IntegrityError
 
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre
@@ -26,6 +27,7 @@ from daycentre.moving_in.columns import (
     BENEFICIARIES,
     CONSENT_COLUMNS,
     DATE_COLUMNS,
+    LONGEST,
     VOLUNTEERS,
     columns_of,
     header_key,
@@ -232,6 +234,18 @@ def _parsed(kind: str, values: dict[str, str], centre: Centre) -> tuple[dict, li
     for column in columns_of(kind).values():
         if column.required and not values.get(column.key):
             problems.append(Problem(column.key, _l("This value is required.")))
+    for key, value in values.items():
+        if len(value) > LONGEST.get(key, 200):
+            problems.append(
+                Problem(
+                    key,
+                    lazy_ngettext(
+                        "At most %(num)d character fits here.",
+                        "At most %(num)d characters fit here.",
+                        LONGEST.get(key, 200),
+                    ),
+                )
+            )
     KIND_RULES[kind].check(values, parsed, problems, centre)
     return parsed, problems
 
@@ -438,6 +452,11 @@ def _run_rows(batch: ImportBatch, *, actor):
             savepoint.rollback()
             memory.forget(parsed)
             row.problems.append(Problem(refusal.field, refusal.message))
+            continue
+        except (DataError, IntegrityError):  # what the database alone refuses
+            savepoint.rollback()
+            memory.forget(parsed)
+            row.problems.append(Problem(None, _l("This row cannot be stored as it is.")))
             continue
         savepoint.commit()
         created.extend(stored)

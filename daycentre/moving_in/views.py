@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,7 +43,8 @@ def start_import(centre_id: int, kind: str):
             centre,
             kind=kind,
             file_name=upload.filename or "",
-            content=upload.read(),
+            # One byte past the limit is enough to refuse a file as too large.
+            content=upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1),
             actor=current_user,
         )
         if batch is not None:

@@ -25,6 +25,16 @@ def coordinator(centre):
     return make_user("coordinator", centres=[centre])
 
 
+def csv_zip() -> bytes:
+    import io
+    import zipfile
+
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not-a-workbook")
+    return stream.getvalue()
+
+
 def upload(centre, actor, content, name="registru.xlsx"):
     return moving_in.read_upload(
         centre, kind="beneficiaries", file_name=name, content=content, actor=actor
@@ -88,6 +98,7 @@ def test_every_kind_of_bad_row_is_named_on_its_column(centre, group, coordinator
             child_row(given=""),
             child_row(given="Twin", cnp=cnp_for(birth)),
             child_row(given="Twin", cnp=cnp_for(birth)),  # the same child twice in the file
+            child_row(given="x" * 101),
         ],
     )
     rows = moving_in.check_rows(upload(centre, coordinator, content), actor=coordinator)
@@ -102,6 +113,7 @@ def test_every_kind_of_bad_row_is_named_on_its_column(centre, group, coordinator
     assert found[7] == [("given_name", "This value is required.")]
     assert found[8] == []
     assert found[9] == [("cnp", "A person with this CNP is already registered.")]
+    assert found[10] == [("given_name", "At most 100 characters fit here.")]
     assert registered.id
 
 
@@ -179,6 +191,8 @@ def test_limits_are_named(app, centre, group, coordinator):
         upload(centre, coordinator, csv_bytes(HEADERS_RO, [child_row()] * 4), name="r.csv")
     with pytest.raises(Refused):
         upload(centre, coordinator, b"MZ\x90\x00", name="virus.exe")
+    with pytest.raises(Refused):  # a zip, but no workbook inside
+        upload(centre, coordinator, csv_zip(), name="r.xlsx")
 
 
 def test_a_file_with_its_own_column_names_is_mapped_and_remembered(centre, group, coordinator):

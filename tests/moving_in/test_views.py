@@ -182,3 +182,13 @@ def test_a_cancelled_upload_forgets_the_rows(client, login_as, centre, group):
     client.post(f"/moving-in/imports/{batch.id}/cancel")
     batch = db.session.get(ImportBatch, batch.id)
     assert batch.status is ImportStatus.CANCELLED and batch.rows is None
+
+
+def test_the_volunteers_import_page_and_its_template(client, login_as, centre):
+    login_as("coordinator")
+    assert f"Import de voluntari · {centre.name}" in text_of(client.get("/volunteers/"))
+    page = client.get(f"/moving-in/centres/{centre.id}/volunteers")
+    assert "certificatele lor de integritate" in text_of(page)
+    response = client.get(f"/moving-in/centres/{centre.id}/volunteers/template-ro.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert rows[0][:3] == ("Nume de familie", "Prenume", "Data nașterii") and len(rows) == 2

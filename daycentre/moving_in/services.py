@@ -293,6 +293,9 @@ def _check_beneficiary(values: dict, parsed: dict, problems: list[Problem], cent
         parsed[f"parent{n}_cnp"] = parent_cnp or None
         if parent_cnp and (problem := people.cnp_problem(parent_cnp)):
             problems.append(Problem(f"parent{n}_cnp", problem))
+    consents = [key for key in CONSENT_COLUMNS if values.get(key)]
+    if consents and not (values.get("consent_given_by") or values.get("parent1_given_name")):
+        problems.append(Problem("consent_given_by", _l("Say who gave the consent.")))
     if values.get("contract_number") and not (
         parsed.get("contract_date") and parsed.get("start_date")
     ):

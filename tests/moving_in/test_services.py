@@ -99,6 +99,7 @@ def test_every_kind_of_bad_row_is_named_on_its_column(centre, group, coordinator
             child_row(given="Twin", cnp=cnp_for(birth)),
             child_row(given="Twin", cnp=cnp_for(birth)),  # the same child twice in the file
             child_row(given="x" * 101),
+            child_row(given="Solo", parent_family="", parent_given=""),
         ],
     )
     rows = moving_in.check_rows(upload(centre, coordinator, content), actor=coordinator)
@@ -114,6 +115,7 @@ def test_every_kind_of_bad_row_is_named_on_its_column(centre, group, coordinator
     assert found[8] == []
     assert found[9] == [("cnp", "A person with this CNP is already registered.")]
     assert found[10] == [("given_name", "At most 100 characters fit here.")]
+    assert found[11] == [("consent_given_by", "Say who gave the consent.")]
     assert registered.id
 
 

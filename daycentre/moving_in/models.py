@@ -30,7 +30,11 @@ IMPORT_STATUS_LABELS = {
 
 
 class ImportBatch(db.Model):
-    """One spreadsheet brought in: its rows until they are confirmed, then the records it created."""
+    """One spreadsheet brought in: its rows until they are confirmed, then the records it created.
+
+    Its own columns stay out of the audit trail (the file's rows are personal data kept only for
+    the preview); the import and its undoing are audited with their counts and records.
+    """
 
     __tablename__ = "import_batches"
     audit_label = _l("Import")
@@ -38,22 +42,24 @@ class ImportBatch(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    file_name: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(200), info={"audit": False})
     status: Mapped[ImportStatus] = mapped_column(stored_enum(ImportStatus, 20))
     # The file's column headers and its rows as text, kept only until the import is confirmed or
     # cancelled: they hold personal data the register does not need twice.
-    headers: Mapped[list[str] | None] = mapped_column(JSON)
-    rows: Mapped[list[list[Any]] | None] = mapped_column(JSON)
+    headers: Mapped[list[str] | None] = mapped_column(JSON, info={"audit": False})
+    rows: Mapped[list[list[Any]] | None] = mapped_column(JSON, info={"audit": False})
     # The names of the workbook's sheets that were not read (hidden, or after the first).
-    notices: Mapped[list[str] | None] = mapped_column(JSON)
-    row_count: Mapped[int] = mapped_column(default=0)
-    imported_count: Mapped[int] = mapped_column(default=0)
+    notices: Mapped[list[str] | None] = mapped_column(JSON, info={"audit": False})
+    row_count: Mapped[int] = mapped_column(default=0, info={"audit": False})
+    imported_count: Mapped[int] = mapped_column(default=0, info={"audit": False})
     # {table: {id: version}} of the records the import created, for undoing it as a whole.
-    created: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created: Mapped[dict[str, dict[str, int]] | None] = mapped_column(JSON, info={"audit": False})
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"audit": False})
+    uploaded_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, info={"audit": False}
+    )
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
 
     centre = relationship("Centre")
     uploaded_by = relationship("User")
@@ -69,6 +75,6 @@ class ColumnMapping(db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     # {folded header: field name}; an empty field name means the column is ignored.
-    columns: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    columns: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, info={"audit": False})
 
     __table_args__ = (UniqueConstraint("centre_id", "kind"),)

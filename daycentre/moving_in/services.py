@@ -690,9 +690,10 @@ def undo_import(batch: ImportBatch, *, actor) -> None:
         raise Refused(_l("Only an import that was carried out can be undone."))
     if not can_undo(batch):
         raise Refused(
-            _l(
-                "An import can be undone within %(days)d days; this one is older.",
-                days=current_app.config["IMPORT_UNDO_DAYS"],
+            lazy_ngettext(
+                "An import can be undone within %(num)d day; this one is older.",
+                "An import can be undone within %(num)d days; this one is older.",
+                current_app.config["IMPORT_UNDO_DAYS"],
             )
         )
     records = {

@@ -48,7 +48,7 @@ def start_import(centre_id: int, kind: str):
             actor=current_user,
         )
         if batch is not None:
-            return redirect(url_for("moving_in.preview_import", batch_id=batch.id))
+            return redirect(url_for("moving_in.show_import", batch_id=batch.id))
     return render_template(
         "moving_in/start_import.html",
         centre=centre,
@@ -67,7 +67,7 @@ def start_import(centre_id: int, kind: str):
     "/template-<any(ro,hu,en):language>.xlsx"
 )
 @requires("moving_in.import")
-def download_template(centre_id: int, kind: str, language: str):
+def export_template(centre_id: int, kind: str, language: str):
     """The columns in the chosen language, with one example row."""
     _centre_or_404(centre_id)
     columns = list(columns_of(kind).values())
@@ -84,14 +84,14 @@ def download_template(centre_id: int, kind: str, language: str):
 def map_columns(batch_id: int):
     batch = _batch_or_404(batch_id)
     if batch.status is not ImportStatus.PREVIEWED:
-        return redirect(url_for("moving_in.preview_import", batch_id=batch.id))
+        return redirect(url_for("moving_in.show_import", batch_id=batch.id))
     columns = columns_of(batch.kind)
     choices = [(key, str(column.label)) for key, column in columns.items()]
     form = columns_form(batch.headers, choices, moving_in.matched_columns(batch))
     if form.validate_on_submit():
         chosen = [form[f"column_{i}"].data or None for i in range(len(batch.headers))]
         if run_service(form, None, moving_in.remember_columns, batch, chosen, actor=current_user):
-            return redirect(url_for("moving_in.preview_import", batch_id=batch.id))
+            return redirect(url_for("moving_in.show_import", batch_id=batch.id))
     return render_template(
         "moving_in/map_columns.html",
         batch=batch,
@@ -103,7 +103,7 @@ def map_columns(batch_id: int):
 
 @bp.get("/imports/<int:batch_id>")
 @requires("moving_in.import")
-def preview_import(batch_id: int):
+def show_import(batch_id: int):
     """Each row as it will be stored, with every problem on its row and column."""
     batch = _batch_or_404(batch_id)
     if batch.status is ImportStatus.PREVIEWED and moving_in.missing_columns(batch):
@@ -150,7 +150,7 @@ def confirm_import(batch_id: int):
             return redirect(
                 url_for("moving_in.start_import", centre_id=batch.centre_id, kind=batch.kind)
             )
-    return redirect(url_for("moving_in.preview_import", batch_id=batch.id))
+    return redirect(url_for("moving_in.show_import", batch_id=batch.id))
 
 
 @bp.post("/imports/<int:batch_id>/cancel")

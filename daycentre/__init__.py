@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.enrolment import views as enrolment_views
     from daycentre.home import views as home_views
     from daycentre.meals import views as meals_views
+    from daycentre.moving_in import views as moving_in_views
     from daycentre.outreach import views as outreach_views
     from daycentre.people import views as people_views
     from daycentre.reports import views as reports_views
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         outreach_views,
         reports_views,
         workshops_views,
+        moving_in_views,
     )
     for views in areas:
         app.register_blueprint(views.bp)

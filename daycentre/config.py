@@ -89,6 +89,12 @@ class Config:
     CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))
     CASE_PLAN_MONTHS = int(os.environ.get("CASE_PLAN_MONTHS", "12"))
 
+    # Moving in from spreadsheets: the largest file and the most rows one import reads, and how
+    # long an import can still be undone as a whole.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = 5000
+    IMPORT_UNDO_DAYS = 7
+
     # How many days back a coordinator may still correct a roll; older days only the administrator.
     ATTENDANCE_CORRECTION_DAYS = int(os.environ.get("ATTENDANCE_CORRECTION_DAYS", "7"))
 

@@ -29,6 +29,7 @@ from daycentre.counselling.models import (
 )
 from daycentre.enrolment.models import Enrolment
 from daycentre.meals.models import FoodAllowance, MealServed, MealType, Menu
+from daycentre.moving_in.models import ColumnMapping, ImportBatch
 from daycentre.outreach.models import (
     Agreement,
     Campaign,

@@ -19,6 +19,7 @@ SECOND_FACTOR_ENROLLED = "2fa_enrolled"
 SECOND_FACTOR_RESET = "2fa_reset"
 SECOND_FACTOR_FAILED = "2fa_failed"
 RECOVERY_CODE_USED = "recovery_code_used"
+IMPORT, IMPORT_UNDONE = "import", "import_undone"  # a spreadsheet moved in, and undone
 
 ACTION_LABELS = {
     CREATE: _l("created"),
@@ -35,6 +36,8 @@ ACTION_LABELS = {
     SECOND_FACTOR_RESET: _l("reset the second factor"),
     SECOND_FACTOR_FAILED: _l("entered a wrong code"),
     RECOVERY_CODE_USED: _l("used a recovery code"),
+    IMPORT: _l("imported"),
+    IMPORT_UNDONE: _l("undid the import"),
 }
 
 

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "enrolment.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "register.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "volunteers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Moving a centre's registers in from its spreadsheets (and undoing such an import).
+    "moving_in.import": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "volunteering.take_part": frozenset({Role.VOLUNTEER}),
     # Cases: each case is further limited to its manager, its team and its supervisors
     # (coordinators of its centre, admins); see cases.access.case_visible.

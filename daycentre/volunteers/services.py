@@ -213,7 +213,28 @@ def _ensure_no_overlapping_contract(volunteer_id, centre_id, starts_on, ends_on,
         raise Refused(_l("This volunteer already has a contract for part of this period."))
 
 
-def create_contract(volunteer: Volunteer, *, actor, **fields) -> VolunteerContract:
+def keep_number(centre_id: int, register: str, number: int) -> int:
+    """A number a register already gave on paper, kept when the register moves in: never given
+    twice, and the numbers given next follow it."""
+    next_number(centre_id, register)  # the counter row exists and is locked from here on
+    db.session.execute(
+        update(RegisterCounter)
+        .where(
+            RegisterCounter.centre_id == centre_id,
+            RegisterCounter.register == register,
+            RegisterCounter.last_number < number,
+        )
+        .values(last_number=number)
+        .execution_options(synchronize_session=False)
+    )
+    return number
+
+
+def create_contract(
+    volunteer: Volunteer, *, actor, number: int | None = None, **fields
+) -> VolunteerContract:
+    """A draft contract, numbered in the centre's register (``number``: one given on paper
+    before the register moved in)."""
     if not volunteer.active:
         raise Refused(_l("This volunteer is no longer active."))
     if fields["starts_on"] > fields["ends_on"]:
@@ -222,7 +243,18 @@ def create_contract(volunteer: Volunteer, *, actor, **fields) -> VolunteerContra
     _ensure_no_overlapping_contract(
         volunteer.id, volunteer.centre_id, fields["starts_on"], fields["ends_on"]
     )
-    number = next_number(volunteer.centre_id, CONTRACTS_REGISTER)
+    if number is None:
+        number = next_number(volunteer.centre_id, CONTRACTS_REGISTER)
+    else:
+        clash = db.session.scalar(
+            db.select(VolunteerContract.id).where(
+                VolunteerContract.centre_id == volunteer.centre_id,
+                VolunteerContract.number == number,
+            )
+        )
+        if clash:
+            raise Refused(_l("The centre already has a contract with this number."))
+        keep_number(volunteer.centre_id, CONTRACTS_REGISTER, number)
     contract = VolunteerContract(
         volunteer=volunteer, centre_id=volunteer.centre_id, coordinator_id=actor.id, number=number
     )

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("moving_in", __name__, url_prefix="/moving-in")

@@ -11,6 +11,10 @@ from werkzeug.routing import IntegerConverter
 from daycentre.config import CONFIGS
 from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+# The scope table (who sees which rows) reads every area's models, and every area reads it: loaded
+# first, each area importing it finds it (still loading) rather than re-entering a half-loaded area.
+from daycentre.auth import scope  # noqa: E402, F401, I001
+
 
 def create_app(config=None) -> Flask:
     """Build the application; ``config`` is a config class or a mapping that overrides it."""

@@ -61,6 +61,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.notes": frozenset({Role.COUNSELLOR}),
+    # Whose calendar holds sessions: a counsellor books, moves and records only their own.
+    "counselling.hold_sessions": frozenset({Role.COUNSELLOR}),
+    # Who carries a case as its manager.
+    "cases.carry": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     # The year's development plan; its indicators and the centres' yearly activity reports.
     "plans.manage": frozenset({Role.ADMIN}),
     "reports.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
@@ -71,6 +75,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "workshops.attendance": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise LookupError(f"unknown permission {permission!r}") from None
 
 
 def role_has(role: Role, permission: str) -> bool:

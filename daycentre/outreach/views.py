@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
@@ -134,14 +135,6 @@ def _centre_choices():
     return choices
 
 
-def _record_or_404(kind: Kind, record_id: int):
-    query = outreach.visible(kind.model, current_user).where(kind.model.id == record_id)
-    record = db.session.scalar(query)
-    if record is None:
-        abort(404)
-    return record
-
-
 @bp.get("/")
 @requires("outreach.manage")
 def overview():
@@ -182,7 +175,7 @@ def list_records(slug: str):
 @requires("outreach.manage")
 def edit_record(slug: str, record_id: int | None = None):
     kind = _kind(slug)
-    record = _record_or_404(kind, record_id) if record_id is not None else None
+    record = scope.record_or_404(kind.model, record_id) if record_id is not None else None
     form = kind.form(obj=record, centre_choices=_centre_choices())
     if record is not None and not form.is_submitted():
         form.centre_id.data = record.centre_id or 0
@@ -220,7 +213,7 @@ def edit_record(slug: str, record_id: int | None = None):
 @requires("outreach.manage")
 def delete_record(slug: str, record_id: int):
     kind = _kind(slug)
-    record = _record_or_404(kind, record_id)
+    record = scope.record_or_404(kind.model, record_id)
     if Form().validate_on_submit():
         outreach.delete_record(record, actor=current_user)
         db.session.commit()

@@ -5,14 +5,14 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ro import cnp as cnp_codes
 
 from daycentre.audit import services as audit
-from daycentre.enrolment.models import Enrolment
+from daycentre.auth import scope
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
 from daycentre.localtime import today
@@ -82,38 +82,19 @@ def _refuse_if(problem) -> None:
 
 
 def visible_people(user):
-    """People of families registered at the user's centres, or enrolled in one of them."""
-    if user.is_admin:
-        return true()
-    ids = user.centre_ids
-    if not ids:
-        return false()
-    return or_(
-        Person.family.has(Family.centre_id.in_(ids)),
-        Person.enrolments.any(Enrolment.centre_id.in_(ids)),
-    )
+    return scope.visible(Person, user)
 
 
 def visible_families(user):
-    if user.is_admin:
-        return true()
-    ids = user.centre_ids
-    if not ids:
-        return false()
-    return or_(
-        Family.centre_id.in_(ids),
-        Family.members.any(Person.enrolments.any(Enrolment.centre_id.in_(ids))),
-    )
+    return scope.visible(Family, user)
 
 
 def person_visible(user, person: Person) -> bool:
-    query = db.select(Person.id).where(Person.id == person.id, visible_people(user))
-    return db.session.scalar(query) is not None
+    return scope.sees(user, person)
 
 
 def family_visible(user, family: Family) -> bool:
-    query = db.select(Family.id).where(Family.id == family.id, visible_families(user))
-    return db.session.scalar(query) is not None
+    return scope.sees(user, family)
 
 
 # --- Search and sorted lists --------------------------------------------------------------------

@@ -8,12 +8,11 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from daycentre.config import CONFIGS
-from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
-
 # The scope table (who sees which rows) reads every area's models, and every area reads it: loaded
 # first, each area importing it finds it (still loading) rather than re-entering a half-loaded area.
-from daycentre.auth import scope  # noqa: E402, F401, I001
+from daycentre.auth import scope  # noqa: F401
+from daycentre.config import CONFIGS
+from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config=None) -> Flask:

@@ -4,7 +4,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from daycentre.attendance import bp
 from daycentre.attendance import services as attendance
@@ -13,7 +12,8 @@ from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.audit import services as audit
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
@@ -22,18 +22,6 @@ from daycentre.extensions import db
 from daycentre.forms import run_service
 from daycentre.i18n import current_language
 from daycentre.localtime import today
-
-
-def _group_or_404(group_id: int) -> Group:
-    group = db.get_or_404(Group, group_id, options=[joinedload(Group.centre)])
-    ensure_centre_visible(group.centre_id)
-    return group
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
 
 
 def _day_or_404() -> date:
@@ -89,7 +77,7 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
 @requires("attendance.read")
 def take_roll(group_id: int):
     """The day's roll: every child on one screen, present by default until the roll is saved."""
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id)
     day = _day_or_404()
     if day > today():
         flash(_("The roll cannot be taken for a future day."), "error")
@@ -100,7 +88,7 @@ def take_roll(group_id: int):
 @bp.post("/groups/<int:group_id>/roll")
 @requires("attendance.record")
 def save_roll(group_id: int):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id)
     day = _day_or_404()
     form = RollForm()
     if not form.validate_on_submit():
@@ -144,7 +132,7 @@ def save_roll(group_id: int):
 @bp.get("/groups/<int:group_id>/sheet")
 @requires("attendance.read")
 def show_sheet(group_id: int):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id)
     year, month = month_or_404()
     before, after = previous_and_next_month(year, month)
     return render_template(
@@ -161,7 +149,7 @@ def show_sheet(group_id: int):
 @bp.get("/groups/<int:group_id>/sheet.<any(pdf, xlsx):kind>")
 @requires("attendance.read")
 def export_sheet(group_id: int, kind: str):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id)
     year, month = month_or_404()
     sheet = attendance.monthly_sheet(group, year, month)
     title = sheet_title(sheet)
@@ -197,7 +185,7 @@ def export_sheet(group_id: int, kind: str):
 @requires("attendance.record")
 def edit_alert_rule(centre_id: int):
     """The thresholds of the absence alerts on the home page, per centre."""
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     rule = attendance.alert_rule(centre.id)
     form = AlertRuleForm(obj=rule if request.method == "GET" else None)
     if request.method == "GET":

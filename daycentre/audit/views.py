@@ -11,6 +11,7 @@ from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
 from daycentre.audit.labels import describe_value, entity_labels, field_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
+from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
@@ -98,7 +99,7 @@ def subject_access(person_id: int):
     from daycentre.audit.subject_access import subject_data
     from daycentre.people.models import Person
 
-    person = db.get_or_404(Person, person_id)
+    person = scope.record_or_404(Person, person_id)
     return _subject_access(
         person,
         subject_data(person),
@@ -121,7 +122,7 @@ def volunteer_access(volunteer_id: int):
     from daycentre.audit.subject_access import volunteer_data
     from daycentre.volunteers.models import Volunteer
 
-    volunteer = db.get_or_404(Volunteer, volunteer_id)
+    volunteer = scope.record_or_404(Volunteer, volunteer_id)
     return _subject_access(
         volunteer,
         volunteer_data(volunteer),

@@ -113,6 +113,11 @@ def _colleagues(user) -> ColumnElement[bool]:
     return User.centres.any(Centre.id.in_(user.centre_ids))
 
 
+def _staff_or_own(model, staff: Clause) -> Clause:
+    """A volunteer's record: seen by the centre's staff, and by the volunteer on their own pages."""
+    return lambda user: or_(staff(user), model.volunteer.has(Volunteer.user_id == user.id))
+
+
 def _of(relationship, model) -> Clause:
     """Rows seen when the record they belong to (through ``relationship``) is seen."""
     return lambda user: relationship.has(SCOPE[model](user))
@@ -150,11 +155,13 @@ SCOPE: dict[type, Clause] = {
     GroupMeeting: _of(GroupMeeting.group, SupportGroup),
     # Volunteers, seen by their centre's coordinators.
     Volunteer: in_centres(Volunteer.centre_id),
-    VolunteerContract: in_centres(VolunteerContract.centre_id),
-    VolunteerCertificate: in_centres(VolunteerCertificate.centre_id),
+    VolunteerContract: _staff_or_own(VolunteerContract, in_centres(VolunteerContract.centre_id)),
+    VolunteerCertificate: _staff_or_own(
+        VolunteerCertificate, in_centres(VolunteerCertificate.centre_id)
+    ),
     VolunteerHours: in_centres(VolunteerHours.centre_id),
     Activity: in_centres(Activity.centre_id),
-    ActivitySignup: _of(ActivitySignup.activity, Activity),
+    ActivitySignup: _staff_or_own(ActivitySignup, _of(ActivitySignup.activity, Activity)),
     # Outreach records: their centre's staff; the directorate's own (no centre) an administrator.
     Training: in_centres(Training.centre_id),
     Campaign: in_centres(Campaign.centre_id),
@@ -240,3 +247,13 @@ def may_write_note(user, session: CounsellingSession) -> bool:
 def owns_volunteer_record(volunteer, record) -> bool:
     """A volunteer's own contract, certificate or signup, on the volunteer's own pages."""
     return volunteer is not None and record.volunteer_id == volunteer.id
+
+
+def in_centre(centre) -> Callable[[object], bool]:
+    """A centre's group, room or closure day is opened under that centre's address only."""
+    return lambda record: record.centre_id == centre.id
+
+
+def of_person(person) -> Callable[[object], bool]:
+    """A consent is opened under its own person's address only."""
+    return lambda record: record.person_id == person.id

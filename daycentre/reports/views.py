@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope as rows
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
@@ -305,8 +306,7 @@ def list_records(key: str):
 
 
 def _report_context(centre_id: int, year: int):
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
+    centre = rows.record_or_404(Centre, centre_id)
     plan = plans.plan_for(year)
     if plan is None:
         abort(404)

@@ -364,7 +364,6 @@ def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
     account (if it is a volunteer's) and the audit entries about any of these."""
     from daycentre.audit.subject_access import about_records, subject_records
     from daycentre.auth.models import User
-    from daycentre.auth.roles import Role
     from daycentre.volunteers.models import Volunteer
 
     if not expired:
@@ -378,7 +377,7 @@ def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
             select(Volunteer.user_id).where(Volunteer.id == item.volunteer_id)
         )
         account = db.session.get(User, account_id) if account_id else None
-        if account is not None and account.role is Role.VOLUNTEER:
+        if account is not None and account.can("volunteering.take_part"):
             _replace(users, {"id": account.id}, ACCOUNT)
             db.session.execute(
                 update(users)

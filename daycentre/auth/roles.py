@@ -1,4 +1,8 @@
-"""Roles and the named permissions each one holds: the one table views and tests both follow."""
+"""Roles and the named permissions each one holds: the one table views and tests both follow.
+
+Which rows of a model a user sees on the pages their role may use is the scope table beside it,
+``auth.scope``.
+"""
 
 import enum
 
@@ -45,7 +49,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "volunteers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "volunteering.take_part": frozenset({Role.VOLUNTEER}),
     # Cases: each case is further limited to its manager, its team and its supervisors
-    # (coordinators of its centre, admins); see cases.access.case_visible.
+    # (coordinators of its centre, admins); see the scope table, auth.scope.SCOPE[Case].
     "cases.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.supervise": frozenset({Role.ADMIN, Role.COORDINATOR}),

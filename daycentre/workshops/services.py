@@ -14,8 +14,8 @@ from sqlalchemy.orm import contains_eager
 
 from daycentre import scheduling
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.auth.models import User
-from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, Room
 from daycentre.counselling import services as counselling
 from daycentre.database import insert_unless_present, utcnow
@@ -186,7 +186,7 @@ def _check_facilitators(centre: Centre, facilitators: list[User]) -> None:
     if not facilitators:
         raise Refused(_l("Choose at least one facilitator."))
     for user in facilitators:
-        if user.role is not Role.COUNSELLOR or not user.active or centre.id not in user.centre_ids:
+        if not scope.counsels(user) or not user.active or centre.id not in user.centre_ids:
             raise Refused(_l("Facilitators are counsellors of this centre."))
 
 

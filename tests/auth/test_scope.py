@@ -94,10 +94,10 @@ MODELS = {
     "hours_id": VolunteerHours,
     "activity_id": Activity,
     "signup_id": ActivitySignup,
-    "outreach.delete_record:record_id": Campaign,  # the slug below names the campaigns
+    "outreach.delete_record:record_id": Campaign,  # the slug chosen in _url
     "outreach.edit_record:record_id": Campaign,
     # The directorate's development plan belongs to no centre; its pages are the admin's alone.
-    "parent_id": PlanObjective,
+    "parent_id": DevelopmentPlan,  # the parent of an objective (the slug below)
     "part_id": PlanObjective,
 }
 NOT_IDS = {"year"}  # an int in the address that is not a record's id
@@ -236,7 +236,10 @@ def _url(rule, records) -> str:
         elif isinstance(converter, IntegerConverter):
             values[name] = records[MODELS[_key(rule.endpoint, name)]].id
         elif isinstance(converter, AnyConverter):
-            values[name] = "campaigns" if name == "slug" else sorted(converter.items)[0]
+            values[name] = next(
+                (slug for slug in ("campaigns", "objectives") if slug in converter.items),
+                sorted(converter.items)[0],
+            )
         else:
             values[name] = "x"
     return rule.build(values, append_unknown=False)[1]

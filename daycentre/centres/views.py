@@ -8,8 +8,7 @@ from daycentre.centres import bp
 from daycentre.centres import services as centres
 from daycentre.centres.forms import CentreForm, ClosureDayForm, GroupForm, RoomForm
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
-from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import Form, run_service, service_done
 
 
 def _fields(form, *names) -> dict:
@@ -176,10 +175,7 @@ def add_closure_day(centre_id: int):
 @requires("centres.manage")
 def remove_closure_day(centre_id: int, closure_id: int):
     centre = scope.record_or_404(Centre, centre_id)
-    closure = scope.record_or_404(
-        ClosureDay, closure_id, rule=lambda part: part.centre_id == centre.id
-    )
-    centres.remove_closure_day(closure, actor=current_user)
-    db.session.commit()
-    flash(_("The closure day was removed."), "success")
+    closure = scope.record_or_404(ClosureDay, closure_id, rule=scope.in_centre(centre))
+    if service_done(None, None, centres.remove_closure_day, closure, actor=current_user):
+        flash(_("The closure day was removed."), "success")
     return redirect(url_for("centres.show_centre", centre_id=centre.id))

@@ -10,7 +10,7 @@ from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import Form, run_service, service_done
 from daycentre.i18n import current_language
 from daycentre.outreach import bp
 from daycentre.outreach import services as outreach
@@ -214,9 +214,9 @@ def edit_record(slug: str, record_id: int | None = None):
 def delete_record(slug: str, record_id: int):
     kind = _kind(slug)
     record = scope.record_or_404(kind.model, record_id)
-    if Form().validate_on_submit():
-        outreach.delete_record(record, actor=current_user)
-        db.session.commit()
+    if Form().validate_on_submit() and service_done(
+        None, None, outreach.delete_record, record, actor=current_user
+    ):
         flash(_("Deleted."), "success")
     return redirect(url_for("outreach.list_records", slug=kind.slug))
 

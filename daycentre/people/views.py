@@ -234,9 +234,7 @@ def delete_person(person_id: int):
 def edit_consent(person_id: int, consent_id: int | None = None):
     person = scope.record_or_404(Person, person_id)
     consent = (
-        scope.record_or_404(
-            Consent, consent_id, rule=lambda consent: consent.person_id == person.id
-        )
+        scope.record_or_404(Consent, consent_id, rule=scope.of_person(person))
         if consent_id
         else None
     )
@@ -267,9 +265,7 @@ def edit_consent(person_id: int, consent_id: int | None = None):
 @requires("people.manage")
 def delete_consent(person_id: int, consent_id: int):
     person = scope.record_or_404(Person, person_id)
-    consent = scope.record_or_404(
-        Consent, consent_id, rule=lambda consent: consent.person_id == person.id
-    )
+    consent = scope.record_or_404(Consent, consent_id, rule=scope.of_person(person))
     if Form().validate_on_submit() and service_done(
         None, None, people.delete_consent, consent, actor=current_user
     ):
@@ -282,9 +278,7 @@ def delete_consent(person_id: int, consent_id: int):
 def withdraw_consent(person_id: int, consent_id: int):
     """Record that the consent was withdrawn, and from which day."""
     person = scope.record_or_404(Person, person_id)
-    consent = scope.record_or_404(
-        Consent, consent_id, rule=lambda consent: consent.person_id == person.id
-    )
+    consent = scope.record_or_404(Consent, consent_id, rule=scope.of_person(person))
     form = WithdrawConsentForm(obj=consent)
     if not form.is_submitted():
         form.withdrawn_on.data = today()

@@ -13,7 +13,7 @@ from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import Form, run_service, service_done
 from daycentre.i18n import current_language
 from daycentre.localtime import today
 from daycentre.reports import bp
@@ -201,9 +201,9 @@ def delete_part(slug: str, part_id: int):
     part = PARTS[slug]
     record = db.get_or_404(part.model, part_id)
     plan_id = _plan_of(record).id
-    if Form().validate_on_submit():
-        part.delete(record, actor=current_user)
-        db.session.commit()
+    if Form().validate_on_submit() and service_done(
+        None, None, part.delete, record, actor=current_user
+    ):
         flash(_("Deleted."), "success")
     return redirect(url_for("reports.edit_plan", plan_id=plan_id))
 

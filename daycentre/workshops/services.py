@@ -49,16 +49,12 @@ MEETINGS_TABLE = GroupMeeting.__tablename__
 
 
 def visible_workshops(user) -> list[Workshop]:
-    query = select(Workshop).order_by(Workshop.id.desc())
-    if not user.is_admin:
-        query = query.where(Workshop.centre_id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(Workshop, user).order_by(Workshop.id.desc())
     return list(db.session.scalars(query))
 
 
 def visible_groups(user) -> list[SupportGroup]:
-    query = select(SupportGroup).order_by(SupportGroup.topic)
-    if not user.is_admin:
-        query = query.where(SupportGroup.centre_id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(SupportGroup, user).order_by(SupportGroup.topic)
     return list(db.session.scalars(query))
 
 

@@ -148,12 +148,15 @@ def _storage_problem(value):
     return None
 
 
-def run_service(form: Form, record, service, /, *args, **kwargs):
-    """Call ``service``; commit and return its result, or flash the refusal and return None.
+def run_service(form: Form | None, record, service, /, *args, **kwargs):
+    """Call ``service`` and commit: the one place a view saves. Returns the service's result, or
+    None when it was refused, after rolling back and saying why (see ``service_done``).
 
-    A database that cannot be had in time (a lock wait run out, while saving or committing) is
-    reported as a busy server, never as someone else's change: nothing is saved, ``form.busy``
-    is set and the form keeps what was sent.
+    ``form`` is the form that was sent, if any: a refusal naming one of its fields is shown under
+    it, and when ``record`` changed meanwhile the form shows the other person's values. A database
+    that cannot be had in time (a lock wait run out, while saving or committing) is reported as a
+    busy server, never as someone else's change: nothing is saved, ``form.busy`` is set and the
+    form keeps what was sent.
     """
     try:
         result = service(*args, **kwargs)
@@ -161,28 +164,45 @@ def run_service(form: Form, record, service, /, *args, **kwargs):
     except StaleRecord as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
-        if record is not None:
+        if record is not None and form is not None:
             db.session.refresh(record)
             form.show_conflicts_with(record)
         return None
     except Refused as refusal:
         db.session.rollback()
         show_refusal(form, refusal)
-        form.busy = isinstance(refusal, Busy)
+        _set_busy(form, isinstance(refusal, Busy))
         return None
     except OperationalError as error:
         db.session.rollback()
         if not is_busy(error):
             raise
         flash(Busy().message, "error")
-        form.busy = True
+        _set_busy(form, True)
         return None
     return result
 
 
-def show_refusal(form: Form, refusal: Refused) -> None:
+def service_done(form: Form | None, record, service, /, *args, **kwargs) -> bool:
+    """``run_service`` for a service that returns nothing worth keeping: True when it was saved."""
+    return run_service(form, record, lambda: service(*args, **kwargs) or True) is not None
+
+
+def _set_busy(form: Form | None, busy: bool) -> None:
+    if form is not None:
+        form.busy = busy
+
+
+def flash_errors(form: Form) -> None:
+    """Each of the form's field errors as a message, for a form posted from a page it is not on."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
+def show_refusal(form: Form | None, refusal: Refused) -> None:
     """The refusal's message under the field it is about, or flashed when it names none."""
-    if refusal.field and refusal.field in form:
+    if form is not None and refusal.field and refusal.field in form:
         field = form[refusal.field]
         field.errors = [*field.errors, refusal.message]
     else:

@@ -16,11 +16,11 @@ from wtforms.validators import Length
 import daycentre
 from daycentre import create_app
 from daycentre.audit import services as audit_services
+from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.counselling.models import SessionNote
 from daycentre.extensions import db
 from daycentre.forms import Form
-from daycentre.people import services as people_services
 from daycentre.people.models import Family, Person
 from tests.conftest import text_of
 from tests.factories import (
@@ -144,7 +144,7 @@ def test_a_failing_scope_check_shows_the_error_page_and_no_record(
     login_as("coordinator")
     assert "Annamária" in text_of(client.get(f"/people/{child.id}"))
 
-    monkeypatch.setattr(people_services, "person_visible", _break)
+    monkeypatch.setitem(scope.SCOPE, Person, _break)  # the person's row in the scope table
     response = client.get(f"/people/{child.id}")
     assert response.status_code == 500
     assert "Ceva nu a funcționat" in text_of(response)

@@ -13,8 +13,8 @@ from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.audit import services as audit
-from daycentre.auth.models import user_centres
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
 from daycentre.documents import (
@@ -31,28 +31,6 @@ from daycentre.extensions import db
 from daycentre.forms import run_service
 from daycentre.i18n import current_language
 from daycentre.localtime import today
-
-
-def _group_or_404(group_id: int) -> Group:
-    """The group with its centre, if the user sees the centre: one query (the user's centres
-    are a subquery, not read first)."""
-    query = db.select(Group).options(joinedload(Group.centre)).where(Group.id == group_id)
-    if not current_user.is_admin:
-        query = query.where(
-            Group.centre_id.in_(
-                db.select(user_centres.c.centre_id).where(user_centres.c.user_id == current_user.id)
-            )
-        )
-    group = db.session.scalar(query)
-    if group is None:
-        abort(404)
-    return group
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
 
 
 def _day_or_404() -> date:
@@ -108,7 +86,7 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
 @requires("attendance.read")
 def take_roll(group_id: int):
     """The day's roll: every child on one screen, present by default until the roll is saved."""
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id, options=(joinedload(Group.centre),))
     day = _day_or_404()
     if day > today():
         flash(_("The roll cannot be taken for a future day."), "error")
@@ -119,7 +97,7 @@ def take_roll(group_id: int):
 @bp.post("/groups/<int:group_id>/roll")
 @requires("attendance.record")
 def save_roll(group_id: int):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id, options=(joinedload(Group.centre),))
     day = _day_or_404()
     form = RollForm()
     if not form.validate_on_submit():
@@ -163,7 +141,7 @@ def save_roll(group_id: int):
 @bp.get("/groups/<int:group_id>/sheet")
 @requires("attendance.read")
 def show_sheet(group_id: int):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id, options=(joinedload(Group.centre),))
     year, month = month_or_404()
     before, after = previous_and_next_month(year, month)
     return render_template(
@@ -180,7 +158,7 @@ def show_sheet(group_id: int):
 @bp.get("/groups/<int:group_id>/sheet.<any(pdf, xlsx):kind>")
 @requires("attendance.read")
 def export_sheet(group_id: int, kind: str):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(Group, group_id, options=(joinedload(Group.centre),))
     year, month = month_or_404()
     sheet = attendance.monthly_sheet(group, year, month)
     title = sheet_title(sheet)
@@ -215,7 +193,7 @@ def export_sheet(group_id: int, kind: str):
 @requires("attendance.record")
 def edit_alert_rule(centre_id: int):
     """The thresholds of the absence alerts on the home page, per centre."""
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     rule = attendance.alert_rule(centre.id)
     form = AlertRuleForm(obj=rule if request.method == "GET" else None)
     if request.method == "GET":

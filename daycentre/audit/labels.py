@@ -220,7 +220,9 @@ def _case_part(value: str) -> str:
 def describe_change(value, entity: str | None = None, field: str | None = None) -> str:
     """An audit entry's value: "old → new" for a change, else as ``describe_value``."""
     if isinstance(value, list) and len(value) == 2 and not all(isinstance(v, int) for v in value):
-        return f"{describe_value(value[0], entity, field)} → {describe_value(value[1], entity, field)}"
+        return (
+            f"{describe_value(value[0], entity, field)} → {describe_value(value[1], entity, field)}"
+        )
     return describe_value(value, entity, field)
 
 

@@ -22,7 +22,6 @@ from daycentre.attendance.services import forget_kept_sheets
 from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.audit.subject_access import about_records, subject_records
 from daycentre.auth.models import User
-from daycentre.auth.roles import Role
 from daycentre.cases.models import Case, CaseStage, case_children
 from daycentre.counselling.models import CounsellingSession
 from daycentre.enrolment.models import Enrolment
@@ -373,7 +372,7 @@ def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
             select(Volunteer.user_id).where(Volunteer.id == item.volunteer_id)
         )
         account = db.session.get(User, account_id) if account_id else None
-        if account is not None and account.role is Role.VOLUNTEER:
+        if account is not None and account.can("volunteering.take_part"):
             _replace(users, {"id": account.id}, ACCOUNT)
             db.session.execute(
                 update(users)

@@ -12,6 +12,7 @@ from daycentre.audit.labels import describe_change, describe_value, entity_label
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.audit.subject_access import subject_data, table_labels, volunteer_data
+from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
@@ -93,7 +94,7 @@ def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro,
 def subject_access(person_id: int):
     """Everything held about one person: a readable page, or JSON to hand over."""
     # Imported here: the audit area loads before the areas whose records it describes.
-    person = db.get_or_404(Person, person_id)
+    person = scope.record_or_404(Person, person_id)
     return _subject_access(
         person,
         subject_data(person),
@@ -113,7 +114,7 @@ def subject_access(person_id: int):
 @requires("audit.read")
 def volunteer_access(volunteer_id: int):
     """Everything held about one volunteer: a readable page, or JSON to hand over."""
-    volunteer = db.get_or_404(Volunteer, volunteer_id)
+    volunteer = scope.record_or_404(Volunteer, volunteer_id)
     return _subject_access(
         volunteer,
         volunteer_data(volunteer),

@@ -1,4 +1,4 @@
-"""The one place where named permissions and centre scope are checked."""
+"""The one place where named permissions are checked (which rows: auth.scope)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -30,9 +30,3 @@ def requires(permission: str) -> Callable:
         return checked
 
     return decorate
-
-
-def ensure_centre_visible(centre_id: int | None) -> None:
-    """Another centre's record answers 404, never 403: its existence is not disclosed."""
-    if centre_id is None or not current_user.sees_centre(centre_id):
-        abort(404)

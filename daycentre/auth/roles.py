@@ -1,4 +1,8 @@
-"""Roles and the named permissions each one holds: the one table views and tests both follow."""
+"""Roles and the named permissions each one holds: the one table views and tests both follow.
+
+Which rows of a model a user sees on the pages their role may use is the scope table beside it,
+``auth.scope``.
+"""
 
 import enum
 
@@ -47,7 +51,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "moving_in.import": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "volunteering.take_part": frozenset({Role.VOLUNTEER}),
     # Cases: each case is further limited to its manager, its team and its supervisors
-    # (coordinators of its centre, admins); see cases.access.case_visible.
+    # (coordinators of its centre, admins); see the scope table, auth.scope.SCOPE[Case].
     "cases.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "cases.supervise": frozenset({Role.ADMIN, Role.COORDINATOR}),
@@ -63,6 +67,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "counselling.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.book": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     "counselling.notes": frozenset({Role.COUNSELLOR}),
+    # Whose calendar holds sessions: a counsellor books, moves and records only their own.
+    "counselling.hold_sessions": frozenset({Role.COUNSELLOR}),
+    # Who carries a case as its manager.
+    "cases.carry": frozenset({Role.COORDINATOR, Role.COUNSELLOR}),
     # The year's development plan; its indicators and the centres' yearly activity reports.
     "plans.manage": frozenset({Role.ADMIN}),
     "reports.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
@@ -73,6 +81,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "workshops.attendance": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise LookupError(f"unknown permission {permission!r}") from None
 
 
 def role_has(role: Role, permission: str) -> bool:

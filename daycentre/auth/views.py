@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
 
-from daycentre.auth import bp
+from daycentre.auth import bp, scope
 from daycentre.auth import second_factor as two_factor
 from daycentre.auth import services as accounts
 from daycentre.auth.forms import (
@@ -338,10 +338,6 @@ def _centre_choices():
     return [(c.id, c.name) for c in centres]
 
 
-def _user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
-
-
 def _user_form(user: User, *, submitted: bool = True) -> UserForm:
     """The edit form; ``submitted=False`` shows the stored values whatever the request holds."""
     form = UserForm(
@@ -387,7 +383,7 @@ def create_user():
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @requires("users.manage")
 def edit_user(user_id: int):
-    user = _user_or_404(user_id)
+    user = scope.record_or_404(User, user_id)
     form = _user_form(user)
     if form.validate_on_submit():
         saved = run_service(
@@ -414,7 +410,7 @@ def edit_user(user_id: int):
 @bp.post("/users/<int:user_id>/password")
 @requires("users.manage")
 def reset_password(user_id: int):
-    user = _user_or_404(user_id)
+    user = scope.record_or_404(User, user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -443,7 +439,7 @@ def reset_password(user_id: int):
 @bp.post("/users/<int:user_id>/second-factor/reset")
 @requires("users.manage")
 def reset_second_factor(user_id: int):
-    user = _user_or_404(user_id)
+    user = scope.record_or_404(User, user_id)
     if not ResetSecondFactorForm().validate_on_submit():
         abort(400)
     try:

@@ -5,7 +5,6 @@ from datetime import date
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from daycentre.auth.roles import Role
 from daycentre.cases.access import visible_cases
 from daycentre.cases.deadlines import (
     first_visit_late,
@@ -50,7 +49,7 @@ def overdue_for(user, day: date | None = None) -> list[Overdue]:
     day = day or today()
     found = []
     for case in visible_cases(user, open_only=True, options=_what_is_overdue()):
-        if user.role is Role.COUNSELLOR and case.manager_id != user.id:
+        if not user.can("cases.supervise") and case.manager_id != user.id:
             continue
         late_review = review_overdue(case, day)
         services = overdue_services(case, day)

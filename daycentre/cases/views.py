@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from daycentre import submissions
+from daycentre.auth import scope
 from daycentre.auth.models import User
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth.permissions import requires
 from daycentre.cases import (
     access,
     bp,
@@ -65,43 +66,13 @@ from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import Form, flash_errors, run_service, service_done
 from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.people.services import by_family_name, visible_families
 from daycentre.workshops.models import WorkshopRegistration
 
 # --- Loading, scoped: another centre's case, or a case one is not on, answers 404 -------------
-
-
-def _case_or_404(case_id: int) -> Case:
-    case = db.get_or_404(Case, case_id)
-    if not access.case_visible(current_user, case):
-        abort(404)
-    return case
-
-
-def _evaluation_or_404(evaluation_id: int) -> Evaluation:
-    evaluation = db.get_or_404(Evaluation, evaluation_id)
-    _case_or_404(evaluation.case_id)
-    return evaluation
-
-
-def _plan_or_404(plan_id: int) -> Plan:
-    plan = db.get_or_404(Plan, plan_id)
-    _case_or_404(plan.case_id)
-    return plan
-
-
-def _done(form, record, service, /, *args, **kwargs) -> bool:
-    """Run the service for the form; True when it was saved."""
-    return run_service(form, record, lambda: service(*args, **kwargs) or True) is not None
-
-
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
 
 
 def _back(case: Case):
@@ -123,7 +94,7 @@ def allowed_now(action: str):
     def decorate(view):
         @wraps(view)
         def checked(case_id: int, **kwargs):
-            refused = _refused_now(_case_or_404(case_id), action)
+            refused = _refused_now(scope.record_or_404(Case, case_id), action)
             return refused or view(case_id, **kwargs)
 
         return checked
@@ -180,8 +151,7 @@ def register_request():
     if not form.is_submitted():
         form.received_on.data = today()
     if form.validate_on_submit():
-        centre = db.get_or_404(Centre, form.centre_id.data)
-        ensure_centre_visible(centre.id)
+        centre = scope.record_or_404(Centre, form.centre_id.data)
         family = None
         if form.family_id.data:
             family = db.get_or_404(Family, form.family_id.data)
@@ -272,7 +242,7 @@ def _link_forms(record_choices: dict) -> dict[ServiceKind, LinkForm]:
 @bp.get("/<int:case_id>")
 @requires("cases.read")
 def show_case(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     _read(case, "case")
     version = {"version": case.version}
     primary_form = PrimaryForm(formdata=None, data=version | {"decided_on": today()})
@@ -319,17 +289,17 @@ def show_case(case_id: int):
 @requires("cases.supervise")
 @allowed_now("decide_primary")
 def decide_primary(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = PrimaryForm()
     form.manager_id.choices = [
         (u.id, u.full_name) for u in access.possible_managers(case.centre_id)
     ]
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _back(case)
     competent = form.competent.data == "yes"
     manager = db.session.get(User, form.manager_id.data) if form.manager_id.data else None
-    if _done(
+    if service_done(
         form,
         case,
         workflow.decide_primary,
@@ -353,15 +323,15 @@ def decide_primary(case_id: int):
 @requires("cases.manage")
 @allowed_now("add_team_member")
 def add_team_member(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = TeamForm()
     form.user_id.choices = [(u.id, u.full_name) for u in access.possible_managers(case.centre_id)]
     if form.validate_on_submit():
         user = db.get_or_404(User, form.user_id.data)
-        if _done(form, case, workflow.add_team_member, case, user, actor=current_user):
+        if service_done(form, case, workflow.add_team_member, case, user, actor=current_user):
             flash(_("Added to the case team."), "success")
     else:
-        _flash_errors(form)
+        flash_errors(form)
     return _back(case)
 
 
@@ -372,10 +342,10 @@ def add_team_member(case_id: int):
 @requires("cases.manage")
 @allowed_now("start_evaluation")
 def start_evaluation(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = StartEvaluationForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _back(case)
     evaluation = run_service(
         form,
@@ -393,7 +363,7 @@ def start_evaluation(case_id: int):
 @bp.route("/evaluations/<int:evaluation_id>", methods=["GET", "POST"])
 @requires("cases.manage")
 def edit_evaluation(evaluation_id: int):
-    evaluation = _evaluation_or_404(evaluation_id)
+    evaluation = scope.record_or_404(Evaluation, evaluation_id)
     case = evaluation.case
     form = EvaluationForm(obj=evaluation)
     if not form.is_submitted():
@@ -401,7 +371,7 @@ def edit_evaluation(evaluation_id: int):
         form.version.data = evaluation.version
     if form.validate_on_submit():
         fields = {name: form[name].data for name in evaluations.EVALUATION_FIELDS}
-        if _done(
+        if service_done(
             form,
             evaluation,
             evaluations.save_evaluation,
@@ -427,11 +397,11 @@ def edit_evaluation(evaluation_id: int):
 @bp.post("/evaluations/<int:evaluation_id>/complete")
 @requires("cases.manage")
 def complete_evaluation(evaluation_id: int):
-    evaluation = _evaluation_or_404(evaluation_id)
+    evaluation = scope.record_or_404(Evaluation, evaluation_id)
     form = CompleteEvaluationForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         evaluation,
         evaluations.complete_evaluation,
@@ -449,11 +419,11 @@ def complete_evaluation(evaluation_id: int):
 @requires("cases.manage")
 @allowed_now("add_visit")
 def add_visit(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = VisitForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         case,
         evaluations.add_visit,
@@ -470,11 +440,11 @@ def add_visit(case_id: int):
 @requires("cases.manage")
 @allowed_now("record_observatory")
 def record_observatory(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = ObservatoryForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         case,
         workflow.record_observatory,
@@ -494,10 +464,10 @@ def record_observatory(case_id: int):
 @requires("cases.manage")
 @allowed_now("create_plan")
 def create_plan(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = NewPlanForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _back(case)
     plan = run_service(
         form, case, plans.create_plan, case, actor=current_user, starts_on=form.starts_on.data
@@ -510,13 +480,13 @@ def create_plan(case_id: int):
 @bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
 @requires("cases.manage")
 def show_plan(plan_id: int):
-    plan = _plan_or_404(plan_id)
+    plan = scope.record_or_404(Plan, plan_id)
     case = plan.case
     form = PlanForm(obj=plan)
     if not form.is_submitted():
         _read(case, "plan")
         form.version.data = plan.version
-    if form.validate_on_submit() and _done(
+    if form.validate_on_submit() and service_done(
         form,
         plan,
         plans.save_plan,
@@ -549,11 +519,13 @@ def show_plan(plan_id: int):
 @bp.post("/plans/<int:plan_id>/objectives")
 @requires("cases.manage")
 def add_objective(plan_id: int):
-    plan = _plan_or_404(plan_id)
+    plan = scope.record_or_404(Plan, plan_id)
     form = ObjectiveForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(form, plan, plans.add_objective, plan, actor=current_user, text=form.text.data):
+        flash_errors(form)
+    elif service_done(
+        form, plan, plans.add_objective, plan, actor=current_user, text=form.text.data
+    ):
         flash(_("The objective was added."), "success")
     return redirect(url_for("cases.show_plan", plan_id=plan.id))
 
@@ -561,12 +533,12 @@ def add_objective(plan_id: int):
 @bp.post("/objectives/<int:objective_id>/services")
 @requires("cases.manage")
 def add_service(objective_id: int):
-    objective = db.get_or_404(Objective, objective_id)
-    plan = _plan_or_404(objective.plan_id)
+    objective = scope.record_or_404(Objective, objective_id)
+    plan = objective.plan
     form = _service_form(_record_choices(plan.case))
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         objective,
         plans.add_service,
@@ -587,13 +559,13 @@ def add_service(objective_id: int):
 @bp.post("/services/<int:service_id>/link")
 @requires("cases.manage")
 def link_record(service_id: int):
-    service = db.get_or_404(PlannedService, service_id)
-    plan = _plan_or_404(service.objective.plan_id)
+    service = scope.record_or_404(PlannedService, service_id)
+    plan = service.objective.plan
     form = LinkForm()
     form.record.choices = _record_choices(plan.case).get(service.kind, [])
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         service,
         plans.link_record,
@@ -608,9 +580,9 @@ def link_record(service_id: int):
 @bp.post("/plans/<int:plan_id>/approve")
 @requires("cases.supervise")
 def approve_plan(plan_id: int):
-    plan = _plan_or_404(plan_id)
+    plan = scope.record_or_404(Plan, plan_id)
     form = VersionForm()
-    if form.validate_on_submit() and _done(
+    if form.validate_on_submit() and service_done(
         form, plan, plans.approve_plan, plan, actor=current_user, version=form.version.data
     ):
         flash(_("The service plan is approved and in force."), "success")
@@ -621,11 +593,11 @@ def approve_plan(plan_id: int):
 @requires("cases.manage")
 @allowed_now("refer_for_protection")
 def refer_for_protection(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = ProtectionForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         case,
         workflow.refer_for_protection,
@@ -646,7 +618,7 @@ def refer_for_protection(case_id: int):
 @requires("cases.manage")
 @allowed_now("record_review")
 def record_review(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     plan = case.active_plan
     if plan is None:
         flash(_("Reviews are made while the plan is in force."), "error")
@@ -665,7 +637,7 @@ def record_review(case_id: int):
     if form.validate_on_submit():
         if len(chosen) != len(plan.objectives):
             flash(_("Record the progress of every objective."), "error")
-        elif _done(
+        elif service_done(
             form,
             case,
             plans.record_review,
@@ -694,11 +666,11 @@ def record_review(case_id: int):
 @requires("cases.manage")
 @allowed_now("add_task")
 def add_task(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = TaskForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         case,
         tasks.add_task,
@@ -714,10 +686,10 @@ def add_task(case_id: int):
 @bp.post("/tasks/<int:task_id>/done")
 @requires("cases.manage")
 def complete_task(task_id: int):
-    task = db.get_or_404(CaseTask, task_id)
-    case = _case_or_404(task.case_id)
+    task = scope.record_or_404(CaseTask, task_id)
+    case = task.case
     form = Form()
-    if form.validate_on_submit() and _done(
+    if form.validate_on_submit() and service_done(
         form, task, tasks.complete_task, task, actor=current_user
     ):
         flash(_("The task is marked done."), "success")
@@ -731,11 +703,11 @@ def complete_task(task_id: int):
 @requires("cases.manage")
 @allowed_now("propose_closure")
 def propose_closure(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = ClosureForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         case,
         workflow.propose_closure,
@@ -756,9 +728,9 @@ def propose_closure(case_id: int):
 @requires("cases.supervise")
 @allowed_now("approve_closure")
 def approve_closure(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = VersionForm()
-    if form.validate_on_submit() and _done(
+    if form.validate_on_submit() and service_done(
         form, case, workflow.approve_closure, case, actor=current_user, version=form.version.data
     ):
         flash(_("The case is closed."), "success")
@@ -769,11 +741,11 @@ def approve_closure(case_id: int):
 @requires("cases.manage")
 @allowed_now("reopen")
 def reopen(case_id: int):
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     form = ReopenForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
-    elif _done(
+        flash_errors(form)
+    elif service_done(
         form,
         case,
         workflow.reopen,
@@ -806,7 +778,7 @@ DOCUMENT_NAMES = {
 @requires("cases.read")
 def print_document(case_id: int, document: str, language: str):
     """The written answer, the evaluation, the plan in force or the closure, in ro or hu."""
-    case = _case_or_404(case_id)
+    case = scope.record_or_404(Case, case_id)
     plan = case.active_plan or (case.plans[-1] if case.plans else None)
     available = {
         "answer": case.competent is False,

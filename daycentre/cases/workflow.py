@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 
 from daycentre.audit import services as audit
 from daycentre.auth.models import User
-from daycentre.auth.roles import Role
 from daycentre.cases.access import is_supervisor, possible_managers
 from daycentre.cases.changes import (
     add_event,
@@ -93,7 +92,7 @@ def register_request(
         ),
         children=children,
     )
-    if actor.role is Role.COUNSELLOR:
+    if not actor.can("cases.supervise"):
         case.team = [actor]  # whoever took the request keeps seeing it
     db.session.add(case)
     try:
@@ -168,7 +167,7 @@ def decide_primary(
 def add_team_member(case: Case, user: User, *, actor) -> None:
     if not is_supervisor(actor, case) and actor.id != case.manager_id:
         raise Refused(_l("Only the case manager or a supervisor may change the case team."))
-    if case.centre_id not in user.centre_ids or user.role is Role.VOLUNTEER:
+    if case.centre_id not in user.centre_ids or not user.can("cases.read"):
         raise Refused(_l("The case team is made of staff of the case's centre."))
     if user in case.team or user.id == case.manager_id:
         raise Refused(_l("This person is already on the case."))

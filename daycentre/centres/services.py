@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.centres import calendar
 from daycentre.centres.calendar import holiday_name, public_holidays  # noqa: F401 (kept names)
 from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
@@ -14,9 +15,7 @@ from daycentre.extensions import db
 
 def visible_centres(user, *, include_inactive: bool = False, options=()) -> list[Centre]:
     """The centres the user may see; ``options`` load their related rows in the same go."""
-    query = db.select(Centre).options(*options).order_by(Centre.name)
-    if not user.is_admin:
-        query = query.where(Centre.id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(Centre, user, options=options).order_by(Centre.name)
     if not include_inactive:
         query = query.where(Centre.active.is_(True))
     return list(db.session.scalars(query))

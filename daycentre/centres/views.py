@@ -1,27 +1,14 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres import bp
 from daycentre.centres import services as centres
 from daycentre.centres.forms import CentreForm, ClosureDayForm, GroupForm, RoomForm
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
-from daycentre.extensions import db
-from daycentre.forms import Form, run_service
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
-def _part_or_404(model, centre: Centre, part_id: int):
-    part = db.get_or_404(model, part_id)
-    if part.centre_id != centre.id:
-        abort(404)
-    return part
+from daycentre.forms import Form, run_service, service_done
 
 
 def _fields(form, *names) -> dict:
@@ -42,7 +29,7 @@ def list_centres():
 @bp.get("/<int:centre_id>")
 @requires("centres.read")
 def show_centre(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     return render_template(
         "centres/show_centre.html", centre=centre, closure_form=ClosureDayForm(), button_form=Form()
     )
@@ -74,7 +61,7 @@ def _centre_form(centre: Centre | None) -> CentreForm:
 @bp.route("/<int:centre_id>/edit", methods=["GET", "POST"])
 @requires("centres.manage")
 def edit_centre(centre_id: int | None = None):
-    centre = _centre_or_404(centre_id) if centre_id is not None else None
+    centre = scope.record_or_404(Centre, centre_id) if centre_id is not None else None
     form = _centre_form(centre)
     if form.validate_on_submit():
         saved = run_service(
@@ -102,8 +89,12 @@ GROUP_FIELDS = ("name", "capacity", "starts_at", "ends_at", "active")
 @bp.route("/<int:centre_id>/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @requires("centres.manage")
 def edit_group(centre_id: int, group_id: int | None = None):
-    centre = _centre_or_404(centre_id)
-    group = _part_or_404(Group, centre, group_id) if group_id is not None else None
+    centre = scope.record_or_404(Centre, centre_id)
+    group = (
+        scope.record_or_404(Group, group_id, rule=scope.in_centre(centre))
+        if group_id is not None
+        else None
+    )
     form = GroupForm(obj=group)
     if not form.is_submitted():
         form.weekdays.data = sorted(group.weekdays if group else centre.weekdays)
@@ -132,8 +123,12 @@ def edit_group(centre_id: int, group_id: int | None = None):
 @bp.route("/<int:centre_id>/rooms/<int:room_id>/edit", methods=["GET", "POST"])
 @requires("centres.manage")
 def edit_room(centre_id: int, room_id: int | None = None):
-    centre = _centre_or_404(centre_id)
-    room = _part_or_404(Room, centre, room_id) if room_id is not None else None
+    centre = scope.record_or_404(Centre, centre_id)
+    room = (
+        scope.record_or_404(Room, room_id, rule=scope.in_centre(centre))
+        if room_id is not None
+        else None
+    )
     form = RoomForm(obj=room)
     if form.validate_on_submit():
         saved = run_service(
@@ -156,7 +151,7 @@ def edit_room(centre_id: int, room_id: int | None = None):
 @bp.post("/<int:centre_id>/closures")
 @requires("centres.manage")
 def add_closure_day(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form = ClosureDayForm()
     if form.validate_on_submit():
         if run_service(
@@ -179,9 +174,8 @@ def add_closure_day(centre_id: int):
 @bp.post("/<int:centre_id>/closures/<int:closure_id>/delete")
 @requires("centres.manage")
 def remove_closure_day(centre_id: int, closure_id: int):
-    centre = _centre_or_404(centre_id)
-    closure = _part_or_404(ClosureDay, centre, closure_id)
-    centres.remove_closure_day(closure, actor=current_user)
-    db.session.commit()
-    flash(_("The closure day was removed."), "success")
+    centre = scope.record_or_404(Centre, centre_id)
+    closure = scope.record_or_404(ClosureDay, closure_id, rule=scope.in_centre(centre))
+    if service_done(None, None, centres.remove_closure_day, closure, actor=current_user):
+        flash(_("The closure day was removed."), "success")
     return redirect(url_for("centres.show_centre", centre_id=centre.id))

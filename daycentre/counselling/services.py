@@ -13,8 +13,9 @@ from sqlalchemy import and_, or_, select
 
 from daycentre import scheduling
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.auth.models import User
-from daycentre.auth.roles import Role
+from daycentre.auth.roles import roles_with
 from daycentre.centres.calendar import holiday_name
 from daycentre.centres.models import Centre, Room
 from daycentre.counselling.models import (
@@ -53,7 +54,7 @@ def counsellors_of(centre: Centre) -> list[User]:
         user
         for user in db.session.scalars(
             select(User)
-            .where(User.role == Role.COUNSELLOR, User.active.is_(True))
+            .where(User.role.in_(roles_with("counselling.hold_sessions")), User.active.is_(True))
             .order_by(User.family_name, User.given_name)
         )
         if centre.id in user.centre_ids
@@ -61,7 +62,7 @@ def counsellors_of(centre: Centre) -> list[User]:
 
 
 def shares_a_centre(viewer: User, user: User) -> bool:
-    return viewer.is_admin or bool(viewer.centre_ids & user.centre_ids)
+    return scope.sees(viewer, user)
 
 
 def sessions_between(
@@ -324,11 +325,11 @@ def occurrence_starts(
 def _check_people(centre: Centre, *, actor, counsellor: User, room: Room, person, family) -> None:
     if not actor.sees_centre(centre.id):
         raise Refused(_l("Choose one of your centres."))
-    if counsellor is None or counsellor.role is not Role.COUNSELLOR or not counsellor.active:
+    if counsellor is None or not scope.counsels(counsellor) or not counsellor.active:
         raise Refused(_l("Choose a counsellor."))
     if centre.id not in counsellor.centre_ids:
         raise Refused(_l("The counsellor does not work at this centre."))
-    if actor.role is Role.COUNSELLOR and actor.id != counsellor.id:
+    if not scope.books_for(actor, counsellor):
         raise Refused(_l("A counsellor books sessions in their own calendar."))
     if room is None or room.centre_id != centre.id or not room.active:
         raise Refused(_l("Choose a room of this centre."))
@@ -479,7 +480,7 @@ def reschedule(
         person=session.person,
         family=session.family,
     )
-    if actor.role is Role.COUNSELLOR and session.counsellor_id != actor.id:
+    if not scope.changes_session(actor, session):
         raise Refused(_l("A counsellor books sessions in their own calendar."))
     length = _check_minutes(minutes)
     targets = following_in_series(session) if following else [session]
@@ -523,7 +524,7 @@ def record_outcome(
     """Held (with the time spent), did not come, or cancelled (with a reason)."""
     ensure_current(session, version)
     status = SessionStatus(status)
-    if actor.role is Role.COUNSELLOR and session.counsellor_id != actor.id:
+    if not scope.changes_session(actor, session):
         raise Refused(_l("Only the session's counsellor records how it went."))
     cancel_reason = (cancel_reason or "").strip() or None
     if status in (S.HELD, S.NO_SHOW) and session.starts_at > utcnow():
@@ -595,7 +596,7 @@ def _beneficiary_filter(model, session: CounsellingSession):
 
 def note_visible(note: SessionNote | None, user) -> bool:
     """Only counsellors: the author, and those the author shares this beneficiary's file with."""
-    if note is None or user.role is not Role.COUNSELLOR:
+    if note is None or not scope.counsels(user):
         return False
     if note.author_id == user.id:
         return True
@@ -619,11 +620,7 @@ def read_note(session: CounsellingSession, *, actor) -> SessionNote | None:
 
 
 def can_write_note(session: CounsellingSession, user) -> bool:
-    if user.role is not Role.COUNSELLOR or session.status is S.CANCELLED:
-        return False
-    if session.note is not None:
-        return session.note.author_id == user.id
-    return session.counsellor_id == user.id
+    return scope.may_write_note(user, session)
 
 
 def save_note(session: CounsellingSession, *, actor, text: str, version=None) -> SessionNote:
@@ -657,9 +654,9 @@ def shares_of(author: User) -> list[NoteShare]:
 
 
 def share_notes(*, actor, counsellor: User, person=None, family=None) -> NoteShare:
-    if actor.role is not Role.COUNSELLOR:
+    if not scope.counsels(actor):
         raise Refused(_l("Only counsellors share their notes."))
-    if counsellor is None or counsellor.role is not Role.COUNSELLOR or counsellor.id == actor.id:
+    if counsellor is None or not scope.counsels(counsellor) or counsellor.id == actor.id:
         raise Refused(_l("Choose another counsellor."))
     if not shares_a_centre(actor, counsellor):
         raise Refused(_l("Choose another counsellor."))
@@ -713,7 +710,7 @@ def feed_of(user: User) -> CalendarFeed | None:
 
 def regenerate_feed(*, actor) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
-    if actor.role is not Role.COUNSELLOR:
+    if not scope.counsels(actor):
         raise Refused(_l("Only counsellors have a calendar feed."))
     token = secrets.token_urlsafe(32)
     feed, _inserted = insert_unless_present(CalendarFeed, {"user_id": actor.id}, token=token)

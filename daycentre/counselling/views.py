@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 
+from daycentre.auth import scope
 from daycentre.auth.models import User
-from daycentre.auth.permissions import ensure_centre_visible, requires
-from daycentre.auth.roles import Role
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
 from daycentre.counselling import bp, ics
@@ -31,33 +31,12 @@ from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Family, Person
 from daycentre.people.services import (
     by_family_name,
-    family_visible,
-    person_visible,
     visible_families,
     visible_people,
 )
 from daycentre.workshops import services as workshops
 
 # --- Loading and scope ------------------------------------------------------------------------
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
-def _session_or_404(session_id: int) -> CounsellingSession:
-    session = db.get_or_404(CounsellingSession, session_id)
-    ensure_centre_visible(session.centre_id)
-    return session
-
-
-def _counsellor_or_404(user_id: int) -> User:
-    user = db.get_or_404(User, user_id)
-    if user.role is not Role.COUNSELLOR or not counselling.shares_a_centre(current_user, user):
-        abort(404)
-    return user
 
 
 def _asked_day() -> date:
@@ -97,15 +76,14 @@ def _beneficiary(key: str):
         return None, None
     if key[0] == "p":
         person = db.session.get(Person, int(key[1:]))
-        return (person, None) if person and person_visible(current_user, person) else (None, None)
+        return (person, None) if person and scope.sees(current_user, person) else (None, None)
     family = db.session.get(Family, int(key[1:]))
-    return (None, family) if family and family_visible(current_user, family) else (None, None)
+    return (None, family) if family and scope.sees(current_user, family) else (None, None)
 
 
 def _fill_choices(form, centre: Centre) -> None:
     counsellors = counselling.counsellors_of(centre)
-    if current_user.role is Role.COUNSELLOR:
-        counsellors = [c for c in counsellors if c.id == current_user.id]
+    counsellors = [c for c in counsellors if scope.books_for(current_user, c)]
     form.counsellor_id.choices = [(c.id, c.full_name) for c in counsellors]
     form.room_id.choices = [(r.id, r.name) for r in centre.rooms if r.active]
 
@@ -145,7 +123,7 @@ def _calendar(
 @requires("counselling.read")
 def index():
     """A counsellor's own week; others choose a centre, room or counsellor."""
-    if current_user.role is Role.COUNSELLOR:
+    if scope.counsels(current_user):
         return redirect(
             url_for("counselling.counsellor_calendar", user_id=current_user.id, span="week")
         )
@@ -159,7 +137,7 @@ def index():
 @bp.get("/counsellors/<int:user_id>/<any(week, day):span>")
 @requires("counselling.read")
 def counsellor_calendar(user_id: int, span: str):
-    counsellor = _counsellor_or_404(user_id)
+    counsellor = scope.record_or_404(User, user_id, rule=scope.counsels)
     centre_ids = counsellor.centre_ids & (
         current_user.centre_ids if not current_user.is_admin else counsellor.centre_ids
     )
@@ -182,8 +160,7 @@ def counsellor_calendar(user_id: int, span: str):
 @bp.get("/rooms/<int:room_id>/<any(week, day):span>")
 @requires("counselling.read")
 def room_calendar(room_id: int, span: str):
-    room = db.get_or_404(Room, room_id)
-    ensure_centre_visible(room.centre_id)
+    room = scope.record_or_404(Room, room_id)
     return _calendar(
         span,
         title=f"{room.name} · {room.centre.name}",
@@ -202,7 +179,7 @@ def room_calendar(room_id: int, span: str):
 @bp.get("/centres/<int:centre_id>/<any(week, day):span>")
 @requires("counselling.read")
 def centre_calendar(centre_id: int, span: str):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     return _calendar(
         span,
         title=centre.name,
@@ -221,14 +198,14 @@ def centre_calendar(centre_id: int, span: str):
 @bp.route("/centres/<int:centre_id>/sessions/new", methods=["GET", "POST"])
 @requires("counselling.book")
 def schedule_session(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form = SessionForm()
     form.beneficiary.choices = _beneficiary_choices(centre)
     _fill_choices(form, centre)
     if request.method == "GET":
         form.beneficiary.data = request.args.get("beneficiary", "")
         form.day.data = _asked_day()
-        if current_user.role is Role.COUNSELLOR:
+        if scope.counsels(current_user):
             form.counsellor_id.data = current_user.id
     if form.validate_on_submit():
         person, family = _beneficiary(form.beneficiary.data)
@@ -265,28 +242,25 @@ def schedule_session(centre_id: int):
 @bp.get("/sessions/<int:session_id>")
 @requires("counselling.read")
 def show_session(session_id: int):
-    session = _session_or_404(session_id)
+    session = scope.record_or_404(CounsellingSession, session_id)
     return render_template(
         "counselling/show_session.html",
         session=session,
         note_visible=counselling.note_visible(session.note, current_user),
         can_write_note=counselling.can_write_note(session, current_user),
         can_change=current_user.can("counselling.book")
-        and (current_user.role is not Role.COUNSELLOR or session.counsellor_id == current_user.id),
+        and scope.changes_session(current_user, session),
     )
 
 
-def _changeable_or_404(session_id: int) -> CounsellingSession:
-    session = _session_or_404(session_id)
-    if current_user.role is Role.COUNSELLOR and session.counsellor_id != current_user.id:
-        abort(404)
-    return session
+def _changeable(session: CounsellingSession) -> bool:
+    return scope.changes_session(current_user, session)
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @requires("counselling.book")
 def edit_session(session_id: int):
-    session = _changeable_or_404(session_id)
+    session = scope.record_or_404(CounsellingSession, session_id, rule=_changeable)
     form = EditSessionForm()
     _fill_choices(form, session.centre)
     if request.method == "GET":
@@ -321,7 +295,7 @@ def edit_session(session_id: int):
 @bp.route("/sessions/<int:session_id>/outcome", methods=["GET", "POST"])
 @requires("counselling.book")
 def record_outcome(session_id: int):
-    session = _changeable_or_404(session_id)
+    session = scope.record_or_404(CounsellingSession, session_id, rule=_changeable)
     form = OutcomeForm()
     if request.method == "GET":
         form.version.data = session.version
@@ -357,7 +331,7 @@ def record_outcome(session_id: int):
 def show_note(session_id: int):
     """The confidential note: its author and the counsellors it is shared with; every reading
     is written to the audit trail."""
-    session = _session_or_404(session_id)
+    session = scope.record_or_404(CounsellingSession, session_id)
     writable = counselling.can_write_note(session, current_user)
     if session.note is None and not writable:
         abort(404)
@@ -438,9 +412,7 @@ def list_shares():
 @bp.post("/sharing/<int:share_id>/remove")
 @requires("counselling.notes")
 def remove_share(share_id: int):
-    share = db.get_or_404(NoteShare, share_id)
-    if share.author_id != current_user.id:
-        abort(404)
+    share = scope.record_or_404(NoteShare, share_id)
     form = ButtonForm()
     if form.validate_on_submit() and run_service(
         form, None, counselling.stop_sharing, share, actor=current_user
@@ -501,9 +473,7 @@ def calendar_feed(token: str):
 @bp.get("/people/<int:person_id>/sessions")
 @requires("counselling.read")
 def person_history(person_id: int):
-    person = db.get_or_404(Person, person_id)
-    if not person_visible(current_user, person):
-        abort(404)
+    person = scope.record_or_404(Person, person_id)
     sessions = counselling.sessions_of_person(person)
     sessions = [s for s in sessions if current_user.sees_centre(s.centre_id)]
     return render_template(
@@ -519,9 +489,7 @@ def person_history(person_id: int):
 @bp.get("/families/<int:family_id>/sessions")
 @requires("counselling.read")
 def family_history(family_id: int):
-    family = db.get_or_404(Family, family_id)
-    if not family_visible(current_user, family):
-        abort(404)
+    family = scope.record_or_404(Family, family_id)
     sessions = counselling.sessions_of_family(family)
     sessions = [s for s in sessions if current_user.sees_centre(s.centre_id)]
     return render_template(

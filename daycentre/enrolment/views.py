@@ -3,7 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from daycentre.audit import services as audit
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, CentreKind, Group
 from daycentre.centres.services import visible_centres
 from daycentre.documents import CSV, XLSX, csv_file, download, spreadsheet
@@ -18,41 +19,11 @@ from daycentre.enrolment.forms import (
     VersionForm,
 )
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
-from daycentre.errors import Refused
 from daycentre.extensions import db
+from daycentre.forms import flash_errors, run_service, service_done
 from daycentre.localtime import today
 from daycentre.people.models import Person, PersonKind
-from daycentre.people.services import by_family_name, person_visible
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
-def _enrolment_or_404(enrolment_id: int) -> Enrolment:
-    enrolment = db.get_or_404(Enrolment, enrolment_id)
-    ensure_centre_visible(enrolment.centre_id)
-    return enrolment
-
-
-def _done_or_flash(action, *args, **kwargs):
-    """Run a service; a refusal rolls back and flashes its message. Returns (done, result)."""
-    try:
-        result = action(*args, **kwargs)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return False, None
-    db.session.commit()
-    return True, result
-
-
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
+from daycentre.people.services import by_family_name
 
 
 @bp.get("/")
@@ -65,7 +36,7 @@ def list_centres():
 @requires("enrolment.read")
 def show_centre(centre_id: int):
     """Each group's places, its beneficiaries and its waiting list in order."""
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     groups = []
     for group in centre.groups:
         entries = db.session.scalars(
@@ -105,7 +76,7 @@ def _register_filters(centre: Centre):
 @bp.get("/centres/<int:centre_id>/register")
 @requires("enrolment.read")
 def show_register(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form, entries = _register_filters(centre)
     filters = {
         key: value
@@ -130,13 +101,13 @@ EXPORT_TYPES = {"xlsx": XLSX, "csv": CSV}
 @bp.get("/centres/<int:centre_id>/register/export")
 @requires("register.export")
 def export_register(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     kind = request.args.get("format", "xlsx")
     if kind not in EXPORT_TYPES:
         abort(404)
     form, entries = _register_filters(centre)
     if form.errors:
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for("enrolment.show_register", centre_id=centre.id))
     headers, rows = exports.register_headers(), exports.register_rows(entries)
     # A sheet name holds at most 31 characters.
@@ -176,17 +147,16 @@ def _group_choices(person: Person) -> dict:
 @bp.route("/people/<int:person_id>/new", methods=["GET", "POST"])
 @requires("enrolment.manage")
 def enrol_person(person_id: int):
-    person = db.get_or_404(Person, person_id)
-    if not person_visible(current_user, person):
-        abort(404)
+    person = scope.record_or_404(Person, person_id)
     form = EnrolForm()
     form.group_id.choices = _group_choices(person)
     if not form.is_submitted():
         form.applied_on.data = today()
     if form.validate_on_submit():
-        group = db.get_or_404(Group, form.group_id.data)
-        ensure_centre_visible(group.centre_id)
-        done, enrolment = _done_or_flash(
+        group = scope.record_or_404(Group, form.group_id.data)
+        enrolment = run_service(
+            None,
+            None,
             enrolments.apply,
             person,
             group=group,
@@ -194,7 +164,7 @@ def enrol_person(person_id: int):
             actor=current_user,
             notes=form.notes.data,
         )
-        if done:
+        if enrolment is not None:
             if enrolment.status is EnrolmentStatus.WAITING:
                 flash(_("The group is full: the application was put on the waiting list."), "info")
             else:
@@ -212,7 +182,7 @@ def enrol_person(person_id: int):
 @bp.get("/<int:enrolment_id>")
 @requires("enrolment.read")
 def show_enrolment(enrolment_id: int):
-    enrolment = _enrolment_or_404(enrolment_id)
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
     version = {"version": enrolment.version}
     position = None
     if enrolment.status is EnrolmentStatus.WAITING:
@@ -240,12 +210,14 @@ def _back(enrolment_id: int):
 @bp.post("/<int:enrolment_id>/activate")
 @requires("enrolment.manage")
 def activate(enrolment_id: int):
-    enrolment = _enrolment_or_404(enrolment_id)
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
     form = ActivateForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _back(enrolment_id)
-    done, _result = _done_or_flash(
+    done = service_done(
+        None,
+        None,
         enrolments.activate,
         enrolment,
         actor=current_user,
@@ -262,11 +234,16 @@ def activate(enrolment_id: int):
 @bp.post("/<int:enrolment_id>/waiting")
 @requires("enrolment.manage")
 def put_on_waiting_list(enrolment_id: int):
-    enrolment = _enrolment_or_404(enrolment_id)
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
     form = VersionForm()
     if form.validate_on_submit():
-        done, _result = _done_or_flash(
-            enrolments.put_on_waiting_list, enrolment, actor=current_user, version=form.version.data
+        done = service_done(
+            None,
+            None,
+            enrolments.put_on_waiting_list,
+            enrolment,
+            actor=current_user,
+            version=form.version.data,
         )
         if done:
             flash(_("The application was put on the waiting list."), "success")
@@ -276,12 +253,14 @@ def put_on_waiting_list(enrolment_id: int):
 @bp.post("/<int:enrolment_id>/suspend")
 @requires("enrolment.manage")
 def suspend(enrolment_id: int):
-    enrolment = _enrolment_or_404(enrolment_id)
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
     form = SuspendForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _back(enrolment_id)
-    done, _result = _done_or_flash(
+    done = service_done(
+        None,
+        None,
         enrolments.suspend,
         enrolment,
         actor=current_user,
@@ -296,11 +275,11 @@ def suspend(enrolment_id: int):
 @bp.post("/<int:enrolment_id>/resume")
 @requires("enrolment.manage")
 def resume(enrolment_id: int):
-    enrolment = _enrolment_or_404(enrolment_id)
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
     form = VersionForm()
     if form.validate_on_submit():
-        done, _result = _done_or_flash(
-            enrolments.resume, enrolment, actor=current_user, version=form.version.data
+        done = service_done(
+            None, None, enrolments.resume, enrolment, actor=current_user, version=form.version.data
         )
         if done:
             flash(_("The enrolment is active again."), "success")
@@ -310,22 +289,28 @@ def resume(enrolment_id: int):
 @bp.post("/<int:enrolment_id>/exit")
 @requires("enrolment.manage")
 def exit_service(enrolment_id: int):
-    enrolment = _enrolment_or_404(enrolment_id)
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
     form = ExitForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return _back(enrolment_id)
-    done, offered = _done_or_flash(
-        enrolments.exit_service,
-        enrolment,
-        actor=current_user,
-        version=form.version.data,
-        exit_date=form.exit_date.data,
-        exit_reason=form.exit_reason.data,
+    # The place it frees may be offered at once: kept in a list, as None is the service's answer.
+    outcome = run_service(
+        None,
+        None,
+        lambda: [
+            enrolments.exit_service(
+                enrolment,
+                actor=current_user,
+                version=form.version.data,
+                exit_date=form.exit_date.data,
+                exit_reason=form.exit_reason.data,
+            )
+        ],
     )
-    if done:
+    if outcome is not None:
         flash(_("The service ended."), "success")
-        if offered:
+        if offered := outcome[0]:
             name = offered.person.full_name
             flash(
                 _("The freed place is offered to %(name)s, first on the waiting list.", name=name),

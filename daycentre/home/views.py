@@ -5,8 +5,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from daycentre.attendance.services import absence_alerts, rolls_taken
+from daycentre.auth import scope
 from daycentre.auth.permissions import requires
-from daycentre.auth.roles import ACCOUNT, Role
+from daycentre.auth.roles import ACCOUNT
 from daycentre.cases.overdue import overdue_for
 from daycentre.centres.calendar import operating_today
 from daycentre.centres.models import Centre
@@ -27,7 +28,7 @@ from daycentre.workshops import services as workshops
 def index():
     """What this person does today; each area adds its part for the roles it serves."""
     day = today()
-    if current_user.role is Role.VOLUNTEER:
+    if current_user.can("volunteering.take_part"):
         return _volunteer_home(day)
     centres = visible_centres(
         current_user, options=(selectinload(Centre.groups), selectinload(Centre.rooms))
@@ -45,9 +46,7 @@ def index():
         waiting=waiting_counts([centre.id for centre in centres])
         if current_user.can("enrolment.read")
         else {},
-        counselling_week=home_week(current_user, day)
-        if current_user.role is Role.COUNSELLOR
-        else None,
+        counselling_week=home_week(current_user, day) if scope.counsels(current_user) else None,
         absence_alerts=absence_alerts(centres, day) if current_user.can("attendance.read") else [],
         rolls_taken=rolls_taken([g.id for c in centres for g in c.groups], day)
         if current_user.can("attendance.read")
@@ -58,7 +57,7 @@ def index():
             day,
             day,
             centre_ids={c.id for c in centres},
-            user_id=current_user.id if current_user.role is Role.COUNSELLOR else None,
+            user_id=current_user.id if scope.counsels(current_user) else None,
         )
         if current_user.can("workshops.read")
         else [],

@@ -7,7 +7,8 @@ from flask_login import current_user
 from daycentre.attendance import services as roll
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.audit import services as audit
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
 from daycentre.extensions import db
@@ -21,12 +22,6 @@ from daycentre.meals.forms import AllowanceForm, MealTypeForm, MenuForm
 from daycentre.meals.models import MealType
 
 
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
 @bp.context_processor
 def _month_names():
     return {"month_label": month_label}
@@ -35,7 +30,7 @@ def _month_names():
 @bp.route("/centres/<int:centre_id>/types", methods=["GET", "POST"])
 @requires("meals.manage")
 def list_meal_types(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form = MealTypeForm()
     if form.validate_on_submit():
         saved = run_service(
@@ -63,8 +58,7 @@ def list_meal_types(centre_id: int):
 @bp.route("/types/<int:meal_type_id>/edit", methods=["GET", "POST"])
 @requires("meals.manage")
 def edit_meal_type(meal_type_id: int):
-    meal_type = db.get_or_404(MealType, meal_type_id)
-    ensure_centre_visible(meal_type.centre_id)
+    meal_type = scope.record_or_404(MealType, meal_type_id)
     form = MealTypeForm(obj=meal_type)
     if form.validate_on_submit():
         saved = run_service(
@@ -99,7 +93,7 @@ def _day_or_404() -> date:
 @requires("meals.manage")
 def edit_menus(centre_id: int):
     """The day's menu, one form per meal type, each with its allergens."""
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     day = _day_or_404()
     meal_types = roll.meal_types_of(centre.id)
     menus = roll.menus_of(centre.id, day)
@@ -141,7 +135,7 @@ def edit_menus(centre_id: int):
 @bp.get("/centres/<int:centre_id>/report")
 @requires("meals.read")
 def show_report(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     year, month = month_or_404()
     before, after = previous_and_next_month(year, month)
     return render_template(
@@ -157,7 +151,7 @@ def show_report(centre_id: int):
 @bp.get("/centres/<int:centre_id>/report.<any(pdf, xlsx):kind>")
 @requires("meals.read")
 def export_report(centre_id: int, kind: str):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     year, month = month_or_404()
     report = meals.meal_report(centre, year, month)
     title = report_title(report)

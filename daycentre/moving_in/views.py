@@ -3,7 +3,8 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.documents import XLSX, download, spreadsheet
 from daycentre.errors import Refused
@@ -16,23 +17,11 @@ from daycentre.moving_in.forms import CancelForm, ConfirmForm, UndoForm, UploadF
 from daycentre.moving_in.models import ImportBatch, ImportStatus
 
 
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
-def _batch_or_404(batch_id: int) -> ImportBatch:
-    batch = db.get_or_404(ImportBatch, batch_id)
-    ensure_centre_visible(batch.centre_id)
-    return batch
-
-
 @bp.route("/centres/<int:centre_id>/<any(beneficiaries,volunteers):kind>", methods=["GET", "POST"])
 @requires("moving_in.import")
 def start_import(centre_id: int, kind: str):
     """The upload form, the templates to fill in, and the centre's recent imports."""
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.spreadsheet.data
@@ -69,7 +58,7 @@ def start_import(centre_id: int, kind: str):
 @requires("moving_in.import")
 def export_template(centre_id: int, kind: str, language: str):
     """The columns in the chosen language, with one example row."""
-    _centre_or_404(centre_id)
+    scope.record_or_404(Centre, centre_id)
     columns = list(columns_of(kind).values())
     with force_locale(language):
         headers = [str(column.label) for column in columns]
@@ -82,7 +71,7 @@ def export_template(centre_id: int, kind: str, language: str):
 @bp.route("/imports/<int:batch_id>/columns", methods=["GET", "POST"])
 @requires("moving_in.import")
 def map_columns(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = scope.record_or_404(ImportBatch, batch_id)
     if batch.status is not ImportStatus.PREVIEWED:
         return redirect(url_for("moving_in.show_import", batch_id=batch.id))
     columns = columns_of(batch.kind)
@@ -105,7 +94,7 @@ def map_columns(batch_id: int):
 @requires("moving_in.import")
 def show_import(batch_id: int):
     """Each row as it will be stored, with every problem on its row and column."""
-    batch = _batch_or_404(batch_id)
+    batch = scope.record_or_404(ImportBatch, batch_id)
     if batch.status is ImportStatus.PREVIEWED and moving_in.missing_columns(batch):
         return redirect(url_for("moving_in.map_columns", batch_id=batch.id))
     rows = moving_in.check_rows(batch, actor=current_user)
@@ -138,7 +127,7 @@ def show_import(batch_id: int):
 @bp.post("/imports/<int:batch_id>/confirm")
 @requires("moving_in.import")
 def confirm_import(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = scope.record_or_404(ImportBatch, batch_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         count = run_service(form, None, moving_in.confirm_import, batch, actor=current_user)
@@ -156,7 +145,7 @@ def confirm_import(batch_id: int):
 @bp.post("/imports/<int:batch_id>/cancel")
 @requires("moving_in.import")
 def cancel_import(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = scope.record_or_404(ImportBatch, batch_id)
     form = CancelForm()
     if form.validate_on_submit() and run_service(
         form, None, moving_in.cancel_import, batch, actor=current_user
@@ -168,7 +157,7 @@ def cancel_import(batch_id: int):
 @bp.post("/imports/<int:batch_id>/undo")
 @requires("moving_in.import")
 def undo_import(batch_id: int):
-    batch = _batch_or_404(batch_id)
+    batch = scope.record_or_404(ImportBatch, batch_id)
     form = UndoForm()
     if not form.validate_on_submit():
         abort(400)

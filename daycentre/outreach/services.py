@@ -1,8 +1,9 @@
 """Saving outreach records with their audit trail; searching the resource directory; counting."""
 
-from sqlalchemy import or_, true
+from sqlalchemy import or_
 
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.errors import ensure_current
 from daycentre.extensions import db
 from daycentre.outreach.models import CommunityResource
@@ -16,24 +17,20 @@ from daycentre.text import fold
 SHARED_FOR_READING = (CommunityResource,)
 
 
-def _own(model, user):
-    return true() if user.is_admin else model.centre_id.in_(user.centre_ids or {0})
-
-
 def visible(model, user):
     """Records the user may change: their centres'; the directorate's own and all for an admin."""
-    return db.select(model).where(_own(model, user))
+    return scope.select_visible(model, user)
 
 
 def listed(model, user):
     """Records the user sees in a list or a count: the shared directory, else what they may change."""
     if model in SHARED_FOR_READING:
-        return db.select(model).where(or_(model.active.is_(True), _own(model, user)))
+        return db.select(model).where(or_(model.active.is_(True), scope.visible(model, user)))
     return visible(model, user)
 
 
 def may_change(record, user) -> bool:
-    return user.is_admin or record.centre_id in (user.centre_ids or set())
+    return scope.sees_centre(user, record.centre_id) or user.is_admin
 
 
 def save_record(record, *, model, actor, version=None, **fields):

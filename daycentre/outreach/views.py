@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from daycentre import submissions
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, download, render_pdf
 from daycentre.extensions import db
-from daycentre.forms import NOT_RECORD_FIELDS, Form, run_service
+from daycentre.forms import NOT_RECORD_FIELDS, Form, run_service, service_done
 from daycentre.i18n import current_language
 from daycentre.outreach import bp
 from daycentre.outreach import services as outreach
@@ -136,14 +137,6 @@ def _centre_choices():
     return choices
 
 
-def _record_or_404(kind: Kind, record_id: int):
-    query = outreach.visible(kind.model, current_user).where(kind.model.id == record_id)
-    record = db.session.scalar(query)
-    if record is None:
-        abort(404)
-    return record
-
-
 @bp.get("/")
 @requires("outreach.manage")
 def overview():
@@ -184,7 +177,7 @@ def list_records(slug: str):
 @requires("outreach.manage")
 def edit_record(slug: str, record_id: int | None = None):
     kind = _kind(slug)
-    record = _record_or_404(kind, record_id) if record_id is not None else None
+    record = scope.record_or_404(kind.model, record_id) if record_id is not None else None
     form = kind.form(obj=record, centre_choices=_centre_choices())
     if record is not None and not form.is_submitted():
         form.centre_id.data = record.centre_id or 0
@@ -227,10 +220,10 @@ def edit_record(slug: str, record_id: int | None = None):
 @requires("outreach.manage")
 def delete_record(slug: str, record_id: int):
     kind = _kind(slug)
-    record = _record_or_404(kind, record_id)
-    if Form().validate_on_submit():
-        outreach.delete_record(record, actor=current_user)
-        db.session.commit()
+    record = scope.record_or_404(kind.model, record_id)
+    if Form().validate_on_submit() and service_done(
+        None, None, outreach.delete_record, record, actor=current_user
+    ):
         flash(_("Deleted."), "success")
     return redirect(url_for("outreach.list_records", slug=kind.slug))
 

@@ -1,13 +1,13 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from daycentre import submissions
+from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import Form, run_service, service_done
 from daycentre.localtime import today
 from daycentre.people import bp
 from daycentre.people import services as people
@@ -21,50 +21,12 @@ from daycentre.people.forms import (
 from daycentre.people.models import Consent, Family, Person, PersonKind
 
 
-def _family_or_404(family_id: int) -> Family:
-    family = db.get_or_404(Family, family_id)
-    if not people.family_visible(current_user, family):
-        abort(404)
-    return family
-
-
-def _person_or_404(person_id: int) -> Person:
-    person = db.get_or_404(Person, person_id)
-    if not people.person_visible(current_user, person):
-        abort(404)
-    return person
-
-
 def _family_page(family: Family) -> str:
     return url_for("people.show_family", family_id=family.id)
 
 
 def _person_page(person: Person) -> str:
     return url_for("people.show_person", person_id=person.id)
-
-
-def _save_or_flash(save, *args, **kwargs):
-    """Run a service; a refusal rolls back, flashes its message and returns None."""
-    try:
-        record = save(*args, **kwargs)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return None
-    db.session.commit()
-    return record
-
-
-def _done_or_flash(action, *args, **kwargs) -> bool:
-    """Run a service that returns nothing; True when it was committed."""
-    try:
-        action(*args, **kwargs)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return False
-    db.session.commit()
-    return True
 
 
 def _fields(form, *names) -> dict:
@@ -98,7 +60,7 @@ def list_families():
 @bp.get("/families/<int:family_id>")
 @requires("people.read")
 def show_family(family_id: int):
-    family = _family_or_404(family_id)
+    family = scope.record_or_404(Family, family_id)
     return render_template("people/show_family.html", family=family, button_form=Form())
 
 
@@ -109,7 +71,7 @@ FAMILY_FIELDS = ("name", "centre_id", "address", "city", "phone", "email", "othe
 @bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])
 @requires("people.manage")
 def edit_family(family_id: int | None = None):
-    family = _family_or_404(family_id) if family_id else None
+    family = scope.record_or_404(Family, family_id) if family_id else None
     centres = visible_centres(current_user)
     form = FamilyForm(obj=family, centres=centres)
     if family is not None and not form.is_submitted():
@@ -118,7 +80,9 @@ def edit_family(family_id: int | None = None):
         save = people.save_family
         if family is None:
             save = submissions.once(form, save, _family_page)
-        saved = _save_or_flash(
+        saved = run_service(
+            None,
+            None,
             save,
             family,
             actor=current_user,
@@ -136,10 +100,10 @@ def edit_family(family_id: int | None = None):
 @bp.post("/families/<int:family_id>/delete")
 @requires("people.manage")
 def delete_family(family_id: int):
-    family = _family_or_404(family_id)
+    family = scope.record_or_404(Family, family_id)
     if not (
         Form().validate_on_submit()
-        and _done_or_flash(people.delete_family, family, actor=current_user)
+        and service_done(None, None, people.delete_family, family, actor=current_user)
     ):
         return redirect(url_for("people.show_family", family_id=family_id))
     flash(_("The family was deleted."), "success")
@@ -171,7 +135,7 @@ PERSON_FIELDS = (
 )
 @requires("people.manage")
 def add_person(family_id: int, kind: str):
-    family = _family_or_404(family_id)
+    family = scope.record_or_404(Family, family_id)
     kind = PersonKind(kind)
     form = PERSON_FORMS[kind]()
     if not form.is_submitted():
@@ -189,7 +153,9 @@ def add_person(family_id: int, kind: str):
         # The same CNP is never a different person; the same names and birth date may be.
         same_cnp = any(duplicate.same_cnp for duplicate in duplicates)
         if not duplicates or (form.confirm_duplicate.data and not same_cnp):
-            saved = _save_or_flash(
+            saved = run_service(
+                None,
+                None,
                 submissions.once(form, people.save_person, _person_page),
                 None,
                 family=family,
@@ -216,7 +182,7 @@ def add_person(family_id: int, kind: str):
 @bp.get("/<int:person_id>")
 @requires("people.read")
 def show_person(person_id: int):
-    person = _person_or_404(person_id)
+    person = scope.record_or_404(Person, person_id)
     people.record_read(person, actor=current_user)
     db.session.commit()
     return render_template(
@@ -230,7 +196,7 @@ def show_person(person_id: int):
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
 @requires("people.manage")
 def edit_person(person_id: int):
-    person = _person_or_404(person_id)
+    person = scope.record_or_404(Person, person_id)
     form = PERSON_FORMS[person.kind](obj=person)
     del form.confirm_duplicate
     if not form.is_submitted():
@@ -238,7 +204,9 @@ def edit_person(person_id: int):
         if person.relation:
             form.relation.data = person.relation.value
     if form.validate_on_submit():
-        saved = _save_or_flash(
+        saved = run_service(
+            None,
+            None,
             people.save_person,
             person,
             family=person.family,
@@ -262,30 +230,27 @@ def edit_person(person_id: int):
 @bp.post("/<int:person_id>/delete")
 @requires("people.manage")
 def delete_person(person_id: int):
-    person = _person_or_404(person_id)
+    person = scope.record_or_404(Person, person_id)
     family_id = person.family_id
     if not (
         Form().validate_on_submit()
-        and _done_or_flash(people.delete_person, person, actor=current_user)
+        and service_done(None, None, people.delete_person, person, actor=current_user)
     ):
         return redirect(url_for("people.show_person", person_id=person_id))
     flash(_("The record was deleted."), "success")
     return redirect(url_for("people.show_family", family_id=family_id))
 
 
-def _consent_or_404(person: Person, consent_id: int) -> Consent:
-    consent = db.get_or_404(Consent, consent_id)
-    if consent.person_id != person.id:
-        abort(404)
-    return consent
-
-
 @bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
 @bp.route("/<int:person_id>/consents/<int:consent_id>/edit", methods=["GET", "POST"])
 @requires("people.manage")
 def edit_consent(person_id: int, consent_id: int | None = None):
-    person = _person_or_404(person_id)
-    consent = _consent_or_404(person, consent_id) if consent_id else None
+    person = scope.record_or_404(Person, person_id)
+    consent = (
+        scope.record_or_404(Consent, consent_id, rule=scope.of_person(person))
+        if consent_id
+        else None
+    )
     form = ConsentForm(obj=consent)
     if not form.is_submitted():
         if consent:
@@ -293,7 +258,9 @@ def edit_consent(person_id: int, consent_id: int | None = None):
         elif request.args.get("purpose"):
             form.purpose.data = request.args["purpose"]
     if form.validate_on_submit():
-        saved = _save_or_flash(
+        saved = run_service(
+            None,
+            None,
             people.save_consent,
             consent,
             person=person,
@@ -310,10 +277,10 @@ def edit_consent(person_id: int, consent_id: int | None = None):
 @bp.post("/<int:person_id>/consents/<int:consent_id>/delete")
 @requires("people.manage")
 def delete_consent(person_id: int, consent_id: int):
-    person = _person_or_404(person_id)
-    consent = _consent_or_404(person, consent_id)
-    if Form().validate_on_submit() and _done_or_flash(
-        people.delete_consent, consent, actor=current_user
+    person = scope.record_or_404(Person, person_id)
+    consent = scope.record_or_404(Consent, consent_id, rule=scope.of_person(person))
+    if Form().validate_on_submit() and service_done(
+        None, None, people.delete_consent, consent, actor=current_user
     ):
         flash(_("The consent was deleted."), "success")
     return redirect(url_for("people.show_person", person_id=person.id))
@@ -323,8 +290,8 @@ def delete_consent(person_id: int, consent_id: int):
 @requires("people.manage")
 def withdraw_consent(person_id: int, consent_id: int):
     """Record that the consent was withdrawn, and from which day."""
-    person = _person_or_404(person_id)
-    consent = _consent_or_404(person, consent_id)
+    person = scope.record_or_404(Person, person_id)
+    consent = scope.record_or_404(Consent, consent_id, rule=scope.of_person(person))
     form = WithdrawConsentForm(obj=consent)
     if not form.is_submitted():
         form.withdrawn_on.data = today()

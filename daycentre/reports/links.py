@@ -3,7 +3,7 @@
 A record names its page (``Record.page``, a key of ``PAGES``) and the id it is opened with
 (``Record.ref``). Its name becomes a link only if the user's role holds the page's permission and
 the page's own scope rule lets the user see that record (the page would answer 404 otherwise):
-one query per kind of page in the list (two for cases), whatever the number of records.
+one query per kind of page in the list, whatever the number of records.
 """
 
 from collections import defaultdict
@@ -11,15 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from flask import url_for
-from sqlalchemy import select, true
-from sqlalchemy.orm import selectinload
 
-from daycentre.cases.access import case_visible
+from daycentre.auth import scope
 from daycentre.cases.models import Case
 from daycentre.centres.models import Centre
 from daycentre.counselling.models import CounsellingSession
 from daycentre.enrolment.models import Enrolment
-from daycentre.extensions import db
 from daycentre.outreach.models import (
     Agreement,
     Campaign,
@@ -28,7 +25,6 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Family, Person
-from daycentre.people.services import visible_families, visible_people
 from daycentre.reports.measures import Record
 from daycentre.volunteers.models import Activity, Volunteer, VolunteerContract
 from daycentre.workshops.models import Workshop
@@ -36,28 +32,9 @@ from daycentre.workshops.models import Workshop
 Opened = Callable[[object, set[int]], set[int]]  # (user, ids) → the ids the user may open
 
 
-def _where(model, visible) -> Opened:
-    """Records of ``model`` that pass ``visible(user)``, the filter its own page applies."""
-
-    def opened(user, ids: set[int]) -> set[int]:
-        query = select(model.id).where(model.id.in_(ids), visible(user))
-        return set(db.session.scalars(query))
-
-    return opened
-
-
-def _in_centres(model, column=None) -> Opened:
-    """Records of the user's centres, every one for an admin (as ``ensure_centre_visible``)."""
-    column = model.centre_id if column is None else column
-    return _where(model, lambda user: true() if user.is_admin else column.in_(user.centre_ids))
-
-
-def _cases(user, ids: set[int]) -> set[int]:
-    """A case opens for its supervisors, its manager and its team (``case_visible``)."""
-    cases = db.session.scalars(
-        select(Case).where(Case.id.in_(ids)).options(selectinload(Case.team))
-    )
-    return {case.id for case in cases if case_visible(user, case)}
+def _scoped(model) -> Opened:
+    """Records of ``model`` the user may see: the rule its own page applies (``auth.scope``)."""
+    return lambda user, ids: scope.visible_ids(model, user, ids)
 
 
 @dataclass(frozen=True)
@@ -74,7 +51,7 @@ def _outreach(slug: str, model) -> Page:
         "outreach.edit_record",
         "record_id",
         "outreach.manage",
-        _in_centres(model),
+        _scoped(model),
         lambda record: {"slug": slug},
     )
 
@@ -84,44 +61,34 @@ def _month(record: Record) -> dict:
 
 
 PAGES: dict[str, Page] = {
-    "person": Page(
-        "people.show_person", "person_id", "people.read", _where(Person, visible_people)
-    ),
-    "family": Page(
-        "people.show_family", "family_id", "people.read", _where(Family, visible_families)
-    ),
-    "case": Page("cases.show_case", "case_id", "cases.read", _cases),
+    "person": Page("people.show_person", "person_id", "people.read", _scoped(Person)),
+    "family": Page("people.show_family", "family_id", "people.read", _scoped(Family)),
+    "case": Page("cases.show_case", "case_id", "cases.read", _scoped(Case)),
     "enrolment": Page(
-        "enrolment.show_enrolment", "enrolment_id", "enrolment.read", _in_centres(Enrolment)
+        "enrolment.show_enrolment", "enrolment_id", "enrolment.read", _scoped(Enrolment)
     ),
     "session": Page(
         "counselling.show_session",
         "session_id",
         "counselling.read",
-        _in_centres(CounsellingSession),
+        _scoped(CounsellingSession),
     ),
-    "workshop": Page(
-        "workshops.show_workshop", "workshop_id", "workshops.read", _in_centres(Workshop)
-    ),
+    "workshop": Page("workshops.show_workshop", "workshop_id", "workshops.read", _scoped(Workshop)),
     "activity": Page(
-        "volunteers.show_activity", "activity_id", "volunteers.manage", _in_centres(Activity)
+        "volunteers.show_activity", "activity_id", "volunteers.manage", _scoped(Activity)
     ),
     "volunteer": Page(
-        "volunteers.show_volunteer", "volunteer_id", "volunteers.manage", _in_centres(Volunteer)
+        "volunteers.show_volunteer", "volunteer_id", "volunteers.manage", _scoped(Volunteer)
     ),
     "contract": Page(
         "volunteers.show_contract",
         "contract_id",
         "volunteers.manage",
-        _in_centres(VolunteerContract),
+        _scoped(VolunteerContract),
     ),
-    "centre": Page(
-        "centres.show_centre", "centre_id", "centres.read", _in_centres(Centre, Centre.id)
-    ),
+    "centre": Page("centres.show_centre", "centre_id", "centres.read", _scoped(Centre)),
     # A day's meals at a centre are on that centre's meal report for the month.
-    "meals": Page(
-        "meals.show_report", "centre_id", "meals.read", _in_centres(Centre, Centre.id), _month
-    ),
+    "meals": Page("meals.show_report", "centre_id", "meals.read", _scoped(Centre), _month),
     "training": _outreach("trainings", Training),
     "campaign": _outreach("campaigns", Campaign),
     "material": _outreach("materials", InformationMaterial),

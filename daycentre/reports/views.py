@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from daycentre import submissions
 from daycentre.audit import services as audit
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope as rows
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service
+from daycentre.forms import Form, run_service, service_done
 from daycentre.i18n import current_language
 from daycentre.localtime import today
 from daycentre.reports import bp
@@ -210,9 +211,9 @@ def delete_part(slug: str, part_id: int):
     part = PARTS[slug]
     record = db.get_or_404(part.model, part_id)
     plan_id = _plan_of(record).id
-    if Form().validate_on_submit():
-        part.delete(record, actor=current_user)
-        db.session.commit()
+    if Form().validate_on_submit() and service_done(
+        None, None, part.delete, record, actor=current_user
+    ):
         flash(_("Deleted."), "success")
     return redirect(url_for("reports.edit_plan", plan_id=plan_id))
 
@@ -315,8 +316,7 @@ def list_records(key: str):
 
 
 def _report_context(centre_id: int, year: int):
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
+    centre = rows.record_or_404(Centre, centre_id)
     plan = plans.plan_for(year)
     if plan is None:
         abort(404)

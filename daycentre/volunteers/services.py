@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.auth.roles import Role
 from daycentre.auth.services import create_user
 from daycentre.database import utcnow
@@ -124,9 +125,9 @@ def _apply(record, fields: dict) -> dict:
 
 
 def visible_volunteers(user, *, include_inactive: bool = False) -> list[Volunteer]:
-    query = db.select(Volunteer).order_by(Volunteer.family_name, Volunteer.given_name)
-    if not user.is_admin:
-        query = query.where(Volunteer.centre_id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(Volunteer, user).order_by(
+        Volunteer.family_name, Volunteer.given_name
+    )
     if not include_inactive:
         query = query.where(Volunteer.active.is_(True))
     return list(db.session.scalars(query))
@@ -400,9 +401,7 @@ def contract_on(volunteer: Volunteer, centre_id: int, day: date) -> VolunteerCon
 
 
 def visible_activities(user, *, since: datetime | None = None) -> list[Activity]:
-    query = db.select(Activity).order_by(Activity.starts_at)
-    if not user.is_admin:
-        query = query.where(Activity.centre_id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(Activity, user).order_by(Activity.starts_at)
     if since is not None:
         query = query.where(Activity.ends_at >= since)
     return list(db.session.scalars(query))

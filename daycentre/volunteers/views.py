@@ -9,13 +9,13 @@ from flask_login import current_user
 
 from daycentre import submissions
 from daycentre.audit import services as audit
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth import scope
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.database import utcnow
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.forms import Form
+from daycentre.forms import Form, flash_errors, run_service, service_done
 from daycentre.localtime import BUCHAREST, local_instant, today
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
@@ -47,40 +47,10 @@ SAFE_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_.-]*")
 TAKE_PART = "volunteering.take_part"
 
 
-def _in_scope_or_404(model, record_id: int):
-    record = db.get_or_404(model, record_id)
-    ensure_centre_visible(record.centre_id)
-    return record
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
 def _back(default: str) -> str:
     """Where a button asked to return to: a path on this site only."""
     target = request.form.get("next") or ""
     return target if SAFE_PATH.fullmatch(target) else default
-
-
-def _run(service, *args, **kwargs):
-    """Run a service; a refusal rolls back, flashes its message and returns None."""
-    try:
-        result = service(*args, **kwargs)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return None
-    db.session.commit()
-    return True if result is None else result
-
-
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
 
 
 def _centre_choices():
@@ -125,16 +95,18 @@ VOLUNTEER_FIELDS = (
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
 def edit_volunteer(volunteer_id: int | None = None):
-    volunteer = _in_scope_or_404(Volunteer, volunteer_id) if volunteer_id else None
+    volunteer = scope.record_or_404(Volunteer, volunteer_id) if volunteer_id else None
     form_class = VolunteerForm if volunteer else NewVolunteerForm
     form = form_class(obj=volunteer, centre_choices=_centre_choices())
     if volunteer is not None and not form.is_submitted():
         form.skills.data = sorted(s.value for s in volunteer.skills)
     if form.validate_on_submit():
-        centre = _centre_or_404(form.centre_id.data)
+        centre = scope.record_or_404(Centre, form.centre_id.data)
         fields = {name: form[name].data for name in VOLUNTEER_FIELDS}
         if volunteer is None:
-            saved = _run(
+            saved = run_service(
+                None,
+                None,
                 volunteering.register_volunteer,
                 actor=current_user,
                 centre=centre,
@@ -145,7 +117,9 @@ def edit_volunteer(volunteer_id: int | None = None):
                 **fields,
             )
         else:
-            saved = _run(
+            saved = run_service(
+                None,
+                None,
                 volunteering.update_volunteer,
                 volunteer,
                 actor=current_user,
@@ -168,7 +142,7 @@ def edit_volunteer(volunteer_id: int | None = None):
 @bp.get("/<int:volunteer_id>")
 @requires(MANAGE)
 def show_volunteer(volunteer_id: int):
-    volunteer = _in_scope_or_404(Volunteer, volunteer_id)
+    volunteer = scope.record_or_404(Volunteer, volunteer_id)
     day = today()
     certificate_form = CertificateForm()
     signed = [c for c in volunteer.contracts if c.signed_on is not None]
@@ -195,12 +169,14 @@ def show_volunteer(volunteer_id: int):
 @bp.post("/<int:volunteer_id>/certificates")
 @requires(MANAGE)
 def issue_certificate(volunteer_id: int):
-    volunteer = _in_scope_or_404(Volunteer, volunteer_id)
+    volunteer = scope.record_or_404(Volunteer, volunteer_id)
     form = CertificateForm()
     form.contract_id.choices = [(c.id, str(c.number)) for c in volunteer.contracts]
     if form.validate_on_submit():
         contract = db.session.get(VolunteerContract, form.contract_id.data)
-        certificate = _run(
+        certificate = run_service(
+            None,
+            None,
             volunteering.issue_certificate,
             volunteer,
             actor=current_user,
@@ -212,7 +188,7 @@ def issue_certificate(volunteer_id: int):
         if certificate:
             flash(_("Certificate no. %(number)d was issued.", number=certificate.number), "success")
     else:
-        _flash_errors(form)
+        flash_errors(form)
     return redirect(url_for("volunteers.show_volunteer", volunteer_id=volunteer.id))
 
 
@@ -233,7 +209,7 @@ def _audited(response, document):
 @bp.get("/certificates/<int:certificate_id>/pdf")
 @requires(MANAGE)
 def certificate_pdf(certificate_id: int):
-    certificate = _in_scope_or_404(VolunteerCertificate, certificate_id)
+    certificate = scope.record_or_404(VolunteerCertificate, certificate_id)
     return _audited(
         documents.certificate_response(certificate, request.args.get("lang")), certificate
     )
@@ -242,10 +218,12 @@ def certificate_pdf(certificate_id: int):
 @bp.post("/hours/<int:hours_id>/<decision>")
 @requires(MANAGE)
 def decide_hours(hours_id: int, decision: str):
-    entry = _in_scope_or_404(VolunteerHours, hours_id)
+    entry = scope.record_or_404(VolunteerHours, hours_id)
     if decision not in ("approve", "reject"):
         abort(404)
-    if Form().validate_on_submit() and _run(
+    if Form().validate_on_submit() and service_done(
+        None,
+        None,
         volunteering.decide_hours,
         entry,
         actor=current_user,
@@ -278,14 +256,16 @@ CONTRACT_FIELDS = (
 @bp.route("/<int:volunteer_id>/contracts/new", methods=["GET", "POST"])
 @requires(MANAGE)
 def new_contract(volunteer_id: int):
-    volunteer = _in_scope_or_404(Volunteer, volunteer_id)
+    volunteer = scope.record_or_404(Volunteer, volunteer_id)
     form = ContractForm()
     if not form.is_submitted():
         _contract_defaults(form)
         form.starts_on.data = today() + timedelta(days=1)
         form.ends_on.data = today() + timedelta(days=365)
     if form.validate_on_submit():
-        contract = _run(
+        contract = run_service(
+            None,
+            None,
             volunteering.create_contract,
             volunteer,
             actor=current_user,
@@ -305,9 +285,11 @@ def new_contract(volunteer_id: int):
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
 def edit_contract(contract_id: int):
-    contract = _in_scope_or_404(VolunteerContract, contract_id)
+    contract = scope.record_or_404(VolunteerContract, contract_id)
     form = ContractForm(obj=contract)
-    if form.validate_on_submit() and _run(
+    if form.validate_on_submit() and service_done(
+        None,
+        None,
         volunteering.update_contract,
         contract,
         actor=current_user,
@@ -327,7 +309,7 @@ def edit_contract(contract_id: int):
 @bp.get("/contracts/<int:contract_id>")
 @requires(MANAGE)
 def show_contract(contract_id: int):
-    contract = _in_scope_or_404(VolunteerContract, contract_id)
+    contract = scope.record_or_404(VolunteerContract, contract_id)
     sign_form = SignContractForm()
     end_form = EndContractForm()
     close_form = CloseContractForm()
@@ -348,7 +330,7 @@ def show_contract(contract_id: int):
 @bp.post("/contracts/<int:contract_id>/<step>")
 @requires(MANAGE)
 def change_contract(contract_id: int, step: str):
-    contract = _in_scope_or_404(VolunteerContract, contract_id)
+    contract = scope.record_or_404(VolunteerContract, contract_id)
     if step not in ("sign", "activate", "end", "terminate", "delete"):
         abort(404)
     volunteer_id = contract.volunteer_id
@@ -359,7 +341,7 @@ def change_contract(contract_id: int, step: str):
     }
     form = forms.get(step, Form)()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for("volunteers.show_contract", contract_id=contract.id))
     actions = {
         "sign": lambda: volunteering.sign_contract(
@@ -374,7 +356,7 @@ def change_contract(contract_id: int, step: str):
         ),
         "delete": lambda: volunteering.delete_draft(contract, actor=current_user),
     }
-    if _run(actions[step]):
+    if service_done(None, None, actions[step]):
         if step == "delete":
             flash(_("The draft was deleted; its number stays used."), "success")
             return redirect(url_for("volunteers.show_volunteer", volunteer_id=volunteer_id))
@@ -385,7 +367,7 @@ def change_contract(contract_id: int, step: str):
 @bp.get("/contracts/<int:contract_id>/pdf")
 @requires(MANAGE)
 def contract_pdf(contract_id: int):
-    contract = _in_scope_or_404(VolunteerContract, contract_id)
+    contract = scope.record_or_404(VolunteerContract, contract_id)
     return _audited(documents.contract_response(contract, request.args.get("lang")), contract)
 
 
@@ -425,7 +407,7 @@ def _activity_page(activity: Activity) -> str:
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @requires(MANAGE)
 def edit_activity(activity_id: int | None = None):
-    activity = _in_scope_or_404(Activity, activity_id) if activity_id else None
+    activity = scope.record_or_404(Activity, activity_id) if activity_id else None
     form = ActivityForm(obj=activity, centre_choices=_centre_choices())
     if activity is not None and not form.is_submitted():
         starts, ends = (
@@ -435,11 +417,13 @@ def edit_activity(activity_id: int | None = None):
         form.day.data, form.starts.data, form.ends.data = starts.date(), starts.time(), ends.time()
         form.skills.data = sorted(s.value for s in activity.skills)
     if form.validate_on_submit():
-        centre = _centre_or_404(form.centre_id.data)
+        centre = scope.record_or_404(Centre, form.centre_id.data)
         save = volunteering.save_activity
         if activity is None:
             save = submissions.once(form, save, _activity_page)
-        saved = _run(
+        saved = run_service(
+            None,
+            None,
             save,
             activity,
             actor=current_user,
@@ -464,7 +448,7 @@ def edit_activity(activity_id: int | None = None):
 @bp.get("/activities/<int:activity_id>")
 @requires(MANAGE)
 def show_activity(activity_id: int):
-    activity = _in_scope_or_404(Activity, activity_id)
+    activity = scope.record_or_404(Activity, activity_id)
     return render_template(
         "volunteers/show_activity.html",
         activity=activity,
@@ -477,10 +461,15 @@ def show_activity(activity_id: int):
 @requires(MANAGE)
 def cancel_signup_for(signup_id: int):
     """The coordinator cancels for a volunteer who called, even after the online notice."""
-    signup = db.get_or_404(ActivitySignup, signup_id)
-    ensure_centre_visible(signup.activity.centre_id)
-    if Form().validate_on_submit() and _run(
-        volunteering.cancel_signup, signup, actor=current_user, now=utcnow(), on_behalf=True
+    signup = scope.record_or_404(ActivitySignup, signup_id)
+    if Form().validate_on_submit() and service_done(
+        None,
+        None,
+        volunteering.cancel_signup,
+        signup,
+        actor=current_user,
+        now=utcnow(),
+        on_behalf=True,
     ):
         flash(_("The sign-up was cancelled."), "success")
     return redirect(url_for("volunteers.show_activity", activity_id=signup.activity_id))
@@ -489,11 +478,12 @@ def cancel_signup_for(signup_id: int):
 @bp.post("/signups/<int:signup_id>/<mark>")
 @requires(MANAGE)
 def confirm_attendance(signup_id: int, mark: str):
-    signup = db.get_or_404(ActivitySignup, signup_id)
-    ensure_centre_visible(signup.activity.centre_id)
+    signup = scope.record_or_404(ActivitySignup, signup_id)
     if mark not in ("attended", "absent"):
         abort(404)
-    if Form().validate_on_submit() and _run(
+    if Form().validate_on_submit() and service_done(
+        None,
+        None,
         volunteering.confirm_attendance,
         signup,
         actor=current_user,
@@ -524,11 +514,8 @@ def _me() -> Volunteer | None:
     return volunteering.volunteer_of(current_user)
 
 
-def _mine_or_404(record):
-    me = _me()
-    if me is None or record.volunteer_id != me.id:
-        abort(404)
-    return record
+def _mine(record) -> bool:
+    return scope.owns_volunteer_record(_me(), record)
 
 
 @bp.get("/me")
@@ -575,7 +562,9 @@ def sign_up(activity_id: int):
     if me is None or activity.centre_id != me.centre_id:
         abort(404)
     if Form().validate_on_submit():
-        signup = _run(volunteering.sign_up, activity, me, actor=current_user, now=utcnow())
+        signup = run_service(
+            None, None, volunteering.sign_up, activity, me, actor=current_user, now=utcnow()
+        )
         if signup:
             flash(
                 _("You are signed up for %(title)s.", title=activity.title)
@@ -589,9 +578,9 @@ def sign_up(activity_id: int):
 @bp.post("/me/signups/<int:signup_id>/cancel")
 @requires(TAKE_PART)
 def cancel_signup(signup_id: int):
-    signup = _mine_or_404(db.get_or_404(ActivitySignup, signup_id))
-    if Form().validate_on_submit() and _run(
-        volunteering.cancel_signup, signup, actor=current_user, now=utcnow()
+    signup = scope.record_or_404(ActivitySignup, signup_id, rule=_mine)
+    if Form().validate_on_submit() and service_done(
+        None, None, volunteering.cancel_signup, signup, actor=current_user, now=utcnow()
     ):
         flash(_("Your sign-up was cancelled."), "success")
     return redirect(_back(url_for("volunteers.my_volunteering")))
@@ -606,7 +595,9 @@ def report_hours():
     form = HoursForm()
     if not form.is_submitted():
         form.day.data = today()
-    if form.validate_on_submit() and _run(
+    if form.validate_on_submit() and service_done(
+        None,
+        None,
         volunteering.report_hours,
         me,
         actor=current_user,
@@ -628,8 +619,8 @@ def request_certificate():
     me = _me()
     if me is None:
         abort(404)
-    if Form().validate_on_submit() and _run(
-        volunteering.request_certificate, me, actor=current_user, today=today()
+    if Form().validate_on_submit() and service_done(
+        None, None, volunteering.request_certificate, me, actor=current_user, today=today()
     ):
         flash(_("The coordinator was asked for your certificate."), "success")
     return redirect(url_for("volunteers.my_volunteering"))
@@ -638,7 +629,7 @@ def request_certificate():
 @bp.get("/me/contracts/<int:contract_id>/pdf")
 @requires(TAKE_PART)
 def my_contract_pdf(contract_id: int):
-    contract = _mine_or_404(db.get_or_404(VolunteerContract, contract_id))
+    contract = scope.record_or_404(VolunteerContract, contract_id, rule=_mine)
     if contract.status is ContractStatus.DRAFT:
         abort(404)
     return _audited(documents.contract_response(contract, request.args.get("lang")), contract)
@@ -647,7 +638,7 @@ def my_contract_pdf(contract_id: int):
 @bp.get("/me/certificates/<int:certificate_id>/pdf")
 @requires(TAKE_PART)
 def my_certificate_pdf(certificate_id: int):
-    certificate = _mine_or_404(db.get_or_404(VolunteerCertificate, certificate_id))
+    certificate = scope.record_or_404(VolunteerCertificate, certificate_id, rule=_mine)
     return _audited(
         documents.certificate_response(certificate, request.args.get("lang")), certificate
     )

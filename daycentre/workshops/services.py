@@ -14,8 +14,8 @@ from sqlalchemy.orm import contains_eager
 
 from daycentre import scheduling
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.auth.models import User
-from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, Room
 from daycentre.counselling import services as counselling
 from daycentre.database import insert_unless_present, utcnow
@@ -49,16 +49,12 @@ MEETINGS_TABLE = GroupMeeting.__tablename__
 
 
 def visible_workshops(user) -> list[Workshop]:
-    query = select(Workshop).order_by(Workshop.id.desc())
-    if not user.is_admin:
-        query = query.where(Workshop.centre_id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(Workshop, user).order_by(Workshop.id.desc())
     return list(db.session.scalars(query))
 
 
 def visible_groups(user) -> list[SupportGroup]:
-    query = select(SupportGroup).order_by(SupportGroup.topic)
-    if not user.is_admin:
-        query = query.where(SupportGroup.centre_id.in_(user.centre_ids or {0}))
+    query = scope.select_visible(SupportGroup, user).order_by(SupportGroup.topic)
     return list(db.session.scalars(query))
 
 
@@ -186,7 +182,7 @@ def _check_facilitators(centre: Centre, facilitators: list[User]) -> None:
     if not facilitators:
         raise Refused(_l("Choose at least one facilitator."))
     for user in facilitators:
-        if user.role is not Role.COUNSELLOR or not user.active or centre.id not in user.centre_ids:
+        if not scope.counsels(user) or not user.active or centre.id not in user.centre_ids:
             raise Refused(_l("Facilitators are counsellors of this centre."))
 
 

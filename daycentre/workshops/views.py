@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from daycentre import submissions
 from daycentre.audit import services as audit
+from daycentre.auth import scope
 from daycentre.auth.models import User
-from daycentre.auth.permissions import ensure_centre_visible, requires
+from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
 from daycentre.counselling import services as counselling
@@ -49,48 +50,6 @@ CERTIFICATE_LANGUAGES = ("ro", "hu")
 
 
 # --- Loading and scope ----------------------------------------------------------------------------
-
-
-def _centre_or_404(centre_id: int) -> Centre:
-    centre = db.get_or_404(Centre, centre_id)
-    ensure_centre_visible(centre.id)
-    return centre
-
-
-def _workshop_or_404(workshop_id: int) -> Workshop:
-    workshop = db.get_or_404(Workshop, workshop_id)
-    ensure_centre_visible(workshop.centre_id)
-    return workshop
-
-
-def _session_or_404(session_id: int) -> WorkshopSession:
-    session = db.get_or_404(WorkshopSession, session_id)
-    ensure_centre_visible(session.workshop.centre_id)
-    return session
-
-
-def _registration_or_404(registration_id: int) -> WorkshopRegistration:
-    registration = db.get_or_404(WorkshopRegistration, registration_id)
-    ensure_centre_visible(registration.workshop.centre_id)
-    return registration
-
-
-def _group_or_404(group_id: int) -> SupportGroup:
-    group = db.get_or_404(SupportGroup, group_id)
-    ensure_centre_visible(group.centre_id)
-    return group
-
-
-def _membership_or_404(membership_id: int) -> GroupMembership:
-    membership = db.get_or_404(GroupMembership, membership_id)
-    ensure_centre_visible(membership.group.centre_id)
-    return membership
-
-
-def _meeting_or_404(meeting_id: int) -> GroupMeeting:
-    meeting = db.get_or_404(GroupMeeting, meeting_id)
-    ensure_centre_visible(meeting.group.centre_id)
-    return meeting
 
 
 def _rooms(centre: Centre) -> list[tuple[int, str]]:
@@ -133,7 +92,7 @@ def list_workshops():
 @bp.route("/new/<int:centre_id>", methods=["GET", "POST"])
 @requires("workshops.manage")
 def create_workshop(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form = WorkshopForm()
     form.room_id.choices = _rooms(centre)
     form.facilitator_ids.choices = _counsellors(centre)
@@ -166,7 +125,7 @@ def create_workshop(centre_id: int):
 @bp.get("/<int:workshop_id>")
 @requires("workshops.read")
 def show_workshop(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = scope.record_or_404(Workshop, workshop_id)
     register_form = RegisterForm()
     register_form.person_id.choices = _adult_choices(workshops.candidates(workshop))
     adult_form = NewAdultForm(city=workshop.centre.city)
@@ -187,7 +146,7 @@ def show_workshop(workshop_id: int):
 @bp.route("/<int:workshop_id>/edit", methods=["GET", "POST"])
 @requires("workshops.manage")
 def edit_workshop(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = scope.record_or_404(Workshop, workshop_id)
     form = WorkshopDetailsForm(obj=workshop)
     if request.method == "GET":
         form.audience.data = workshop.audience.value
@@ -224,7 +183,7 @@ def _flash_promoted(promoted) -> None:
 @bp.post("/<int:workshop_id>/register")
 @requires("workshops.manage")
 def register_participant(workshop_id: int):
-    workshop = _workshop_or_404(workshop_id)
+    workshop = scope.record_or_404(Workshop, workshop_id)
     form = RegisterForm()
     form.person_id.choices = _adult_choices(workshops.candidates(workshop))
     if form.validate_on_submit():
@@ -275,7 +234,7 @@ def _add_adult(workshop: Workshop, form: NewAdultForm) -> Person:
 @requires("workshops.manage")
 def add_adult(workshop_id: int):
     """A new adult on the spot: a family and a person in the register, then the registration."""
-    workshop = _workshop_or_404(workshop_id)
+    workshop = scope.record_or_404(Workshop, workshop_id)
     form = NewAdultForm()
     if not form.validate_on_submit():
         flash(_("Fill in the name, the address and the city."), "error")
@@ -299,7 +258,7 @@ def add_adult(workshop_id: int):
 @bp.post("/registrations/<int:registration_id>/cancel")
 @requires("workshops.manage")
 def cancel_registration(registration_id: int):
-    registration = _registration_or_404(registration_id)
+    registration = scope.record_or_404(WorkshopRegistration, registration_id)
     form = ButtonForm()
     if form.validate_on_submit():
         result = run_service(
@@ -315,7 +274,7 @@ def cancel_registration(registration_id: int):
 @bp.post("/registrations/<int:registration_id>/promote")
 @requires("workshops.manage")
 def promote_registration(registration_id: int):
-    registration = _registration_or_404(registration_id)
+    registration = scope.record_or_404(WorkshopRegistration, registration_id)
     form = ButtonForm()
     if form.validate_on_submit() and run_service(
         form, None, workshops.promote, registration, actor=current_user
@@ -327,7 +286,7 @@ def promote_registration(registration_id: int):
 @bp.post("/registrations/<int:registration_id>/move/<any(up, down):direction>")
 @requires("workshops.manage")
 def move_registration(registration_id: int, direction: str):
-    registration = _registration_or_404(registration_id)
+    registration = scope.record_or_404(WorkshopRegistration, registration_id)
     form = ButtonForm()
     if form.validate_on_submit():
         run_service(
@@ -344,7 +303,7 @@ def move_registration(registration_id: int, direction: str):
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @requires("workshops.manage")
 def edit_session(session_id: int):
-    session = _session_or_404(session_id)
+    session = scope.record_or_404(WorkshopSession, session_id)
     form = SessionTimeForm()
     if request.method == "GET":
         form.day.data = session.local_start.date()
@@ -371,7 +330,7 @@ def edit_session(session_id: int):
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @requires("workshops.attendance")
 def take_attendance(session_id: int):
-    session = _session_or_404(session_id)
+    session = scope.record_or_404(WorkshopSession, session_id)
     workshop = session.workshop
     registrations = workshops.participants(workshop)
     form = AttendanceForm()
@@ -410,7 +369,7 @@ def take_attendance(session_id: int):
 @bp.get("/registrations/<int:registration_id>/certificate/<any(ro, hu):language>")
 @requires("workshops.attendance")
 def print_certificate(registration_id: int, language: str):
-    registration = _registration_or_404(registration_id)
+    registration = scope.record_or_404(WorkshopRegistration, registration_id)
     workshop = registration.workshop
     progress = workshops.progress(workshop).get(registration.person_id)
     if progress is None or not progress.completed:
@@ -444,7 +403,7 @@ def print_certificate(registration_id: int, language: str):
 @bp.route("/groups/new/<int:centre_id>", methods=["GET", "POST"])
 @requires("workshops.manage")
 def create_group(centre_id: int):
-    centre = _centre_or_404(centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
     form = GroupForm()
     form.room_id.choices = _rooms(centre)
     form.facilitator_id.choices = _counsellors(centre)
@@ -490,13 +449,13 @@ def _group_page(group: SupportGroup, *, join_form=None, refused_leave=None, leav
 @bp.get("/groups/<int:group_id>")
 @requires("workshops.read")
 def show_group(group_id: int):
-    return _group_page(_group_or_404(group_id))
+    return _group_page(scope.record_or_404(SupportGroup, group_id))
 
 
 @bp.post("/groups/<int:group_id>/join")
 @requires("workshops.manage")
 def join_group(group_id: int):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(SupportGroup, group_id)
     form = JoinForm()
     form.person_id.choices = _adult_choices(workshops.group_candidates(group))
     if form.validate_on_submit():
@@ -512,7 +471,7 @@ def join_group(group_id: int):
 @bp.post("/groups/members/<int:membership_id>/leave")
 @requires("workshops.manage")
 def leave_group(membership_id: int):
-    membership = _membership_or_404(membership_id)
+    membership = scope.record_or_404(GroupMembership, membership_id)
     form = LeaveForm()
     if form.validate_on_submit() and run_service(
         form, membership, workshops.leave_group, membership, actor=current_user, on=form.day.data
@@ -525,7 +484,7 @@ def leave_group(membership_id: int):
 @bp.post("/groups/<int:group_id>/meetings")
 @requires("workshops.attendance")
 def add_meetings(group_id: int):
-    group = _group_or_404(group_id)
+    group = scope.record_or_404(SupportGroup, group_id)
     form = MeetingForm()
     if form.validate_on_submit():
         meetings = run_service(
@@ -551,7 +510,7 @@ def add_meetings(group_id: int):
 @bp.route("/groups/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
 @requires("workshops.attendance")
 def take_meeting_attendance(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = scope.record_or_404(GroupMeeting, meeting_id)
     members = workshops.members_on(meeting.group, meeting.local_start.date())
     form = AttendanceForm()
     form.present.choices = [(m.person_id, m.person.full_name) for m in members]

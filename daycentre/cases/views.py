@@ -11,7 +11,6 @@ from daycentre.cases import (
     access,
     bp,
     changes,
-    counts,
     deadlines,
     delivery,
     evaluations,
@@ -47,7 +46,6 @@ from daycentre.cases.models import (
     LINKED_RECORDS,
     Case,
     CaseTask,
-    ClosureReason,
     Evaluation,
     Objective,
     Plan,
@@ -65,6 +63,7 @@ from daycentre.forms import Form, run_service
 from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.people.services import by_family_name, visible_families
+from daycentre.reports import measures
 from daycentre.workshops.models import WorkshopRegistration
 
 # --- Loading, scoped: another centre's case, or a case one is not on, answers 404 -------------
@@ -799,15 +798,14 @@ def show_counts():
     if not request.args:
         form.date_from.data, form.date_to.data = first, today()
     centres = visible_centres(current_user)
-    result = None
+    result = scope = None
     if not request.args or form.validate():
-        result = counts.counts(
-            {c.id for c in centres}, form.date_from.data or first, form.date_to.data or today()
+        scope = measures.Scope(
+            frozenset(c.id for c in centres),
+            form.date_from.data or first,
+            form.date_to.data or today(),
         )
+        result = measures.figures("cases", scope)
     return render_template(
-        "cases/show_counts.html",
-        form=form,
-        counts=result,
-        centres=centres,
-        reasons=list(ClosureReason),
+        "cases/show_counts.html", form=form, counts=result, scope=scope, centres=centres
     )

@@ -31,7 +31,7 @@ from daycentre.people.models import Family, Person
 from daycentre.people.services import visible_families, visible_people
 from daycentre.reports.measures import Record
 from daycentre.volunteers.models import Activity, Volunteer, VolunteerContract
-from daycentre.workshops.models import Workshop
+from daycentre.workshops.models import SupportGroup, Workshop
 
 Opened = Callable[[object, set[int]], set[int]]  # (user, ids) → the ids the user may open
 
@@ -102,6 +102,9 @@ PAGES: dict[str, Page] = {
     ),
     "workshop": Page(
         "workshops.show_workshop", "workshop_id", "workshops.read", _in_centres(Workshop)
+    ),
+    "support_group": Page(
+        "workshops.show_group", "group_id", "workshops.read", _in_centres(SupportGroup)
     ),
     "activity": Page(
         "volunteers.show_activity", "activity_id", "volunteers.manage", _in_centres(Activity)

@@ -16,6 +16,7 @@ from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.forms import Form
 from daycentre.localtime import BUCHAREST, local_instant, today
+from daycentre.reports import measures
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
@@ -487,10 +488,12 @@ def show_report():
     if not request.args:
         form.start.data = today().replace(day=1)
         form.end.data = today()
-    counts = None
+    counts = scope = None
     if not request.args or form.validate():
-        counts = volunteering.period_counts(current_user, form.start.data, form.end.data)
-    return render_template("volunteers/show_report.html", form=form, counts=counts)
+        centre_ids = frozenset(c.id for c in visible_centres(current_user))
+        scope = measures.Scope(centre_ids, form.start.data, form.end.data)
+        counts = measures.figures("volunteers", scope)
+    return render_template("volunteers/show_report.html", form=form, counts=counts, scope=scope)
 
 
 # --- Volunteers: their own record only ---

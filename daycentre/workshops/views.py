@@ -18,6 +18,7 @@ from daycentre.forms import run_service
 from daycentre.localtime import local_instant, today
 from daycentre.people import services as people
 from daycentre.people.models import Person, PersonKind
+from daycentre.reports import measures
 from daycentre.workshops import bp
 from daycentre.workshops import services as workshops
 from daycentre.workshops.forms import (
@@ -173,7 +174,7 @@ def show_workshop(workshop_id: int):
         register_form=register_form,
         adult_form=adult_form,
         button=ButtonForm(),
-        share=round(workshops.completion_share() * 100),
+        share=workshops.completion_percent(),
         languages=CERTIFICATE_LANGUAGES,
     )
 
@@ -580,11 +581,13 @@ def show_counts():
     asked = request.args.get("centre_id", type=int)
     if asked in centre_ids:
         centre_ids = {asked}
+    scope = measures.Scope(frozenset(centre_ids), first, last)
     return render_template(
         "workshops/show_counts.html",
         first=first,
         last=last,
         centres=centres,
         asked=asked,
-        counts=workshops.counts(first, last, centre_ids=centre_ids),
+        scope=scope,
+        counts=measures.figures("workshops", scope),
     )

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.core import UnboundField
 
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 FIELD_LABELS = {
     "name": _l("Name"),
@@ -184,18 +185,32 @@ def entity_labels() -> dict:
     return labels
 
 
-def describe_value(value) -> str:
-    """An audit value as text: "old → new" for a change, lists joined, nothing shown as a dash."""
+@cache
+def enum_fields() -> dict[tuple[str, str], type[LabelledEnum]]:
+    """(table, column) → the enum its values are members of, for every labelled enum column."""
+    return {
+        (table.name, column.name): column.type.enum_class
+        for table in db.metadata.tables.values()
+        for column in table.columns
+        if issubclass(getattr(column.type, "enum_class", None) or object, LabelledEnum)
+    }
+
+
+def describe_value(value, members: type[LabelledEnum] | None = None) -> str:
+    """An audit value as text: "old → new" for a change, lists joined, nothing shown as a dash;
+    a value of the enum ``members`` by its member's label."""
     if isinstance(value, list) and len(value) == 2 and not all(isinstance(v, int) for v in value):
-        return f"{_plain(value[0])} → {_plain(value[1])}"
-    return _plain(value)
+        return f"{_plain(value[0], members)} → {_plain(value[1], members)}"
+    return _plain(value, members)
 
 
-def _plain(value) -> str:
+def _plain(value, members=None) -> str:
+    if members is not None and value in members._value2member_map_:
+        return str(members(value).label)
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value) or "—"
+        return ", ".join(_plain(item, members) for item in value) or "—"
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_plain(item)}" for key, item in value.items())
     if value is True:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from daycentre.audit import bp
 from daycentre.audit import services as audit
 from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
-from daycentre.audit.labels import describe_value, entity_labels, field_labels
+from daycentre.audit.labels import describe_value, entity_labels, enum_fields, field_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.auth.models import User
@@ -55,6 +55,7 @@ def list_entries():
         entity_labels=entity_labels(),
         field_labels=field_labels(),
         describe_value=describe_value,
+        enum_fields=enum_fields(),
     )
 
 

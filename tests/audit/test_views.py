@@ -53,3 +53,17 @@ def test_only_the_admin_reads_the_trail(client, login_as):
     login_as("coordinator")
     assert client.get("/audit/").status_code == 403
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) >= 1  # the sign-in itself
+
+
+def test_a_changed_choice_is_shown_by_its_label(client, login_as, centre, users):
+    record(
+        "update",
+        centre,
+        actor=users["admin"],
+        changes={"kind": ["after_school", "parent_counselling"], "name": ["A", "B"]},
+    )
+    db.session.commit()
+    login_as("admin")
+    page = text_of(client.get("/audit/"))
+    assert "Centru de zi de tip școală după școală → Centru de zi pentru consiliere" in page
+    assert "A → B" in page  # a value of a field without a list of choices stays as it is

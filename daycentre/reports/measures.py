@@ -11,6 +11,10 @@ year is thousands of rows of totals, not millions of marks.
 
 A measure whose records the app does not keep yet is registered as pending; adding it later is
 one ``measure(...)`` call with its select.
+
+This is the one counting engine: the indicators page, the yearly reports and the count pages of
+cases, workshops and volunteers (``figures(area, scope)``, the measures naming that area) all
+read their numbers here, and each number links to the list of its records.
 """
 
 from collections.abc import Callable

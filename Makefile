@@ -86,6 +86,7 @@ lint: install
 	$(BIN)/ruff format --check daycentre tests loadtest benchmarks migrations/env.py
 
 check: lint compile
+	$(BIN)/lint-imports
 	$(FLASK) i18n check
 	@db=$$(mktemp -d)/drift.sqlite; \
 	  DATABASE_URL=sqlite:///$$db $(FLASK) db upgrade >/dev/null && \

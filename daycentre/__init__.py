@@ -9,7 +9,12 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from daycentre.config import CONFIGS
+from daycentre.database import render_migration_type
+from daycentre.errors import register_error_pages
 from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
+from daycentre.i18n import select_locale
+from daycentre.security import register_request_guards
+from daycentre.templating import register_template_helpers
 
 
 def create_app(config=None) -> Flask:
@@ -32,18 +37,11 @@ def create_app(config=None) -> Flask:
     app.url_map.converters["int"] = RecordId
     _register_blueprints(app)
 
-    from daycentre.security import register_request_guards
-
     register_request_guards(app)
-
-    from daycentre.errors import register_error_pages
-
     register_error_pages(app)
-
-    from daycentre.templating import register_template_helpers
-
     register_template_helpers(app)
-
+    # The commands, the models and the blueprints import every area: they are imported here, when
+    # an app is built, because this package's __init__ runs before any of its modules is imported.
     from daycentre.cli import register_commands
 
     register_commands(app)
@@ -92,10 +90,13 @@ def _configure_logging(app: Flask, environment: str) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from daycentre.i18n import select_locale
-
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_item=render_migration_type,
+    )
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -111,36 +112,38 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from daycentre.attendance import bp as attendance_bp
-    from daycentre.audit import bp as audit_bp
-    from daycentre.auth import bp as auth_bp
-    from daycentre.cases import bp as cases_bp
-    from daycentre.centres import bp as centres_bp
-    from daycentre.counselling import bp as counselling_bp
-    from daycentre.enrolment import bp as enrolment_bp
-    from daycentre.home import bp as home_bp
-    from daycentre.meals import bp as meals_bp
-    from daycentre.outreach import bp as outreach_bp
-    from daycentre.people import bp as people_bp
-    from daycentre.reports import bp as reports_bp
-    from daycentre.volunteers import bp as volunteers_bp
-    from daycentre.workshops import bp as workshops_bp
+    # Importing an area's views declares its routes on the area's blueprint (its __init__ holds
+    # only the blueprint, so that importing one of its models does not load every area).
+    from daycentre.attendance import views as attendance_views
+    from daycentre.audit import views as audit_views
+    from daycentre.auth import views as auth_views
+    from daycentre.cases import views as cases_views
+    from daycentre.centres import views as centres_views
+    from daycentre.counselling import views as counselling_views
+    from daycentre.enrolment import views as enrolment_views
+    from daycentre.home import views as home_views
+    from daycentre.meals import views as meals_views
+    from daycentre.outreach import views as outreach_views
+    from daycentre.people import views as people_views
+    from daycentre.reports import views as reports_views
+    from daycentre.volunteers import views as volunteers_views
+    from daycentre.workshops import views as workshops_views
 
-    blueprints = (
-        home_bp,
-        auth_bp,
-        centres_bp,
-        people_bp,
-        enrolment_bp,
-        attendance_bp,
-        meals_bp,
-        volunteers_bp,
-        counselling_bp,
-        cases_bp,
-        audit_bp,
-        outreach_bp,
-        reports_bp,
-        workshops_bp,
+    areas = (
+        home_views,
+        auth_views,
+        centres_views,
+        people_views,
+        enrolment_views,
+        attendance_views,
+        meals_views,
+        volunteers_views,
+        counselling_views,
+        cases_views,
+        audit_views,
+        outreach_views,
+        reports_views,
+        workshops_views,
     )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+    for views in areas:
+        app.register_blueprint(views.bp)

@@ -14,6 +14,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import func, make_url, select, table, text
 
@@ -207,9 +209,6 @@ def restore_backup(archive: Path) -> dict:
 
 def schema_is_current(manifest: dict) -> bool:
     """Whether the restored schema is this version's; if not, ``flask db upgrade`` brings it up."""
-    from alembic.config import Config as AlembicConfig
-    from alembic.script import ScriptDirectory
-
     config = AlembicConfig()
     config.set_main_option("script_location", current_app.extensions["migrate"].directory)
     return manifest.get("schema_revision") == ScriptDirectory.from_config(config).get_current_head()

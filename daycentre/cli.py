@@ -6,11 +6,22 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from daycentre import catalogs
+from daycentre.audit.retention import (
+    anonymise,
+    anonymise_volunteers,
+    expired_beneficiaries,
+    expired_volunteers,
+    wipe_freed_space,
+)
+from daycentre.auth.services import create_first_admin, renew_first_admin_password
+from daycentre.backups import BackupError, create_backup, restore_backup, schema_is_current
+from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from daycentre.errors import Refused
 from daycentre.extensions import db
 
@@ -25,8 +36,6 @@ i18n_cli = AppGroup("i18n", help="Translations.")
 )
 def load_demo_command(if_empty: bool):
     """Load the demo data into an empty database (refused when it holds real data)."""
-    from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-
     try:
         loaded = load_demo()
     except Refused as refusal:
@@ -58,10 +67,6 @@ def create_admin_command(username: str, renew: bool):
     The password works for 24 hours (FIRST_ADMIN_PASSWORD_VALID) unless it is changed: the sign-in
     refuses it afterwards, and --renew issues a new one.
     """
-    from flask import current_app
-
-    from daycentre.auth.services import create_first_admin, renew_first_admin_password
-
     password = secrets.token_urlsafe(12)
     valid_for = current_app.config["FIRST_ADMIN_PASSWORD_VALID"]
     try:
@@ -134,10 +139,6 @@ def i18n_check_command():
 )
 def backup_command(destination: Path | None):
     """Write a consistent, dated backup of the database and stored files, even while in use."""
-    from flask import current_app
-
-    from daycentre.backups import BackupError, create_backup
-
     try:
         archive = create_backup(destination or Path(current_app.instance_path) / "backups")
     except (BackupError, subprocess.CalledProcessError) as error:
@@ -151,8 +152,6 @@ def backup_command(destination: Path | None):
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore_command(archive: Path):
     """Restore a backup into an empty instance and check its integrity and row counts."""
-    from daycentre.backups import BackupError, restore_backup, schema_is_current
-
     try:
         manifest = restore_backup(archive)
     except (BackupError, subprocess.CalledProcessError) as error:
@@ -175,16 +174,6 @@ retention_cli = AppGroup("retention", help="Retention of personal data.")
 @click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
 def retention_run_command(dry_run: bool):
     """Anonymise beneficiaries and volunteers whose retention period has passed."""
-    from flask import current_app
-
-    from daycentre.audit.retention import (
-        anonymise,
-        anonymise_volunteers,
-        expired_beneficiaries,
-        expired_volunteers,
-        wipe_freed_space,
-    )
-
     expired = expired_beneficiaries()
     years = current_app.config["RETENTION_YEARS"]
     click.echo(
@@ -227,8 +216,6 @@ def retention_run_command(dry_run: bool):
 @retention_cli.command("wipe")
 def retention_wipe_command():
     """Wipe the space freed by an earlier run from the database files."""
-    from daycentre.audit.retention import wipe_freed_space
-
     if not wipe_freed_space():
         raise click.ClickException("another transaction is still reading the database")
     click.echo("The freed space was wiped.")

@@ -186,3 +186,10 @@ def insert_unless_present(model, key: dict, **values):
     )
     inserted = db.session.execute(statement).first() is not None
     return db.session.scalar(select(model).filter_by(**key)), inserted
+
+
+def render_migration_type(type_, obj, autogen_context):
+    """Write the project's column types as the plain SQLAlchemy types they store."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False

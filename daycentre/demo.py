@@ -10,12 +10,19 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from daycentre.attendance.demo import load_attendance
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
+from daycentre.cases.demo import load_cases
 from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
+from daycentre.counselling.demo import load_sessions
+from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.errors import Refused
 from daycentre.extensions import db
+from daycentre.reports.demo import load_plan
 from daycentre.settings import get_setting, put_setting
+from daycentre.volunteers.demo import load_volunteers
+from daycentre.workshops.demo import load_workshops
 
 DEMO_PASSWORD = "daycentre-demo"  # noqa: S105 - printed on purpose: it is the demo's published password
 DEMO_MARKER = "demo_data_loaded"
@@ -133,53 +140,11 @@ def load_foundation() -> None:
     db.session.flush()
 
 
-def load_beneficiaries() -> None:
-    from daycentre.enrolment.demo import load_beneficiaries as load
-
-    load()
-
-
-def load_volunteers() -> None:
-    from daycentre.volunteers.demo import load_volunteers as load
-
-    load()
-
-
-def load_attendance() -> None:
-    from daycentre.attendance.demo import load_attendance as load
-
-    load()
-
-
-def load_cases() -> None:
-    from daycentre.cases.demo import load_cases as load
-
-    load()
-
-
-def load_counselling() -> None:
-    from daycentre.counselling.demo import load_sessions
-
-    load_sessions()
-
-
-def load_plan() -> None:
-    from daycentre.reports.demo import load_plan as load
-
-    load()
-
-
-def load_workshops() -> None:
-    from daycentre.workshops.demo import load_workshops as load
-
-    load()
-
-
 DEMO_PARTS: list[Callable[[], None]] = [
     load_foundation,
     load_beneficiaries,
     load_attendance,
-    load_counselling,
+    load_sessions,
     load_volunteers,
     load_cases,
     load_workshops,

@@ -87,7 +87,7 @@ def _document_class():
 
 
 def _static_files_only(prefix: str):
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # imported late, as in render_pdf
 
     class StaticFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -109,7 +109,7 @@ def spreadsheet(title: str, headers: Sequence[str], rows: Iterable[Sequence]) ->
 
 def spreadsheet_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     """A workbook of several such sheets, one per (title, headers, rows)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # imported late: only the spreadsheet downloads need it
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -121,7 +121,7 @@ def spreadsheet_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequenc
 
 
 def _fill_sheet(sheet, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # imported late, as above
 
     sheet.append([str(header) for header in headers])
     for cell in sheet[1]:

@@ -28,16 +28,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def _render_migration_type(type_, obj, autogen_context):
-    """Write the project's column types as the plain SQLAlchemy types they store."""
-    from daycentre.database import UTCDateTime
-
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime()"
-    return False
-
-
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_migration_type)
+migrate = Migrate(render_as_batch=True, compare_type=True)  # render_item: see create_app
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -24,8 +24,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
+from daycentre.auth.models import User
+from daycentre.centres.models import Room
 from daycentre.errors import Busy, is_busy
 from daycentre.extensions import db
+from daycentre.people.models import Family, Person
 
 USER, ROOM, PERSON, FAMILY = "user", "room", "person", "family"
 
@@ -118,10 +121,6 @@ def lock(resources: Resources) -> None:
     transaction the only writer until it commits; the check that follows sees every committed
     booking, and a second booking waits (busy timeout) and then sees this one.
     """
-    from daycentre.auth.models import User
-    from daycentre.centres.models import Room
-    from daycentre.people.models import Family, Person
-
     families = set(resources.families)
     if resources.people:
         families |= set(

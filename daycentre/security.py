@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from daycentre.extensions import db, login_manager
+from daycentre.extensions import login_manager
 
 # Reachable without signing in. Everything else redirects to the sign-in page.
 # counselling.calendar_feed: calendar apps cannot sign in; its secret token is the key.
@@ -33,20 +33,6 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-
-
-@login_manager.user_loader
-def _load_user(session_id: str):
-    from daycentre.auth.models import User
-
-    user_id, _sep, version = session_id.partition(".")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    # A cookie from before a logout, password change or deactivation names an older version.
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
-    return user
 
 
 def _session_expired() -> bool:
@@ -88,16 +74,10 @@ def _guard_request():
     if current_user.must_change_password and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         flash(_("Please choose a new password before you continue."), "info")
         return redirect(url_for("auth.change_password"))
-    if endpoint not in SECOND_FACTOR_SETUP_ENDPOINTS and _second_factor_missing():
+    if endpoint not in SECOND_FACTOR_SETUP_ENDPOINTS and current_user.second_factor_missing:
         flash(_("Please set up the second factor before you continue."), "info")
         return redirect(url_for("auth.set_up_second_factor"))
     return None
-
-
-def _second_factor_missing() -> bool:
-    from daycentre.auth.second_factor import is_enrolled, required_for
-
-    return required_for(current_user) and not is_enrolled(current_user)
 
 
 def _add_security_headers(response):

@@ -2,7 +2,9 @@
 
 from datetime import date, timedelta
 
+from babel.dates import format_skeleton
 from flask import abort, request
+from flask_babel import get_locale
 
 from daycentre.localtime import today
 
@@ -27,7 +29,4 @@ def previous_and_next_month(year: int, month: int) -> tuple[str, str]:
 
 def month_label(day: date) -> str:
     """The month and year the locale's way: "octombrie 2026", "2026. október", "October 2026"."""
-    from babel.dates import format_skeleton
-    from flask_babel import get_locale
-
     return format_skeleton("yMMMM", day, locale=get_locale() or "ro")

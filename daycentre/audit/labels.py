@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.core import UnboundField
 
 from daycentre.extensions import db
+from daycentre.forms import Form
 from daycentre.labels import LabelledEnum
 
 FIELD_LABELS = {
@@ -156,8 +157,6 @@ def _form_classes(cls):
 
 @cache
 def _form_labels() -> dict:
-    from daycentre.forms import Form
-
     found: dict[str, set] = {}
     for form in _form_classes(Form):
         for name, field in vars(form).items():

@@ -23,7 +23,25 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from daycentre.attendance.models import Attendance
+from daycentre.cases.models import Case, case_children
+from daycentre.centres.models import Centre, Group
+from daycentre.counselling.models import CounsellingSession
+from daycentre.documents import csv_file, spreadsheet_book
+from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
+from daycentre.meals.models import MealServed, MealType
+from daycentre.people.models import Family, Person
+from daycentre.workshops.models import (
+    GroupMeeting,
+    GroupMembership,
+    MeetingAttendance,
+    SupportGroup,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopRegistration,
+    WorkshopSession,
+)
 
 
 def pseudonym(kind: str, record_id: int | None) -> str | None:
@@ -74,24 +92,6 @@ def _household(row) -> str | None:
 
 def sheets() -> list[Sheet]:
     """The tables of the export, in order."""
-    from daycentre.attendance.models import Attendance
-    from daycentre.cases.models import Case, case_children
-    from daycentre.centres.models import Centre, Group
-    from daycentre.counselling.models import CounsellingSession
-    from daycentre.enrolment.models import Enrolment
-    from daycentre.meals.models import MealServed, MealType
-    from daycentre.people.models import Family, Person
-    from daycentre.workshops.models import (
-        GroupMeeting,
-        GroupMembership,
-        MeetingAttendance,
-        SupportGroup,
-        Workshop,
-        WorkshopAttendance,
-        WorkshopRegistration,
-        WorkshopSession,
-    )
-
     centre, group = Centre.name.label("centre"), Group.name.label("group")
     person, household = Column(_l("Person"), _person), Column(_l("Household"), _household)
     centre_column = Column(_l("Centre"), lambda r: r.centre)
@@ -358,15 +358,11 @@ def tables() -> list[tuple[Sheet, list[str], list[list]]]:
 
 def workbook(tables_) -> bytes:
     """One XLSX workbook, a sheet per table."""
-    from daycentre.documents import spreadsheet_book
-
     return spreadsheet_book([(str(sheet.title), headers, rows) for sheet, headers, rows in tables_])
 
 
 def csv_archive(tables_) -> bytes:
     """A zip of one CSV file per table."""
-    from daycentre.documents import csv_file
-
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         for sheet, headers, rows in tables_:

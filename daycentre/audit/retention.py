@@ -19,8 +19,29 @@ from flask import current_app
 from sqlalchemy import and_, case, exists, func, not_, or_, select, text, update
 
 from daycentre.audit.models import SCRUBBED, AuditEntry
+from daycentre.audit.subject_access import about_records, subject_records
+from daycentre.auth.models import User
+from daycentre.auth.roles import Role
+from daycentre.cases.models import Case, CaseStage, case_children
+from daycentre.counselling.models import CounsellingSession
+from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.localtime import day_start, today
+from daycentre.people.models import Person
+from daycentre.volunteers.models import (
+    HOLDING_STATUSES,
+    OPEN_CONTRACT_STATUSES,
+    Activity,
+    ActivitySignup,
+    Volunteer,
+    VolunteerContract,
+)
+from daycentre.workshops.models import (
+    GroupMembership,
+    RegistrationStatus,
+    WorkshopRegistration,
+    WorkshopSession,
+)
 
 PLACEHOLDER = "—"
 
@@ -169,17 +190,6 @@ def _cutoff(on: date, category: str = "beneficiaries") -> date:
 def expired_beneficiaries(on: date | None = None) -> list[Expired]:
     """People not anonymised yet whose services all ended before the retention period: no open
     enrolment or case, and the last exit or case closure (never served: the registration) older."""
-    from daycentre.cases.models import Case, CaseStage, case_children
-    from daycentre.counselling.models import CounsellingSession
-    from daycentre.enrolment.models import Enrolment
-    from daycentre.people.models import Person
-    from daycentre.workshops.models import (
-        GroupMembership,
-        RegistrationStatus,
-        WorkshopRegistration,
-        WorkshopSession,
-    )
-
     cutoff = _cutoff(on or today())
     since_cutoff = day_start(cutoff)
     # Correlated to the person of the outer query, however deep it is nested.
@@ -240,15 +250,6 @@ def expired_volunteers(on: date | None = None) -> list[ExpiredVolunteer]:
     contracted: registered before it and inactive). A contract still open (draft, signed, in
     force) until its end date is past the period too, or a sign-up for an activity yet to end keeps
     a volunteer."""
-    from daycentre.volunteers.models import (
-        HOLDING_STATUSES,
-        OPEN_CONTRACT_STATUSES,
-        Activity,
-        ActivitySignup,
-        Volunteer,
-        VolunteerContract,
-    )
-
     on = on or today()
     cutoff = _cutoff(on, "volunteers")
     theirs = VolunteerContract.volunteer_id == Volunteer.id
@@ -333,9 +334,6 @@ def _secure_delete() -> None:
 
 def anonymise(expired: list[Expired]) -> None:
     """Replace the personal data of ``expired`` people, every record about them, their audit entries."""
-    from daycentre.audit.subject_access import about_records, subject_records
-    from daycentre.people.models import Person
-
     if not expired:
         return
     _secure_delete()
@@ -362,11 +360,6 @@ def anonymise(expired: list[Expired]) -> None:
 def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
     """Replace the personal data of ``expired`` volunteers in every record about them, their own
     account (if it is a volunteer's) and the audit entries about any of these."""
-    from daycentre.audit.subject_access import about_records, subject_records
-    from daycentre.auth.models import User
-    from daycentre.auth.roles import Role
-    from daycentre.volunteers.models import Volunteer
-
     if not expired:
         return
     _secure_delete()

@@ -16,6 +16,7 @@ from collections import defaultdict
 
 from sqlalchemy import Table, and_, false, or_, select
 
+from daycentre.audit.labels import entity_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import _plain
 from daycentre.extensions import db
@@ -259,7 +260,5 @@ def _audit_row(entry: AuditEntry) -> dict:
 
 
 def table_labels(names) -> dict[str, object]:
-    from daycentre.audit.labels import entity_labels
-
     labels = entity_labels()
     return {name: labels.get(name, name) for name in names}

@@ -5,18 +5,21 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from daycentre.audit import bp
+from daycentre.audit import bp, pseudonymised
 from daycentre.audit import services as audit
 from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
 from daycentre.audit.labels import describe_value, entity_labels, enum_fields, field_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
+from daycentre.audit.subject_access import subject_data, table_labels, volunteer_data
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.documents import XLSX, download
 from daycentre.extensions import db
 from daycentre.localtime import day_start, today
+from daycentre.people.models import Person
+from daycentre.volunteers.models import Volunteer
 
 PAGE_SIZE = 100
 
@@ -61,8 +64,6 @@ def list_entries():
 
 def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro, **audited):
     """Audit the read, then answer with the readable page or the JSON file."""
-    from daycentre.audit.subject_access import table_labels
-
     audit.record(
         audit.EXPORT,
         subject,
@@ -92,9 +93,6 @@ def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro,
 def subject_access(person_id: int):
     """Everything held about one person: a readable page, or JSON to hand over."""
     # Imported here: the audit area loads before the areas whose records it describes.
-    from daycentre.audit.subject_access import subject_data
-    from daycentre.people.models import Person
-
     person = db.get_or_404(Person, person_id)
     return _subject_access(
         person,
@@ -115,9 +113,6 @@ def subject_access(person_id: int):
 @requires("audit.read")
 def volunteer_access(volunteer_id: int):
     """Everything held about one volunteer: a readable page, or JSON to hand over."""
-    from daycentre.audit.subject_access import volunteer_data
-    from daycentre.volunteers.models import Volunteer
-
     volunteer = db.get_or_404(Volunteer, volunteer_id)
     return _subject_access(
         volunteer,
@@ -139,8 +134,6 @@ def volunteer_access(volunteer_id: int):
 def pseudonymised_export():
     """Every centre's register, attendance, services and cases for statistics and research,
     each person under a keyed pseudonym, without names, contacts or free text."""
-    from daycentre.audit import pseudonymised
-
     form = PseudonymisedExportForm()
     if not form.validate_on_submit():
         return render_template(

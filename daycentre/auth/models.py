@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from daycentre.auth.roles import Role, role_has
 from daycentre.database import UTCDateTime, stored_enum, utcnow
-from daycentre.extensions import db, normalised_username
+from daycentre.extensions import db, login_manager, normalised_username
 from daycentre.i18n import person_name
 
 user_centres = Table(
@@ -94,6 +94,30 @@ class User(UserMixin, db.Model):
 
     def sees_centre(self, centre_id: int) -> bool:
         return self.is_admin or centre_id in self.centre_ids
+
+    @property
+    def second_factor_required(self) -> bool:
+        """Whether this user must have a second factor: always in production for the listed roles."""
+        config = current_app.config
+        required = config["ENV_NAME"] == "production" or config["SECOND_FACTOR_REQUIRED"]
+        return required and self.role.value in config["SECOND_FACTOR_ROLES"]
+
+    @property
+    def second_factor_missing(self) -> bool:
+        return self.second_factor_required and self.second_factor is None
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie, which names the account and its session version."""
+    user_id, _sep, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    # A cookie from before a logout, password change or deactivation names an older version.
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
 
 
 class SecondFactor(db.Model):

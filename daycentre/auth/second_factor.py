@@ -35,13 +35,6 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 _RECOVERY_LENGTH = 16  # 16 characters of 31: about 79 bits
 
 
-def required_for(user: User) -> bool:
-    """Whether ``user`` must have a second factor: always in production for the listed roles."""
-    config = current_app.config
-    required = config["ENV_NAME"] == "production" or config["SECOND_FACTOR_REQUIRED"]
-    return required and user.role.value in config["SECOND_FACTOR_ROLES"]
-
-
 def is_enrolled(user: User) -> bool:
     return user.second_factor is not None
 

@@ -233,7 +233,7 @@ def set_up_second_factor():
         form=form,
         qr_code=two_factor.qr_code_svg(two_factor.provisioning_uri(user, secret)),
         secret=two_factor.display_secret(secret),
-        required=two_factor.required_for(user),
+        required=user.second_factor_required,
     )
 
 
@@ -470,5 +470,5 @@ def _edit_user_page(user: User, form: UserForm, *, reset_form: ResetPasswordForm
         user=user,
         reset_form=reset_form or ResetPasswordForm(formdata=None),
         second_factor_form=ResetSecondFactorForm(formdata=None),
-        second_factor_required=two_factor.required_for(user),
+        second_factor_required=user.second_factor_required,
     )

@@ -29,15 +29,19 @@ class Overdue:
     open_tasks: list
 
 
-# What ``overdue_for`` reads of each case, loaded for all the cases at once.
-# A case has few of each: the plans' chain and the reviews' progress come joined.
-_WHAT_IS_OVERDUE = (
-    joinedload(Case.evaluations),
-    selectinload(Case.plans).joinedload(Plan.objectives).joinedload(Objective.services),
-    selectinload(Case.reviews).joinedload(Review.progress),
-    selectinload(Case.visits),
-    selectinload(Case.tasks),
-)
+def _what_is_overdue() -> tuple:
+    """What ``overdue_for`` reads of each case, loaded for all the cases at once.
+
+    A case has few of each: the plans' chain and the reviews' progress come joined. Built when
+    called: the loader options need every model mapped, which importing this module does not do.
+    """
+    return (
+        joinedload(Case.evaluations),
+        selectinload(Case.plans).joinedload(Plan.objectives).joinedload(Objective.services),
+        selectinload(Case.reviews).joinedload(Review.progress),
+        selectinload(Case.visits),
+        selectinload(Case.tasks),
+    )
 
 
 def overdue_for(user, day: date | None = None) -> list[Overdue]:
@@ -45,7 +49,7 @@ def overdue_for(user, day: date | None = None) -> list[Overdue]:
     open tasks."""
     day = day or today()
     found = []
-    for case in visible_cases(user, open_only=True, options=_WHAT_IS_OVERDUE):
+    for case in visible_cases(user, open_only=True, options=_what_is_overdue()):
         if user.role is Role.COUNSELLOR and case.manager_id != user.id:
             continue
         late_review = review_overdue(case, day)

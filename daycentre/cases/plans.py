@@ -30,6 +30,7 @@ from daycentre.cases.models import (
     Review,
     ServiceKind,
 )
+from daycentre.cases.stages import STAGES
 from daycentre.enrolment.models import Enrolment
 from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
@@ -55,7 +56,7 @@ LINKABLE = {
 
 def create_plan(case: Case, *, actor, starts_on: date | None = None) -> Plan:
     """Draft a plan; a revision copies the objectives and services of the plan in force."""
-    if case.stage not in (S.PLANNING, S.MONITORING):
+    if case.stage not in STAGES["create_plan"]:
         raise Refused(_l("A service plan is made after the detailed evaluation."))
     if case.evaluation is None or case.evaluation.completed_on is None:
         raise Refused(_l("A service plan is made after the detailed evaluation."))
@@ -282,7 +283,9 @@ def record_review(
     case: Case, *, actor, reviewed_on: date, notes: str | None = None, progress: dict
 ) -> Review:
     """A review of the plan in force; ``progress`` maps objective id → (Progress, comment)."""
-    ensure_stage(case, S.MONITORING, message=_l("Reviews are made while the plan is in force."))
+    ensure_stage(
+        case, *STAGES["record_review"], message=_l("Reviews are made while the plan is in force.")
+    )
     plan = case.active_plan
     if not reviewed_on:
         raise Refused(_l("Enter the date of the review."))

@@ -1,5 +1,7 @@
 """Cases: register, evaluate, plan, monitor, close; every opening of a case record is audited."""
 
+from functools import wraps
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -16,6 +18,7 @@ from daycentre.cases import (
     evaluations,
     overdue,
     plans,
+    stages,
     tasks,
     workflow,
 )
@@ -101,6 +104,29 @@ def _flash_errors(form) -> None:
 
 def _back(case: Case):
     return redirect(url_for("cases.show_case", case_id=case.id))
+
+
+def _refused_now(case: Case, action: str):
+    """A redirect back, nothing changed, when the case does not allow ``action`` now (a page left
+    open while the case moved on); None when it does."""
+    if action in stages.allowed_actions(current_user, case):
+        return None
+    flash(_("This cannot be done on the case now; the page shows what can."), "error")
+    return _back(case)
+
+
+def allowed_now(action: str):
+    """Refuse the case's ``action`` unless ``stages.allowed_actions`` lists it now."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(case_id: int, **kwargs):
+            refused = _refused_now(_case_or_404(case_id), action)
+            return refused or view(case_id, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 def _read(case: Case, part: str) -> None:
@@ -255,7 +281,7 @@ def show_case(case_id: int):
     return render_template(
         "cases/show_case.html",
         case=case,
-        supervisor=access.is_supervisor(current_user, case),
+        allowed=stages.allowed_actions(current_user, case),
         primary_form=primary_form,
         team_form=team_form,
         start_form=StartEvaluationForm(formdata=None, data={"started_on": today()}),
@@ -283,6 +309,7 @@ def show_case(case_id: int):
 
 @bp.post("/<int:case_id>/primary")
 @requires("cases.supervise")
+@allowed_now("decide_primary")
 def decide_primary(case_id: int):
     case = _case_or_404(case_id)
     form = PrimaryForm()
@@ -316,6 +343,7 @@ def decide_primary(case_id: int):
 
 @bp.post("/<int:case_id>/team")
 @requires("cases.manage")
+@allowed_now("add_team_member")
 def add_team_member(case_id: int):
     case = _case_or_404(case_id)
     form = TeamForm()
@@ -334,6 +362,7 @@ def add_team_member(case_id: int):
 
 @bp.post("/<int:case_id>/evaluations")
 @requires("cases.manage")
+@allowed_now("start_evaluation")
 def start_evaluation(case_id: int):
     case = _case_or_404(case_id)
     form = StartEvaluationForm()
@@ -410,6 +439,7 @@ def complete_evaluation(evaluation_id: int):
 
 @bp.post("/<int:case_id>/visits")
 @requires("cases.manage")
+@allowed_now("add_visit")
 def add_visit(case_id: int):
     case = _case_or_404(case_id)
     form = VisitForm()
@@ -430,6 +460,7 @@ def add_visit(case_id: int):
 
 @bp.post("/<int:case_id>/observatory")
 @requires("cases.manage")
+@allowed_now("record_observatory")
 def record_observatory(case_id: int):
     case = _case_or_404(case_id)
     form = ObservatoryForm()
@@ -453,6 +484,7 @@ def record_observatory(case_id: int):
 
 @bp.post("/<int:case_id>/plans")
 @requires("cases.manage")
+@allowed_now("create_plan")
 def create_plan(case_id: int):
     case = _case_or_404(case_id)
     form = NewPlanForm()
@@ -579,6 +611,7 @@ def approve_plan(plan_id: int):
 
 @bp.post("/<int:case_id>/protection")
 @requires("cases.manage")
+@allowed_now("refer_for_protection")
 def refer_for_protection(case_id: int):
     case = _case_or_404(case_id)
     form = ProtectionForm()
@@ -603,6 +636,7 @@ def refer_for_protection(case_id: int):
 
 @bp.route("/<int:case_id>/reviews/new", methods=["GET", "POST"])
 @requires("cases.manage")
+@allowed_now("record_review")
 def record_review(case_id: int):
     case = _case_or_404(case_id)
     plan = case.active_plan
@@ -650,6 +684,7 @@ def record_review(case_id: int):
 
 @bp.post("/<int:case_id>/tasks")
 @requires("cases.manage")
+@allowed_now("add_task")
 def add_task(case_id: int):
     case = _case_or_404(case_id)
     form = TaskForm()
@@ -686,6 +721,7 @@ def complete_task(task_id: int):
 
 @bp.post("/<int:case_id>/closure")
 @requires("cases.manage")
+@allowed_now("propose_closure")
 def propose_closure(case_id: int):
     case = _case_or_404(case_id)
     form = ClosureForm()
@@ -710,6 +746,7 @@ def propose_closure(case_id: int):
 
 @bp.post("/<int:case_id>/closure/approve")
 @requires("cases.supervise")
+@allowed_now("approve_closure")
 def approve_closure(case_id: int):
     case = _case_or_404(case_id)
     form = VersionForm()
@@ -722,6 +759,7 @@ def approve_closure(case_id: int):
 
 @bp.post("/<int:case_id>/reopen")
 @requires("cases.manage")
+@allowed_now("reopen")
 def reopen(case_id: int):
     case = _case_or_404(case_id)
     form = ReopenForm()

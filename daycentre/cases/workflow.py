@@ -30,6 +30,7 @@ from daycentre.cases.models import (
     RequestChannel,
     RequestSource,
 )
+from daycentre.cases.stages import STAGES
 from daycentre.centres.calendar import add_working_days
 from daycentre.centres.models import Centre
 from daycentre.errors import Refused, ensure_current
@@ -118,7 +119,9 @@ def decide_primary(
 ) -> None:
     """The primary evaluation: competent → a case manager is named; otherwise referred elsewhere."""
     ensure_current(case, version)
-    ensure_stage(case, S.REQUEST, message=_l("The primary evaluation has already been made."))
+    ensure_stage(
+        case, *STAGES["decide_primary"], message=_l("The primary evaluation has already been made.")
+    )
     ensure_supervisor(case, actor)
     if not decided_on or decided_on < case.received_on:
         raise Refused(_l("The primary evaluation cannot be dated before the request."))
@@ -182,9 +185,7 @@ def refer_for_protection(
     ensure_current(case, version)
     ensure_stage(
         case,
-        S.EVALUATION,
-        S.PLANNING,
-        S.MONITORING,
+        *STAGES["refer_for_protection"],
         message=_l("A closed case is not referred; reopen it first."),
     )
     if not referred_on or referred_on < case.received_on:
@@ -220,9 +221,7 @@ def propose_closure(
     ensure_current(case, version)
     ensure_stage(
         case,
-        S.EVALUATION,
-        S.PLANNING,
-        S.MONITORING,
+        *STAGES["propose_closure"],
         message=_l("Only a case under way can be proposed for closure."),
     )
     if not closed_on or closed_on < case.received_on:
@@ -248,7 +247,9 @@ def propose_closure(
 
 def approve_closure(case: Case, *, actor, version=None) -> None:
     ensure_current(case, version)
-    ensure_stage(case, S.CLOSING, message=_l("No closure is waiting for approval."))
+    ensure_stage(
+        case, *STAGES["approve_closure"], message=_l("No closure is waiting for approval.")
+    )
     ensure_supervisor(case, actor)
     day = today()
     move(
@@ -265,7 +266,7 @@ def approve_closure(case: Case, *, actor, version=None) -> None:
 def reopen(case: Case, *, actor, version=None, reason: str, reopened_on: date | None = None):
     """A closed case (or a proposed closure) goes back to where its work stopped."""
     ensure_current(case, version)
-    ensure_stage(case, S.CLOSED, S.CLOSING, message=_l("Only a closed case can be reopened."))
+    ensure_stage(case, *STAGES["reopen"], message=_l("Only a closed case can be reopened."))
     reason = clean(reason)
     if not reason:
         raise Refused(_l("Say why the case is reopened."))

@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import contains_eager
 
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre, CentreKind, Group
@@ -99,8 +100,6 @@ def register_entries(
 
 def enrolments_active_between_query(group_id: int, first: date, last: date):
     """The query behind ``enrolments_active_between``, for a caller that reads more with it."""
-    from sqlalchemy.orm import contains_eager
-
     return (
         db.select(Enrolment)
         .join(Enrolment.person)

@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-from daycentre.reports import views  # noqa: E402,F401

@@ -10,7 +10,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from daycentre.forms import Form, MultiCheckboxField
 from daycentre.reports.measures import choices as measure_choices
@@ -68,8 +75,6 @@ class PeriodForm(Form):
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data < self.start.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_l("The end cannot be before the start."))
 
 

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
+from daycentre.auth.models import User
 from daycentre.cases.models import (
     Case,
     CaseStage,
@@ -749,8 +750,6 @@ def _group_members(scope: Scope) -> Select:
 
 
 def _sessions_held(scope: Scope) -> Select:
-    from daycentre.auth.models import User
-
     return (
         select(
             CounsellingSession.starts_at.label("day"),

@@ -26,7 +26,6 @@ from daycentre.cases.forms import (
     PROGRESS_CHOICES,
     ClosureForm,
     CompleteEvaluationForm,
-    CountsForm,
     EvaluationForm,
     LinkForm,
     NewPlanForm,
@@ -66,7 +65,6 @@ from daycentre.forms import Form, run_service
 from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.people.services import by_family_name, visible_families
-from daycentre.reports import measures
 from daycentre.workshops.models import WorkshopRegistration
 
 # --- Loading, scoped: another centre's case, or a case one is not on, answers 404 -------------
@@ -823,27 +821,3 @@ def print_document(case_id: int, document: str, language: str):
     )
     name = DOCUMENT_NAMES[document][0 if language == "ro" else 1]
     return download(pdf, PDF, f"{name} {case.number}-{case.year}.pdf")
-
-
-# --- Counts for supervisors ----------------------------------------------------------------
-
-
-@bp.get("/counts")
-@requires("cases.supervise")
-def show_counts():
-    form = CountsForm(request.args)
-    first = today().replace(month=1, day=1)
-    if not request.args:
-        form.date_from.data, form.date_to.data = first, today()
-    centres = visible_centres(current_user)
-    result = scope = None
-    if not request.args or form.validate():
-        scope = measures.Scope(
-            frozenset(c.id for c in centres),
-            form.date_from.data or first,
-            form.date_to.data or today(),
-        )
-        result = measures.figures("cases", scope)
-    return render_template(
-        "cases/show_counts.html", form=form, counts=result, scope=scope, centres=centres
-    )

@@ -16,7 +16,6 @@ from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.forms import Form
 from daycentre.localtime import BUCHAREST, local_instant, today
-from daycentre.reports import measures
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
@@ -28,7 +27,6 @@ from daycentre.volunteers.forms import (
     EndContractForm,
     HoursForm,
     NewVolunteerForm,
-    PeriodForm,
     SignContractForm,
     VolunteerForm,
 )
@@ -479,21 +477,6 @@ def confirm_attendance(signup_id: int, mark: str):
     ):
         flash(_("Attendance recorded."), "success")
     return redirect(url_for("volunteers.show_activity", activity_id=signup.activity_id))
-
-
-@bp.get("/report")
-@requires(MANAGE)
-def show_report():
-    form = PeriodForm(request.args)
-    if not request.args:
-        form.start.data = today().replace(day=1)
-        form.end.data = today()
-    counts = scope = None
-    if not request.args or form.validate():
-        centre_ids = frozenset(c.id for c in visible_centres(current_user))
-        scope = measures.Scope(centre_ids, form.start.data, form.end.data)
-        counts = measures.figures("volunteers", scope)
-    return render_template("volunteers/show_report.html", form=form, counts=counts, scope=scope)
 
 
 # --- Volunteers: their own record only ---

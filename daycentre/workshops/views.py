@@ -1,7 +1,5 @@
 """Screens for parenting workshops and support groups."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,7 +16,6 @@ from daycentre.forms import run_service
 from daycentre.localtime import local_instant, today
 from daycentre.people import services as people
 from daycentre.people.models import Person, PersonKind
-from daycentre.reports import measures
 from daycentre.workshops import bp
 from daycentre.workshops import services as workshops
 from daycentre.workshops.forms import (
@@ -558,36 +555,4 @@ def take_meeting_attendance(meeting_id: int):
         name=meeting.group.topic,
         occasion=meeting,
         nobody=_("The group had no members on that day."),
-    )
-
-
-# --- Counts ---------------------------------------------------------------------------------------
-
-
-def _asked_date(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-
-
-@bp.get("/counts")
-@requires("workshops.read")
-def show_counts():
-    last = _asked_date("last", today())
-    first = _asked_date("first", last.replace(day=1))
-    centres = visible_centres(current_user)
-    centre_ids = {c.id for c in centres}
-    asked = request.args.get("centre_id", type=int)
-    if asked in centre_ids:
-        centre_ids = {asked}
-    scope = measures.Scope(frozenset(centre_ids), first, last)
-    return render_template(
-        "workshops/show_counts.html",
-        first=first,
-        last=last,
-        centres=centres,
-        asked=asked,
-        scope=scope,
-        counts=measures.figures("workshops", scope),
     )

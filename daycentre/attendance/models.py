@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -19,16 +18,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from daycentre.attendance.stamps import keep_stamps
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 
-class AttendanceStatus(enum.StrEnum):
-    PRESENT = "present"
-    ABSENT_EXCUSED = "absent_excused"
-    ABSENT_UNEXCUSED = "absent_unexcused"
-
-    @property
-    def label(self):
-        return ATTENDANCE_STATUS_LABELS[self]
+class AttendanceStatus(LabelledEnum):
+    PRESENT = "present", _l("Present")
+    ABSENT_EXCUSED = "absent_excused", _l("Excused absence")
+    ABSENT_UNEXCUSED = "absent_unexcused", _l("Unexcused absence")
 
     @property
     def letter(self):
@@ -39,12 +35,6 @@ class AttendanceStatus(enum.StrEnum):
     def is_absence(self) -> bool:
         return self is not AttendanceStatus.PRESENT
 
-
-ATTENDANCE_STATUS_LABELS = {
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.ABSENT_EXCUSED: _l("Excused absence"),
-    AttendanceStatus.ABSENT_UNEXCUSED: _l("Unexcused absence"),
-}
 
 # Translators: one-letter marks of the attendance sheet, for present, excused, unexcused.
 ATTENDANCE_LETTERS = {

@@ -69,7 +69,7 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
             form=form,
             sent=sent,
             statuses=list(AttendanceStatus),
-            choices=[(status.value, str(status.label)) for status in AttendanceStatus],
+            choices=[(value, str(label)) for value, label in AttendanceStatus.choices()],
             editable=current_user.can("attendance.record")
             and attendance.may_record(current_user, day)
             and not roll.closed_because,

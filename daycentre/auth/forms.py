@@ -105,7 +105,7 @@ class UserForm(Form):
 
     def __init__(self, *args, centre_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role.value, role.label) for role in Role]
+        self.role.choices = Role.choices()
         self.centres.choices = list(centre_choices)
 
     def validate_centres(self, field):

@@ -4,28 +4,17 @@ Which rows of a model a user sees on the pages their role may use is the scope t
 ``auth.scope``.
 """
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    COUNSELLOR = "counsellor"
-    VOLUNTEER = "volunteer"
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+from daycentre.labels import LabelledEnum
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.COUNSELLOR: _l("Counsellor"),
-    Role.VOLUNTEER: _l("Volunteer"),
-}
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    COORDINATOR = "coordinator", _l("Coordinator")
+    COUNSELLOR = "counsellor", _l("Counsellor")
+    VOLUNTEER = "volunteer", _l("Volunteer")
+
 
 # Every signed-in person may use their own account (home page, password, language, logout).
 ACCOUNT = "account.use"

@@ -31,10 +31,6 @@ def not_in_future(form, field):
         raise ValidationError(_l("The date cannot be in the future."))
 
 
-def _choices(enum_class):
-    return [(member.value, member.label) for member in enum_class]
-
-
 class VersionForm(Form):
     version = HiddenField()
 
@@ -58,8 +54,8 @@ class RequestForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source.choices = _choices(RequestSource)
-        self.channel.choices = _choices(RequestChannel)
+        self.source.choices = RequestSource.choices()
+        self.channel.choices = RequestChannel.choices()
 
 
 class PrimaryForm(VersionForm):
@@ -174,7 +170,7 @@ class ServiceForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = _choices(ServiceKind)
+        self.kind.choices = ServiceKind.choices()
 
 
 class LinkForm(Form):
@@ -189,7 +185,7 @@ class ProtectionForm(VersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.body.choices = _choices(ProtectionBody)
+        self.body.choices = ProtectionBody.choices()
 
 
 class ReviewForm(Form):
@@ -198,7 +194,7 @@ class ReviewForm(Form):
     submit = SubmitField(_l("Save the review"))
 
 
-PROGRESS_CHOICES = _choices(Progress)
+PROGRESS_CHOICES = Progress.choices()
 
 
 class ClosureForm(VersionForm):
@@ -211,7 +207,7 @@ class ClosureForm(VersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.reason.choices = _choices(ClosureReason)
+        self.reason.choices = ClosureReason.choices()
 
 
 class ReopenForm(VersionForm):

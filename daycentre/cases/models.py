@@ -7,7 +7,6 @@ by the supervisor, its services are provided and monitored, and the case is clos
 supervisor's approval.
 """
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,31 +15,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 
-class CaseStage(enum.StrEnum):
-    REQUEST = "request"  # registered, waiting for the primary evaluation
-    EVALUATION = "evaluation"  # competent, manager named, detailed evaluation under way
-    PLANNING = "planning"  # evaluation done, service plan being drafted and approved
-    MONITORING = "monitoring"  # an approved plan is being provided and monitored
-    CLOSING = "closing"  # closure proposed, waiting for the supervisor's approval
-    CLOSED = "closed"
-    REFERRED = "referred"  # the centre was not competent: referred to another institution
+class CaseStage(LabelledEnum):
+    # registered, waiting for the primary evaluation
+    REQUEST = "request", _l("Request registered")
+    # competent, manager named, detailed evaluation under way
+    EVALUATION = "evaluation", _l("Detailed evaluation")
+    # evaluation done, service plan being drafted and approved
+    PLANNING = "planning", _l("Service plan being prepared")
+    # an approved plan is being provided and monitored
+    MONITORING = "monitoring", _l("Services and monitoring")
+    # closure proposed, waiting for the supervisor's approval
+    CLOSING = "closing", _l("Closure awaiting approval")
+    CLOSED = "closed", _l("Closed")
+    # the centre was not competent: referred to another institution
+    REFERRED = "referred", _l("Referred elsewhere")
 
-    @property
-    def label(self):
-        return CASE_STAGE_LABELS[self]
-
-
-CASE_STAGE_LABELS = {
-    CaseStage.REQUEST: _l("Request registered"),
-    CaseStage.EVALUATION: _l("Detailed evaluation"),
-    CaseStage.PLANNING: _l("Service plan being prepared"),
-    CaseStage.MONITORING: _l("Services and monitoring"),
-    CaseStage.CLOSING: _l("Closure awaiting approval"),
-    CaseStage.CLOSED: _l("Closed"),
-    CaseStage.REFERRED: _l("Referred elsewhere"),
-}
 
 OPEN_STAGES = (
     CaseStage.REQUEST,
@@ -51,104 +43,43 @@ OPEN_STAGES = (
 )
 
 
-class RequestSource(enum.StrEnum):
-    PARENT = "parent"
-    SCHOOL = "school"
-    DOCTOR = "doctor"
-    POLICE = "police"
-    NEIGHBOUR = "neighbour"
-    SPAS = "spas"
-    INSTITUTION = "institution"
-
-    @property
-    def label(self):
-        return SOURCE_LABELS[self]
+class RequestSource(LabelledEnum):
+    PARENT = "parent", _l("Parent or family")
+    SCHOOL = "school", _l("School")
+    DOCTOR = "doctor", _l("Doctor")
+    POLICE = "police", _l("Police")
+    NEIGHBOUR = "neighbour", _l("Neighbour")
+    SPAS = "spas", _l("SPAS")
+    INSTITUTION = "institution", _l("Other institution")
 
 
-SOURCE_LABELS = {
-    RequestSource.PARENT: _l("Parent or family"),
-    RequestSource.SCHOOL: _l("School"),
-    RequestSource.DOCTOR: _l("Doctor"),
-    RequestSource.POLICE: _l("Police"),
-    RequestSource.NEIGHBOUR: _l("Neighbour"),
-    RequestSource.SPAS: _l("SPAS"),
-    RequestSource.INSTITUTION: _l("Other institution"),
-}
+class RequestChannel(LabelledEnum):
+    PHONE = "phone", _l("Phone")
+    IN_PERSON = "in_person", _l("In person")
+    LETTER = "letter", _l("Letter")
+    EMAIL = "email", _l("Email")
 
 
-class RequestChannel(enum.StrEnum):
-    PHONE = "phone"
-    IN_PERSON = "in_person"
-    LETTER = "letter"
-    EMAIL = "email"
-
-    @property
-    def label(self):
-        return CHANNEL_LABELS[self]
+class ProtectionBody(LabelledEnum):
+    COMMISSION = "commission", _l("Child Protection Commission")
+    COURT = "court", _l("Court")
 
 
-CHANNEL_LABELS = {
-    RequestChannel.PHONE: _l("Phone"),
-    RequestChannel.IN_PERSON: _l("In person"),
-    RequestChannel.LETTER: _l("Letter"),
-    RequestChannel.EMAIL: _l("Email"),
-}
+class ClosureReason(LabelledEnum):
+    OBJECTIVES_REACHED = "objectives_reached", _l("Objectives reached")
+    NOT_NEEDED = "not_needed", _l("Services no longer needed")
+    MOVED_AWAY = "moved_away", _l("Moved away")
+    PROTECTION_MEASURE = "protection_measure", _l("Protection measure")
+    OTHER = "other", _l("Other reason")
 
 
-class ProtectionBody(enum.StrEnum):
-    COMMISSION = "commission"
-    COURT = "court"
-
-    @property
-    def label(self):
-        return PROTECTION_LABELS[self]
+class PlanStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    ACTIVE = "active", _l("Approved, in force")
+    SUPERSEDED = "superseded", _l("Replaced by a later version")
 
 
-PROTECTION_LABELS = {
-    ProtectionBody.COMMISSION: _l("Child Protection Commission"),
-    ProtectionBody.COURT: _l("Court"),
-}
-
-
-class ClosureReason(enum.StrEnum):
-    OBJECTIVES_REACHED = "objectives_reached"
-    NOT_NEEDED = "not_needed"
-    MOVED_AWAY = "moved_away"
-    PROTECTION_MEASURE = "protection_measure"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return CLOSURE_REASON_LABELS[self]
-
-
-CLOSURE_REASON_LABELS = {
-    ClosureReason.OBJECTIVES_REACHED: _l("Objectives reached"),
-    ClosureReason.NOT_NEEDED: _l("Services no longer needed"),
-    ClosureReason.MOVED_AWAY: _l("Moved away"),
-    ClosureReason.PROTECTION_MEASURE: _l("Protection measure"),
-    ClosureReason.OTHER: _l("Other reason"),
-}
-
-
-class PlanStatus(enum.StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    SUPERSEDED = "superseded"
-
-    @property
-    def label(self):
-        return PLAN_STATUS_LABELS[self]
-
-
-PLAN_STATUS_LABELS = {
-    PlanStatus.DRAFT: _l("Draft"),
-    PlanStatus.ACTIVE: _l("Approved, in force"),
-    PlanStatus.SUPERSEDED: _l("Replaced by a later version"),
-}
-
-
-class ServiceKind(enum.StrEnum):
+class ServiceKind(LabelledEnum):
     """What a planned service is; the centre's own kinds are delivered by records it keeps.
 
     After-school is delivered by an enrolment, a workshop by a registration and a support group
@@ -157,66 +88,29 @@ class ServiceKind(enum.StrEnum):
     ``cases.delivery.deliveries``).
     """
 
-    AFTER_SCHOOL = "after_school"
-    COUNSELLING = "counselling"
-    WORKSHOP = "workshop"
-    SUPPORT_GROUP = "support_group"
-    MATERIAL_SUPPORT = "material_support"
-    EXTERNAL = "external"
-
-    @property
-    def label(self):
-        return SERVICE_KIND_LABELS[self]
+    AFTER_SCHOOL = "after_school", _l("After-school group")
+    COUNSELLING = "counselling", _l("Counselling sessions")
+    WORKSHOP = "workshop", _l("Parenting workshop")
+    SUPPORT_GROUP = "support_group", _l("Support group")
+    MATERIAL_SUPPORT = "material_support", _l("Material support")
+    EXTERNAL = "external", _l("Service of another institution")
 
 
-SERVICE_KIND_LABELS = {
-    ServiceKind.AFTER_SCHOOL: _l("After-school group"),
-    ServiceKind.COUNSELLING: _l("Counselling sessions"),
-    ServiceKind.WORKSHOP: _l("Parenting workshop"),
-    ServiceKind.SUPPORT_GROUP: _l("Support group"),
-    ServiceKind.MATERIAL_SUPPORT: _l("Material support"),
-    ServiceKind.EXTERNAL: _l("Service of another institution"),
-}
+class Progress(LabelledEnum):
+    NOT_STARTED = "not_started", _l("Not started")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    REACHED = "reached", _l("Reached")
+    DROPPED = "dropped", _l("Dropped")
 
 
-class Progress(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    REACHED = "reached"
-    DROPPED = "dropped"
-
-    @property
-    def label(self):
-        return PROGRESS_LABELS[self]
-
-
-PROGRESS_LABELS = {
-    Progress.NOT_STARTED: _l("Not started"),
-    Progress.IN_PROGRESS: _l("In progress"),
-    Progress.REACHED: _l("Reached"),
-    Progress.DROPPED: _l("Dropped"),
-}
-
-
-class TaskSource(enum.StrEnum):
+class TaskSource(LabelledEnum):
     """Where a task on a case came from: the case manager, or an alert raised by roll-call
     (repeated unexcused absences) or counselling (repeated no-shows) through
     ``cases.tasks.flag_for_case_managers``."""
 
-    MANUAL = "manual"
-    ABSENCES = "absences"
-    NO_SHOWS = "no_shows"
-
-    @property
-    def label(self):
-        return TASK_SOURCE_LABELS[self]
-
-
-TASK_SOURCE_LABELS = {
-    TaskSource.MANUAL: _l("Added by hand"),
-    TaskSource.ABSENCES: _l("Repeated absences"),
-    TaskSource.NO_SHOWS: _l("Missed counselling sessions"),
-}
+    MANUAL = "manual", _l("Added by hand")
+    ABSENCES = "absences", _l("Repeated absences")
+    NO_SHOWS = "no_shows", _l("Missed counselling sessions")
 
 
 case_children = Table(

@@ -15,7 +15,6 @@ from daycentre.cases import (
     access,
     bp,
     changes,
-    counts,
     deadlines,
     delivery,
     evaluations,
@@ -29,7 +28,6 @@ from daycentre.cases.forms import (
     PROGRESS_CHOICES,
     ClosureForm,
     CompleteEvaluationForm,
-    CountsForm,
     EvaluationForm,
     LinkForm,
     NewPlanForm,
@@ -52,7 +50,6 @@ from daycentre.cases.models import (
     LINKED_RECORDS,
     Case,
     CaseTask,
-    ClosureReason,
     Evaluation,
     Objective,
     Plan,
@@ -810,28 +807,3 @@ def _dated_on(case, document: str):
     if document == "answer" and case.primary_on:
         return case.primary_on
     return today()
-
-
-# --- Counts for supervisors ----------------------------------------------------------------
-
-
-@bp.get("/counts")
-@requires("cases.supervise")
-def show_counts():
-    form = CountsForm(request.args)
-    first = today().replace(month=1, day=1)
-    if not request.args:
-        form.date_from.data, form.date_to.data = first, today()
-    centres = visible_centres(current_user)
-    result = None
-    if not request.args or form.validate():
-        result = counts.counts(
-            {c.id for c in centres}, form.date_from.data or first, form.date_to.data or today()
-        )
-    return render_template(
-        "cases/show_counts.html",
-        form=form,
-        counts=result,
-        centres=centres,
-        reasons=list(ClosureReason),
-    )

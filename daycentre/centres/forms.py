@@ -69,7 +69,7 @@ class CentreForm(WeeklyHoursForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(kind.value, kind.label) for kind in CentreKind]
+        self.kind.choices = CentreKind.choices()
 
 
 class GroupForm(WeeklyHoursForm):

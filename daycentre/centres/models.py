@@ -1,4 +1,3 @@
-import enum
 from datetime import date, time
 from uuid import uuid4
 
@@ -8,21 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import stored_enum
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 
-class CentreKind(enum.StrEnum):
-    AFTER_SCHOOL = "after_school"
-    PARENT_COUNSELLING = "parent_counselling"
-
-    @property
-    def label(self):
-        return CENTRE_KIND_LABELS[self]
-
-
-CENTRE_KIND_LABELS = {
-    CentreKind.AFTER_SCHOOL: _l("After-school centre"),
-    CentreKind.PARENT_COUNSELLING: _l("Parent-counselling centre"),
-}
+class CentreKind(LabelledEnum):
+    AFTER_SCHOOL = "after_school", _l("After-school centre")
+    PARENT_COUNSELLING = "parent_counselling", _l("Parent-counselling centre")
 
 
 class WeeklyHours:

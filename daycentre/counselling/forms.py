@@ -18,7 +18,7 @@ REPEAT_NONE, REPEAT_WEEKLY, REPEAT_DAYS = "", "weekly", "days"
 
 
 def _type_choices():
-    return [(t.value, t.label) for t in SessionType]
+    return SessionType.choices()
 
 
 class SessionTimeFields(Form):

@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -7,47 +6,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 from daycentre.localtime import BUCHAREST
 
 
-class SessionType(enum.StrEnum):
-    SOCIAL = "social"
-    PSYCHOLOGICAL = "psychological"
-    LEGAL = "legal"
-    PARENTAL_EDUCATION = "parental_education"
-    INFORMATION = "information"
-
-    @property
-    def label(self):
-        return SESSION_TYPE_LABELS[self]
+class SessionType(LabelledEnum):
+    SOCIAL = "social", _l("Social counselling")
+    PSYCHOLOGICAL = "psychological", _l("Psychological counselling")
+    LEGAL = "legal", _l("Legal counselling")
+    PARENTAL_EDUCATION = "parental_education", _l("Parental education")
+    INFORMATION = "information", _l("Information")
 
 
-SESSION_TYPE_LABELS = {
-    SessionType.SOCIAL: _l("Social counselling"),
-    SessionType.PSYCHOLOGICAL: _l("Psychological counselling"),
-    SessionType.LEGAL: _l("Legal counselling"),
-    SessionType.PARENTAL_EDUCATION: _l("Parental education"),
-    SessionType.INFORMATION: _l("Information"),
-}
+class SessionStatus(LabelledEnum):
+    SCHEDULED = "scheduled", _l("Scheduled")
+    HELD = "held", _l("Held")
+    NO_SHOW = "no_show", _l("Did not come")
+    CANCELLED = "cancelled", _l("Cancelled")
 
-
-class SessionStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    HELD = "held"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return SESSION_STATUS_LABELS[self]
-
-
-SESSION_STATUS_LABELS = {
-    SessionStatus.SCHEDULED: _l("Scheduled"),
-    SessionStatus.HELD: _l("Held"),
-    SessionStatus.NO_SHOW: _l("Did not come"),
-    SessionStatus.CANCELLED: _l("Cancelled"),
-}
 
 # A cancelled session frees its time; every other status keeps the counsellor, room and
 # beneficiary busy (a no-show still took the counsellor's hour).

@@ -62,9 +62,7 @@ class RegisterFilterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.status.choices = [("", _l("Any status"))] + [
-            (s.value, s.label) for s in EnrolmentStatus
-        ]
+        self.status.choices = [("", _l("Any status"))] + EnrolmentStatus.choices()
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -7,27 +6,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 
-class EnrolmentStatus(enum.StrEnum):
-    APPLIED = "applied"
-    WAITING = "waiting"
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    EXITED = "exited"
+class EnrolmentStatus(LabelledEnum):
+    APPLIED = "applied", _l("Applied")
+    WAITING = "waiting", _l("On the waiting list")
+    ACTIVE = "active", _l("Active")
+    SUSPENDED = "suspended", _l("Suspended")
+    EXITED = "exited", _l("Exited")
 
-    @property
-    def label(self):
-        return ENROLMENT_STATUS_LABELS[self]
-
-
-ENROLMENT_STATUS_LABELS = {
-    EnrolmentStatus.APPLIED: _l("Applied"),
-    EnrolmentStatus.WAITING: _l("On the waiting list"),
-    EnrolmentStatus.ACTIVE: _l("Active"),
-    EnrolmentStatus.SUSPENDED: _l("Suspended"),
-    EnrolmentStatus.EXITED: _l("Exited"),
-}
 
 # A suspended beneficiary keeps the place: the suspension is temporary.
 HOLDS_A_PLACE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)

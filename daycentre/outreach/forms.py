@@ -34,10 +34,6 @@ from daycentre.submissions import submission_field
 COUNT = [InputRequired(), NumberRange(min=0, max=10_000_000)]
 
 
-def _choices(enum_class):
-    return [(member.value, member.label) for member in enum_class]
-
-
 def not_before(start_field: str):
     def check(form, field):
         start = form[start_field].data
@@ -69,7 +65,7 @@ class CampaignForm(OutreachForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channels.choices = _choices(Channel)
+        self.channels.choices = Channel.choices()
 
 
 class MaterialForm(OutreachForm):
@@ -82,7 +78,7 @@ class MaterialForm(OutreachForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = _choices(MaterialKind)
+        self.kind.choices = MaterialKind.choices()
 
     def validate_copies_distributed(self, field):
         if (
@@ -106,8 +102,8 @@ class AgreementForm(OutreachForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = _choices(AgreementKind)
-        self.status.choices = _choices(AgreementStatus)
+        self.kind.choices = AgreementKind.choices()
+        self.status.choices = AgreementStatus.choices()
 
 
 class TrainingForm(OutreachForm):
@@ -124,7 +120,7 @@ class TrainingForm(OutreachForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.audience.choices = _choices(TrainingAudience)
+        self.audience.choices = TrainingAudience.choices()
 
 
 class ResourceForm(OutreachForm):

@@ -1,7 +1,6 @@
 """Records of the prevention plan that no other area keeps: campaigns, materials, partnerships,
 trainings and the directory of community resources."""
 
-import enum
 from datetime import date
 from decimal import Decimal
 
@@ -11,69 +10,41 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from daycentre.database import stored_enum
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 
-class Labelled(enum.StrEnum):
-    @property
-    def label(self):
-        return LABELS[self]
+class Channel(LabelledEnum):
+    PRESS = "press", _l("Press")
+    RADIO_TV = "radio_tv", _l("Radio and television")
+    SOCIAL_MEDIA = "social_media", _l("Social media")
+    LEAFLETS = "leaflets", _l("Leaflets and posters")
+    SCHOOLS = "schools", _l("Meetings in schools")
+    COMMUNITY_EVENTS = "community_events", _l("Community events")
+    DOOR_TO_DOOR = "door_to_door", _l("Door-to-door visits")
 
 
-class Channel(Labelled):
-    PRESS = "press"
-    RADIO_TV = "radio_tv"
-    SOCIAL_MEDIA = "social_media"
-    LEAFLETS = "leaflets"
-    SCHOOLS = "schools"
-    COMMUNITY_EVENTS = "community_events"
-    DOOR_TO_DOOR = "door_to_door"
+class MaterialKind(LabelledEnum):
+    BROCHURE = "brochure", _l("Brochure")
+    LEAFLET = "leaflet", _l("Leaflet")
+    POSTER = "poster", _l("Poster")
+    VIDEO = "video", _l("Video")
+    OTHER = "other_material", _l("Other material")
 
 
-class MaterialKind(Labelled):
-    BROCHURE = "brochure"
-    LEAFLET = "leaflet"
-    POSTER = "poster"
-    VIDEO = "video"
-    OTHER = "other_material"
+class AgreementKind(LabelledEnum):
+    PARTNERSHIP = "partnership", _l("Partnership")
+    PROTOCOL = "protocol", _l("Collaboration protocol")
 
 
-class AgreementKind(Labelled):
-    PARTNERSHIP = "partnership"
-    PROTOCOL = "protocol"
+class AgreementStatus(LabelledEnum):
+    NEGOTIATING = "negotiating", _l("Being negotiated")
+    ACTIVE = "active", _l("In force")
+    ENDED = "ended", _l("Ended")
 
 
-class AgreementStatus(Labelled):
-    NEGOTIATING = "negotiating"
-    ACTIVE = "active"
-    ENDED = "ended"
-
-
-class TrainingAudience(Labelled):
-    STAFF = "staff"
-    VOLUNTEERS = "volunteers"
-
-
-LABELS = {
-    Channel.PRESS: _l("Press"),
-    Channel.RADIO_TV: _l("Radio and television"),
-    Channel.SOCIAL_MEDIA: _l("Social media"),
-    Channel.LEAFLETS: _l("Leaflets and posters"),
-    Channel.SCHOOLS: _l("Meetings in schools"),
-    Channel.COMMUNITY_EVENTS: _l("Community events"),
-    Channel.DOOR_TO_DOOR: _l("Door-to-door visits"),
-    MaterialKind.BROCHURE: _l("Brochure"),
-    MaterialKind.LEAFLET: _l("Leaflet"),
-    MaterialKind.POSTER: _l("Poster"),
-    MaterialKind.VIDEO: _l("Video"),
-    MaterialKind.OTHER: _l("Other material"),
-    AgreementKind.PARTNERSHIP: _l("Partnership"),
-    AgreementKind.PROTOCOL: _l("Collaboration protocol"),
-    AgreementStatus.NEGOTIATING: _l("Being negotiated"),
-    AgreementStatus.ACTIVE: _l("In force"),
-    AgreementStatus.ENDED: _l("Ended"),
-    TrainingAudience.STAFF: _l("Staff"),
-    TrainingAudience.VOLUNTEERS: _l("Volunteers"),
-}
+class TrainingAudience(LabelledEnum):
+    STAFF = "staff", _l("Staff")
+    VOLUNTEERS = "volunteers", _l("Volunteers")
 
 
 class OutreachRecord:

@@ -30,7 +30,7 @@ class SearchForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("Everyone"))] + [(k.value, k.label) for k in PersonKind]
+        self.kind.choices = [("", _l("Everyone"))] + PersonKind.choices()
 
 
 class FamilyForm(Form):
@@ -49,7 +49,7 @@ class FamilyForm(Form):
 
     def __init__(self, *args, centres=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.factors.choices = [(f.value, f.label) for f in VulnerabilityFactor]
+        self.factors.choices = VulnerabilityFactor.choices()
         self.centre_id.choices = [(c.id, c.name) for c in centres]
 
     def validate_other_factor(self, field):
@@ -92,7 +92,7 @@ def _confirm_field():
 
 
 def _sex_choices(required: bool):
-    choices = [(s.value, s.label) for s in Sex]
+    choices = Sex.choices()
     return choices if required else [("", "—")] + choices
 
 
@@ -127,7 +127,7 @@ class AdultForm(PersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sex.choices = _sex_choices(required=False)
-        self.relation.choices = [(r.value, r.label) for r in Relationship]
+        self.relation.choices = Relationship.choices()
 
 
 PERSON_FORMS = {PersonKind.CHILD: ChildForm, PersonKind.ADULT: AdultForm}
@@ -146,7 +146,7 @@ class ConsentForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.purpose.choices = [(p.value, p.label) for p in ConsentPurpose]
+        self.purpose.choices = ConsentPurpose.choices()
 
     def validate_given_on(self, field):
         if field.data and field.data > today():

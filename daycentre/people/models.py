@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,99 +7,45 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 from daycentre.i18n import listed_name, person_name
+from daycentre.labels import LabelledEnum
 
 
-class VulnerabilityFactor(enum.StrEnum):
-    LOW_INCOME = "low_income"
-    SINGLE_PARENT = "single_parent"
-    PARENTS_ABROAD = "parents_abroad"
-    DISABILITY = "disability"
-    HOUSING = "housing"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return VULNERABILITY_LABELS[self]
+class VulnerabilityFactor(LabelledEnum):
+    LOW_INCOME = "low_income", _l("Low income")
+    SINGLE_PARENT = "single_parent", _l("Single parent")
+    PARENTS_ABROAD = "parents_abroad", _l("Parents working abroad")
+    DISABILITY = "disability", _l("Disability")
+    HOUSING = "housing", _l("Housing problems")
+    OTHER = "other", _l("Other")
 
 
-VULNERABILITY_LABELS = {
-    VulnerabilityFactor.LOW_INCOME: _l("Low income"),
-    VulnerabilityFactor.SINGLE_PARENT: _l("Single parent"),
-    VulnerabilityFactor.PARENTS_ABROAD: _l("Parents working abroad"),
-    VulnerabilityFactor.DISABILITY: _l("Disability"),
-    VulnerabilityFactor.HOUSING: _l("Housing problems"),
-    VulnerabilityFactor.OTHER: _l("Other"),
-}
+class PersonKind(LabelledEnum):
+    CHILD = "child", _l("Child")
+    ADULT = "adult", _l("Adult")
 
 
-class PersonKind(enum.StrEnum):
-    CHILD = "child"
-    ADULT = "adult"
-
-    @property
-    def label(self):
-        return PERSON_KIND_LABELS[self]
+class Sex(LabelledEnum):
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
 
 
-PERSON_KIND_LABELS = {PersonKind.CHILD: _l("Child"), PersonKind.ADULT: _l("Adult")}
-
-
-class Sex(enum.StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-
-    @property
-    def label(self):
-        return SEX_LABELS[self]
-
-
-SEX_LABELS = {Sex.FEMALE: _l("Female"), Sex.MALE: _l("Male")}
-
-
-class Relationship(enum.StrEnum):
+class Relationship(LabelledEnum):
     """How an adult stands to the family's children."""
 
-    MOTHER = "mother"
-    FATHER = "father"
-    GUARDIAN = "guardian"
-    GRANDPARENT = "grandparent"
-    FOSTER_PARENT = "foster_parent"
-    FUTURE_PARENT = "future_parent"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return RELATIONSHIP_LABELS[self]
+    MOTHER = "mother", _l("Mother")
+    FATHER = "father", _l("Father")
+    GUARDIAN = "guardian", _l("Legal guardian")
+    GRANDPARENT = "grandparent", _l("Grandparent")
+    FOSTER_PARENT = "foster_parent", _l("Foster parent")
+    FUTURE_PARENT = "future_parent", _l("Future parent")
+    OTHER = "other", _l("Other relative or carer")
 
 
-RELATIONSHIP_LABELS = {
-    Relationship.MOTHER: _l("Mother"),
-    Relationship.FATHER: _l("Father"),
-    Relationship.GUARDIAN: _l("Legal guardian"),
-    Relationship.GRANDPARENT: _l("Grandparent"),
-    Relationship.FOSTER_PARENT: _l("Foster parent"),
-    Relationship.FUTURE_PARENT: _l("Future parent"),
-    Relationship.OTHER: _l("Other relative or carer"),
-}
-
-
-class ConsentPurpose(enum.StrEnum):
-    DATA_PROCESSING = "data_processing"
-    PHOTOS = "photos"
-    SCHOOL_SHARING = "school_sharing"
-    SPAS_SHARING = "spas_sharing"
-
-    @property
-    def label(self):
-        return CONSENT_PURPOSE_LABELS[self]
-
-
-CONSENT_PURPOSE_LABELS = {
-    ConsentPurpose.DATA_PROCESSING: _l("Processing of personal data"),
-    ConsentPurpose.PHOTOS: _l("Photos"),
-    ConsentPurpose.SCHOOL_SHARING: _l("Sharing with the school"),
-    ConsentPurpose.SPAS_SHARING: _l("Sharing with SPAS/DGASPC"),
-}
+class ConsentPurpose(LabelledEnum):
+    DATA_PROCESSING = "data_processing", _l("Processing of personal data")
+    PHOTOS = "photos", _l("Photos")
+    SCHOOL_SHARING = "school_sharing", _l("Sharing with the school")
+    SPAS_SHARING = "spas_sharing", _l("Sharing with SPAS/DGASPC")
 
 
 class Family(db.Model):

@@ -27,7 +27,7 @@ from daycentre.outreach.models import (
 from daycentre.people.models import Family, Person
 from daycentre.reports.measures import Record
 from daycentre.volunteers.models import Activity, Volunteer, VolunteerContract
-from daycentre.workshops.models import Workshop
+from daycentre.workshops.models import SupportGroup, Workshop
 
 Opened = Callable[[object, set[int]], set[int]]  # (user, ids) → the ids the user may open
 
@@ -74,6 +74,9 @@ PAGES: dict[str, Page] = {
         _scoped(CounsellingSession),
     ),
     "workshop": Page("workshops.show_workshop", "workshop_id", "workshops.read", _scoped(Workshop)),
+    "support_group": Page(
+        "workshops.show_group", "group_id", "workshops.read", _scoped(SupportGroup)
+    ),
     "activity": Page(
         "volunteers.show_activity", "activity_id", "volunteers.manage", _scoped(Activity)
     ),

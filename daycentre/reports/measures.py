@@ -11,10 +11,14 @@ year is thousands of rows of totals, not millions of marks.
 
 A measure whose records the app does not keep yet is registered as pending; adding it later is
 one ``measure(...)`` call with its select.
+
+This is the one counting engine: the indicators page, the yearly reports and the count pages of
+cases, workshops and volunteers (``figures(area, scope)``, the measures naming that area) all
+read their numbers here, and each number links to the list of its records.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -35,7 +39,14 @@ from sqlalchemy import (
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.auth.models import User
-from daycentre.cases.models import Case, Evaluation, Review, case_children
+from daycentre.cases.models import (
+    Case,
+    CaseStage,
+    ClosureReason,
+    Evaluation,
+    Review,
+    case_children,
+)
 from daycentre.centres.models import Centre, Group
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
@@ -65,8 +76,17 @@ from daycentre.volunteers.models import (
     VolunteerContract,
     VolunteerHours,
 )
-from daycentre.workshops.models import Workshop, WorkshopAttendance, WorkshopSession
-from daycentre.workshops.services import completion_share
+from daycentre.workshops.models import (
+    GroupMeeting,
+    MeetingAttendance,
+    RegistrationStatus,
+    SupportGroup,
+    Workshop,
+    WorkshopAttendance,
+    WorkshopRegistration,
+    WorkshopSession,
+)
+from daycentre.workshops.services import completion_percent
 
 COUNT, PERCENT, LEI, HOURS = "count", "percent", "lei", "hours"
 
@@ -88,6 +108,18 @@ class Scope:
     @property
     def after_instant(self) -> datetime:
         return day_start(self.end + timedelta(days=1))
+
+    @property
+    def args(self) -> dict:
+        """The scope as the query of the page that lists a measure's records."""
+        args = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "centres": sorted(self.centre_ids),
+        }
+        if self.directorate:
+            args["directorate"] = "y"
+        return args
 
     def centres(self, column):
         ids = self.centre_ids or {0}
@@ -149,7 +181,10 @@ class Measure:
     parts: Callable[[Scope], list] | None = None
     group: str = "plan"  # plan | centre
     pending: bool = False
-    tags: tuple = field(default=())
+    # The area count pages that show it (cases, workshops, volunteers); a measure of an area
+    # alone (``indicator=False``) is not repeated among the indicators page's other figures.
+    areas: tuple[str, ...] = ()
+    indicator: bool = True
 
     @property
     def lists_records(self) -> bool:
@@ -347,6 +382,34 @@ def pending() -> list[Measure]:
     return [m for m in MEASURES.values() if m.pending]
 
 
+def indicators() -> list[Measure]:
+    """The measures the indicators page shows."""
+    return [m for m in available() if m.indicator]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A measure's number over a scope, as an area's count page shows it."""
+
+    measure: Measure
+    value: Decimal | None
+    parts: list | None = None
+
+    @property
+    def key(self) -> str:
+        return self.measure.key
+
+
+def figures(area: str, scope: Scope) -> dict[str, Figure]:
+    """The numbers of the measures ``area``'s count page shows, by key, in the registry's
+    order: one query per select (and one for a measure's parts), whatever the centres."""
+    return {
+        m.key: Figure(m, m.value(scope), m.parts(scope) if m.parts else None)
+        for m in MEASURES.values()
+        if area in m.areas
+    }
+
+
 def _name(person=Person):
     return person.family_name + " " + person.given_name
 
@@ -438,7 +501,104 @@ def _evaluations(scope: Scope) -> Select:
     )
 
 
-# ---- Counselling ----------------------------------------------------------------------------
+def _case_rows(day, *where, scope: Scope) -> Select:
+    """Cases of the scope's centres, one row each, dated by ``day``."""
+    return select(
+        day.label("day"),
+        _reference().label("item"),
+        literal(1).label("amount"),
+        Case.id.label("key"),
+        *_opens("case", Case.id),
+    ).where(scope.centres(Case.centre_id), *where)
+
+
+def _cases_received(scope: Scope) -> Select:
+    return _case_rows(Case.received_on, scope.days(Case.received_on), scope=scope)
+
+
+def _cases_referred(scope: Scope) -> Select:
+    """Requests the primary evaluation referred to another institution in the period."""
+    return _case_rows(
+        Case.primary_on,
+        Case.stage == CaseStage.REFERRED,
+        scope.days(Case.primary_on),
+        scope=scope,
+    )
+
+
+def _cases_opened(scope: Scope) -> Select:
+    """Cases the primary evaluation found the centre competent for in the period."""
+    return _case_rows(
+        Case.primary_on, Case.competent.is_(True), scope.days(Case.primary_on), scope=scope
+    )
+
+
+def _cases_active(scope: Scope) -> Select:
+    """Cases opened by the end of the period and not closed before it began."""
+    return _case_rows(
+        Case.primary_on,
+        Case.competent.is_(True),
+        Case.primary_on <= scope.end,
+        or_(Case.stage != CaseStage.CLOSED, Case.closed_on >= scope.start),
+        scope=scope,
+    )
+
+
+def _closed(scope: Scope) -> tuple:
+    return (Case.stage == CaseStage.CLOSED, scope.days(Case.closed_on))
+
+
+def _cases_closed(scope: Scope) -> Select:
+    return _case_rows(Case.closed_on, *_closed(scope), scope=scope)
+
+
+def _closed_by_reason(scope: Scope) -> list[tuple[object, int]]:
+    """(reason, cases closed for it), every reason in its order, none left out."""
+    counted = dict(
+        db.session.execute(
+            select(Case.closure_reason, func.count())
+            .where(scope.centres(Case.centre_id), *_closed(scope))
+            .group_by(Case.closure_reason)
+        ).all()
+    )
+    return [(reason.label, counted.get(reason, 0)) for reason in ClosureReason]
+
+
+def _children_stayed(scope: Scope) -> Select:
+    """The children of the cases closed in the period whose children stayed in their family."""
+    return (
+        select(
+            Case.closed_on.label("day"),
+            (_name() + " – " + _reference()).label("item"),
+            literal(1).label("amount"),
+            Person.id.label("key"),
+            *_opens("person", Person.id),
+        )
+        .join(case_children, case_children.c.case_id == Case.id)
+        .join(Person, Person.id == case_children.c.person_id)
+        .where(scope.centres(Case.centre_id), *_closed(scope), Case.stays_in_family.is_(True))
+    )
+
+
+def _reviews(scope: Scope, *where) -> Select:
+    return (
+        select(
+            Review.reviewed_on.label("day"),
+            _reference().label("item"),
+            literal(1).label("amount"),
+            Review.id.label("key"),
+            *_opens("case", Case.id),
+        )
+        .join(Case, Case.id == Review.case_id)
+        .where(scope.centres(Case.centre_id), scope.days(Review.reviewed_on), *where)
+    )
+
+
+def _reviews_on_time(scope: Scope) -> Select:
+    return _reviews(scope, Review.reviewed_on <= Review.due_on)
+
+
+# ---- Workshops and support groups ----------------------------------------------------------------
 
 
 def _workshops_held(scope: Scope) -> Select:
@@ -462,9 +622,46 @@ def _workshops_held(scope: Scope) -> Select:
     )
 
 
+def _workshop_sessions(scope: Scope) -> Select:
+    return (
+        select(
+            WorkshopSession.starts_at.label("day"),
+            Workshop.title.label("item"),
+            literal(1).label("amount"),
+            WorkshopSession.id.label("key"),
+            *_opens("workshop", Workshop.id),
+        )
+        .join(Workshop, Workshop.id == WorkshopSession.workshop_id)
+        .where(scope.centres(Workshop.centre_id), scope.instants(WorkshopSession.starts_at))
+    )
+
+
+def _workshop_participants(scope: Scope) -> Select:
+    """Each presence at a session of the period; a person present several times counts once."""
+    return (
+        select(
+            WorkshopSession.starts_at.label("day"),
+            (_name() + " – " + Workshop.title).label("item"),
+            literal(1).label("amount"),
+            Person.id.label("key"),
+            *_opens("person", Person.id),
+        )
+        .select_from(WorkshopAttendance)
+        .join(WorkshopSession, WorkshopSession.id == WorkshopAttendance.session_id)
+        .join(Workshop, Workshop.id == WorkshopSession.workshop_id)
+        .join(Person, Person.id == WorkshopAttendance.person_id)
+        .where(
+            scope.centres(Workshop.centre_id),
+            scope.instants(WorkshopSession.starts_at),
+            WorkshopAttendance.present.is_(True),
+        )
+    )
+
+
 def _workshop_completions(scope: Scope) -> Select:
-    """Participants who attended the required share of a programme whose last session falls in
-    the period (one row each), in one query."""
+    """Participants (still registered) who attended the required share of a programme whose
+    last session falls in the period, one row each, in one query: the rule of
+    ``workshops.services.completed``, which the workshop's page shows."""
     sessions = (
         select(
             WorkshopSession.workshop_id,
@@ -485,23 +682,71 @@ def _workshop_completions(scope: Scope) -> Select:
         .group_by(WorkshopSession.workshop_id, WorkshopAttendance.person_id)
         .subquery()
     )
-    percent = round(completion_share() * 100)
     return (
         select(
             sessions.c.last.label("day"),
-            Workshop.title.label("item"),
+            (_name() + " – " + Workshop.title).label("item"),
             literal(1).label("amount"),
-            attended.c.person_id.label("key"),
+            WorkshopRegistration.id.label("key"),
             *_opens("workshop", Workshop.id),
         )
+        .select_from(Workshop)
         .join(sessions, sessions.c.workshop_id == Workshop.id)
         .join(attended, attended.c.workshop_id == Workshop.id)
+        .join(
+            WorkshopRegistration,
+            and_(
+                WorkshopRegistration.workshop_id == Workshop.id,
+                WorkshopRegistration.person_id == attended.c.person_id,
+            ),
+        )
+        .join(Person, Person.id == attended.c.person_id)
         .where(
             scope.centres(Workshop.centre_id),
             scope.instants(sessions.c.last),
-            attended.c.present * 100 >= sessions.c.total * percent,
+            WorkshopRegistration.status == RegistrationStatus.REGISTERED,
+            attended.c.present * 100 >= sessions.c.total * completion_percent(),
         )
     )
+
+
+def _group_meetings(scope: Scope) -> Select:
+    return (
+        select(
+            GroupMeeting.starts_at.label("day"),
+            SupportGroup.topic.label("item"),
+            literal(1).label("amount"),
+            GroupMeeting.id.label("key"),
+            *_opens("support_group", SupportGroup.id),
+        )
+        .join(SupportGroup, SupportGroup.id == GroupMeeting.group_id)
+        .where(scope.centres(SupportGroup.centre_id), scope.instants(GroupMeeting.starts_at))
+    )
+
+
+def _group_members(scope: Scope) -> Select:
+    """Each presence at a meeting of the period; a member present several times counts once."""
+    return (
+        select(
+            GroupMeeting.starts_at.label("day"),
+            (_name() + " – " + SupportGroup.topic).label("item"),
+            literal(1).label("amount"),
+            Person.id.label("key"),
+            *_opens("person", Person.id),
+        )
+        .select_from(MeetingAttendance)
+        .join(GroupMeeting, GroupMeeting.id == MeetingAttendance.meeting_id)
+        .join(SupportGroup, SupportGroup.id == GroupMeeting.group_id)
+        .join(Person, Person.id == MeetingAttendance.person_id)
+        .where(
+            scope.centres(SupportGroup.centre_id),
+            scope.instants(GroupMeeting.starts_at),
+            MeetingAttendance.present.is_(True),
+        )
+    )
+
+
+# ---- Counselling ----------------------------------------------------------------------------
 
 
 def _sessions_held(scope: Scope) -> Select:
@@ -638,14 +883,37 @@ def _volunteer_contracts(scope: Scope) -> Select:
     )
 
 
-def _volunteer_hours(scope: Scope) -> tuple[Select, Select]:
-    """Hours of attended activities (by their start) and approved hours reported by day."""
+def _contracts_in_force(scope: Scope) -> Select:
+    """Signed contracts in force on at least one day of the period."""
+    return (
+        select(
+            VolunteerContract.starts_on.label("day"),
+            _name(Volunteer).label("item"),
+            literal(1).label("amount"),
+            VolunteerContract.id.label("key"),
+            *_opens("contract", VolunteerContract.id),
+        )
+        .join(Volunteer, Volunteer.id == VolunteerContract.volunteer_id)
+        .where(
+            scope.centres(VolunteerContract.centre_id),
+            VolunteerContract.status.in_(
+                (ContractStatus.ACTIVE, ContractStatus.ENDED, ContractStatus.TERMINATED)
+            ),
+            VolunteerContract.starts_on <= scope.end,
+            func.coalesce(VolunteerContract.closed_on, VolunteerContract.ends_on) >= scope.start,
+        )
+    )
+
+
+def _volunteer_work(scope: Scope, *, by_volunteer: bool) -> tuple[Select, Select]:
+    """Hours of attended activities (by their start) and approved hours reported by day; keyed
+    by the record, or ``by_volunteer`` by the volunteer who did them."""
     attended = (
         select(
             Activity.starts_at.label("day"),
             (_name(Volunteer) + " – " + Activity.title).label("item"),
             func.coalesce(ActivitySignup.hours, 0).label("amount"),
-            ActivitySignup.id.label("key"),
+            (Volunteer.id if by_volunteer else ActivitySignup.id).label("key"),
             *_opens("activity", Activity.id),
         )
         .join(Activity, Activity.id == ActivitySignup.activity_id)
@@ -661,7 +929,7 @@ def _volunteer_hours(scope: Scope) -> tuple[Select, Select]:
             VolunteerHours.day.label("day"),
             (_name(Volunteer) + " – " + VolunteerHours.description).label("item"),
             VolunteerHours.hours.label("amount"),
-            VolunteerHours.id.label("key"),
+            (Volunteer.id if by_volunteer else VolunteerHours.id).label("key"),
             *_opens("volunteer", Volunteer.id),
         )
         .join(Volunteer, Volunteer.id == VolunteerHours.volunteer_id)
@@ -672,6 +940,15 @@ def _volunteer_hours(scope: Scope) -> tuple[Select, Select]:
         )
     )
     return attended, approved
+
+
+def _volunteer_hours(scope: Scope) -> tuple[Select, Select]:
+    return _volunteer_work(scope, by_volunteer=False)
+
+
+def _active_volunteers(scope: Scope):
+    """Volunteers with hours in the period: one select of both kinds, so each counts once."""
+    return union_all(*_volunteer_work(scope, by_volunteer=True))
 
 
 # ---- Day centres ----------------------------------------------------------------------------
@@ -849,7 +1126,12 @@ measure("persons_counselled", _l("Persons counselled"), total="distinct", rows=_
 measure("persons_trained", _l("Persons trained"), total="sum", rows=_persons_trained)
 measure("campaigns", _l("Information campaigns"), rows=_campaigns)
 measure("materials", _l("Information materials"), rows=_materials)
-measure("parenting_workshops", _l("Parenting workshops"), rows=_workshops_held)
+measure(
+    "parenting_workshops",
+    _l("Parenting workshops"),
+    rows=_workshops_held,
+    areas=("workshops",),
+)
 measure(
     "partnerships",
     _l("Partnerships concluded"),
@@ -863,9 +1145,14 @@ measure(
     rows=_agreements(AgreementKind.PROTOCOL, Agreement.institutions_involved),
 )
 measure("resource_entries", _l("Resource directory entries"), rows=_resources, dated=False)
-measure("volunteer_contracts", _l("Volunteer contracts concluded"), rows=_volunteer_contracts)
+measure(
+    "volunteer_contracts",
+    _l("Volunteer contracts concluded"),
+    rows=_volunteer_contracts,
+    areas=("volunteers",),
+)
 measure("plans_monitored", _l("Service plans monitored"), total="distinct", rows=_plans_monitored)
-measure("evaluations", _l("Evaluations done"), rows=_evaluations)
+measure("evaluations", _l("Evaluations done"), rows=_evaluations, areas=("cases",))
 measure("day_centres", _l("Day centres running"), rows=_day_centres, dated=False)
 measure(
     "active_beneficiaries",
@@ -918,10 +1205,49 @@ measure(
     rows=_volunteer_hours,
     columns=(Column("amount", _l("Hours"), HOURS),),
     group="centre",
+    areas=("volunteers",),
 )
 measure(
     "workshop_completions",
     _l("Workshop completions"),
     rows=_workshop_completions,
     group="centre",
+    areas=("workshops",),
+)
+
+
+# ---- The figures of the areas' count pages alone --------------------------------------------------
+
+
+def _area(area: str, key: str, label, rows, **options) -> Measure:
+    return measure(key, label, rows=rows, areas=(area,), indicator=False, **options)
+
+
+_area("cases", "cases_received", _l("Requests received"), _cases_received)
+_area("cases", "cases_referred", _l("Referred elsewhere"), _cases_referred)
+_area("cases", "cases_opened", _l("Cases opened"), _cases_opened)
+_area("cases", "cases_active", _l("Cases active"), _cases_active)
+_area("cases", "cases_closed", _l("Cases closed"), _cases_closed, parts=_closed_by_reason)
+_area("cases", "children_stayed", _l("Children who stayed in their family"), _children_stayed)
+_area("cases", "reviews", _l("Monitoring reviews"), _reviews)
+_area("cases", "reviews_on_time", _l("Monitoring reviews on time"), _reviews_on_time)
+_area("workshops", "workshop_sessions", _l("Workshop sessions"), _workshop_sessions)
+_area(
+    "workshops",
+    "workshop_participants",
+    _l("Distinct participants"),
+    _workshop_participants,
+    total="distinct",
+)
+_area("workshops", "group_meetings", _l("Support group meetings"), _group_meetings)
+_area(
+    "workshops", "group_members", _l("Distinct members present"), _group_members, total="distinct"
+)
+_area("volunteers", "contracts_in_force", _l("Contracts in force"), _contracts_in_force)
+_area(
+    "volunteers",
+    "active_volunteers",
+    _l("Active volunteers (with hours in the period)"),
+    _active_volunteers,
+    total="distinct",
 )

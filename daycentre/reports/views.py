@@ -29,7 +29,7 @@ from daycentre.reports.forms import (
     ReportForm,
 )
 from daycentre.reports.links import linked
-from daycentre.reports.measures import MEASURES, Scope, available, pending
+from daycentre.reports.measures import MEASURES, Scope, indicators, pending
 from daycentre.reports.models import (
     DevelopmentPlan,
     PlanActivity,
@@ -249,17 +249,6 @@ def _period_form() -> tuple[PeriodForm, Scope | None, list[Centre]]:
     return form, Scope(frozenset(chosen), form.start.data, form.end.data, directorate), centres
 
 
-def _period_args(scope: Scope) -> dict:
-    args = {
-        "start": scope.start.isoformat(),
-        "end": scope.end.isoformat(),
-        "centres": sorted(scope.centre_ids),
-    }
-    if scope.directorate:
-        args["directorate"] = "y"
-    return args
-
-
 @bp.get("/")
 @requires("reports.read")
 def show_indicators():
@@ -272,7 +261,7 @@ def show_indicators():
         bound = {result.measure.key for result in results}
         others = [
             plans.Result(measure, None, measure.value(scope))
-            for measure in available()
+            for measure in indicators()
             if measure.key not in bound
         ]
     return render_template(
@@ -283,7 +272,7 @@ def show_indicators():
         results=results,
         others=others,
         pending=pending(),
-        period_args=_period_args(scope) if scope else {},
+        period_args=scope.args if scope else {},
     )
 
 
@@ -308,7 +297,7 @@ def list_records(key: str):
         records=linked(listing.records, current_user),
         totals=listing.totals,
         parts=measure.parts(scope) if measure.parts else None,
-        period_args=_period_args(scope),
+        period_args=scope.args,
     )
 
 

@@ -47,7 +47,7 @@ def _later_than(start_field: str):
 
 
 def skill_choices():
-    return [(skill.value, skill.label) for skill in Skill]
+    return Skill.choices()
 
 
 class VolunteerForm(Form):

@@ -1,6 +1,5 @@
 """Volunteers (Legea 78/2014): contracts, the activities they sign up for, hours, certificates."""
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,33 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
 from daycentre.i18n import listed_name, person_name
+from daycentre.labels import LabelledEnum
 
 
-class Skill(enum.StrEnum):
-    HOMEWORK = "homework"
-    MEALS = "meals"
-    CRAFTS = "crafts"
-    SPORTS = "sports"
-    MUSIC = "music"
-    COMPUTERS = "computers"
-    FIRST_AID = "first_aid"
-    DRIVING = "driving"
-
-    @property
-    def label(self):
-        return SKILL_LABELS[self]
-
-
-SKILL_LABELS = {
-    Skill.HOMEWORK: _l("Homework help"),
-    Skill.MEALS: _l("Meal service"),
-    Skill.CRAFTS: _l("Arts and crafts"),
-    Skill.SPORTS: _l("Sports and games"),
-    Skill.MUSIC: _l("Music and theatre"),
-    Skill.COMPUTERS: _l("Computers"),
-    Skill.FIRST_AID: _l("First aid"),
-    Skill.DRIVING: _l("Driving licence"),
-}
+class Skill(LabelledEnum):
+    HOMEWORK = "homework", _l("Homework help")
+    MEALS = "meals", _l("Meal service")
+    CRAFTS = "crafts", _l("Arts and crafts")
+    SPORTS = "sports", _l("Sports and games")
+    MUSIC = "music", _l("Music and theatre")
+    COMPUTERS = "computers", _l("Computers")
+    FIRST_AID = "first_aid", _l("First aid")
+    DRIVING = "driving", _l("Driving licence")
 
 
 class SkillSet:
@@ -52,66 +36,33 @@ class SkillSet:
         self.skill_codes = ",".join(sorted({Skill(v).value for v in values}))
 
 
-class ContractStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SIGNED = "signed"
-    ACTIVE = "active"
-    ENDED = "ended"
-    TERMINATED = "terminated"
-
-    @property
-    def label(self):
-        return CONTRACT_STATUS_LABELS[self]
+class ContractStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SIGNED = "signed", _l("Signed")
+    ACTIVE = "active", _l("In force")
+    ENDED = "ended", _l("Ended")
+    TERMINATED = "terminated", _l("Terminated")
 
 
-CONTRACT_STATUS_LABELS = {
-    ContractStatus.DRAFT: _l("Draft"),
-    ContractStatus.SIGNED: _l("Signed"),
-    ContractStatus.ACTIVE: _l("In force"),
-    ContractStatus.ENDED: _l("Ended"),
-    ContractStatus.TERMINATED: _l("Terminated"),
-}
 OPEN_CONTRACT_STATUSES = (ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.ACTIVE)
 
 
-class SignupStatus(enum.StrEnum):
-    SIGNED_UP = "signed_up"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
-    ABSENT = "absent"
-
-    @property
-    def label(self):
-        return SIGNUP_STATUS_LABELS[self]
+class SignupStatus(LabelledEnum):
+    SIGNED_UP = "signed_up", _l("Signed up")
+    WAITING = "waiting", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
+    ATTENDED = "attended", _l("Attended")
+    ABSENT = "absent", _l("Did not come")
 
 
-SIGNUP_STATUS_LABELS = {
-    SignupStatus.SIGNED_UP: _l("Signed up"),
-    SignupStatus.WAITING: _l("On the waiting list"),
-    SignupStatus.CANCELLED: _l("Cancelled"),
-    SignupStatus.ATTENDED: _l("Attended"),
-    SignupStatus.ABSENT: _l("Did not come"),
-}
 # The statuses that hold a volunteer's time (and, for the first and the last, a place).
 HOLDING_STATUSES = (SignupStatus.SIGNED_UP, SignupStatus.WAITING, SignupStatus.ATTENDED)
 
 
-class HoursStatus(enum.StrEnum):
-    REPORTED = "reported"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-    @property
-    def label(self):
-        return HOURS_STATUS_LABELS[self]
-
-
-HOURS_STATUS_LABELS = {
-    HoursStatus.REPORTED: _l("Awaiting approval"),
-    HoursStatus.APPROVED: _l("Approved"),
-    HoursStatus.REJECTED: _l("Rejected"),
-}
+class HoursStatus(LabelledEnum):
+    REPORTED = "reported", _l("Awaiting approval")
+    APPROVED = "approved", _l("Approved")
+    REJECTED = "rejected", _l("Rejected")
 
 
 class RegisterCounter(db.Model):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -858,65 +858,3 @@ def certificates_of(volunteer: Volunteer) -> list[VolunteerCertificate]:
             .order_by(VolunteerCertificate.issued_on.desc())
         )
     )
-
-
-# --- Counts ---
-
-
-def period_counts(user, start: date, end: date) -> dict[str, object]:
-    """Contracts in force and new, volunteers who did hours, and hours, in the user's centres."""
-
-    def scoped(query, column):
-        return query if user.is_admin else query.where(column.in_(user.centre_ids or {0}))
-
-    in_force = VolunteerContract.status.in_(
-        (ContractStatus.ACTIVE, ContractStatus.ENDED, ContractStatus.TERMINATED)
-    )
-    active_contracts = db.session.scalar(
-        scoped(
-            db.select(func.count(VolunteerContract.id)).where(
-                in_force,
-                VolunteerContract.starts_on <= end,
-                func.coalesce(VolunteerContract.closed_on, VolunteerContract.ends_on) >= start,
-            ),
-            VolunteerContract.centre_id,
-        )
-    )
-    new_contracts = db.session.scalar(
-        scoped(
-            db.select(func.count(VolunteerContract.id)).where(
-                VolunteerContract.signed_on >= start, VolunteerContract.signed_on <= end
-            ),
-            VolunteerContract.centre_id,
-        )
-    )
-    first, after = day_bounds(start, end)
-    attended = db.session.execute(
-        scoped(
-            db.select(ActivitySignup.volunteer_id, ActivitySignup.hours)
-            .join(Activity)
-            .where(
-                ActivitySignup.status == SignupStatus.ATTENDED,
-                Activity.starts_at >= first,
-                Activity.starts_at < after,
-            ),
-            Activity.centre_id,
-        )
-    ).all()
-    approved = db.session.execute(
-        scoped(
-            db.select(VolunteerHours.volunteer_id, VolunteerHours.hours).where(
-                VolunteerHours.status == HoursStatus.APPROVED,
-                VolunteerHours.day >= start,
-                VolunteerHours.day <= end,
-            ),
-            VolunteerHours.centre_id,
-        )
-    ).all()
-    rows = list(attended) + list(approved)
-    return {
-        "active_contracts": active_contracts or 0,
-        "new_contracts": new_contracts or 0,
-        "active_volunteers": len({volunteer_id for volunteer_id, _hours in rows}),
-        "hours": sum((hours or Decimal(0) for _id, hours in rows), Decimal(0)),
-    }

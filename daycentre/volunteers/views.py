@@ -28,7 +28,6 @@ from daycentre.volunteers.forms import (
     EndContractForm,
     HoursForm,
     NewVolunteerForm,
-    PeriodForm,
     SignContractForm,
     VolunteerForm,
 )
@@ -492,19 +491,6 @@ def confirm_attendance(signup_id: int, mark: str):
     ):
         flash(_("Attendance recorded."), "success")
     return redirect(url_for("volunteers.show_activity", activity_id=signup.activity_id))
-
-
-@bp.get("/report")
-@requires(MANAGE)
-def show_report():
-    form = PeriodForm(request.args)
-    if not request.args:
-        form.start.data = today().replace(day=1)
-        form.end.data = today()
-    counts = None
-    if not request.args or form.validate():
-        counts = volunteering.period_counts(current_user, form.start.data, form.end.data)
-    return render_template("volunteers/show_report.html", form=form, counts=counts)
 
 
 # --- Volunteers: their own record only ---

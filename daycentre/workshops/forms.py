@@ -28,7 +28,7 @@ class WorkshopDetailsForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.audience.choices = [(a.value, a.label) for a in Audience]
+        self.audience.choices = Audience.choices()
 
 
 class WorkshopForm(WorkshopDetailsForm):
@@ -76,7 +76,7 @@ class NewAdultForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.relation.choices = [(r.value, r.label) for r in Relationship]
+        self.relation.choices = Relationship.choices()
 
 
 class ButtonForm(Form):

@@ -1,7 +1,6 @@
 """Parenting workshops (a programme of sessions with capacity and a waiting list) and support groups
 (ongoing, members join and leave, meetings with attendance)."""
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, utcnow
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 from daycentre.localtime import BUCHAREST
 
 
@@ -17,40 +17,17 @@ def _values(enum_class):
     return [member.value for member in enum_class]
 
 
-class Audience(enum.StrEnum):
-    PARENTS = "parents"
-    COUPLES = "couples"
-    FUTURE_PARENTS = "future_parents"
-    ADOLESCENTS = "adolescents"
-
-    @property
-    def label(self):
-        return AUDIENCE_LABELS[self]
+class Audience(LabelledEnum):
+    PARENTS = "parents", _l("Parents")
+    COUPLES = "couples", _l("Couples")
+    FUTURE_PARENTS = "future_parents", _l("Future parents")
+    ADOLESCENTS = "adolescents", _l("Adolescents")
 
 
-AUDIENCE_LABELS = {
-    Audience.PARENTS: _l("Parents"),
-    Audience.COUPLES: _l("Couples"),
-    Audience.FUTURE_PARENTS: _l("Future parents"),
-    Audience.ADOLESCENTS: _l("Adolescents"),
-}
-
-
-class RegistrationStatus(enum.StrEnum):
-    REGISTERED = "registered"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return REGISTRATION_STATUS_LABELS[self]
-
-
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.REGISTERED: _l("Registered"),
-    RegistrationStatus.WAITING: _l("On the waiting list"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-}
+class RegistrationStatus(LabelledEnum):
+    REGISTERED = "registered", _l("Registered")
+    WAITING = "waiting", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class _Timed:

@@ -552,8 +552,14 @@ class Progress:
         return round(100 * self.attended / self.sessions) if self.sessions else 0
 
 
-def completion_share() -> float:
-    return current_app.config["WORKSHOP_COMPLETION_SHARE"]
+def completion_percent() -> int:
+    """The share of a programme's sessions a participant attends to complete it, in whole
+    percent: the same number here and in the count of completions (reports.measures)."""
+    return round(current_app.config["WORKSHOP_COMPLETION_SHARE"] * 100)
+
+
+def completed(attended: int, sessions: int) -> bool:
+    return bool(sessions) and attended * 100 >= sessions * completion_percent()
 
 
 def progress(workshop: Workshop) -> dict[int, Progress]:
@@ -570,12 +576,11 @@ def progress(workshop: Workshop) -> dict[int, Progress]:
             .group_by(WorkshopAttendance.person_id)
         ).all()
     )
-    share = completion_share()
     return {
         r.person_id: Progress(
             attended=counts.get(r.person_id, 0),
             sessions=total,
-            completed=bool(total) and counts.get(r.person_id, 0) >= share * total,
+            completed=completed(counts.get(r.person_id, 0), total),
         )
         for r in participants(workshop)
     }
@@ -750,81 +755,6 @@ def record_meeting_attendance(meeting: GroupMeeting, *, actor, present_ids) -> i
         centre_id=group.centre_id,
     )
     return len(present_ids)
-
-
-# --- Counts ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Counts:
-    workshops: int
-    sessions: int
-    participants: int
-    completions: int
-    meetings: int
-    members: int
-
-
-def counts(first: date, last: date, *, centre_ids) -> Counts:
-    """What was held from ``first`` to ``last`` (both included, Bucharest days).
-
-    A workshop is held in the period if one of its sessions is; a participant is someone present
-    at a session of the period; a completion counts in the period of the programme's last session;
-    a member is someone present at a meeting of the period.
-    """
-    start, end = day_bounds(first, last)
-    centres = centre_ids or {0}
-    in_period = (WS.starts_at >= start, WS.starts_at < end, Workshop.centre_id.in_(centres))
-    sessions = db.session.execute(
-        select(func.count(WS.id), func.count(func.distinct(WS.workshop_id)))
-        .join(Workshop)
-        .where(*in_period)
-    ).one()
-    participants_count = db.session.scalar(
-        select(func.count(func.distinct(WorkshopAttendance.person_id)))
-        .join(WS, WorkshopAttendance.session_id == WS.id)
-        .join(Workshop)
-        .where(*in_period, WorkshopAttendance.present.is_(True))
-    )
-    last_sessions = (
-        select(WS.workshop_id, func.max(WS.starts_at).label("last_start"))
-        .group_by(WS.workshop_id)
-        .subquery()
-    )
-    finished = db.session.scalars(
-        select(Workshop)
-        .join(last_sessions, last_sessions.c.workshop_id == Workshop.id)
-        .where(
-            Workshop.centre_id.in_(centres),
-            last_sessions.c.last_start >= start,
-            last_sessions.c.last_start < end,
-        )
-    )
-    completions = sum(
-        sum(1 for p in progress(workshop).values() if p.completed) for workshop in finished
-    )
-    meeting_filter = (
-        GroupMeeting.starts_at >= start,
-        GroupMeeting.starts_at < end,
-        SupportGroup.centre_id.in_(centres),
-    )
-    meetings = db.session.scalar(
-        select(func.count(GroupMeeting.id)).join(SupportGroup).where(*meeting_filter)
-    )
-    members = db.session.scalar(
-        select(func.count(func.distinct(MeetingAttendance.person_id)))
-        .join(GroupMeeting, MeetingAttendance.meeting_id == GroupMeeting.id)
-        .join(SupportGroup)
-        .where(*meeting_filter, MeetingAttendance.present.is_(True))
-    )
-    return Counts(
-        workshops=sessions[1],
-        sessions=sessions[0],
-        participants=participants_count,
-        completions=completions,
-        meetings=meetings,
-        members=members,
-    )
 
 
 # --- Calendars ------------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Screens for parenting workshops and support groups."""
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -138,7 +136,7 @@ def show_workshop(workshop_id: int):
         register_form=register_form,
         adult_form=adult_form,
         button=ButtonForm(),
-        share=round(workshops.completion_share() * 100),
+        share=workshops.completion_percent(),
         languages=CERTIFICATE_LANGUAGES,
     )
 
@@ -542,34 +540,4 @@ def take_meeting_attendance(meeting_id: int):
         name=meeting.group.topic,
         occasion=meeting,
         nobody=_("The group had no members on that day."),
-    )
-
-
-# --- Counts ---------------------------------------------------------------------------------------
-
-
-def _asked_date(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-
-
-@bp.get("/counts")
-@requires("workshops.read")
-def show_counts():
-    last = _asked_date("last", today())
-    first = _asked_date("first", last.replace(day=1))
-    centres = visible_centres(current_user)
-    centre_ids = {c.id for c in centres}
-    asked = request.args.get("centre_id", type=int)
-    if asked in centre_ids:
-        centre_ids = {asked}
-    return render_template(
-        "workshops/show_counts.html",
-        first=first,
-        last=last,
-        centres=centres,
-        asked=asked,
-        counts=workshops.counts(first, last, centre_ids=centre_ids),
     )

@@ -76,6 +76,20 @@ def test_enum_values_read_as_their_labels_in_the_readers_language(client, login_
     assert "Jelen → Igazolt hiányzás" in page
 
 
+def test_a_changed_choice_is_shown_by_its_label(client, login_as, centre, users):
+    record(
+        "update",
+        centre,
+        actor=users["admin"],
+        changes={"kind": ["after_school", "parent_counselling"], "name": ["A", "B"]},
+    )
+    db.session.commit()
+    login_as("admin")
+    page = text_of(client.get("/audit/"))
+    assert "Centru de zi de tip școală după școală → Centru de zi pentru consiliere" in page
+    assert "A → B" in page  # a value of a field without a list of choices stays as it is
+
+
 def test_the_subject_access_page_names_enum_values(app):
     from flask_babel import force_locale
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from daycentre.audit.models import AuditEntry
-from daycentre.cases import access, counts, deadlines, evaluations, overdue, plans, tasks, workflow
+from daycentre.cases import access, deadlines, evaluations, overdue, plans, tasks, workflow
 from daycentre.cases.models import (
     CaseStage,
     ClosureReason,
@@ -17,6 +17,7 @@ from daycentre.cases.models import (
 from daycentre.centres.calendar import add_working_days
 from daycentre.errors import Refused
 from daycentre.extensions import db
+from daycentre.reports.measures import MEASURES, Scope, figures
 from tests.factories import (
     make_case,
     make_centre,
@@ -536,18 +537,21 @@ def test_counts_for_a_period_include_both_ends(centre, staff):
     )
     make_case(centre, actor=coordinator, received_on=date(2026, 4, 1))  # after the period
 
-    result = counts.counts({centre.id}, date(2026, 3, 1), date(2026, 3, 31))
-    assert result["received"] == 2  # 1 March and 31 March
-    assert result["referred"] == 1
-    assert result["opened"] == 2  # the active case opened 4 March, the closed one 31 March
-    assert result["active"] == 2
-    assert result["closed"] == 1
-    assert result["closed_by_reason"][ClosureReason.NOT_NEEDED] == 1
-    assert result["closed_by_reason"][ClosureReason.OBJECTIVES_REACHED] == 0
+    march = Scope(frozenset({centre.id}), date(2026, 3, 1), date(2026, 3, 31))
+    result = {key: figure.value for key, figure in figures("cases", march).items()}
+    assert result["cases_received"] == 2  # 1 March and 31 March
+    assert result["cases_referred"] == 1
+    assert result["cases_opened"] == 2  # the active case opened 4 March, the closed one 31 March
+    assert result["cases_active"] == 2
+    assert result["cases_closed"] == 1
+    by_reason = dict(MEASURES["cases_closed"].parts(march))
+    assert by_reason[ClosureReason.NOT_NEEDED.label] == 1
+    assert by_reason[ClosureReason.OBJECTIVES_REACHED.label] == 0
     assert result["children_stayed"] == 2
     assert (result["reviews"], result["reviews_on_time"]) == (1, 1)
     assert result["evaluations"] == 1
-    assert counts.counts({centre.id}, date(2026, 4, 1), date(2026, 4, 30))["received"] == 1
+    april = Scope(frozenset({centre.id}), date(2026, 4, 1), date(2026, 4, 30))
+    assert MEASURES["cases_received"].value(april) == 1
 
 
 def test_a_person_or_family_named_in_a_case_is_not_deleted(centre, staff):

@@ -13,6 +13,7 @@ from daycentre.extensions import db
 from daycentre.localtime import today
 from tests.cases.test_services import sign
 from tests.conftest import text_of
+from tests.counting import figures_on
 from tests.factories import make_case, make_centre, make_child, make_family, make_user
 
 
@@ -291,6 +292,17 @@ def test_counts_page_for_supervisors_only(client, login_as, users, centre):
     text = text_of(response)
     assert "Solicitări primite 2" in text
     assert "Copii care au rămas în familie 0" in text
+    # Every number is its measure's, over the coordinator's centres, with its records listed.
+    assert figures_on(client, response) == {
+        "cases_received": 2,
+        "cases_referred": 0,
+        "cases_opened": 0,
+        "cases_active": 0,
+        "cases_closed": 0,
+        "children_stayed": 0,
+        "reviews_on_time": 0,
+        "evaluations": 0,
+    }
     client.post("/auth/logout")
     login_as("counsellor")
     assert client.get("/cases/counts").status_code == 403

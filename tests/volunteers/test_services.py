@@ -11,6 +11,7 @@ from daycentre.database import utcnow
 from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.localtime import today
+from daycentre.reports.measures import Scope, figures
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.models import (
     Activity,
@@ -364,7 +365,7 @@ def test_certificate_states_the_total_and_gets_its_own_number(centre, ready, coo
     assert first.rows == [(today() - timedelta(days=2), "Teme", Decimal("3.00"))]  # as issued
 
 
-def test_period_counts(centre, other_centre, ready, coordinator):
+def test_counts_for_a_period(centre, other_centre, ready, coordinator):
     make_contract(make_volunteer(other_centre))
     make_contract(make_volunteer(centre), status=ContractStatus.DRAFT, signed_on=None)
     volunteering.report_hours(
@@ -378,12 +379,12 @@ def test_period_counts(centre, other_centre, ready, coordinator):
     volunteering.decide_hours(
         volunteering.reported_hours(ready)[0], actor=coordinator, approve=True, now=utcnow()
     )
-    counts = volunteering.period_counts(coordinator, today() - timedelta(days=40), today())
-    assert counts == {
-        "active_contracts": 1,
-        "new_contracts": 1,
+    scope = Scope(frozenset(coordinator.centre_ids), today() - timedelta(days=40), today())
+    assert {key: figure.value for key, figure in figures("volunteers", scope).items()} == {
+        "contracts_in_force": 1,
+        "volunteer_contracts": 1,
         "active_volunteers": 1,
-        "hours": Decimal("2"),
+        "volunteer_hours": Decimal("2"),
     }
 
 

@@ -1,6 +1,7 @@
 """Coordinators manage volunteers of their own centres; a volunteer sees only their own record."""
 
 from datetime import timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -17,12 +18,15 @@ from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.models import (
     ActivitySignup,
     ContractStatus,
+    HoursStatus,
     SignupStatus,
     Volunteer,
     VolunteerContract,
+    VolunteerHours,
 )
 from tests.conftest import text_of
-from tests.factories import make_activity, make_contract, make_user, make_volunteer
+from tests.counting import figures_on
+from tests.factories import make_activity, make_centre, make_contract, make_user, make_volunteer
 
 
 def _switch(client, login_as, role):
@@ -365,6 +369,35 @@ def test_counts_for_a_period(client, login_as, me):
     page = text_of(client.get(f"/volunteers/report?start={start}&end={today().isoformat()}"))
     assert "Contracte în vigoare 1" in page
     assert "Contracte noi (semnate în perioadă) 1" in page
+
+
+def test_the_counts_page_shows_the_measures_of_the_centres_in_use(client, login_as, me):
+    # Hours done at a centre that has since closed: the page counted them for an admin (it read
+    # every centre) while the indicators page, over the centres in use, did not.
+    closed = make_centre(name="Centrul închis", active=False)
+    elsewhere = make_volunteer(closed, given_name="Ilona", family_name="Bíró")
+    make_contract(elsewhere)
+    for volunteer, hours in ((me, "2.5"), (elsewhere, "4")):
+        db.session.add(
+            VolunteerHours(
+                volunteer_id=volunteer.id,
+                centre_id=volunteer.centre_id,
+                day=today() - timedelta(days=1),
+                hours=Decimal(hours),
+                description="Teme",
+                status=HoursStatus.APPROVED,
+            )
+        )
+    db.session.commit()
+    login_as("admin")
+    start = (today() - timedelta(days=60)).isoformat()
+    response = client.get(f"/volunteers/report?start={start}&end={today().isoformat()}")
+    assert figures_on(client, response) == {
+        "contracts_in_force": 1,
+        "volunteer_contracts": 1,
+        "active_volunteers": 1,
+        "volunteer_hours": Decimal("2.5"),
+    }
 
 
 def _translated_area_messages(language):

@@ -9,6 +9,7 @@ from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Person
+from daycentre.reports.measures import Scope, figures
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import RegistrationStatus, Workshop, WorkshopRegistration
 from tests.concurrency import race, refused
@@ -329,12 +330,18 @@ def test_counts_for_a_period(centre, other_centre, room, users, adults):
     for meeting in meetings:
         workshops.record_meeting_attendance(meeting, actor=counsellor, present_ids={eva.id})
 
-    result = workshops.counts(date(2026, 11, 1), date(2026, 11, 30), centre_ids={centre.id})
-    assert result == workshops.Counts(
-        workshops=2, sessions=5, participants=2, completions=2, meetings=2, members=1
-    )
+    def counted(first, last, centre_ids):
+        scope = Scope(frozenset(centre_ids), first, last)
+        return {key: figure.value for key, figure in figures("workshops", scope).items()}
+
+    assert counted(date(2026, 11, 1), date(2026, 11, 30), {centre.id}) == {
+        "parenting_workshops": 2,
+        "workshop_sessions": 5,
+        "workshop_participants": 2,
+        "workshop_completions": 2,
+        "group_meetings": 2,
+        "group_members": 1,
+    }
     # Both ends are included: the last day's session counts; another centre sees nothing.
-    assert workshops.counts(TUESDAY, TUESDAY, centre_ids={centre.id}).sessions == 1
-    assert workshops.counts(
-        date(2026, 11, 1), date(2026, 11, 30), centre_ids={other_centre.id}
-    ) == workshops.Counts(0, 0, 0, 0, 0, 0)
+    assert counted(TUESDAY, TUESDAY, {centre.id})["workshop_sessions"] == 1
+    assert set(counted(date(2026, 11, 1), date(2026, 11, 30), {other_centre.id}).values()) == {0}

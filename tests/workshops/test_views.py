@@ -16,6 +16,7 @@ from daycentre.workshops.models import (
     WorkshopRegistration,
 )
 from tests.conftest import text_of
+from tests.counting import figures_on
 from tests.factories import make_adult, make_family, make_room, make_user, make_workshop
 
 
@@ -259,6 +260,33 @@ def test_the_counts_page(client, login_as, workshop, adults, users):
     assert "Ateliere desfășurate 1" in page
     assert "Sesiuni de atelier 4" in page
     assert "Finalizări 1" in page
+
+
+def test_the_counts_page_shows_the_measures_and_a_cancelled_place_completes_nothing(
+    client, login_as, workshop, adults, users
+):
+    # Anna attends the whole programme, then her place is cancelled and goes to Maria. The
+    # workshop's page and its counts said 0 completions and the indicators page 1 (it counted
+    # attendance marks, registered or not); now both read the one measure.
+    coordinator = users["coordinator"]
+    anna = workshops.register(workshop, adults[0], actor=coordinator)
+    workshops.register(workshop, adults[1], actor=coordinator)  # in line: one place
+    for session in workshop.sessions:
+        workshops.record_attendance(session, actor=coordinator, present_ids={adults[0].id})
+    workshops.cancel_registration(anna, actor=coordinator)
+    db.session.commit()
+    login_as("coordinator")
+    response = client.get("/workshops/counts?first=2026-11-01&last=2026-12-31")
+    shown = figures_on(client, response)
+    assert shown == {
+        "parenting_workshops": 1,
+        "workshop_sessions": 4,
+        "workshop_participants": 1,
+        "workshop_completions": 0,
+        "group_meetings": 0,
+        "group_members": 0,
+    }
+    assert not any(p.completed for p in workshops.progress(workshop).values())
 
 
 def test_sessions_and_meetings_appear_in_the_facilitator_and_room_calendars(

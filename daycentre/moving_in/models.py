@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -8,25 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.database import UTCDateTime, stored_enum, utcnow
 from daycentre.extensions import db
+from daycentre.labels import LabelledEnum
 
 
-class ImportStatus(enum.StrEnum):
-    PREVIEWED = "previewed"
-    IMPORTED = "imported"
-    UNDONE = "undone"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return IMPORT_STATUS_LABELS[self]
-
-
-IMPORT_STATUS_LABELS = {
-    ImportStatus.PREVIEWED: _l("Waiting for confirmation"),
-    ImportStatus.IMPORTED: _l("Imported"),
-    ImportStatus.UNDONE: _l("Undone"),
-    ImportStatus.CANCELLED: _l("Cancelled"),
-}
+class ImportStatus(LabelledEnum):
+    PREVIEWED = "previewed", _l("Waiting for confirmation")
+    IMPORTED = "imported", _l("Imported")
+    UNDONE = "undone", _l("Undone")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class ImportBatch(db.Model):

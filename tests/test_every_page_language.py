@@ -57,6 +57,7 @@ def _model_by_argument():
     from daycentre.meals.models import MealType
     from daycentre.people.models import Consent, Family, Person
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
+    from daycentre.moving_in.models import ImportBatch
     from daycentre.volunteers.models import (
         Activity,
         Volunteer,
@@ -72,6 +73,7 @@ def _model_by_argument():
     )
 
     common = {
+        "batch_id": ImportBatch,
         "centre_id": Centre,
         "group_id": Group,
         "room_id": Room,
@@ -277,6 +279,7 @@ def demo_app(_schema, tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         load_demo()
+        _spreadsheet_to_preview()
         db.session.commit()
         app.page_urls = _urls(app)
         usernames = set(db.session.scalars(select(User.username)))
@@ -289,6 +292,36 @@ def demo_app(_schema, tmp_path_factory):
                 connection.execute(delete(table))
             guard_audit_trail(connection)
         db.engine.dispose()
+
+
+def _spreadsheet_to_preview():
+    """A file being moved in, one row good and one with problems: the preview pages are walked.
+
+    Its headers are Hungarian, as a centre in Kézdivásárhely may write them: the page shows a
+    file's own headers as they are (and the Romanian "Sex" is also an English word)."""
+    from flask_babel import force_locale
+
+    from daycentre.centres.models import Centre
+    from daycentre.moving_in.columns import columns_of
+    from daycentre.moving_in.services import read_upload
+    from tests.moving_in.files import HEADERS_RO, child_row, csv_bytes
+
+    columns = columns_of("beneficiaries").values()
+    with force_locale("ro"):
+        key_of = {str(column.label): column.key for column in columns}
+    with force_locale("hu"):
+        hungarian = {column.key: str(column.label) for column in columns}
+    headers = [hungarian.get(key_of.get(header), header) for header in HEADERS_RO]
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    centre = db.session.scalar(select(Centre).order_by(Centre.id).limit(1))
+    rows = [child_row(), child_row(given="Ion", birth="31.02.2016", group="Nu există")]
+    read_upload(
+        centre,
+        kind="beneficiaries",
+        file_name="gyermekek.csv",
+        content=csv_bytes(headers, rows),
+        actor=admin,
+    )
 
 
 def _problems_of_page(text, exact, patterns, enum_values, language, endpoint):

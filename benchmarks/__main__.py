@@ -34,7 +34,7 @@ def main(argv=None) -> int:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     from daycentre import create_app
-    from daycentre.config import Config
+    from daycentre.core.config import Config
 
     instance = Path(Config.INSTANCE_PATH)
     if os.environ.get("DATABASE_URL"):

@@ -27,7 +27,7 @@ import holidays
 
 from benchmarks import names
 from benchmarks.loader import Loader, as_json, iso_day, iso_instant, iso_time
-from daycentre.localtime import BUCHAREST, today
+from daycentre.core.localtime import BUCHAREST, today
 
 # Bump when the builder changes what it writes, so that a cached database is rebuilt.
 BUILDER_VERSION = 1
@@ -358,7 +358,7 @@ class CountyBuilder:
 
     def _person_row(self, family, family_name, kind, given, birth, female, relation, created,
                     **extra):  # fmt: skip
-        from daycentre.text import fold
+        from daycentre.core.text import fold
 
         person = self.ids.next("people")
         row = (
@@ -378,7 +378,7 @@ class CountyBuilder:
     )  # fmt: skip
 
     def _family(self, centre: CentreRec, created_on: date, adults_only=False) -> tuple[int, str]:
-        from daycentre.text import fold
+        from daycentre.core.text import fold
 
         rng = self.rng
         family = self.ids.next("families")

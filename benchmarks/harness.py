@@ -115,7 +115,7 @@ class Bench:
             self._facts()
 
     def _today(self) -> date:
-        from daycentre.localtime import today
+        from daycentre.core.localtime import today
 
         return today()
 

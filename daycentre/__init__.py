@@ -9,14 +9,14 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from daycentre import submissions
-from daycentre.config import CONFIGS
-from daycentre.database import render_migration_type
-from daycentre.errors import register_error_pages
+from daycentre.core import submissions
+from daycentre.core.config import CONFIGS
+from daycentre.core.database import render_migration_type
+from daycentre.core.errors import register_error_pages
+from daycentre.core.i18n import select_locale
+from daycentre.core.security import register_request_guards
+from daycentre.core.templating import register_template_helpers
 from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
-from daycentre.i18n import select_locale
-from daycentre.security import register_request_guards
-from daycentre.templating import register_template_helpers
 
 
 def create_app(config=None) -> Flask:

@@ -17,7 +17,6 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from daycentre import catalogs
 from daycentre.audit.retention import (
     anonymise,
     anonymise_volunteers,
@@ -26,15 +25,16 @@ from daycentre.audit.retention import (
     wipe_freed_space,
 )
 from daycentre.auth.services import create_first_admin, renew_first_admin_password
-from daycentre.backups import (
+from daycentre.core import catalogs
+from daycentre.core.backups import (
     BackupError,
     create_backup,
     is_encrypted,
     restore_backup,
     schema_is_current,
 )
+from daycentre.core.errors import Refused
 from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-from daycentre.errors import Refused
 from daycentre.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data.")

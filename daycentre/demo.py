@@ -15,12 +15,12 @@ from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.cases.demo import load_cases
 from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
+from daycentre.core.errors import Refused
+from daycentre.core.settings import get_setting, put_setting
 from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
-from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.reports.demo import load_plan
-from daycentre.settings import get_setting, put_setting
 from daycentre.volunteers.demo import load_volunteers
 from daycentre.workshops.demo import load_workshops
 

@@ -20,6 +20,8 @@ from daycentre.cases.models import (
     Review,
 )
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.core.settings import Setting
+from daycentre.core.submissions import FormSubmission
 from daycentre.counselling.models import (
     CalendarFeed,
     CounsellingSession,
@@ -49,8 +51,6 @@ from daycentre.reports.models import (
     PlanObjective,
     ReportComment,
 )
-from daycentre.settings import Setting
-from daycentre.submissions import FormSubmission
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,

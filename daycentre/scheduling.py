@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Room
-from daycentre.errors import Busy, is_busy
+from daycentre.core.errors import Busy, is_busy
 from daycentre.extensions import db
 from daycentre.people.models import Family, Person
 

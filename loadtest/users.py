@@ -21,11 +21,11 @@ from daycentre.auth.models import SecondFactor, User
 from daycentre.auth.roles import Role
 from daycentre.auth.second_factor import encrypt_secret
 from daycentre.centres.models import Centre, CentreKind, Group
+from daycentre.core.text import fold
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
 from daycentre.meals.models import MealType
 from daycentre.people.models import Family, Person, PersonKind, Sex
-from daycentre.text import fold
 from loadtest.accounts import PASSWORD, totp_secret
 
 COORDINATORS = 40

@@ -2,7 +2,7 @@
 
 import threading
 
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 
 #: Long enough for a loaded CI machine, short enough that a lock never waited out fails the test.

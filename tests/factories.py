@@ -6,12 +6,12 @@ from itertools import count
 from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, CentreKind, Group, Room
-from daycentre.database import utcnow
+from daycentre.core.database import utcnow
+from daycentre.core.localtime import today
+from daycentre.core.text import fold
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind, Relationship, Sex
-from daycentre.text import fold
 from daycentre.volunteers.models import Activity, ContractStatus, Volunteer, VolunteerContract
 
 DEFAULT_PASSWORD = "correct-horse-battery"  # noqa: S105
@@ -265,8 +265,8 @@ def make_session(counsellor, room, *, person=None, family=None, start=None, minu
     """A scheduled counselling session, stored as is (no conflict check): for arranging tests."""
     from datetime import datetime, timedelta
 
+    from daycentre.core.localtime import BUCHAREST
     from daycentre.counselling.models import CounsellingSession, SessionStatus, SessionType
-    from daycentre.localtime import BUCHAREST
 
     start = start or datetime(2026, 11, 24, 13, 0, tzinfo=BUCHAREST)
     session = CounsellingSession(
@@ -309,7 +309,7 @@ def make_workshop(centre, room, facilitators, *, capacity=2, sessions=4, start=N
     """A workshop with weekly 90-minute sessions, stored as is (no conflict check)."""
     from datetime import datetime
 
-    from daycentre.localtime import BUCHAREST
+    from daycentre.core.localtime import BUCHAREST
     from daycentre.workshops.models import Audience, Workshop, WorkshopSession
 
     start = start or datetime(2026, 11, 24, 16, 0, tzinfo=BUCHAREST)

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from daycentre import create_app
-from daycentre.backups import BackupError, create_backup, restore_backup
+from daycentre.core.backups import BackupError, create_backup, restore_backup
+from daycentre.core.settings import Setting
 from daycentre.extensions import db
-from daycentre.settings import Setting
 from tests.factories import make_centre, make_group, make_user
 
 

@@ -66,7 +66,7 @@ def test_writing_requests_take_turns_and_each_reads_the_last_save(app, database_
         pytest.skip("SQLite's write lock")
     import threading
 
-    from daycentre import database
+    from daycentre.core import database
 
     second_waits, seen, errors = threading.Event(), {}, []
     real_take = database.write_turns.take
@@ -113,13 +113,13 @@ def test_writing_requests_take_turns_and_each_reads_the_last_save(app, database_
 
 
 def _first_holds_turn():
-    from daycentre import database
+    from daycentre.core import database
 
     return database.write_turns._depth > 0
 
 
 def test_every_writing_request_gives_its_turn_back(app, client, users, login):
-    from daycentre import database
+    from daycentre.core import database
 
     assert login(users["admin"]).status_code == 302
     assert client.post("/auth/language", data={"language": "xx"}).status_code == 400

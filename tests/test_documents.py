@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from daycentre.documents import csv_file, download, neutralise, render_pdf, spreadsheet
+from daycentre.core.documents import csv_file, download, neutralise, render_pdf, spreadsheet
 
 
 def test_formula_triggers_are_neutralised():

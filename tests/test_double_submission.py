@@ -13,9 +13,9 @@ from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User
 from daycentre.centres.calendar import holiday_name
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
+from daycentre.core.localtime import BUCHAREST, today
 from daycentre.counselling.models import CalendarFeed, NoteShare, SessionNote
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, today
 from daycentre.meals.models import FoodAllowance, MealType
 from daycentre.people.models import Consent, Family, Person, PersonKind
 from daycentre.reports.models import ActivityReport, DevelopmentPlan

@@ -8,8 +8,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT
+from daycentre.core.settings import Setting
 from daycentre.extensions import db
-from daycentre.settings import Setting
 from tests.conftest import text_of
 
 

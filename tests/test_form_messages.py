@@ -29,8 +29,8 @@ from wtforms.validators import (
     Optional,
 )
 
-from daycentre.errors import CSRF_REASONS
-from daycentre.forms import Form
+from daycentre.core.errors import CSRF_REASONS
+from daycentre.core.forms import Form
 from tests.conftest import text_of
 
 

@@ -9,8 +9,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from daycentre.core.forms import Form, MultiCheckboxField
 from daycentre.extensions import db
-from daycentre.forms import Form, MultiCheckboxField
 from daycentre.people.models import Family, Person
 from tests.conftest import text_of
 from tests.factories import make_adult, make_child, make_family

@@ -18,9 +18,9 @@ from daycentre import create_app
 from daycentre.audit import services as audit_services
 from daycentre.auth import scope
 from daycentre.auth.models import User
+from daycentre.core.forms import Form
 from daycentre.counselling.models import SessionNote
 from daycentre.extensions import db
-from daycentre.forms import Form
 from daycentre.people.models import Family, Person
 from tests.conftest import text_of
 from tests.factories import (

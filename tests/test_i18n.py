@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from flask_babel import force_locale, format_date, format_decimal, ngettext
 
-from daycentre import catalogs
-from daycentre.i18n import person_name
+from daycentre.core import catalogs
+from daycentre.core.i18n import person_name
 
 
 def test_catalogs_are_complete_and_current():
@@ -73,7 +73,7 @@ def test_hungarian_names_put_the_family_name_first():
 
 
 def test_official_lists_put_the_family_name_first():
-    from daycentre.i18n import listed_name
+    from daycentre.core.i18n import listed_name
 
     assert listed_name("Țurcanu", "Darius", "ro") == "ȚURCANU Darius"
     assert listed_name("Kovács", "Anna", "hu") == "Kovács Anna"
@@ -276,7 +276,7 @@ def test_no_count_before_a_noun_bypasses_ngettext():
     ],
 )
 def test_the_hungarian_article_follows_the_first_sound(following, article):
-    from daycentre.i18n import hungarian_article
+    from daycentre.core.i18n import hungarian_article
 
     assert hungarian_article(following) == article
 
@@ -294,7 +294,7 @@ def test_wtforms_messages_come_from_our_catalogs(app, language, expected):
     from wtforms import StringField
     from wtforms.validators import Email, Length
 
-    from daycentre.forms import Form
+    from daycentre.core.forms import Form
 
     class Contact(Form):
         class Meta:
@@ -355,6 +355,6 @@ def test_every_literal_message_in_the_code_is_in_the_template():
 )
 def test_languages_spoken_are_named_in_the_documents_language(typed, language, printed):
     """A volunteer's languages typed in Romanian print in Hungarian on a Hungarian contract."""
-    from daycentre.i18n import spoken_languages
+    from daycentre.core.i18n import spoken_languages
 
     assert spoken_languages(typed, language) == printed

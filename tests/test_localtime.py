@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, time
 
-from daycentre.localtime import add_months, day_bounds, day_start, local_date, local_instant
+from daycentre.core.localtime import add_months, day_bounds, day_start, local_date, local_instant
 
 
 def test_a_bucharest_day_starts_at_midnight_local_time_in_winter_and_in_summer():

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import Mark
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals import services as meals
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import standard_clause

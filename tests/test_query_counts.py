@@ -59,7 +59,7 @@ def _centre_in_use(centre, admin, *, children=3):
 def _today_at_four():
     from datetime import datetime
 
-    from daycentre.localtime import BUCHAREST, today
+    from daycentre.core.localtime import BUCHAREST, today
 
     day = today()
     return datetime(day.year, day.month, day.day, 16, 0, tzinfo=BUCHAREST)

@@ -6,7 +6,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from daycentre import create_app
 from daycentre.auth.roles import PERMISSIONS, Role
-from daycentre.security import PUBLIC_ENDPOINTS
+from daycentre.core.security import PUBLIC_ENDPOINTS
 from tests.conftest import text_of
 
 

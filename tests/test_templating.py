@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from daycentre.templating import plural_count
+from daycentre.core.templating import plural_count
 
 
 def test_plural_count_gives_gettext_an_integer():

@@ -10,9 +10,9 @@ from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import closed_days
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind, Group
+from daycentre.core.localtime import today
 from daycentre.enrolment.services import enrolments_active_between
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals.models import FoodAllowance, MealServed, MealType, Menu
 from daycentre.people.services import by_family_name
 

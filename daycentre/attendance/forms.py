@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, NumberRange
 
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import NOTE_LENGTH, Mark
-from daycentre.errors import Refused
-from daycentre.forms import Form
+from daycentre.core.errors import Refused
+from daycentre.core.forms import Form
 
 MARKED = re.compile(r"^status-(\d+)$")
 

@@ -16,9 +16,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from daycentre.attendance.stamps import keep_stamps
-from daycentre.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.labels import LabelledEnum
 from daycentre.extensions import db
-from daycentre.labels import LabelledEnum
 
 
 class AttendanceStatus(LabelledEnum):

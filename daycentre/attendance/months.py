@@ -6,7 +6,7 @@ from babel.dates import format_skeleton
 from flask import abort, request
 from flask_babel import get_locale
 
-from daycentre.localtime import today
+from daycentre.core.localtime import today
 
 
 def month_or_404() -> tuple[int, int]:

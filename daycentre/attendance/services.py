@@ -29,20 +29,20 @@ from daycentre.attendance.models import (
 from daycentre.audit import services as audit
 from daycentre.centres.calendar import closed_day_sets, closed_days, closed_days_of
 from daycentre.centres.models import Centre, Group
-from daycentre.database import utcnow
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused, StaleRecord
+from daycentre.core.localtime import today
+from daycentre.core.text import fold
 from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
 from daycentre.enrolment.services import (
     children_active_on,
     enrolments_active_between,
     enrolments_active_between_query,
 )
-from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals.models import MealServed, MealType, Menu
 from daycentre.people.models import Person
 from daycentre.people.services import by_family_name
-from daycentre.text import fold
 
 S = AttendanceStatus
 

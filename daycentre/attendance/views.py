@@ -17,7 +17,7 @@ from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Group
 from daycentre.centres.services import visible_centres
-from daycentre.documents import (
+from daycentre.core.documents import (
     PDF,
     XLSX,
     download,
@@ -26,11 +26,11 @@ from daycentre.documents import (
     pdf_html,
     spreadsheet,
 )
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
+from daycentre.core.forms import run_service
+from daycentre.core.i18n import current_language
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.forms import run_service
-from daycentre.i18n import current_language
-from daycentre.localtime import today
 
 
 def _day_or_404() -> date:

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from daycentre.forms import Form
+from daycentre.core.forms import Form
 
 
 class AuditFilterForm(Form):

@@ -10,8 +10,8 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.core import UnboundField
 
+from daycentre.core.forms import Form
 from daycentre.extensions import db
-from daycentre.forms import Form
 
 FIELD_LABELS = {
     "name": _l("Name"),

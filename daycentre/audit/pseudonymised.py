@@ -26,8 +26,8 @@ from sqlalchemy import select
 from daycentre.attendance.models import Attendance
 from daycentre.cases.models import Case, case_children
 from daycentre.centres.models import Centre, Group
+from daycentre.core.documents import csv_file, spreadsheet_book
 from daycentre.counselling.models import CounsellingSession
-from daycentre.documents import csv_file, spreadsheet_book
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import MealServed, MealType

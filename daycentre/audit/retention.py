@@ -23,10 +23,10 @@ from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.audit.subject_access import about_records, subject_records
 from daycentre.auth.models import User
 from daycentre.cases.models import Case, CaseStage, case_children
+from daycentre.core.localtime import day_start, today
 from daycentre.counselling.models import CounsellingSession
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.localtime import day_start, today
 from daycentre.people.models import Person
 from daycentre.volunteers.models import (
     HOLDING_STATUSES,

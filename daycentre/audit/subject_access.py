@@ -19,8 +19,8 @@ from sqlalchemy import Table, and_, false, or_, select
 from daycentre.audit.labels import entity_labels
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import _plain
+from daycentre.core.localtime import now
 from daycentre.extensions import db
-from daycentre.localtime import now
 
 # Not about any subject: staff accounts, the trail itself (exported separately).
 NOT_ABOUT_BENEFICIARIES = {"users", "audit_entries", "user_centres"}

@@ -16,9 +16,9 @@ from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
-from daycentre.documents import XLSX, download
+from daycentre.core.documents import XLSX, download
+from daycentre.core.localtime import day_start, today
 from daycentre.extensions import db
-from daycentre.localtime import day_start, today
 from daycentre.people.models import Person
 from daycentre.volunteers.models import Volunteer
 

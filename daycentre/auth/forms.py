@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from daycentre.auth.roles import Role
-from daycentre.forms import Form, MultiCheckboxField
+from daycentre.core.forms import Form, MultiCheckboxField
 
 MIN_PASSWORD_LENGTH = 10
 

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from daycentre.auth.roles import Role, role_has
-from daycentre.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.i18n import person_name
 from daycentre.extensions import db, login_manager, normalised_username
-from daycentre.i18n import person_name
 
 user_centres = Table(
     "user_centres",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
-from daycentre.errors import Refused
-from daycentre.text import fold
+from daycentre.core.errors import Refused
+from daycentre.core.text import fold
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt.gz"
 

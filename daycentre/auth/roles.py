@@ -6,7 +6,7 @@ Which rows of a model a user sees on the pages their role may use is the scope t
 
 from flask_babel import lazy_gettext as _l
 
-from daycentre.labels import LabelledEnum
+from daycentre.core.labels import LabelledEnum
 
 
 class Role(LabelledEnum):

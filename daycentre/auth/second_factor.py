@@ -25,8 +25,8 @@ from sqlalchemy import delete, func, or_, update
 
 from daycentre.audit import services as audit
 from daycentre.auth.models import RecoveryCode, SecondFactor, User
-from daycentre.database import utcnow
-from daycentre.errors import Refused
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 
 ISSUER = "daycentre"

@@ -13,8 +13,8 @@ from daycentre.auth.models import User, find_user_by_username, hash_password
 from daycentre.auth.passwords import ensure_strong_password, personal_words
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre
-from daycentre.database import utcnow
-from daycentre.errors import Refused, ensure_current, flush_or_refuse
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db, normalised_username
 
 

@@ -35,9 +35,9 @@ from daycentre.auth.passwords import WeakPassword
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT
 from daycentre.centres.models import Centre
-from daycentre.errors import Refused, render_error
+from daycentre.core.errors import Refused, render_error
+from daycentre.core.forms import run_service
 from daycentre.extensions import db, limiter, login_form_username
-from daycentre.forms import run_service
 
 
 def _safe_next(target: str | None) -> str:

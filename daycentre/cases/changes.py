@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from daycentre.audit import services as audit
 from daycentre.cases.access import is_supervisor
 from daycentre.cases.models import Case, CaseEvent, CaseStage
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 
 
 def ensure_supervisor(case: Case, actor) -> None:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from flask import current_app
 
 from daycentre.cases.models import Case, CaseStage, ObjectiveProgress, PlannedService, Progress
-from daycentre.localtime import add_months, today
+from daycentre.core.localtime import add_months, today
 
 S = CaseStage
 

@@ -7,10 +7,10 @@ from sqlalchemy import func, or_
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Case, Plan, PlannedService, ServiceKind
 from daycentre.cases.plans import centre_of, people_of
+from daycentre.core.database import utcnow
+from daycentre.core.localtime import day_bounds
 from daycentre.counselling.models import CounsellingSession, SessionStatus
-from daycentre.database import utcnow
 from daycentre.extensions import db
-from daycentre.localtime import day_bounds
 from daycentre.workshops.models import MeetingAttendance
 from daycentre.workshops.services import progress as workshop_progress
 

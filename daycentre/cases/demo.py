@@ -8,9 +8,9 @@ from daycentre.auth.models import User
 from daycentre.cases import evaluations, plans, workflow
 from daycentre.cases.models import ClosureReason, Progress, ServiceKind
 from daycentre.centres.models import Centre, CentreKind
+from daycentre.core.localtime import today
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import Family
 
 REPORTS = [

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from daycentre.audit import services as audit
 from daycentre.cases.changes import add_event, change, clean, move, not_in_future, write_audit
 from daycentre.cases.models import Case, CaseStage, Evaluation, HomeVisit
-from daycentre.errors import Refused, ensure_current
+from daycentre.core.errors import Refused, ensure_current
 from daycentre.extensions import db
 
 S = CaseStage

@@ -19,9 +19,9 @@ from daycentre.cases.models import (
     RequestSource,
     ServiceKind,
 )
-from daycentre.forms import Form, MultiCheckboxField
-from daycentre.localtime import today
-from daycentre.submissions import submission_field
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.localtime import today
+from daycentre.core.submissions import submission_field
 
 LONG = 5000
 

@@ -15,7 +15,7 @@ from daycentre.cases.deadlines import (
 )
 from daycentre.cases.models import Case, Objective, Plan, Review
 from daycentre.cases.tasks import open_tasks
-from daycentre.localtime import today
+from daycentre.core.localtime import today
 
 
 @dataclass

@@ -31,10 +31,10 @@ from daycentre.cases.models import (
     ServiceKind,
 )
 from daycentre.cases.stages import STAGES
+from daycentre.core.errors import Refused, ensure_current
+from daycentre.core.localtime import add_months, today
 from daycentre.enrolment.models import Enrolment
-from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
-from daycentre.localtime import add_months, today
 from daycentre.workshops.models import (
     GroupMembership,
     RegistrationStatus,

@@ -8,10 +8,10 @@ from daycentre.attendance.services import children_on_alert
 from daycentre.audit import services as audit
 from daycentre.cases.changes import add_event, clean, write_audit
 from daycentre.cases.models import OPEN_STAGES, Case, CaseTask, TaskSource, case_children
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import today
 from daycentre.counselling.services import repeated_no_shows
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import today
 
 
 def add_task(

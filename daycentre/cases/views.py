@@ -7,7 +7,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from daycentre import submissions
 from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
@@ -60,11 +59,12 @@ from daycentre.cases.models import (
 )
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
-from daycentre.documents import PDF, download, render_pdf
+from daycentre.core import submissions
+from daycentre.core.documents import PDF, download, render_pdf
+from daycentre.core.forms import Form, flash_errors, run_service, service_done
+from daycentre.core.localtime import today
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.forms import Form, flash_errors, run_service, service_done
-from daycentre.localtime import today
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.people.services import by_family_name, visible_families
 from daycentre.workshops.models import WorkshopRegistration

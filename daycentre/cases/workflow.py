@@ -32,9 +32,9 @@ from daycentre.cases.models import (
 from daycentre.cases.stages import STAGES
 from daycentre.centres.calendar import add_working_days
 from daycentre.centres.models import Centre
-from daycentre.errors import Refused, ensure_current
+from daycentre.core.errors import Refused, ensure_current
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import Family, Person
 from daycentre.people.services import deleting_family, deleting_person
 

@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 
 from daycentre.centres.models import CentreKind
-from daycentre.forms import Form, MultiCheckboxField
+from daycentre.core.forms import Form, MultiCheckboxField
 
 
 def weekday_choices():

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import stored_enum
+from daycentre.core.database import stored_enum
+from daycentre.core.labels import LabelledEnum
 from daycentre.extensions import db
-from daycentre.labels import LabelledEnum
 
 
 class CentreKind(LabelledEnum):

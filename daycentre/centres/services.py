@@ -9,7 +9,7 @@ from daycentre.auth import scope
 from daycentre.centres import calendar
 from daycentre.centres.calendar import holiday_name, public_holidays  # noqa: F401 (kept names)
 from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
-from daycentre.errors import ensure_current, flush_or_refuse
+from daycentre.core.errors import ensure_current, flush_or_refuse
 from daycentre.extensions import db
 
 

@@ -8,7 +8,7 @@ from daycentre.centres import bp
 from daycentre.centres import services as centres
 from daycentre.centres.forms import CentreForm, ClosureDayForm, GroupForm, RoomForm
 from daycentre.centres.models import Centre, ClosureDay, Group, Room
-from daycentre.forms import Form, run_service, service_done
+from daycentre.core.forms import Form, run_service, service_done
 
 
 def _fields(form, *names) -> dict:

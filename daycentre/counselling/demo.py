@@ -5,12 +5,12 @@ from datetime import time, timedelta
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import local_instant, today, week_start
 from daycentre.counselling import services as counselling
 from daycentre.counselling.models import SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Person, PersonKind
 
 NOTES = [

@@ -11,8 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from daycentre.core.forms import Form
 from daycentre.counselling.models import SessionStatus, SessionType
-from daycentre.forms import Form
 
 REPEAT_NONE, REPEAT_WEEKLY, REPEAT_DAYS = "", "weekly", "days"
 

@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.labels import LabelledEnum
+from daycentre.core.localtime import BUCHAREST
 from daycentre.extensions import db
-from daycentre.labels import LabelledEnum
-from daycentre.localtime import BUCHAREST
 
 
 class SessionType(LabelledEnum):

@@ -18,6 +18,9 @@ from daycentre.auth.models import User
 from daycentre.auth.roles import roles_with
 from daycentre.centres.calendar import holiday_name
 from daycentre.centres.models import Centre, Room
+from daycentre.core.database import insert_unless_present, utcnow
+from daycentre.core.errors import Refused, ensure_current, flush_or_refuse
+from daycentre.core.localtime import BUCHAREST, day_bounds, local_instant, now, week_start
 from daycentre.counselling.models import (
     OCCUPYING,
     CalendarFeed,
@@ -28,10 +31,7 @@ from daycentre.counselling.models import (
     SessionStatus,
     SessionType,
 )
-from daycentre.database import insert_unless_present, utcnow
-from daycentre.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, day_bounds, local_instant, now, week_start
 from daycentre.people.models import Family, Person
 
 CS = CounsellingSession

@@ -11,6 +11,8 @@ from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
+from daycentre.core.forms import run_service
+from daycentre.core.localtime import local_instant, today, week_start
 from daycentre.counselling import bp, ics
 from daycentre.counselling import services as counselling
 from daycentre.counselling.forms import (
@@ -26,8 +28,6 @@ from daycentre.counselling.forms import (
 from daycentre.counselling.models import CounsellingSession, NoteShare, SessionStatus
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
-from daycentre.forms import run_service
-from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Family, Person
 from daycentre.people.services import (
     by_family_name,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from stdnum.ro.cnp import calc_check_digit
 
 from daycentre.centres.models import Centre, CentreKind, Group
+from daycentre.core.text import fold
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
 from daycentre.people.models import (
@@ -18,7 +19,6 @@ from daycentre.people.models import (
     Sex,
     VulnerabilityFactor,
 )
-from daycentre.text import fold
 
 F, M = Sex.FEMALE, Sex.MALE
 V = VulnerabilityFactor

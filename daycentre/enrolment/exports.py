@@ -1,4 +1,4 @@
-"""The beneficiary register's columns, for its XLSX and CSV downloads (see daycentre.documents)."""
+"""The beneficiary register's columns, for its XLSX and CSV downloads (see daycentre.core.documents)."""
 
 from flask_babel import gettext as _
 

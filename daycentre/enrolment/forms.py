@@ -2,9 +2,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from daycentre.core.forms import Form
+from daycentre.core.localtime import today
 from daycentre.enrolment.models import EnrolmentStatus
-from daycentre.forms import Form
-from daycentre.localtime import today
 
 
 def not_in_future(form, field):

@@ -9,6 +9,8 @@ from sqlalchemy.orm import contains_eager
 
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre, CentreKind, Group
+from daycentre.core.errors import Busy, Refused, ensure_current, is_busy
+from daycentre.core.localtime import today
 from daycentre.enrolment.models import (
     ACTIVE_ONCE,
     HOLDS_A_PLACE,
@@ -16,9 +18,7 @@ from daycentre.enrolment.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from daycentre.errors import Busy, Refused, ensure_current, is_busy
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import Person, PersonKind
 
 W = EnrolmentStatus

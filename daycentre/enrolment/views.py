@@ -7,7 +7,9 @@ from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, CentreKind, Group
 from daycentre.centres.services import visible_centres
-from daycentre.documents import CSV, XLSX, csv_file, download, spreadsheet
+from daycentre.core.documents import CSV, XLSX, csv_file, download, spreadsheet
+from daycentre.core.forms import flash_errors, run_service, service_done
+from daycentre.core.localtime import today
 from daycentre.enrolment import bp, exports
 from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.forms import (
@@ -20,8 +22,6 @@ from daycentre.enrolment.forms import (
 )
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
-from daycentre.forms import flash_errors, run_service, service_done
-from daycentre.localtime import today
 from daycentre.people.models import Person, PersonKind
 from daycentre.people.services import by_family_name
 

@@ -12,13 +12,13 @@ from daycentre.cases.overdue import overdue_for
 from daycentre.centres.calendar import operating_today
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
+from daycentre.core.database import utcnow
+from daycentre.core.forms import Form
+from daycentre.core.localtime import today
 from daycentre.counselling.services import home_week
-from daycentre.database import utcnow
 from daycentre.enrolment.services import waiting_counts
 from daycentre.extensions import db
-from daycentre.forms import Form
 from daycentre.home import bp
-from daycentre.localtime import today
 from daycentre.volunteers import services as volunteering
 from daycentre.workshops import services as workshops
 

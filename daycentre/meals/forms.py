@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from daycentre.forms import Form
+from daycentre.core.forms import Form
 
 
 class MealTypeForm(Form):

@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from daycentre.attendance import services as roll
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre
-from daycentre.errors import Refused, ensure_current, flush_or_refuse
+from daycentre.core.errors import Refused, ensure_current, flush_or_refuse
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals.models import FoodAllowance, MealServed, MealType, Menu
 from daycentre.people.models import Person
 from daycentre.people.services import by_family_name

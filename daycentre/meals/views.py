@@ -10,11 +10,11 @@ from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
-from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.core.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.core.forms import run_service
+from daycentre.core.i18n import current_language
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.forms import run_service
-from daycentre.i18n import current_language
-from daycentre.localtime import today
 from daycentre.meals import bp
 from daycentre.meals import services as meals
 from daycentre.meals.exports import report_rows, report_title

@@ -13,8 +13,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from daycentre.core.text import fold
 from daycentre.people.models import ConsentPurpose, Relationship, Sex
-from daycentre.text import fold
 
 BENEFICIARIES, VOLUNTEERS = "beneficiaries", "volunteers"
 KINDS = {BENEFICIARIES: _l("Beneficiary register"), VOLUNTEERS: _l("Register of volunteers")}

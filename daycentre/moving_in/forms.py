@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SubmitField
 
-from daycentre.forms import Form
+from daycentre.core.forms import Form
 
 
 class UploadForm(Form):

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.labels import LabelledEnum
 from daycentre.extensions import db
-from daycentre.labels import LabelledEnum
 
 
 class ImportStatus(LabelledEnum):

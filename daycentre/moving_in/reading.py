@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from flask_babel import lazy_gettext as _l
 
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
 
 SHEET_NAMESPACE = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # Cells beyond this many in a row are not read (no register has that many columns).

@@ -17,12 +17,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre
-from daycentre.database import utcnow
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import today
+from daycentre.core.text import fold
 from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.models import Enrolment
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.moving_in.columns import (
     BENEFICIARIES,
     CONSENT_COLUMNS,
@@ -40,7 +41,6 @@ from daycentre.moving_in.models import ColumnMapping, ImportBatch, ImportStatus
 from daycentre.moving_in.reading import read_table
 from daycentre.people import services as people
 from daycentre.people.models import Consent, Family, Person, PersonKind
-from daycentre.text import fold
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
 from daycentre.volunteers.models import Volunteer, VolunteerContract

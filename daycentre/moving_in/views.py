@@ -6,10 +6,10 @@ from flask_login import current_user
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
-from daycentre.documents import XLSX, download, spreadsheet
-from daycentre.errors import Refused
+from daycentre.core.documents import XLSX, download, spreadsheet
+from daycentre.core.errors import Refused
+from daycentre.core.forms import run_service
 from daycentre.extensions import db
-from daycentre.forms import run_service
 from daycentre.moving_in import bp
 from daycentre.moving_in import services as moving_in
 from daycentre.moving_in.columns import KINDS, columns_of

@@ -21,7 +21,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from daycentre.forms import Form, MultiCheckboxField
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.submissions import submission_field
 from daycentre.outreach.models import (
     AgreementKind,
     AgreementStatus,
@@ -29,7 +30,6 @@ from daycentre.outreach.models import (
     MaterialKind,
     TrainingAudience,
 )
-from daycentre.submissions import submission_field
 
 COUNT = [InputRequired(), NumberRange(min=0, max=10_000_000)]
 

@@ -4,10 +4,10 @@ from sqlalchemy import or_
 
 from daycentre.audit import services as audit
 from daycentre.auth import scope
-from daycentre.errors import ensure_current
+from daycentre.core.errors import ensure_current
+from daycentre.core.text import fold
 from daycentre.extensions import db
 from daycentre.outreach.models import CommunityResource
-from daycentre.text import fold
 
 # The rule for outreach records: each belongs to one centre (or, without a centre, to the
 # directorate) and only that centre's staff (the directorate's: an administrator) change or delete

@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
-from daycentre.documents import PDF, download, render_pdf
+from daycentre.core import submissions
+from daycentre.core.documents import PDF, download, render_pdf
+from daycentre.core.forms import NOT_RECORD_FIELDS, Form, run_service, service_done
+from daycentre.core.i18n import current_language
 from daycentre.extensions import db
-from daycentre.forms import NOT_RECORD_FIELDS, Form, run_service, service_done
-from daycentre.i18n import current_language
 from daycentre.outreach import bp
 from daycentre.outreach import services as outreach
 from daycentre.outreach.forms import (

@@ -11,8 +11,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from daycentre.forms import Form, MultiCheckboxField
-from daycentre.localtime import today
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.localtime import today
+from daycentre.core.submissions import submission_field
 from daycentre.people.models import (
     ConsentPurpose,
     PersonKind,
@@ -21,7 +22,6 @@ from daycentre.people.models import (
     VulnerabilityFactor,
 )
 from daycentre.people.services import birth_date_problem, cnp_problem
-from daycentre.submissions import submission_field
 
 
 class SearchForm(Form):

@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.database import UTCDateTime, stored_enum, utcnow
+from daycentre.core.i18n import listed_name, person_name
+from daycentre.core.labels import LabelledEnum
 from daycentre.extensions import db
-from daycentre.i18n import listed_name, person_name
-from daycentre.labels import LabelledEnum
 
 
 class VulnerabilityFactor(LabelledEnum):

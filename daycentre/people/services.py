@@ -14,9 +14,10 @@ from stdnum.ro import cnp as cnp_codes
 
 from daycentre.audit import services as audit
 from daycentre.auth import scope
-from daycentre.errors import Refused, ensure_current
+from daycentre.core.errors import Refused, ensure_current
+from daycentre.core.localtime import today
+from daycentre.core.text import fold, sort_key
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import (
     Consent,
     ConsentPurpose,
@@ -27,7 +28,6 @@ from daycentre.people.models import (
     Sex,
     VulnerabilityFactor,
 )
-from daycentre.text import fold, sort_key
 
 SEARCH_RESULTS = 200
 

@@ -2,13 +2,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from daycentre import submissions
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
+from daycentre.core import submissions
+from daycentre.core.forms import Form, run_service, service_done
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service, service_done
-from daycentre.localtime import today
 from daycentre.people import bp
 from daycentre.people import services as people
 from daycentre.people.forms import (

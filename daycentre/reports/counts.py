@@ -12,7 +12,7 @@ from daycentre.auth.permissions import requires
 from daycentre.cases import bp as cases_bp
 from daycentre.cases.forms import CountsForm
 from daycentre.centres.services import visible_centres
-from daycentre.localtime import today
+from daycentre.core.localtime import today
 from daycentre.reports.measures import Scope, figures
 from daycentre.volunteers import bp as volunteers_bp
 from daycentre.volunteers.forms import PeriodForm

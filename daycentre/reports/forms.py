@@ -19,9 +19,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from daycentre.forms import Form, MultiCheckboxField
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.submissions import submission_field
 from daycentre.reports.measures import choices as measure_choices
-from daycentre.submissions import submission_field
 
 REQUIRED_TEXT = [DataRequired(), Length(max=2000)]
 

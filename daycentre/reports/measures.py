@@ -48,11 +48,12 @@ from daycentre.cases.models import (
     case_children,
 )
 from daycentre.centres.models import Centre, Group
+from daycentre.core.i18n import current_language
+from daycentre.core.localtime import day_start, local_date
+from daycentre.core.text import sort_key
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
-from daycentre.i18n import current_language
-from daycentre.localtime import day_start, local_date
 from daycentre.meals.models import FoodAllowance, MealType
 from daycentre.outreach.models import (
     Agreement,
@@ -65,7 +66,6 @@ from daycentre.outreach.models import (
 )
 from daycentre.people.models import Family, Person
 from daycentre.reports.models import AttendanceMonth, ChildrenFed, MealCount
-from daycentre.text import sort_key
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,

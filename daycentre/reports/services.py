@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from daycentre.audit import services as audit
-from daycentre.database import insert_unless_present
-from daycentre.errors import Refused, ensure_current, flush_or_refuse
+from daycentre.core.database import insert_unless_present
+from daycentre.core.errors import Refused, ensure_current, flush_or_refuse
 from daycentre.extensions import db
 from daycentre.reports.measures import MEASURES, Measure, Scope
 from daycentre.reports.models import (

@@ -7,17 +7,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth import scope as rows
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
-from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.core import submissions
+from daycentre.core.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.core.forms import Form, run_service, service_done
+from daycentre.core.i18n import current_language
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.forms import Form, run_service, service_done
-from daycentre.i18n import current_language
-from daycentre.localtime import today
 from daycentre.reports import bp
 from daycentre.reports import services as plans
 from daycentre.reports.forms import (

@@ -11,10 +11,10 @@ from datetime import date, time, timedelta
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
-from daycentre.database import utcnow
-from daycentre.errors import Refused
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import local_instant, today
 from daycentre.extensions import db
-from daycentre.localtime import local_instant, today
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
 from daycentre.volunteers.models import Activity

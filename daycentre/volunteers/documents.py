@@ -3,8 +3,8 @@
 from flask import Response
 from flask_babel import gettext as _
 
-from daycentre.documents import PDF, XLSX, download, render_pdf, spreadsheet
-from daycentre.localtime import today
+from daycentre.core.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.core.localtime import today
 from daycentre.volunteers.clauses import printed_clause
 
 PDF_LANGUAGES = ("ro", "hu")  # the contract is in Romanian; Hungarian when asked

@@ -23,8 +23,8 @@ from wtforms.validators import (
 )
 
 from daycentre.auth.forms import USERNAME_RULE, password_field
-from daycentre.forms import Form, MultiCheckboxField
-from daycentre.submissions import submission_field
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.submissions import submission_field
 from daycentre.volunteers.models import Skill
 
 

@@ -14,11 +14,11 @@ from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.roles import Role
 from daycentre.auth.services import create_user
-from daycentre.database import utcnow
-from daycentre.errors import Refused, ensure_current
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused, ensure_current
+from daycentre.core.localtime import add_months, day_bounds, local_date
+from daycentre.core.places import free_place, take_place
 from daycentre.extensions import db
-from daycentre.localtime import add_months, day_bounds, local_date
-from daycentre.places import free_place, take_place
 from daycentre.volunteers.models import (
     HOLDING_STATUSES,
     OPEN_CONTRACT_STATUSES,

@@ -7,16 +7,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
-from daycentre.database import utcnow
+from daycentre.core import submissions
+from daycentre.core.database import utcnow
+from daycentre.core.forms import Form, flash_errors, run_service, service_done
+from daycentre.core.localtime import BUCHAREST, local_instant, today
 from daycentre.extensions import db
-from daycentre.forms import Form, flash_errors, run_service, service_done
-from daycentre.localtime import BUCHAREST, local_instant, today
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause

@@ -5,10 +5,10 @@ from datetime import time, timedelta
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
-from daycentre.database import utcnow
-from daycentre.errors import Refused
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import local_instant, today, week_start
 from daycentre.extensions import db
-from daycentre.localtime import local_instant, today, week_start
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.workshops import services as workshops
 

@@ -11,9 +11,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from daycentre.forms import Form, MultiCheckboxField
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.submissions import submission_field
 from daycentre.people.models import Relationship
-from daycentre.submissions import submission_field
 from daycentre.workshops.models import Audience
 
 

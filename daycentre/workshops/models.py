@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from daycentre.database import UTCDateTime, utcnow
+from daycentre.core.database import UTCDateTime, utcnow
+from daycentre.core.labels import LabelledEnum
+from daycentre.core.localtime import BUCHAREST
 from daycentre.extensions import db
-from daycentre.labels import LabelledEnum
-from daycentre.localtime import BUCHAREST
 
 
 def _values(enum_class):

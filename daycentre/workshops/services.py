@@ -17,13 +17,13 @@ from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, Room
+from daycentre.core.database import insert_unless_present, utcnow
+from daycentre.core.errors import Refused, ensure_current
+from daycentre.core.localtime import BUCHAREST, day_bounds, local_date, local_instant
+from daycentre.core.places import free_place, take_place
 from daycentre.counselling import services as counselling
-from daycentre.database import insert_unless_present, utcnow
-from daycentre.errors import Refused, ensure_current
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, day_bounds, local_date, local_instant
 from daycentre.people.models import Family, Person, PersonKind
-from daycentre.places import free_place, take_place
 from daycentre.workshops.models import (
     Audience,
     GroupMeeting,

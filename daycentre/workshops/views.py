@@ -5,18 +5,18 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from daycentre import submissions
 from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
+from daycentre.core import submissions
+from daycentre.core.documents import PDF, download, render_pdf
+from daycentre.core.forms import run_service
+from daycentre.core.localtime import local_instant, today
 from daycentre.counselling import services as counselling
-from daycentre.documents import PDF, download, render_pdf
 from daycentre.extensions import db
-from daycentre.forms import run_service
-from daycentre.localtime import local_instant, today
 from daycentre.people import services as people
 from daycentre.people.models import Person, PersonKind
 from daycentre.workshops import bp

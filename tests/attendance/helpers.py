@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from daycentre.attendance.services import closed_days
-from daycentre.localtime import today
+from daycentre.core.localtime import today
 
 
 def operating_days_back(centre, number: int, start=None) -> list:

@@ -8,8 +8,8 @@ import pytest
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AbsenceAlertRule, Attendance, AttendanceStatus
 from daycentre.centres.models import ClosureDay
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from tests.attendance.helpers import operating_days_back
 from tests.factories import make_group, make_group_of_children
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.audit.models import AuditEntry
-from daycentre.errors import is_busy
+from daycentre.core.errors import is_busy
 from daycentre.extensions import db
 from daycentre.meals.models import MealServed
 from tests.attendance.helpers import operating_days_back

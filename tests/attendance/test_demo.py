@@ -2,9 +2,9 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import Attendance, RollCall
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre
+from daycentre.core.localtime import today
 from daycentre.demo import load_demo
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals import services as meals
 from daycentre.meals.models import FoodAllowance, MealServed, MealType
 

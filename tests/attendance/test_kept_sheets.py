@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from daycentre import documents
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus, KeptSheet
 from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
+from daycentre.core import documents
 from daycentre.extensions import db
 from tests.factories import make_group, make_group_of_children
 

@@ -12,9 +12,9 @@ from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User
 from daycentre.centres.models import ClosureDay, Group
-from daycentre.errors import Refused, StaleRecord
+from daycentre.core.errors import Refused, StaleRecord
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals.models import MealServed
 from tests.attendance.helpers import operating_days_back, weekend_day
 from tests.concurrency import race, refused

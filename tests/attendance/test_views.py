@@ -12,8 +12,8 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals.models import MealServed, Menu
 from tests.attendance.helpers import operating_days_back, weekend_day
 from tests.conftest import text_of

@@ -16,8 +16,8 @@ from daycentre import create_app
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.pseudonymised import pseudonym
+from daycentre.core.localtime import BUCHAREST
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.workshops import services as workshops
 from tests.factories import (
     make_adult,

@@ -457,8 +457,8 @@ def test_an_open_case_keeps_only_its_own_children(app, households, centre, users
 def test_a_parent_counselled_or_in_a_workshop_or_group_within_the_period_is_kept(
     app, centre, users
 ):
+    from daycentre.core.localtime import BUCHAREST
     from daycentre.counselling.models import SessionStatus
-    from daycentre.localtime import BUCHAREST
     from daycentre.workshops import services as workshops
 
     parent = make_adult(make_family(centre, name="Ursu"), given_name="Maria")

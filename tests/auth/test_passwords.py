@@ -14,8 +14,8 @@ from daycentre.auth.passwords import (
     personal_words,
 )
 from daycentre.auth.services import create_first_admin, renew_first_admin_password
-from daycentre.database import utcnow
-from daycentre.errors import Refused
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 from tests.conftest import text_of
 from tests.factories import DEFAULT_PASSWORD

@@ -184,7 +184,7 @@ def test_two_admins_creating_the_same_username_get_a_message_not_an_error(
     client, login_as, centre, users
 ):
     from daycentre.auth import services as accounts
-    from daycentre.errors import Refused
+    from daycentre.core.errors import Refused
 
     login_as("admin")
     fields = {
@@ -214,7 +214,7 @@ def test_two_admins_creating_the_same_username_get_a_message_not_an_error(
 
 
 def test_passwords_are_stored_with_scrypt_outside_the_tests(users):
-    from daycentre.config import DevelopmentConfig, ProductionConfig
+    from daycentre.core.config import DevelopmentConfig, ProductionConfig
 
     for config in (DevelopmentConfig, ProductionConfig):
         current_app.config["PASSWORD_HASH_METHOD"] = config.PASSWORD_HASH_METHOD

@@ -9,10 +9,10 @@ from daycentre.audit.models import AuditEntry
 from daycentre.cases import overdue, plans, tasks
 from daycentre.cases.delivery import deliveries
 from daycentre.cases.models import CaseTask, ServiceKind
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import BUCHAREST, today
 from daycentre.counselling.models import SessionStatus
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, today
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import GroupMeeting, MeetingAttendance, WorkshopAttendance
 from tests.cases.test_services import active_case, open_case, sign

@@ -15,7 +15,7 @@ from daycentre.cases.models import (
     TaskSource,
 )
 from daycentre.centres.calendar import add_working_days
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 from daycentre.reports.measures import MEASURES, Scope, figures
 from tests.factories import (
@@ -567,7 +567,7 @@ def test_a_person_or_family_named_in_a_case_is_not_deleted(centre, staff):
 
 
 def test_a_decision_from_an_outdated_page_is_refused(centre, staff):
-    from daycentre.errors import StaleRecord
+    from daycentre.core.errors import StaleRecord
 
     case = make_case(centre, actor=staff["coordinator"])
     seen = case.version

@@ -7,9 +7,9 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import Mark
 from daycentre.cases.models import CaseStage, CaseTask, TaskSource
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling import services as counselling
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from tests.conftest import text_of
 from tests.factories import make_case, make_group, make_group_of_children, make_room, make_session
 

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from daycentre.audit.models import AuditEntry
 from daycentre.cases import evaluations, plans, workflow
 from daycentre.cases.models import Case, CaseStage, Plan, PlanStatus, ServiceKind
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from tests.cases.test_services import sign
 from tests.conftest import text_of
 from tests.counting import figures_on

@@ -5,10 +5,10 @@ from datetime import datetime, time
 import pytest
 
 from daycentre import scheduling
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling import services as counselling
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from tests.factories import make_child, make_family, make_room, make_session
 
 

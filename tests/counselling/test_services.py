@@ -6,6 +6,8 @@ import pytest
 from daycentre import scheduling
 from daycentre.audit.models import AuditEntry
 from daycentre.centres.models import ClosureDay
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import BUCHAREST, now
 from daycentre.counselling import services as counselling
 from daycentre.counselling.models import (
     CounsellingSession,
@@ -13,9 +15,7 @@ from daycentre.counselling.models import (
     SessionSeries,
     SessionStatus,
 )
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, now
 from tests.concurrency import race, refused
 from tests.factories import (
     make_adult,

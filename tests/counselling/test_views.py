@@ -3,9 +3,9 @@ from datetime import date, datetime, time
 import pytest
 
 from daycentre.audit.models import AuditEntry
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling.models import CalendarFeed, CounsellingSession, SessionNote
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from tests.conftest import text_of
 from tests.factories import make_child, make_family, make_room, make_session, make_user
 
@@ -95,7 +95,7 @@ def test_a_weekly_series_over_the_time_change_shows_10_00_in_the_calendar(
 
 
 def test_the_counsellor_s_home_page_is_their_week_in_hungarian(client, login_as, setting):
-    from daycentre.localtime import today
+    from daycentre.core.localtime import today
 
     set_language(setting["counsellor"], "hu")
     day = today()

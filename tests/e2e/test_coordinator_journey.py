@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import Attendance, RollCall
 from daycentre.centres.models import Group
+from daycentre.core.i18n import listed_name, person_name
+from daycentre.core.localtime import today
 from daycentre.enrolment.services import children_active_on
 from daycentre.extensions import db
-from daycentre.i18n import listed_name, person_name
-from daycentre.localtime import today
 from daycentre.meals.models import MealServed
 from daycentre.people.models import Person
 from tests.e2e.pages import REPORT, assert_accessible, screenshot, tr

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from daycentre.attendance.services import closed_days
 from daycentre.centres.models import Centre, CentreKind
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from tests.e2e.pages import assert_accessible, screenshot, tr
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from daycentre.auth.models import User
 from daycentre.centres.models import Centre, CentreKind
+from daycentre.core.localtime import BUCHAREST, today
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST, today
 from daycentre.volunteers import services as volunteering
 from tests.e2e.pages import assert_accessible, assert_no_sideways_scroll, screenshot, tr
 

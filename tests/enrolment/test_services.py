@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 
 from daycentre.audit.models import AuditEntry
 from daycentre.centres.models import CentreKind
-from daycentre.documents import csv_file, spreadsheet
+from daycentre.core.documents import csv_file, spreadsheet
+from daycentre.core.errors import Refused, StaleRecord
 from daycentre.enrolment import exports
 from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
-from daycentre.errors import Refused, StaleRecord
 from daycentre.extensions import db
 from tests.concurrency import race, refused
 from tests.factories import (

@@ -9,7 +9,7 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 from daycentre.meals import services as meals
 from daycentre.meals.models import Menu

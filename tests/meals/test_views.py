@@ -9,8 +9,8 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.meals import services as meals
 from daycentre.meals.models import FoodAllowance, MealType, Menu
 from tests.conftest import text_of

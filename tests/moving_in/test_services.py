@@ -5,8 +5,8 @@ import pytest
 from flask_babel import force_locale
 
 from daycentre.audit.models import AuditEntry
+from daycentre.core.errors import Refused
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
-from daycentre.errors import Refused
 from daycentre.extensions import db
 from daycentre.moving_in import services as moving_in
 from daycentre.moving_in.models import ImportBatch, ImportStatus

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from daycentre.audit.models import AuditEntry
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people import services as people
 from daycentre.people.models import Consent, ConsentPurpose
 from tests.conftest import text_of

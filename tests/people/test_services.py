@@ -6,12 +6,12 @@ import pytest
 from stdnum.ro.cnp import calc_check_digit
 
 from daycentre.audit.models import AuditEntry
-from daycentre.errors import Refused, StaleRecord
+from daycentre.core.errors import Refused, StaleRecord
+from daycentre.core.localtime import today
+from daycentre.core.text import fold, sort_key
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people import services as people
 from daycentre.people.models import ConsentPurpose, Person, PersonKind, Sex
-from daycentre.text import fold, sort_key
 from tests.factories import (
     make_adult,
     make_child,

@@ -4,8 +4,8 @@ import pytest
 from flask_babel import force_locale, ngettext
 
 from daycentre.audit.models import AuditEntry
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.people.models import Family, Person
 from tests.conftest import text_of
 from tests.factories import DEFAULT_PASSWORD, make_child, make_enrolment, make_family, make_group

@@ -10,8 +10,8 @@ import pytest
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Evaluation
+from daycentre.core.localtime import BUCHAREST
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.meals.models import FoodAllowance, MealServed
 from daycentre.reports.measures import MEASURES, Scope, rate
 from daycentre.volunteers.models import ActivitySignup, HoursStatus, SignupStatus, VolunteerHours

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling.models import SessionStatus
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.reports.measures import MEASURES, Scope, available, indicators, pending, rate
 from tests.factories import make_child, make_room, make_session, make_user
 from tests.reports.world import build, rates, scope_of

@@ -5,9 +5,9 @@ from datetime import datetime
 from openpyxl import load_workbook
 
 from daycentre.audit.models import AuditEntry
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling.models import SessionStatus
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.reports.models import DevelopmentPlan, PlanIndicator
 from tests.conftest import text_of
 from tests.factories import make_child, make_plan, make_room, make_session, make_user

@@ -11,9 +11,9 @@ from decimal import Decimal
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.cases.models import Evaluation, PlanStatus, Review
 from daycentre.cases.models import Plan as ServicePlan
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling.models import SessionStatus
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.meals.models import FoodAllowance, MealServed
 from daycentre.outreach.models import (
     Agreement,

@@ -7,10 +7,10 @@ import pytest
 
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.roles import Role
-from daycentre.database import utcnow
-from daycentre.errors import Refused
+from daycentre.core.database import utcnow
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.reports.measures import Scope, figures
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.models import (

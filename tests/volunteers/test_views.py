@@ -9,11 +9,11 @@ from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from daycentre import catalogs
 from daycentre.audit.models import AuditEntry
-from daycentre.database import utcnow
+from daycentre.core import catalogs
+from daycentre.core.database import utcnow
+from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.localtime import today
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.models import (
     ActivitySignup,
@@ -455,7 +455,7 @@ def test_every_volunteer_screen_is_translated(client, login_as, users, me, someo
 def test_coordinator_publishes_an_activity_in_local_time(
     client, login_as, centre, me, someone_else
 ):
-    from daycentre.localtime import BUCHAREST
+    from daycentre.core.localtime import BUCHAREST
     from daycentre.volunteers.models import Activity
 
     login_as("coordinator")

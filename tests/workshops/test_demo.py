@@ -1,4 +1,4 @@
-from daycentre.database import utcnow
+from daycentre.core.database import utcnow
 from daycentre.demo import load_demo
 from daycentre.extensions import db
 from daycentre.workshops import services as workshops

@@ -5,9 +5,9 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
-from daycentre.errors import Refused
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import BUCHAREST
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import GroupMembership
 from tests.conftest import text_of

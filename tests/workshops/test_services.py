@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from daycentre.audit.models import AuditEntry
+from daycentre.core.errors import Refused
+from daycentre.core.localtime import BUCHAREST
 from daycentre.counselling import services as counselling
-from daycentre.errors import Refused
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Person
 from daycentre.reports.measures import Scope, figures
 from daycentre.workshops import services as workshops

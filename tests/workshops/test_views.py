@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from daycentre.audit.models import AuditEntry
+from daycentre.core.localtime import BUCHAREST
 from daycentre.extensions import db
-from daycentre.localtime import BUCHAREST
 from daycentre.people.models import Person
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import (
@@ -315,7 +315,7 @@ def test_sessions_and_meetings_appear_in_the_facilitator_and_room_calendars(
 
 
 def test_the_home_page_lists_todays_workshop_sessions(client, login_as, centre, room, users):
-    from daycentre.localtime import today
+    from daycentre.core.localtime import today
 
     make_workshop(
         centre, room, [users["counsellor"]], sessions=1, start=at(today(), 16), title="Tați"

@@ -25,8 +25,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import func, make_url, select, table, text
 
+from daycentre.core.localtime import now
 from daycentre.extensions import db
-from daycentre.localtime import now
 
 SQLITE_FILE = "daycentre.sqlite"
 PG_DUMP_FILE = "daycentre.pgdump"

@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # daycentre/
 TRANSLATIONS_DIR = PACKAGE_DIR.parent / "translations"
 TEMPLATE_FILE = TRANSLATIONS_DIR / "messages.pot"
 GLOSSARY_FILE = TRANSLATIONS_DIR / "GLOSSARY.md"

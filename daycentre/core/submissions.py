@@ -9,7 +9,7 @@ row, saves nothing and is sent to the record the first one made.
 
 The table, not the session, holds the tokens: the two sends may reach different workers or
 servers at once. On PostgreSQL the second insert of the key waits for the first transaction and
-then fails; on SQLite writers take turns (``daycentre.database.WriteTurns``), so the second finds
+then fails; on SQLite writers take turns (``daycentre.core.database.WriteTurns``), so the second finds
 the first's row. A save that is refused rolls back, token included: the corrected form can still
 be sent.
 """
@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
-from daycentre.database import UTCDateTime, utcnow
-from daycentre.errors import Refused
+from daycentre.core.database import UTCDateTime, utcnow
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 
 #: A spent token is kept this long: longer than anyone keeps a form open.

@@ -18,8 +18,8 @@ from flask import Response, current_app, render_template
 from flask_babel import force_locale
 from openpyxl.utils import get_column_letter
 
-from daycentre.i18n import current_language
-from daycentre.localtime import BUCHAREST
+from daycentre.core.i18n import current_language
+from daycentre.core.localtime import BUCHAREST
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

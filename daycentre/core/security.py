@@ -47,7 +47,7 @@ def _session_expired() -> bool:
 def _refuse_nul_characters():
     """No address or field name holds a NUL; PostgreSQL cannot even store one.
 
-    A NUL in a posted value is left to the form, which says so on the field (``daycentre.forms``).
+    A NUL in a posted value is left to the form, which says so on the field (``daycentre.core.forms``).
     """
     values = list(request.args.items(multi=True))
     if request.method == "POST":

@@ -5,7 +5,7 @@ from functools import cache
 
 import icu
 
-from daycentre.i18n import current_language
+from daycentre.core.i18n import current_language
 
 
 def fold(text: str | None) -> str:

@@ -13,7 +13,7 @@ from flask_babel import (
     get_translations,
 )
 
-from daycentre.i18n import (
+from daycentre.core.i18n import (
     LANGUAGE_NAMES,
     current_language,
     hungarian_article,

@@ -16,9 +16,9 @@ from wtforms.fields import SelectFieldBase
 from wtforms.i18n import get_translations as library_translations
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from daycentre.errors import Busy, Refused, StaleRecord, csrf_reason, is_busy
+from daycentre.core.errors import Busy, Refused, StaleRecord, csrf_reason, is_busy
+from daycentre.core.i18n import current_language
 from daycentre.extensions import db
-from daycentre.i18n import current_language
 
 NOT_RECORD_FIELDS = frozenset({"version", "csrf_token", "submit", "submission"})
 

@@ -1,0 +1,1 @@
+"""Infrastructure every area uses: database, configuration, language, documents, time, security."""

@@ -55,9 +55,9 @@ def _model_by_argument():
     from daycentre.counselling.models import CounsellingSession
     from daycentre.enrolment.models import Enrolment
     from daycentre.meals.models import MealType
+    from daycentre.moving_in.models import ImportBatch
     from daycentre.people.models import Consent, Family, Person
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
-    from daycentre.moving_in.models import ImportBatch
     from daycentre.volunteers.models import (
         Activity,
         Volunteer,

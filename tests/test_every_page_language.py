@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import delete, select, update
 
+from daycentre import create_app
 from daycentre.audit.models import guard_audit_trail, unguard_audit_trail
 from daycentre.auth.models import User
-from daycentre.core import catalogs, create_app
+from daycentre.core import catalogs
 from daycentre.demo import DEMO_PASSWORD, load_demo
 from daycentre.extensions import db
 from tests.conftest import IsolatedClient

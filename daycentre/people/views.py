@@ -150,6 +150,11 @@ def add_person(family_id: int, kind: str):
             birth_date=form.birth_date.data,
             cnp=form.cnp.data,
         )
+        if duplicates:
+            # Sent twice at once, the twin may have saved this very person since the check above:
+            # look again in a fresh transaction, and answer with its person, not a duplicate.
+            db.session.rollback()
+            submissions.refuse_if_saved(form)
         # The same CNP is never a different person; the same names and birth date may be.
         same_cnp = any(duplicate.same_cnp for duplicate in duplicates)
         if not duplicates or (form.confirm_duplicate.data and not same_cnp):

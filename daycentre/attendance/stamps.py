@@ -11,6 +11,8 @@ marks later.
 
 from contextlib import contextmanager
 
+from daycentre.core.database import run_for_database
+
 WATCHED = ("attendances", "enrolments")
 
 # ---- SQLite: one row at a time ------------------------------------------------------------------
@@ -82,22 +84,16 @@ PG_DROPS = [
     for table in WATCHED
     for event in ("insert", "update", "delete", "truncate")
 ] + ["DROP FUNCTION IF EXISTS alert_stamps_restamp()"]
+SQLITE_DROPS = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_NAMES]
 
 
 def keep_stamps(connection) -> None:
     """Install the triggers that give a centre a new stamp when its marks or enrolments change."""
-    postgres = connection.dialect.name == "postgresql"
-    for statement in PG_TRIGGERS if postgres else SQLITE_TRIGGERS:
-        connection.exec_driver_sql(statement)
+    run_for_database(connection, on_postgresql=PG_TRIGGERS, on_sqlite=SQLITE_TRIGGERS)
 
 
 def stop_keeping_stamps(connection) -> None:
-    if connection.dialect.name == "postgresql":
-        statements = PG_DROPS
-    else:
-        statements = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_NAMES]
-    for statement in statements:
-        connection.exec_driver_sql(statement)
+    run_for_database(connection, on_postgresql=PG_DROPS, on_sqlite=SQLITE_DROPS)
 
 
 @contextmanager

@@ -157,6 +157,13 @@ def _returned(dbapi_connection, connection_record):
         _give_back_turn(connection_record.info)
 
 
+def run_for_database(connection, *, on_postgresql, on_sqlite) -> None:
+    """Run the statements written for the connection's database (triggers and their functions)."""
+    statements = on_postgresql if connection.dialect.name == "postgresql" else on_sqlite
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
 def stored_enum(enum_class, length: int = 20) -> Enum:
     """An enum column stored as its values' text (portable, no native type to migrate)."""
     return Enum(

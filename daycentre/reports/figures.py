@@ -13,6 +13,8 @@ changed (transition tables), so a bulk load of millions of rows updates the tota
 
 from contextlib import contextmanager
 
+from daycentre.core.database import run_for_database
+
 # ---- SQLite: one row at a time ------------------------------------------------------------------
 # ``ROW`` stands for NEW (a row added: counted in) or OLD (a row removed: counted out).
 
@@ -208,6 +210,7 @@ PG_DROPS = [
     "DROP FUNCTION IF EXISTS attendance_months_count()",
     "DROP FUNCTION IF EXISTS meal_counts_count()",
 ]
+SQLITE_DROPS = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_NAMES]
 
 
 @contextmanager
@@ -221,18 +224,11 @@ def counted_after_loading(connection):
 
 def keep_figures(connection) -> None:
     """Install the triggers that keep the totals in step with the marks and meals."""
-    postgres = connection.dialect.name == "postgresql"
-    for statement in PG_TRIGGERS if postgres else SQLITE_TRIGGERS:
-        connection.exec_driver_sql(statement)
+    run_for_database(connection, on_postgresql=PG_TRIGGERS, on_sqlite=SQLITE_TRIGGERS)
 
 
 def stop_keeping_figures(connection) -> None:
-    if connection.dialect.name == "postgresql":
-        statements = PG_DROPS
-    else:
-        statements = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_NAMES]
-    for statement in statements:
-        connection.exec_driver_sql(statement)
+    run_for_database(connection, on_postgresql=PG_DROPS, on_sqlite=SQLITE_DROPS)
 
 
 _COUNT_MARKS = """

@@ -325,7 +325,7 @@ def _spreadsheet_to_preview():
     )
 
 
-def _problems_of_page(text, exact, patterns, enum_values, language, endpoint):
+def _problems_of_page(text, exact, patterns, enum_values, language):
     problems = []
     for node in text.nodes:
         if node in exact or any(p.match(node) for p in patterns.get(node.split(" ")[0], ())):
@@ -356,7 +356,7 @@ def test_every_page_speaks_the_users_language(demo_app, role, language):
     assert signed_in.status_code == 302
     exact, patterns = _translated_msgids(language)
     found, seen = {}, 0
-    for endpoint, url in demo_app.page_urls:
+    for _endpoint, url in demo_app.page_urls:
         response = client.get(url)
         if response.status_code != 200 or response.mimetype != "text/html":
             assert response.status_code < 500, f"{url}: {response.status_code}"
@@ -365,9 +365,7 @@ def test_every_page_speaks_the_users_language(demo_app, role, language):
         assert f'<html lang="{language}"' in response.get_data(as_text=True)[:300], url
         text = VisibleText()
         text.feed(response.get_data(as_text=True))
-        problems = _problems_of_page(
-            text, exact, patterns, demo_app.enum_values, language, endpoint
-        )
+        problems = _problems_of_page(text, exact, patterns, demo_app.enum_values, language)
         if problems:
             found[url] = sorted(set(problems))
     assert seen > (40 if role == "admin" else 5), f"only {seen} pages rendered"
@@ -384,7 +382,7 @@ def test_the_walk_finds_english_enum_values_column_names_and_orders(demo_app):
         '<input type="submit" value="Mentsd"><button>Jelölje meg</button>'
         "<script>var x = 'Save';</script>"
     )
-    problems = _problems_of_page(slips, exact, patterns, {"excused_absence"}, "hu", "x")
+    problems = _problems_of_page(slips, exact, patterns, {"excused_absence"}, "hu")
     assert problems == [
         "English message 'Save'",
         "English message 'Activity report 2026'",
@@ -398,4 +396,4 @@ def test_the_walk_finds_english_enum_values_column_names_and_orders(demo_app):
     ], problems
     clean = VisibleText()
     clean.feed('<h1>Mentés</h1><button>Étrend mentése</button><a title="Szűrés">x</a>')
-    assert _problems_of_page(clean, exact, patterns, {"excused_absence"}, "hu", "x") == []
+    assert _problems_of_page(clean, exact, patterns, {"excused_absence"}, "hu") == []

@@ -20,6 +20,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.audit import services as audit
@@ -28,7 +29,7 @@ from daycentre.centres.models import Centre
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
 from daycentre.core.localtime import today
-from daycentre.core.text import fold
+from daycentre.core.text import fold, sort_key
 from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
 from daycentre.extensions import db
 from daycentre.moving_in.columns import OTHER_MONTH_PREFIX, day_number, read_mark
@@ -324,3 +325,45 @@ def write_marks(centre: Centre, rows: list[CheckedRow], *, actor) -> list:
         ]
     )
     return roll_calls + attendances
+
+
+# --- The roll to fill in --------------------------------------------------------------------------
+
+
+def roll_to_fill_in(centre: Centre) -> tuple[list[tuple], list[date]]:
+    """The children actively enrolled in the centre's groups during the month as (person,
+    group), by group and name, and the month's days: the template
+    the centre fills in (a dash on the days without activity, as on the monthly sheet)."""
+    first, last = current_month()
+    groups = {group.id: group for group in centre.groups}
+    found = db.session.scalars(
+        db.select(Enrolment)
+        .options(joinedload(Enrolment.person))
+        .where(
+            Enrolment.centre_id == centre.id,
+            Enrolment.status.in_(ACTIVE_ONCE),
+            Enrolment.start_date <= last,
+            or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
+        )
+    ).unique()
+    children = sorted(
+        {
+            (
+                groups[e.group_id].name,
+                sort_key(e.person.family_name),
+                sort_key(e.person.given_name),
+            ): (
+                e.person,
+                groups[e.group_id],
+            )
+            for e in found
+            if e.person.kind is PersonKind.CHILD
+        }.items()
+    )
+    days = [first.replace(day=n) for n in range(1, last.day + 1)]
+    return [(person, group) for _key, (person, group) in children], days
+
+
+def closed_in_month(centre: Centre, group) -> dict[date, str]:
+    first, last = current_month()
+    return closed_days(centre, group, first, last)

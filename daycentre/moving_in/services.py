@@ -22,6 +22,7 @@ from daycentre.audit import services as audit
 from daycentre.centres.models import Centre
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
+from daycentre.core.i18n import person_name
 from daycentre.core.localtime import today
 from daycentre.core.text import fold
 from daycentre.enrolment import services as enrolments
@@ -467,11 +468,11 @@ class _Register:
             .join(Enrolment.person)
             .where(Enrolment.group_id.in_(group_ids), Enrolment.status == EnrolmentStatus.WAITING)
         ):
-            name = Person(family_name=family_name, given_name=given_name).full_name
+            name = person_name(family_name, given_name)
             self.waiting.setdefault(group_id, []).append((applied_on, number, name))
-        # The file's rows checked so far: their CNPs, names and families.
+        # The file's rows checked so far: their children's CNPs, their families (by row).
+        self.file_cnps: set[str] = set()
         self.file_families: dict[str, int] = {}
-        self.last_number = 0
 
     def existing_family(self, parsed: dict) -> Family | None:
         """A family of the centre the row's child belongs to: one whose parent has the CNP the
@@ -496,7 +497,9 @@ def _check_beneficiary_in_register(row: CheckedRow, register: _Register) -> None
     parsed = row.parsed
     birth_date = parsed.get("birth_date")
     name = (fold(f"{parsed['family_name']} {parsed['given_name']}"), birth_date)
-    if parsed.get("cnp") and parsed["cnp"] in register.by_cnp:
+    if parsed.get("cnp") and (
+        parsed["cnp"] in register.by_cnp or parsed["cnp"] in register.file_cnps
+    ):
         row.problems.append(Problem("cnp", _l("A person with this CNP is already registered.")))
         return
     if name in register.names:
@@ -519,7 +522,7 @@ def _check_beneficiary_in_register(row: CheckedRow, register: _Register) -> None
         return
     # Stored: the rows below see this child, and its siblings join its family.
     if parsed.get("cnp"):
-        register.by_cnp[parsed["cnp"]] = Person(kind=PersonKind.CHILD)
+        register.file_cnps.add(parsed["cnp"])
     register.names.add(name)
     parsed["family"] = family
     key = _family_key(parsed)
@@ -546,7 +549,6 @@ def _place_in_group(row: CheckedRow, register: _Register) -> bool:
     occupied = register.occupied.get(group.id, 0)
     line = register.waiting.setdefault(group.id, [])
     full = occupied >= group.capacity or bool(line)
-    register.last_number += 1
     if parsed.get("contract_number"):
         free = group.capacity - occupied
         if free <= 0:
@@ -572,7 +574,8 @@ def _place_in_group(row: CheckedRow, register: _Register) -> bool:
                 return False
         register.occupied[group.id] = occupied + 1
     elif full:
-        line.append((parsed["applied_on"], float("inf"), row.number))
+        name = person_name(parsed["family_name"], parsed["given_name"])
+        line.append((parsed["applied_on"], float("inf"), name))
         row.notes.append(EnrolmentStatus.WAITING.label)
     return True
 

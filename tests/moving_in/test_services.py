@@ -488,3 +488,43 @@ def test_read_phone_restores_and_normalises_romanian_numbers(app):
     for wrong in ("12345", "0740 123", "telefon", "0940123456"):
         with pytest.raises(ValueError):
             read_phone(wrong)
+
+
+def test_the_preview_names_what_the_services_would_refuse(centre, coordinator):
+    """The preview no longer stores each row to find out: the register's rules are checked on
+    the rows themselves, and the import then stores exactly the rows the preview accepted."""
+    make_group(centre, name="Clasele I-IV", capacity=1)
+    contract = {"contract": "CF-1/2026", "contract_date": "01.09.2026", "start": "02.09.2026"}
+    rows = [
+        child_row(given="Ana", **contract),
+        child_row(given="Ion", birth="2018-05-02", sex="M", **contract),  # no place left
+        child_row(given="Dan", birth="2018-06-02", sex="", cnp=""),  # no sex, no CNP to say it
+        child_row(given="Eva", consent="01.09.2099"),
+        child_row(given="Ada", applied="01.09.2015"),  # before her birth
+        child_row(given="Lia", birth="2017-01-01", **(contract | {"start": "31.08.2026"})),
+        child_row(given="Mia", birth="2017-02-01"),  # applies: the group is full, she waits
+    ]
+    batch = upload(centre, coordinator, xlsx(HEADERS_RO, rows))
+    checked = moving_in.check_rows(batch, actor=coordinator)
+    found = problems_of(checked)
+    assert found[2] == []
+    assert found[3] == [
+        ("contract_number", "The group has no free place. Put the application on the waiting list.")
+    ]
+    assert found[4] == [("sex", "A child's record needs the date of birth and the sex.")]
+    assert found[5] == [
+        ("consent_data_processing", "The date of the consent cannot be in the future.")
+    ]
+    assert found[6] == [("applied_on", "The application cannot be dated before the date of birth.")]
+    assert found[7] == [
+        ("contract_date", "The contract and the start cannot be dated before the application.")
+    ]
+    assert found[8] == []
+    with force_locale("en"):
+        assert [str(note) for note in checked[6].notes] == [
+            "On the waiting list",
+            "Joins the family of row 2.",
+        ]
+    assert moving_in.confirm_import(batch, actor=coordinator) == 2
+    statuses = {e.person.given_name: e.status for e in db.session.scalars(db.select(Enrolment))}
+    assert statuses == {"Ana": EnrolmentStatus.ACTIVE, "Mia": EnrolmentStatus.WAITING}

@@ -293,24 +293,37 @@ def write_marks(centre: Centre, rows: list[CheckedRow], *, actor) -> list:
         )
         for group_id, day in days
     ]
-    attendances = [
-        Attendance(
-            centre_id=centre.id,
-            group_id=m.group_id,
-            person_id=m.person_id,
-            day=m.day,
-            status=m.status,
-        )
+    rows_of_marks = [
+        {
+            "centre_id": centre.id,
+            "group_id": m.group_id,
+            "person_id": m.person_id,
+            "day": m.day,
+            "status": m.status,
+            "version": 1,
+        }
         for m in marks
     ]
-    db.session.add_all(roll_calls + attendances)
+    db.session.add_all(roll_calls)
     try:
         with db.session.begin_nested():
             db.session.flush()
+            # One statement for all the marks (the ORM would send one per mark on SQLite).
+            new_ids = db.session.execute(
+                db.insert(Attendance).returning(
+                    Attendance.id, Attendance.person_id, Attendance.day
+                ),
+                rows_of_marks,
+            ).all()
     except IntegrityError:  # a roll saved in the app between the check and now
         raise Refused(
             _l("A roll of these days was saved in the app meanwhile; send the file again.")
         ) from None
+    id_of = {(person_id, day): id_ for id_, person_id, day in new_ids}
+    # Detached copies holding the new ids: for the audit trail and the import's undo.
+    attendances = [
+        Attendance(id=id_of[(row["person_id"], row["day"])], **row) for row in rows_of_marks
+    ]
     audit.record_all(
         [
             audit.entry_values(

@@ -118,7 +118,7 @@ class Register:
         self.groups = {group.id: group for group in centre.groups}
         self.first, self.last = current_month()
         cnps = {row["cnp"] for row in rows if row.get("cnp")}
-        names = {fold(row[k]) for row in rows for k in ("name",) if row.get(k)}
+        names = {fold(row["name"]) for row in rows if row.get("name")}
         names |= {
             fold(f"{row['family_name']} {row['given_name']}")
             for row in rows
@@ -345,8 +345,7 @@ def write_marks(centre: Centre, rows: list[CheckedRow], *, actor) -> list:
 
 def roll_to_fill_in(centre: Centre) -> tuple[list[tuple], list[date]]:
     """The children actively enrolled in the centre's groups during the month as (person,
-    group), by group and name, and the month's days: the template
-    the centre fills in (a dash on the days without activity, as on the monthly sheet)."""
+    group), by group and name, and the month's days: the roll the centre fills in."""
     first, last = current_month()
     groups = {group.id: group for group in centre.groups}
     found = db.session.scalars(
@@ -359,22 +358,22 @@ def roll_to_fill_in(centre: Centre) -> tuple[list[tuple], list[date]]:
             or_(Enrolment.exit_date.is_(None), Enrolment.exit_date >= first),
         )
     ).unique()
-    children = sorted(
-        {
-            (
-                groups[e.group_id].name,
-                sort_key(e.person.family_name),
-                sort_key(e.person.given_name),
-            ): (
-                e.person,
-                groups[e.group_id],
-            )
-            for e in found
-            if e.person.kind is PersonKind.CHILD
-        }.items()
+    # A child enrolled twice in a group this month (left and came back) is one row.
+    children = list(
+        dict.fromkeys(
+            (e.person, groups[e.group_id]) for e in found if e.person.kind is PersonKind.CHILD
+        )
+    )
+    children.sort(
+        key=lambda pair: (
+            sort_key(pair[1].name),
+            sort_key(pair[0].family_name),
+            sort_key(pair[0].given_name),
+            pair[0].id,
+        )
     )
     days = [first.replace(day=n) for n in range(1, last.day + 1)]
-    return [(person, group) for _key, (person, group) in children], days
+    return children, days
 
 
 def closed_in_month(centre: Centre, group) -> dict[date, str]:

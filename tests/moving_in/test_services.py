@@ -11,7 +11,7 @@ from daycentre.extensions import db
 from daycentre.moving_in import services as moving_in
 from daycentre.moving_in.models import ImportBatch, ImportStatus
 from daycentre.people.models import Consent, Family, Person, PersonKind
-from tests.factories import make_child, make_family, make_group, make_user
+from tests.factories import make_child, make_enrolment, make_family, make_group, make_user
 from tests.moving_in.files import HEADERS_RO, child_row, cnp_for, csv_bytes, xlsx
 
 
@@ -359,28 +359,45 @@ def _counting_queries(action, *args, **kwargs):
     return result, len(counted)
 
 
-@pytest.mark.parametrize("kind", ["beneficiaries", "attendance"])
+@pytest.mark.parametrize("kind", ["beneficiaries", "volunteers", "attendance"])
 def test_the_preview_costs_the_same_queries_for_10_rows_as_for_100(centre, coordinator, kind):
     """The rows are checked against the register read once for the whole file (people by CNP
-    and name, families, groups, places, rolls), never row by row."""
+    and name, families, groups, places, volunteers, contracts, rolls), never row by row."""
     from tests.moving_in.files import roll_headers, roll_row
 
-    make_group(centre, name="Clasele I-IV", capacity=200)
-    make_child(centre=centre, family_name="Familia1", given_name="Deja")  # one found, one not
+    group = make_group(centre, name="Clasele I-IV", capacity=200)
+    for n in range(3):  # a few rows find their child, the others do not
+        make_enrolment(make_child(centre=centre, family_name=f"Familia{n}"), group)
     db.session.commit()
     batches = {}
     for count in (10, 100):
         if kind == "attendance":
-            rows = [
-                roll_row(f"Familia{n}", "Ana", "2016-03-14", marks={1: "P"}) for n in range(count)
-            ]
+            marks = dict.fromkeys((1, 2, 3), "P")
+            rows = [roll_row(f"Familia{n}", "Ana", "2016-03-14", marks=marks) for n in range(count)]
             content = xlsx(roll_headers(), rows)
+        elif kind == "volunteers":
+            rows = [
+                [
+                    f"Ionescu{n}",
+                    "Ștefan",
+                    "2000-01-01",
+                    "",
+                    "2026-08-20",
+                    str(n + 1),
+                    "2026-09-01",
+                    "2027-06-30",
+                    "2026-08-28",
+                ]  # fmt: skip
+                for n in range(count)
+            ]
+            content = xlsx(VOLUNTEER_HEADERS, rows)
         else:
             content = _register_of(count)
         batches[count] = moving_in.read_upload(
             centre, kind=kind, file_name="r.xlsx", content=content, actor=coordinator
         )
     db.session.commit()
+    moving_in.check_rows(batches[10], actor=coordinator)  # the process's calendar, once
     costs = {}
     for count, batch in batches.items():
         db.session.expire_all()

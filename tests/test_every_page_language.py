@@ -305,7 +305,7 @@ def _spreadsheet_to_preview():
     from daycentre.centres.models import Centre
     from daycentre.moving_in.columns import columns_of
     from daycentre.moving_in.services import read_upload
-    from tests.moving_in.files import HEADERS_RO, child_row, csv_bytes
+    from tests.moving_in.files import HEADERS_RO, child_row, csv_bytes, roll_headers, roll_row
 
     columns = columns_of("beneficiaries").values()
     with force_locale("ro"):
@@ -321,6 +321,15 @@ def _spreadsheet_to_preview():
         kind="beneficiaries",
         file_name="gyermekek.csv",
         content=csv_bytes(headers, rows),
+        actor=admin,
+    )
+    # The month's roll: a child the register does not know, an unknown mark, a day of no month.
+    roll = roll_row("Popescu", "Ana", "2016-03-14", marks={1: "P", 2: "?"})
+    read_upload(
+        centre,
+        kind="attendance",
+        file_name="prezenta.csv",
+        content=csv_bytes(roll_headers(extra=["2020-01-05"]), [roll + ["P"]]),
         actor=admin,
     )
 

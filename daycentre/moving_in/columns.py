@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from daycentre.attendance.models import AttendanceStatus
+from daycentre.core.localtime import today
 from daycentre.core.text import fold
 from daycentre.people.models import ConsentPurpose, Relationship, Sex
 
-BENEFICIARIES, VOLUNTEERS = "beneficiaries", "volunteers"
-KINDS = {BENEFICIARIES: _l("Beneficiary register"), VOLUNTEERS: _l("Register of volunteers")}
+BENEFICIARIES, VOLUNTEERS, ATTENDANCE = "beneficiaries", "volunteers", "attendance"
+KINDS = {
+    BENEFICIARIES: _l("Beneficiary register"),
+    VOLUNTEERS: _l("Register of volunteers"),
+    ATTENDANCE: _l("Attendance of the current month"),
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class Column:
     label: object
     example: str = ""
     required: bool = False
+    # Another column that can stand in for this required one (a full name for the two names).
+    instead: str = ""
 
 
 BENEFICIARY_COLUMNS = (
@@ -83,7 +92,27 @@ VOLUNTEER_COLUMNS = (
     Column("contract_activities", _l("Activities")),
 )
 
-COLUMNS = {BENEFICIARIES: BENEFICIARY_COLUMNS, VOLUNTEERS: VOLUNTEER_COLUMNS}
+# A centre's roll: one row per child, one column per day of the month, a letter in each cell.
+DAY_PREFIX = "day_"
+OTHER_MONTH_PREFIX = "date_"
+ATTENDANCE_COLUMNS = (
+    Column("family_name", _l("Family name"), "Popescu", required=True, instead="name"),
+    Column("given_name", _l("Given name"), "Ana", required=True, instead="name"),
+    Column("name", _l("Name")),
+    Column("birth_date", _l("Date of birth"), "2016-03-14"),
+    Column("cnp", _l("CNP")),
+    Column("group", _l("Group"), "Clasele I-IV"),
+    *(Column(f"{DAY_PREFIX}{n}", str(n)) for n in range(1, 32)),
+)
+
+COLUMNS = {
+    BENEFICIARIES: BENEFICIARY_COLUMNS,
+    VOLUNTEERS: VOLUNTEER_COLUMNS,
+    ATTENDANCE: ATTENDANCE_COLUMNS,
+}
+
+PHONE_COLUMNS = frozenset({"phone", "family_phone", "parent1_phone", "parent2_phone"})
+EMAIL_COLUMNS = frozenset({"email", "family_email", "parent1_email", "parent2_email"})
 
 CONSENT_COLUMNS = {
     "consent_data_processing": ConsentPurpose.DATA_PROCESSING,
@@ -170,9 +199,29 @@ def match_headers(kind: str, headers: list[str], remembered: dict[str, str]) -> 
         key = header_key(header)
         if key in remembered:
             matched.append(remembered[key] or None)
+        elif kind == ATTENDANCE and key not in names:
+            matched.append(_day_of(header))
         else:
             matched.append(names.get(key))
     return matched
+
+
+def _day_of(header: str) -> str | None:
+    """A roll's day column headed by a date rather than the day's number: a day of the current
+    month is that day's column; a day of another month keeps its date, to be named a problem."""
+    try:
+        day = read_date(header)
+    except ValueError:
+        return None
+    current = today()
+    if (day.year, day.month) == (current.year, current.month):
+        return f"{DAY_PREFIX}{day.day}"
+    return f"{OTHER_MONTH_PREFIX}{day.isoformat()}"
+
+
+def day_number(key: str) -> int | None:
+    """The day of the month a roll's column holds (``day_5``: 5), None for another column."""
+    return int(key[len(DAY_PREFIX) :]) if key.startswith(DAY_PREFIX) else None
 
 
 # --- Reading values -----------------------------------------------------------------------------
@@ -247,3 +296,63 @@ def read_relation(text: str) -> str:
     if not found:
         raise ValueError(text)
     return found
+
+
+# --- Roll marks, phone numbers, e-mail addresses ------------------------------------------------
+
+NO_MARK = frozenset({"", "-", "–", "—"})
+
+
+@cache
+def _mark_names(app_name: str) -> dict[str, AttendanceStatus]:
+    """A roll's marks as the centres write them: the sheet's letters in any of the app's
+    languages (ro P/M/N, hu J/I/H, en P/E/U), which never clash, and the statuses' names."""
+    names = {}
+    for status in AttendanceStatus:
+        names[fold(status.value.replace("_", " "))] = status
+        for text in (*_in_every_language(status.letter), *_in_every_language(status.label)):
+            names[fold(text)] = status
+    return names
+
+
+def read_mark(text: str) -> AttendanceStatus | None:
+    """None for a cell without a mark (empty, or the sheet's dash of a day without activity);
+    raises ValueError for a mark that is none of the roll's."""
+    text = text.strip()
+    if text in NO_MARK:
+        return None
+    found = _mark_names(current_app.name).get(fold(text))
+    if found is None:
+        raise ValueError(text)
+    return found
+
+
+_PHONE_PUNCTUATION = re.compile(r"[\s./()-]")
+
+
+def read_phone(text: str) -> str:
+    """A Romanian number written the usual way (0740 123 456, 0267 123 456); the leading zero a
+    spreadsheet's number cell dropped (740123456) is put back, +40 and 0040 become 0. A foreign
+    number (+36 ...) is kept as written. Raises ValueError for what is no phone number."""
+    digits = _PHONE_PUNCTUATION.sub("", text.strip())
+    if digits.startswith("+") and not digits.startswith("+40"):
+        if digits[1:].isdigit() and 7 <= len(digits) <= 16:
+            return text.strip()
+        raise ValueError(text)
+    for prefix in ("+40", "0040"):
+        if digits.startswith(prefix):
+            digits = "0" + digits[len(prefix) :]
+    if len(digits) == 9 and digits[0] in "237":  # the zero a number cell dropped
+        digits = "0" + digits
+    if len(digits) != 10 or not digits.isdigit() or digits[:2] not in ("02", "03", "07", "08"):
+        raise ValueError(text)
+    return f"{digits[:4]} {digits[4:7]} {digits[7:]}"
+
+
+def read_email(text: str) -> str:
+    """The address as given, if it is one (its domain is not looked up); ValueError if not."""
+    try:
+        validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError(text) from None
+    return text.strip()

@@ -7,61 +7,54 @@ rolled back, so it names exactly the rows the import will refuse.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
+from sqlalchemy import func, or_
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
+from daycentre.attendance.models import Attendance, RollCall
 from daycentre.audit import services as audit
 from daycentre.centres.models import Centre
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
+from daycentre.core.i18n import person_name
 from daycentre.core.localtime import today
 from daycentre.core.text import fold
 from daycentre.enrolment import services as enrolments
-from daycentre.enrolment.models import Enrolment
+from daycentre.enrolment.models import HOLDS_A_PLACE, Enrolment, EnrolmentStatus
 from daycentre.extensions import db
+from daycentre.moving_in import rolls
 from daycentre.moving_in.columns import (
+    ATTENDANCE,
     BENEFICIARIES,
     CONSENT_COLUMNS,
     DATE_COLUMNS,
+    EMAIL_COLUMNS,
     LONGEST,
+    PHONE_COLUMNS,
     VOLUNTEERS,
     columns_of,
     header_key,
     match_headers,
     read_date,
+    read_email,
+    read_phone,
     read_relation,
     read_sex,
 )
 from daycentre.moving_in.models import ColumnMapping, ImportBatch, ImportStatus
+from daycentre.moving_in.problems import CheckedRow, Problem
 from daycentre.moving_in.reading import read_table
 from daycentre.people import services as people
 from daycentre.people.models import Consent, Family, Person, PersonKind
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
 from daycentre.volunteers.models import Volunteer, VolunteerContract
-
-
-@dataclass
-class Problem:
-    column: str | None  # the column's key; None when the problem is the row's as a whole
-    message: object
-
-
-@dataclass
-class CheckedRow:
-    number: int
-    values: dict[str, str]
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> bool:
-        return not self.problems
-
 
 # --- Reading a file -----------------------------------------------------------------------------
 
@@ -166,7 +159,11 @@ def matched_columns(batch: ImportBatch) -> list[str | None]:
 def missing_columns(batch: ImportBatch) -> list:
     """The required columns the file's headers do not name: the mapping step asks for them."""
     matched = set(matched_columns(batch))
-    return [c for c in columns_of(batch.kind).values() if c.required and c.key not in matched]
+    return [
+        c
+        for c in columns_of(batch.kind).values()
+        if c.required and c.key not in matched and c.instead not in matched
+    ]
 
 
 def unknown_headers(batch: ImportBatch) -> list[str]:
@@ -219,6 +216,16 @@ def _values_of(matched: list[str | None], cells: list[str]) -> dict[str, str]:
     return values
 
 
+def _required_missing(kind: str, values: dict[str, str]) -> list[str]:
+    return [
+        column.key
+        for column in columns_of(kind).values()
+        if column.required
+        and not values.get(column.key)
+        and not (column.instead and values.get(column.instead))
+    ]
+
+
 def _parsed(kind: str, values: dict[str, str], centre: Centre) -> tuple[dict, list[Problem]]:
     """The row's typed values, and what cannot be read or is missing, column by column."""
     problems: list[Problem] = []
@@ -231,9 +238,23 @@ def _parsed(kind: str, values: dict[str, str], centre: Centre) -> tuple[dict, li
                 Problem(key, _l("This date cannot be read: %(value)s", value=values[key]))
             )
             parsed[key] = None
-    for column in columns_of(kind).values():
-        if column.required and not values.get(column.key):
-            problems.append(Problem(column.key, _l("This value is required.")))
+    for key in PHONE_COLUMNS & values.keys():
+        try:
+            # The number as stored, shown so in the preview (a lost leading zero put back).
+            parsed[key] = values[key] = read_phone(values[key])
+        except ValueError:
+            problems.append(
+                Problem(key, _l("This phone number cannot be read: %(value)s", value=values[key]))
+            )
+    for key in EMAIL_COLUMNS & values.keys():
+        try:
+            parsed[key] = read_email(values[key])
+        except ValueError:
+            problems.append(
+                Problem(key, _l("This email address is not valid: %(value)s", value=values[key]))
+            )
+    for key in _required_missing(kind, values):
+        problems.append(Problem(key, _l("This value is required.")))
     for key, value in values.items():
         if len(value) > LONGEST.get(key, 200):
             problems.append(
@@ -248,6 +269,24 @@ def _parsed(kind: str, values: dict[str, str], centre: Centre) -> tuple[dict, li
             )
     KIND_RULES[kind].check(values, parsed, problems, centre)
     return parsed, problems
+
+
+def _checked(batch: ImportBatch) -> tuple[Centre, list[CheckedRow]]:
+    """Every row read and checked against the register as it stands, earlier rows of the file
+    counting as stored: a fixed number of queries whatever the number of rows."""
+    centre = db.session.get(Centre, batch.centre_id)
+    rules = KIND_RULES[batch.kind]
+    matched = matched_columns(batch)
+    checked = []
+    for number, cells in batch.rows:
+        row = CheckedRow(number=number, values=_values_of(matched, cells))
+        row.parsed, row.problems = _parsed(batch.kind, row.values, centre)
+        checked.append(row)
+    to_look_up = [row for row in checked if row.accepted or rules.check_rows_with_problems]
+    register = rules.register(centre, [row.parsed for row in to_look_up])
+    for row in to_look_up:
+        rules.against_register(row, register)
+    return centre, checked
 
 
 # --- The beneficiary register -------------------------------------------------------------------
@@ -288,11 +327,18 @@ def _check_beneficiary(values: dict, parsed: dict, problems: list[Problem], cent
         problem = people.cnp_problem(cnp, parsed.get("birth_date"), parsed.get("sex"))
         if problem:
             problems.append(Problem("cnp", problem))
+        elif parsed.get("birth_date") is None:
+            parsed["birth_date"] = people.cnp_birth_date(cnp)
+        if not problem and parsed.get("sex") is None and (sex := people.cnp_sex(cnp)):
+            parsed["sex"] = sex.value
     for n in (1, 2):
         parent_cnp = (values.get(f"parent{n}_cnp") or "").replace(" ", "")
         parsed[f"parent{n}_cnp"] = parent_cnp or None
         if parent_cnp and (problem := people.cnp_problem(parent_cnp)):
             problems.append(Problem(f"parent{n}_cnp", problem))
+    if not problems:
+        _check_child_record(parsed, problems)
+        _check_dates_of_enrolment(parsed, problems)
     consents = [key for key in CONSENT_COLUMNS if values.get(key)]
     if consents and not (values.get("consent_given_by") or values.get("parent1_given_name")):
         problems.append(Problem("consent_given_by", _l("Say who gave the consent.")))
@@ -304,27 +350,234 @@ def _check_beneficiary(values: dict, parsed: dict, problems: list[Problem], cent
         )
 
 
-def _duplicate_beneficiary(parsed: dict, centre: Centre, actor) -> Problem | None:
-    """A child already in the register: the same CNP, or the same names (accents aside) and
-    date of birth; earlier rows of the file count, as the check stores them as it goes."""
-    birth_date = parsed.get("birth_date")
-    if birth_date is None and parsed.get("cnp"):
-        birth_date = people.cnp_birth_date(parsed["cnp"])
-    found = people.likely_duplicates(
-        actor,
-        family_name=parsed.get("family_name", ""),
-        given_name=parsed.get("given_name", ""),
-        birth_date=birth_date,
-        cnp=parsed.get("cnp"),
-    )
-    if not found:
+def _check_child_record(parsed: dict, problems: list[Problem]) -> None:
+    """The rules of a child's record (``people.save_person``), named before anything is stored."""
+    if parsed.get("birth_date") is None or parsed.get("sex") is None:
+        problems.append(Problem("sex", _l("A child's record needs the date of birth and the sex.")))
+    elif problem := people.birth_date_problem(parsed["birth_date"]):
+        problems.append(Problem("birth_date", problem))
+
+
+def _check_dates_of_enrolment(parsed: dict, problems: list[Problem]) -> None:
+    """The dates the consents, the application and the contract must keep (the services' rules)."""
+    now = today()
+    for column in CONSENT_COLUMNS:
+        if parsed.get(column) and parsed[column] > now:
+            problems.append(Problem(column, _l("The date of the consent cannot be in the future.")))
+    applied_on = parsed.get("applied_on")
+    if applied_on is None:
+        return
+    if applied_on > now:
+        problems.append(
+            Problem("applied_on", _l("The date of the application cannot be in the future."))
+        )
+    elif parsed.get("birth_date") and applied_on < parsed["birth_date"]:
+        problems.append(
+            Problem("applied_on", _l("The application cannot be dated before the date of birth."))
+        )
+    contract_date, start_date = parsed.get("contract_date"), parsed.get("start_date")
+    if not (parsed.get("contract_number") and contract_date and start_date):
+        return
+    if contract_date > now:
+        problems.append(
+            Problem("contract_date", _l("The date of the contract cannot be in the future."))
+        )
+    elif contract_date < applied_on or start_date < applied_on:
+        problems.append(
+            Problem(
+                "contract_date",
+                _l("The contract and the start cannot be dated before the application."),
+            )
+        )
+    elif start_date < contract_date:
+        problems.append(
+            Problem("start_date", _l("The service cannot start before the contract is signed."))
+        )
+
+
+def _family_key(parsed: dict) -> str:
+    return fold(f"{parsed['family_name']} | {parsed['address']} | {parsed['city']}")
+
+
+def _parent_key(parsed: dict, n: int) -> str | None:
+    if not parsed.get(f"parent{n}_given_name"):
         return None
-    if any(d.same_cnp for d in found):
-        return Problem("cnp", _l("A person with this CNP is already registered."))
-    return Problem(
-        "given_name",
-        _l("A child with this name and date of birth is already in the register."),
-    )
+    name = parsed.get(f"parent{n}_family_name") or parsed["family_name"]
+    return fold(f"{name} {parsed[f'parent{n}_given_name']}")
+
+
+class _Register:
+    """What the register already holds that the file's rows are checked against, read in a few
+    queries for the whole file; the rows checked so far are added as if stored."""
+
+    def __init__(self, centre: Centre, rows: list[dict]):
+        self.centre = centre
+        cnps = {row[k] for row in rows for k in ("cnp", "parent1_cnp", "parent2_cnp") if row.get(k)}
+        names = {fold(f"{row['family_name']} {row['given_name']}") for row in rows}
+        parents = {key for row in rows for n in (1, 2) if (key := _parent_key(row, n))}
+        found = db.session.scalars(
+            db.select(Person)
+            .options(joinedload(Person.family))
+            .where(or_(Person.cnp.in_(cnps or {""}), Person.search_key.in_(names or {""})))
+        )
+        self.by_cnp: dict[str, Person] = {}
+        self.names: set[tuple[str, object]] = set()
+        for person in found:
+            if person.cnp:
+                self.by_cnp[person.cnp] = person
+            self.names.add((person.search_key, person.birth_date))
+        # The centre's families a row may belong to: the same family name, or a parent's.
+        self.families = list(
+            db.session.scalars(
+                db.select(Family)
+                .options(selectinload(Family.members))
+                .where(
+                    Family.centre_id == centre.id,
+                    or_(
+                        Family.search_key.in_({fold(row["family_name"]) for row in rows} or {""}),
+                        Family.id.in_(
+                            db.select(Person.family_id).where(
+                                Person.kind == PersonKind.ADULT,
+                                or_(
+                                    Person.cnp.in_(cnps or {""}),
+                                    Person.search_key.in_(parents or {""}),
+                                ),
+                            )
+                        ),
+                    ),
+                )
+            )
+        )
+        group_ids = [group.id for group in centre.groups] or [0]
+        self.occupied = dict(
+            db.session.execute(
+                db.select(Enrolment.group_id, func.count(Enrolment.id))
+                .where(Enrolment.group_id.in_(group_ids), Enrolment.status.in_(HOLDS_A_PLACE))
+                .group_by(Enrolment.group_id)
+            ).all()
+        )
+        self.waiting: dict[int, list[tuple]] = {}
+        for applied_on, number, family_name, given_name, group_id in db.session.execute(
+            db.select(
+                Enrolment.applied_on,
+                Enrolment.number,
+                Person.family_name,
+                Person.given_name,
+                Enrolment.group_id,
+            )
+            .join(Enrolment.person)
+            .where(Enrolment.group_id.in_(group_ids), Enrolment.status == EnrolmentStatus.WAITING)
+        ):
+            name = person_name(family_name, given_name)
+            self.waiting.setdefault(group_id, []).append((applied_on, number, name))
+        # The file's rows checked so far: their children's CNPs, their families (by row).
+        self.file_cnps: set[str] = set()
+        self.file_families: dict[str, int] = {}
+
+    def existing_family(self, parsed: dict) -> Family | None:
+        """A family of the centre the row's child belongs to: one whose parent has the CNP the
+        row gives, or at the same address with the same family name or a parent of that name."""
+        for n in (1, 2):
+            adult = self.by_cnp.get(parsed.get(f"parent{n}_cnp") or "")
+            if adult is not None and adult.kind is PersonKind.ADULT:
+                return adult.family if adult.family.centre_id == self.centre.id else None
+        address = fold(f"{parsed['address']} {parsed['city']}")
+        parents = {key for n in (1, 2) if (key := _parent_key(parsed, n))}
+        for family in self.families:
+            if fold(f"{family.address} {family.city}") != address:
+                continue
+            if family.search_key == fold(parsed["family_name"]) or any(
+                adult.search_key in parents for adult in family.adults
+            ):
+                return family
+        return None
+
+
+def _check_beneficiary_in_register(row: CheckedRow, register: _Register) -> None:
+    parsed = row.parsed
+    birth_date = parsed.get("birth_date")
+    name = (fold(f"{parsed['family_name']} {parsed['given_name']}"), birth_date)
+    if parsed.get("cnp") and (
+        parsed["cnp"] in register.by_cnp or parsed["cnp"] in register.file_cnps
+    ):
+        row.problems.append(Problem("cnp", _l("A person with this CNP is already registered.")))
+        return
+    if name in register.names:
+        row.problems.append(
+            Problem(
+                "given_name",
+                _l("A child with this name and date of birth is already in the register."),
+            )
+        )
+        return
+    family = register.existing_family(parsed)
+    for n in (1, 2):
+        adult = register.by_cnp.get(parsed.get(f"parent{n}_cnp") or "")
+        if adult is not None and (family is None or adult.family_id != family.id):
+            row.problems.append(
+                Problem(f"parent{n}_cnp", _l("A person with this CNP is already registered."))
+            )
+            return
+    if not _place_in_group(row, register):
+        return
+    # Stored: the rows below see this child, and its siblings join its family.
+    if parsed.get("cnp"):
+        register.file_cnps.add(parsed["cnp"])
+    register.names.add(name)
+    parsed["family"] = family
+    key = _family_key(parsed)
+    if family is not None:
+        children = ", ".join(child.given_name for child in family.children)
+        row.notes.append(
+            _l(
+                "Joins the family %(name)s already in the register (%(children)s).",
+                name=family.name,
+                children=children,
+            )
+        )
+    elif key in register.file_families:
+        row.notes.append(_l("Joins the family of row %(row)d.", row=register.file_families[key]))
+    else:
+        register.file_families[key] = row.number
+
+
+def _place_in_group(row: CheckedRow, register: _Register) -> bool:
+    """The application goes on the waiting list when the group is full or has a waiting list
+    (``enrolment.apply``); a contract needs a free place (``enrolment.activate``)."""
+    parsed = row.parsed
+    group = parsed["group"]
+    occupied = register.occupied.get(group.id, 0)
+    line = register.waiting.setdefault(group.id, [])
+    full = occupied >= group.capacity or bool(line)
+    if parsed.get("contract_number"):
+        free = group.capacity - occupied
+        if free <= 0:
+            row.problems.append(
+                Problem(
+                    "contract_number",
+                    _l("The group has no free place. Put the application on the waiting list."),
+                )
+            )
+            return False
+        if full:
+            earlier = sorted(line)
+            if [e for e in earlier if e[0] <= parsed["applied_on"]][free - 1 : free]:
+                row.problems.append(
+                    Problem(
+                        "contract_number",
+                        _l(
+                            "%(name)s applied earlier and is first on the waiting list.",
+                            name=earlier[0][2],
+                        ),
+                    )
+                )
+                return False
+        register.occupied[group.id] = occupied + 1
+    elif full:
+        name = person_name(parsed["family_name"], parsed["given_name"])
+        line.append((parsed["applied_on"], float("inf"), name))
+        row.notes.append(EnrolmentStatus.WAITING.label)
+    return True
 
 
 class _Families:
@@ -334,19 +587,16 @@ class _Families:
         self.families: dict[str, Family] = {}
         self.adults: dict[tuple[str, str], Person] = {}
 
-    @staticmethod
-    def key_of(parsed: dict) -> str:
-        return fold(f"{parsed['family_name']} | {parsed['address']} | {parsed['city']}")
-
     def forget(self, parsed: dict) -> None:
         """A row refused: nothing of it was kept (its records are rolled back)."""
 
 
 def _store_beneficiary(centre: Centre, parsed: dict, families: _Families, *, actor) -> list:
-    """The row's family (or its sibling's), child, parents, consents and enrolment."""
+    """The row's family (the one in the register it joins, or its sibling's, or a new one),
+    child, parents, consents and enrolment."""
     created, new_adults = [], {}
-    family_key = families.key_of(parsed)
-    family = families.families.get(family_key)
+    family_key = _family_key(parsed)
+    family = parsed.get("family") or families.families.get(family_key)
     if family is None:
         family = people.save_family(
             None,
@@ -359,6 +609,9 @@ def _store_beneficiary(centre: Centre, parsed: dict, families: _Families, *, act
             email=parsed.get("family_email"),
         )
         created.append(family)
+    known_adults = {adult.search_key for adult in family.adults} | {
+        adult.cnp for adult in family.adults if adult.cnp
+    }
     child = people.save_person(
         None,
         family=family,
@@ -376,9 +629,11 @@ def _store_beneficiary(centre: Centre, parsed: dict, families: _Families, *, act
         if not parsed.get(f"parent{n}_given_name"):
             continue
         name = (parsed.get(f"parent{n}_family_name") or parsed["family_name"]).strip()
-        adult_key = (family_key, fold(f"{name} {parsed[f'parent{n}_given_name']}"))
+        adult_key = (family_key, _parent_key(parsed, n))
         if adult_key in families.adults or adult_key in new_adults:
             continue
+        if adult_key[1] in known_adults or parsed.get(f"parent{n}_cnp") in known_adults:
+            continue  # the parent of a sibling already in the register
         adult = people.save_person(
             None,
             family=family,
@@ -431,51 +686,33 @@ def _store_beneficiary(centre: Centre, parsed: dict, families: _Families, *, act
     return created
 
 
-def _run_rows(batch: ImportBatch, *, actor):
-    """Every row checked and stored in its own savepoint: (checked rows, records created)."""
-    centre = db.session.get(Centre, batch.centre_id)
-    rules = KIND_RULES[batch.kind]
+def _store_rows(rules, centre: Centre, rows: list[CheckedRow], *, actor) -> list:
+    """Each accepted row stored through the register's services in its own savepoint; a row
+    they still refuse (someone saved the same child meanwhile) is left out, named."""
     memory = rules.memory()
-    checked, created = [], []
-    matched = matched_columns(batch)
-    for number, cells in batch.rows:
-        values = _values_of(matched, cells)
-        row = CheckedRow(number=number, values=values)
-        checked.append(row)
-        parsed, row.problems = _parsed(batch.kind, values, centre)
-        if row.problems:
-            continue
-        if duplicate := rules.duplicate(parsed, centre, actor):
-            row.problems.append(duplicate)
-            continue
+    created = []
+    for row in rows:
         savepoint = db.session.begin_nested()
         try:
-            stored = rules.store(centre, parsed, memory, actor=actor)
+            stored = rules.store(centre, row.parsed, memory, actor=actor)
         except Refused as refusal:
             savepoint.rollback()
-            memory.forget(parsed)
             row.problems.append(Problem(refusal.field, refusal.message))
             continue
         except (DataError, IntegrityError):  # what the database alone refuses
             savepoint.rollback()
-            memory.forget(parsed)
             row.problems.append(Problem(None, _l("This row cannot be stored as it is.")))
             continue
         savepoint.commit()
         created.extend(stored)
-    return checked, created
+    return created
 
 
 def check_rows(batch: ImportBatch, *, actor) -> list[CheckedRow]:
-    """What the import would do with each row, and every problem on it; nothing is kept."""
+    """What the import would do with each row, and every problem on it; nothing is stored."""
     if batch.status is not ImportStatus.PREVIEWED:
         return []
-    trial = db.session.begin_nested()
-    try:
-        checked, _created = _run_rows(batch, actor=actor)
-    finally:
-        trial.rollback()
-    return checked
+    return _checked(batch)[1]
 
 
 def confirm_import(batch: ImportBatch, *, actor) -> int:
@@ -486,7 +723,15 @@ def confirm_import(batch: ImportBatch, *, actor) -> int:
     # write, and a savepoint opened outside one would commit each row on its own.
     batch.imported_at = utcnow()
     db.session.flush()
-    checked, created = _run_rows(batch, actor=actor)
+    rules = KIND_RULES[batch.kind]
+    centre, checked = _checked(batch)
+    accepted_rows = [row for row in checked if row.accepted]
+    if not accepted_rows:
+        raise Refused(_l("No row can be imported: correct the file and send it again."))
+    if rules.store_all is not None:
+        created = rules.store_all(centre, accepted_rows, actor=actor)
+    else:
+        created = _store_rows(rules, centre, accepted_rows, actor=actor)
     accepted = sum(1 for row in checked if row.accepted)
     if not accepted:
         raise Refused(_l("No row can be imported: correct the file and send it again."))
@@ -495,7 +740,7 @@ def confirm_import(batch: ImportBatch, *, actor) -> int:
         model.__tablename__: {
             str(record.id): record.version for record in created if isinstance(record, model)
         }
-        for model in KIND_RULES[batch.kind].tables
+        for model in rules.tables
     }
     batch.status = ImportStatus.IMPORTED
     batch.imported_count = accepted
@@ -530,6 +775,15 @@ def _check_volunteer(values: dict, parsed: dict, problems: list[Problem], centre
         problems.append(
             Problem("contract_starts_on", _l("A contract needs the dates of its start and end."))
         )
+    elif starts and ends and starts > ends:
+        problems.append(Problem("contract_ends_on", _l("The end must be later than the start.")))
+    signed = parsed.get("contract_signed_on")
+    if starts and signed and signed > starts:
+        problems.append(
+            Problem(
+                "contract_signed_on", _l("The contract must be signed before the activity starts.")
+            )
+        )
     if parsed.get("birth_date"):
         try:
             volunteering.ensure_old_enough(
@@ -539,26 +793,51 @@ def _check_volunteer(values: dict, parsed: dict, problems: list[Problem], centre
             problems.append(Problem("parental_consent_on", refusal.message))
 
 
-def _duplicate_volunteer(parsed: dict, centre: Centre, actor) -> Problem | None:
-    """The same names (accents aside) and date of birth at the centre; earlier rows count."""
-    same_day = db.session.scalars(
-        db.select(Volunteer).where(
-            Volunteer.centre_id == centre.id, Volunteer.birth_date == parsed["birth_date"]
+class _Volunteers:
+    """The centre's volunteers born on the file's dates and its contracts with the file's
+    numbers: two queries for the whole file; the rows checked so far are added as if stored."""
+
+    def __init__(self, centre: Centre, rows: list[dict]):
+        births = {row["birth_date"] for row in rows if row.get("birth_date")}
+        self.names = {
+            (fold(f"{v.family_name} {v.given_name}"), v.birth_date)
+            for v in db.session.scalars(
+                db.select(Volunteer).where(
+                    Volunteer.centre_id == centre.id, Volunteer.birth_date.in_(births or {None})
+                )
+            )
+        }
+        numbers = {row["contract_number"] for row in rows if row.get("contract_number")}
+        self.numbers = set(
+            db.session.scalars(
+                db.select(VolunteerContract.number).where(
+                    VolunteerContract.centre_id == centre.id,
+                    VolunteerContract.number.in_(numbers or {0}),
+                )
+            )
         )
-    )
-    name = fold(f"{parsed['family_name']} {parsed['given_name']}")
-    if any(fold(f"{v.family_name} {v.given_name}") == name for v in same_day):
-        return Problem(
-            "given_name", _l("A volunteer with this name and date of birth is already registered.")
+
+
+def _check_volunteer_in_register(row: CheckedRow, register: _Volunteers) -> None:
+    parsed = row.parsed
+    name = (fold(f"{parsed['family_name']} {parsed['given_name']}"), parsed["birth_date"])
+    if name in register.names:
+        row.problems.append(
+            Problem(
+                "given_name",
+                _l("A volunteer with this name and date of birth is already registered."),
+            )
         )
+        return
     number = parsed.get("contract_number")
-    if number and db.session.scalar(
-        db.select(VolunteerContract.id).where(
-            VolunteerContract.centre_id == centre.id, VolunteerContract.number == number
+    if number and number in register.numbers:
+        row.problems.append(
+            Problem("contract_number", _l("The centre already has a contract with this number."))
         )
-    ):
-        return Problem("contract_number", _l("The centre already has a contract with this number."))
-    return None
+        return
+    register.names.add(name)
+    if number:
+        register.numbers.add(number)
 
 
 class _Nothing:
@@ -616,20 +895,29 @@ DEFAULT_SCHEDULE = _l("As agreed with the coordinator.")
 
 @dataclass(frozen=True)
 class KindRules:
+    # A row on its own (no query), then the rows against what the register holds (loaded once
+    # for the whole file), then storing the accepted rows: each through the services (``store``,
+    # sharing ``memory``), or all at once (``store_all``).
     check: Callable
-    duplicate: Callable
-    store: Callable
-    memory: Callable
+    register: Callable
+    against_register: Callable
     # The tables an import creates rows in, in the order they are undone (a row that refers to
     # another goes first), and (table, its reference, the table referred to) to find additions.
     tables: tuple
     dependents: tuple
+    store: Callable | None = None
+    memory: Callable | None = None
+    store_all: Callable | None = None
+    # A roll's row is checked day by day even when one of its cells has a problem, so that the
+    # preview names them all.
+    check_rows_with_problems: bool = False
 
 
 KIND_RULES = {
     BENEFICIARIES: KindRules(
         check=_check_beneficiary,
-        duplicate=_duplicate_beneficiary,
+        register=_Register,
+        against_register=_check_beneficiary_in_register,
         store=_store_beneficiary,
         memory=_Families,
         tables=(Enrolment, Consent, Person, Family),
@@ -641,11 +929,21 @@ KIND_RULES = {
     ),
     VOLUNTEERS: KindRules(
         check=_check_volunteer,
-        duplicate=_duplicate_volunteer,
+        register=_Volunteers,
+        against_register=_check_volunteer_in_register,
         store=_store_volunteer,
         memory=_Nothing,
         tables=(VolunteerContract, Volunteer),
         dependents=((VolunteerContract, VolunteerContract.volunteer_id, Volunteer),),
+    ),
+    ATTENDANCE: KindRules(
+        check=rolls.check_row,
+        register=rolls.Register,
+        against_register=rolls.check_against_register,
+        store_all=rolls.write_marks,
+        tables=(Attendance, RollCall),
+        dependents=(),
+        check_rows_with_problems=True,
     ),
 }
 

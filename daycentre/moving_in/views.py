@@ -3,6 +3,8 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from daycentre.attendance.models import AttendanceStatus
+from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
@@ -10,14 +12,17 @@ from daycentre.core.documents import XLSX, download, spreadsheet
 from daycentre.core.errors import Refused
 from daycentre.core.forms import run_service
 from daycentre.extensions import db
-from daycentre.moving_in import bp
+from daycentre.moving_in import bp, rolls
 from daycentre.moving_in import services as moving_in
-from daycentre.moving_in.columns import KINDS, columns_of
+from daycentre.moving_in.columns import ATTENDANCE, KINDS, columns_of
 from daycentre.moving_in.forms import CancelForm, ConfirmForm, UndoForm, UploadForm, columns_form
 from daycentre.moving_in.models import ImportBatch, ImportStatus
 
 
-@bp.route("/centres/<int:centre_id>/<any(beneficiaries,volunteers):kind>", methods=["GET", "POST"])
+@bp.route(
+    "/centres/<int:centre_id>/<any(beneficiaries,volunteers,attendance):kind>",
+    methods=["GET", "POST"],
+)
 @requires("moving_in.import")
 def start_import(centre_id: int, kind: str):
     """The upload form, the templates to fill in, and the centre's recent imports."""
@@ -48,23 +53,62 @@ def start_import(centre_id: int, kind: str):
         undo_form=UndoForm(),
         can_undo=moving_in.can_undo,
         languages=("ro", "hu", "en"),
+        letters=rolls.mark_letters() if kind == ATTENDANCE else "",
     )
 
 
 @bp.get(
-    "/centres/<int:centre_id>/<any(beneficiaries,volunteers):kind>"
+    "/centres/<int:centre_id>/<any(beneficiaries,volunteers,attendance):kind>"
     "/template-<any(ro,hu,en):language>.xlsx"
 )
 @requires("moving_in.import")
 def export_template(centre_id: int, kind: str, language: str):
     """The columns in the chosen language, with one example row."""
-    scope.record_or_404(Centre, centre_id)
+    centre = scope.record_or_404(Centre, centre_id)
+    if kind == ATTENDANCE:
+        return _roll_template(centre, language)
     columns = list(columns_of(kind).values())
     with force_locale(language):
         headers = [str(column.label) for column in columns]
         title = str(KINDS[kind])
         example = [str(column.example) for column in columns]
     body = spreadsheet(title, headers, [example])
+    return download(body, XLSX, f"{title}.xlsx")
+
+
+ROLL_COLUMNS = ("family_name", "given_name", "birth_date", "cnp", "group")
+
+
+def _roll_template(centre: Centre, language: str):
+    """The month's roll to fill in: the centre's children enrolled this month, one column per
+    day (a dash on the days without activity); one example row when no child is enrolled."""
+    children, days = rolls.roll_to_fill_in(centre)
+    columns = columns_of(ATTENDANCE)
+    with force_locale(language):
+        headers = [str(columns[key].label) for key in ROLL_COLUMNS] + [str(d.day) for d in days]
+        title = str(KINDS[ATTENDANCE])
+        present = str(AttendanceStatus.PRESENT.letter)
+        closed = {
+            group.id: rolls.closed_in_month(centre, group) for group in {g for _, g in children}
+        }
+        rows = [
+            [person.family_name, person.given_name, person.birth_date, person.cnp or "", group.name]
+            + ["–" if day in closed[group.id] else "" for day in days]
+            for person, group in children
+        ]
+        if not rows:
+            example = [str(columns[key].example) for key in ROLL_COLUMNS]
+            rows = [example + [present if day.weekday() < 5 else "–" for day in days]]
+        body = spreadsheet(title, headers, rows)
+    if children:  # the roll names the centre's children: who took a copy stays in the trail
+        audit.record(
+            audit.EXPORT,
+            centre,
+            actor=current_user,
+            centre_id=centre.id,
+            changes={"format": "xlsx", "month": f"{days[0]:%Y-%m}", "rows": len(rows)},
+        )
+        db.session.commit()
     return download(body, XLSX, f"{title}.xlsx")
 
 
@@ -107,7 +151,10 @@ def show_import(batch_id: int):
     used = {key for row in rows for key in row.values} | {
         problem.column for row in rows for problem in row.problems
     }
-    shown = [key for key in columns if key in header_of and key in used]
+    if batch.kind == ATTENDANCE:  # the roll's days in the file's order
+        shown = [key for key in header_of if key in used]
+    else:
+        shown = [key for key in columns if key in header_of and key in used]
     return render_template(
         "moving_in/preview_import.html",
         batch=batch,

@@ -110,3 +110,16 @@ def cnp_for(birth, sex="F", county="14", serial="123") -> str:
     first = "6" if sex == "F" else "5"
     body = f"{first}{birth:%y%m%d}{county}{serial}"
     return body + calc_check_digit(body)
+
+
+ROLL_HEADERS_RO = ["Nume de familie", "Prenume", "Data nașterii", "CNP", "Grupa"]
+
+
+def roll_row(family, given, birth="", cnp="", group="", marks=None, days=30):
+    """One child's row of a month's roll: ``marks`` by day number, the other days empty."""
+    marks = marks or {}
+    return [family, given, birth, cnp, group] + [marks.get(day, "") for day in range(1, days + 1)]
+
+
+def roll_headers(days=30, extra=()):
+    return ROLL_HEADERS_RO + [str(day) for day in range(1, days + 1)] + list(extra)

@@ -11,7 +11,7 @@ from daycentre.extensions import db
 from daycentre.moving_in import services as moving_in
 from daycentre.moving_in.models import ImportBatch, ImportStatus
 from daycentre.people.models import Consent, Family, Person, PersonKind
-from tests.factories import make_child, make_family, make_group, make_user
+from tests.factories import make_child, make_enrolment, make_family, make_group, make_user
 from tests.moving_in.files import HEADERS_RO, child_row, cnp_for, csv_bytes, xlsx
 
 
@@ -321,3 +321,227 @@ def test_volunteers_with_their_contract_numbers_and_the_age_rule(centre, coordin
     moving_in.undo_import(batch, actor=coordinator)
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count(Volunteer.id))) == 0
+
+
+def _register_of(count: int) -> bytes:
+    rows = []
+    for n in range(count):
+        birth = date(2014, 1, 1) + timedelta(days=17 * n)
+        rows.append(
+            child_row(
+                family=f"Familia{n // 2}",
+                given=f"Copil{n}",
+                birth=birth.isoformat(),
+                cnp=cnp_for(birth, serial=f"{n:03d}"),
+                address=f"Strada Morii nr. {n // 2}",
+                contract=f"CF-{n}/2026",
+                contract_date="01.09.2026",
+                start="02.09.2026",
+            )
+        )
+    return xlsx(HEADERS_RO, rows)
+
+
+def _counting_queries(action, *args, **kwargs):
+    """What ``action`` returns, and how many statements it sent to the database."""
+    from sqlalchemy import event
+
+    counted = []
+
+    def count(*_):
+        counted.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = action(*args, **kwargs)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return result, len(counted)
+
+
+@pytest.mark.parametrize("kind", ["beneficiaries", "volunteers", "attendance"])
+def test_the_preview_costs_the_same_queries_for_10_rows_as_for_100(centre, coordinator, kind):
+    """The rows are checked against the register read once for the whole file (people by CNP
+    and name, families, groups, places, volunteers, contracts, rolls), never row by row."""
+    from tests.moving_in.files import roll_headers, roll_row
+
+    group = make_group(centre, name="Clasele I-IV", capacity=200)
+    for n in range(3):  # a few rows find their child, the others do not
+        make_enrolment(make_child(centre=centre, family_name=f"Familia{n}"), group)
+    db.session.commit()
+    batches = {}
+    for count in (10, 100):
+        if kind == "attendance":
+            marks = dict.fromkeys((1, 2, 3), "P")
+            rows = [roll_row(f"Familia{n}", "Ana", "2016-03-14", marks=marks) for n in range(count)]
+            content = xlsx(roll_headers(), rows)
+        elif kind == "volunteers":
+            rows = [
+                [
+                    f"Ionescu{n}",
+                    "Ștefan",
+                    "2000-01-01",
+                    "",
+                    "2026-08-20",
+                    str(n + 1),
+                    "2026-09-01",
+                    "2027-06-30",
+                    "2026-08-28",
+                ]  # fmt: skip
+                for n in range(count)
+            ]
+            content = xlsx(VOLUNTEER_HEADERS, rows)
+        else:
+            content = _register_of(count)
+        batches[count] = moving_in.read_upload(
+            centre, kind=kind, file_name="r.xlsx", content=content, actor=coordinator
+        )
+    db.session.commit()
+    moving_in.check_rows(batches[10], actor=coordinator)  # the process's calendar, once
+    costs = {}
+    for count, batch in batches.items():
+        db.session.expire_all()
+        rows, costs[count] = _counting_queries(moving_in.check_rows, batch, actor=coordinator)
+        assert len(rows) == count
+    assert costs[10] == costs[100] <= 10
+
+
+def test_a_sibling_joins_the_family_already_in_the_register(centre, group, coordinator):
+    from tests.factories import make_adult
+
+    family = make_family(centre, name="Popescu")  # Strada Gábor Áron nr. 5, Târgu Secuiesc
+    make_child(family, given_name="Ana")
+    mother = make_adult(family, given_name="Maria", cnp="2850101141230"[:12] + "0")
+    db.session.commit()
+    content = xlsx(
+        HEADERS_RO,
+        [
+            # The same address, accents aside, and the same mother: Ion joins Ana's family.
+            child_row(given="Ion", birth="2018-05-02", sex="M", address="Strada Gabor Aron nr. 5"),
+            # Another address, but the same family name and no known parent: a family of its own.
+            child_row(
+                given="Dan",
+                birth="2019-05-02",
+                sex="M",
+                address="Strada Lungă 1",
+                parent_given="Elena",
+            ),  # fmt: skip
+        ],
+    )
+    batch = upload(centre, coordinator, content)
+    rows = moving_in.check_rows(batch, actor=coordinator)
+    with force_locale("en"):
+        assert [str(note) for note in rows[0].notes] == [
+            "Joins the family Popescu already in the register (Ana)."
+        ]
+        assert rows[1].notes == []
+    assert moving_in.confirm_import(batch, actor=coordinator) == 2
+    db.session.commit()
+    db.session.refresh(family)
+    assert sorted(c.given_name for c in family.children) == ["Ana", "Ion"]
+    assert [a.id for a in family.adults] == [mother.id]  # Maria is not registered twice
+    assert db.session.scalar(db.select(db.func.count(Family.id))) == 2
+    # Undone, the import takes Ion away and leaves Ana's family as it was.
+    moving_in.undo_import(batch, actor=coordinator)
+    db.session.commit()
+    db.session.refresh(family)
+    assert [c.given_name for c in family.children] == ["Ana"]
+
+
+def test_a_parents_cnp_finds_the_family_whatever_the_address(centre, group, coordinator):
+    from tests.factories import make_adult
+
+    family = make_family(centre, name="Kiss", address="Str. Fabricii 3")
+    make_child(family, family_name="Kiss", given_name="Anna")
+    father_cnp = "1800101141238"
+    from stdnum.ro.cnp import calc_check_digit
+
+    father_cnp = father_cnp[:12] + calc_check_digit(father_cnp[:12])
+    make_adult(family, family_name="Kiss", given_name="Péter", cnp=father_cnp,
+               relation="father")  # fmt: skip
+    db.session.commit()
+    headers = [*HEADERS_RO, "Părinte 1: CNP"]
+    row = child_row(family="Kiss", given="Bence", birth="2019-01-01", sex="M",
+                    address="Strada Fabricii nr. 3", parent_family="Kiss", parent_given="Péter",
+                    relation="tată")  # fmt: skip
+    batch = upload(centre, coordinator, xlsx(headers, [[*row, father_cnp]]))
+    rows = moving_in.check_rows(batch, actor=coordinator)
+    assert rows[0].accepted and rows[0].parsed["family"].id == family.id
+
+
+def test_phone_numbers_keep_their_leading_zero_and_emails_are_checked(centre, group, coordinator):
+    headers = [*HEADERS_RO, "Părinte 1: telefon", "Părinte 1: e-mail"]
+    rows = [
+        [*child_row(given="Ana"), 740123456, "maria.popescu@example.ro"],  # a number cell
+        [*child_row(given="Ion", family="Ionescu", parent_family="Ionescu"), "+40 745-111-222", ""],
+        [*child_row(given="Dan", family="Dobre"), "12345", "maria@"],
+    ]
+    batch = upload(centre, coordinator, xlsx(headers, rows))
+    checked = moving_in.check_rows(batch, actor=coordinator)
+    assert problems_of(checked)[4] == [
+        ("parent1_phone", "This phone number cannot be read: 12345"),
+        ("parent1_email", "This email address is not valid: maria@"),
+    ]
+    with force_locale("ro"):
+        assert (
+            str(checked[2].problems[1].message) == "Această adresă de e-mail nu este validă: maria@"
+        )
+    assert checked[0].values["parent1_phone"] == "0740 123 456"  # the preview shows it so
+    assert moving_in.confirm_import(batch, actor=coordinator) == 2
+    phones = dict(db.session.execute(db.select(Person.family_name, Person.phone).where(
+        Person.kind == PersonKind.ADULT)).all())  # fmt: skip
+    assert phones == {"Popescu": "0740 123 456", "Ionescu": "0745 111 222"}
+    family = db.session.scalars(db.select(Family).where(Family.name == "Popescu")).one()
+    assert family.phone == "0740 123 456"
+
+
+def test_read_phone_restores_and_normalises_romanian_numbers(app):
+    from daycentre.moving_in.columns import read_phone
+
+    assert read_phone("740123456") == "0740 123 456"
+    assert read_phone("0267.123.456") == "0267 123 456"
+    assert read_phone("0040 740 123 456") == "0740 123 456"
+    assert read_phone("+36 30 123 4567") == "+36 30 123 4567"  # a Hungarian number, as written
+    for wrong in ("12345", "0740 123", "telefon", "0940123456"):
+        with pytest.raises(ValueError):
+            read_phone(wrong)
+
+
+def test_the_preview_names_what_the_services_would_refuse(centre, coordinator):
+    """The preview no longer stores each row to find out: the register's rules are checked on
+    the rows themselves, and the import then stores exactly the rows the preview accepted."""
+    make_group(centre, name="Clasele I-IV", capacity=1)
+    contract = {"contract": "CF-1/2026", "contract_date": "01.09.2026", "start": "02.09.2026"}
+    rows = [
+        child_row(given="Ana", **contract),
+        child_row(given="Ion", birth="2018-05-02", sex="M", **contract),  # no place left
+        child_row(given="Dan", birth="2018-06-02", sex="", cnp=""),  # no sex, no CNP to say it
+        child_row(given="Eva", consent="01.09.2099"),
+        child_row(given="Ada", applied="01.09.2015"),  # before her birth
+        child_row(given="Lia", birth="2017-01-01", **(contract | {"start": "31.08.2026"})),
+        child_row(given="Mia", birth="2017-02-01"),  # applies: the group is full, she waits
+    ]
+    batch = upload(centre, coordinator, xlsx(HEADERS_RO, rows))
+    checked = moving_in.check_rows(batch, actor=coordinator)
+    found = problems_of(checked)
+    assert found[2] == []
+    assert found[3] == [
+        ("contract_number", "The group has no free place. Put the application on the waiting list.")
+    ]
+    assert found[4] == [("sex", "A child's record needs the date of birth and the sex.")]
+    assert found[5] == [
+        ("consent_data_processing", "The date of the consent cannot be in the future.")
+    ]
+    assert found[6] == [("applied_on", "The application cannot be dated before the date of birth.")]
+    assert found[7] == [
+        ("contract_date", "The contract and the start cannot be dated before the application.")
+    ]
+    assert found[8] == []
+    with force_locale("en"):
+        assert [str(note) for note in checked[6].notes] == [
+            "On the waiting list",
+            "Joins the family of row 2.",
+        ]
+    assert moving_in.confirm_import(batch, actor=coordinator) == 2
+    statuses = {e.person.given_name: e.status for e in db.session.scalars(db.select(Enrolment))}
+    assert statuses == {"Ana": EnrolmentStatus.ACTIVE, "Mia": EnrolmentStatus.WAITING}

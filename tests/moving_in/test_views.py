@@ -192,3 +192,80 @@ def test_the_volunteers_import_page_and_its_template(client, login_as, centre):
     response = client.get(f"/moving-in/centres/{centre.id}/volunteers/template-ro.xlsx")
     rows = list(load_workbook(io.BytesIO(response.data)).active.values)
     assert rows[0][:3] == ("Nume de familie", "Prenume", "Data nașterii") and len(rows) == 2
+
+
+def test_the_months_roll_template_is_filled_in_and_moved_in(client, login_as, centre, group):
+    """The coordinator downloads the roll with the centre's children, writes the marks as on
+    paper and sends it back: the preview in Romanian, then the marks are stored."""
+    from datetime import datetime
+
+    import time_machine
+
+    from daycentre.attendance.models import Attendance
+    from daycentre.core.localtime import BUCHAREST
+    from tests.factories import make_child, make_enrolment
+
+    child = make_child(centre=centre, family_name="Kovács", given_name="Ádám")
+    make_enrolment(child, group)
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 11, 20, 10, tzinfo=BUCHAREST), tick=False):
+        login_as("coordinator")
+        page = text_of(client.get(f"/moving-in/centres/{centre.id}/attendance"))
+        assert "Mesele nu se importă." in page
+        response = client.get(f"/moving-in/centres/{centre.id}/attendance/template-hu.xlsx")
+        book = load_workbook(io.BytesIO(response.data))
+        sheet = book.active
+        rows = [list(row) for row in sheet.values]
+        assert rows[0][:6] == [
+            "Vezetéknév",
+            "Keresztnév",
+            "Születési dátum",
+            "Személyi szám (CNP)",
+            "Csoport",
+            "1",
+        ]
+        assert len(rows[0]) == 5 + 30 and len(rows) == 2
+        assert rows[1][:2] == ["Kovács", "Ádám"] and rows[1][5 + 6] == "–"  # Saturday the 7th
+        exported = db.session.scalars(db.select(AuditEntry).filter_by(action="export")).one()
+        assert exported.changes["rows"] == 1
+        for day, mark in ((2, "J"), (3, "I"), (7, "J")):
+            sheet.cell(row=2, column=5 + day, value=mark)
+        stream = io.BytesIO()
+        book.save(stream)
+        preview = text_of(
+            client.post(
+                f"/moving-in/centres/{centre.id}/attendance",
+                data={"spreadsheet": (io.BytesIO(stream.getvalue()), "jelenlet.xlsx")},
+                content_type="multipart/form-data",
+                follow_redirects=True,
+            )
+        )
+        assert "Nu există activitate în această zi (Nu există activitate" in preview
+        assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+        batch = db.session.scalars(db.select(ImportBatch)).one()
+        client.post(f"/moving-in/imports/{batch.id}/confirm")  # nothing: the row has a problem
+        assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+
+        sheet.cell(row=2, column=5 + 7, value="–")
+        stream = io.BytesIO()
+        book.save(stream)
+        client.post(
+            f"/moving-in/centres/{centre.id}/attendance",
+            data={"spreadsheet": (io.BytesIO(stream.getvalue()), "jelenlet.xlsx")},
+            content_type="multipart/form-data",
+        )
+        batch = db.session.scalars(db.select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+        done = client.post(f"/moving-in/imports/{batch.id}/confirm", follow_redirects=True)
+        assert "A fost importat 1 rând." in text_of(done)
+        assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 2
+
+
+def test_the_roll_import_is_offered_where_the_roll_is_kept(client, login_as, centre, group):
+    login_as("coordinator")
+    address = f"/moving-in/centres/{centre.id}/attendance"
+    assert address in client.get("/attendance/").get_data(as_text=True)
+    assert address in client.get(f"/enrolment/centres/{centre.id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    login_as("counsellor")
+    assert address not in client.get("/attendance/").get_data(as_text=True)
+    assert client.get(address).status_code == 403

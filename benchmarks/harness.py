@@ -211,6 +211,8 @@ class Bench:
                     timing.failures = self.requests
                     timing.note = f"{method} {url} answered {response.status_code}"
                     return timing
+                if page.floor is not None:  # the floor is warmed up as the page is, untimed
+                    page.floor(iteration)
                 continue
             timing.times.append(elapsed)
             timing.cpu.append(cpu)
@@ -302,25 +304,14 @@ class Bench:
         def floor(iteration):
             if "floor" not in state:
                 state["floor"] = self._make_roll_floor(url)
-                state["bare"] = []
             # The floor is served as the page is: the same client, session, sign-in and
             # permission check, then one raw query and the plain template.
             response = self.client("coord01").get(f"{FLOOR_URL}/{group_id}/{day.isoformat()}")
             markup = response.get_data(as_text=True)
             if response.status_code != 200:
                 raise RuntimeError(f"the roll's floor answered {response.status_code}")
-            # For comparison: the query and the template alone, outside any request.
-            started = time.perf_counter()
-            with self.engine.connect() as connection:
-                state["floor"].render(connection, group_id, day)
-            state["bare"].append(time.perf_counter() - started)
-            page = len(state["floor"].prefix) + len(state["floor"].suffix)
-            bare = statistics.median(state["bare"]) * 1000
-            self.notes["roll_page"] = (
-                f"floor markup {len(markup) / 1000:.1f} kB, page "
-                f"{(page + state['floor'].rows_size) / 1000:.1f} kB; the floor's query and "
-                f"template alone, outside a request: median {bare:.1f} ms"
-            )
+            if iteration < 0:  # warming up, untimed: the query and the template alone
+                self._note_bare_roll_floor(state["floor"], group_id, day, markup)
             return markup
 
         def served_floor(group_id: int, day: str):
@@ -340,6 +331,21 @@ class Bench:
             lambda i: ("GET", url, None),
             ratio_at_most(1.5),
             floor=floor,
+        )
+
+    def _note_bare_roll_floor(self, floor: RollFloor, group_id: int, day: date, markup: str):
+        """For comparison, untimed: the floor's query and template outside any request."""
+        bare = []
+        for _ in range(self.requests):
+            started = time.perf_counter()
+            with self.engine.connect() as connection:
+                floor.render(connection, group_id, day)
+            bare.append(time.perf_counter() - started)
+        page = len(floor.prefix) + len(floor.suffix) + floor.rows_size
+        self.notes["roll_page"] = (
+            f"floor markup {len(markup) / 1000:.1f} kB, page {page / 1000:.1f} kB; the floor's "
+            f"query and template alone, outside a request: median "
+            f"{statistics.median(bare) * 1000:.1f} ms"
         )
 
     def _roll_children(self, group_id: int, day: date) -> list[int]:

@@ -11,6 +11,7 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.exports import sheet_rows, sheet_title
 from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
+from daycentre.attendance.roll_page import roll_page, show_in_form
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.audit import services as audit
 from daycentre.auth import scope
@@ -57,9 +58,17 @@ def list_groups():
 
 
 def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200):
-    roll = attendance.roll_for(group, day)
+    roll = roll_page(group, day)
     if form.version.data is None or form.stale:
         form.version.data = roll.version
+    editable = (
+        not roll.closed_because
+        and current_user.can("attendance.record")
+        and attendance.may_record(current_user, day)
+    )
+    if editable:
+        show_in_form(roll, sent)
+    now = today()
     return (
         render_template(
             "attendance/take_roll.html",
@@ -67,19 +76,20 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
             roll=roll,
             day=day,
             form=form,
-            sent=sent,
             statuses=list(AttendanceStatus),
-            choices=[(value, str(label)) for value, label in AttendanceStatus.choices()],
-            editable=current_user.can("attendance.record")
-            and attendance.may_record(current_user, day)
-            and not roll.closed_because,
+            choices=_status_choices(),
+            editable=editable,
             correction_days=attendance.correction_days(),
-            today=today(),
+            today=now,
             previous_day=day - timedelta(days=1),
-            next_day=day + timedelta(days=1),
+            next_day=day + timedelta(days=1) if day < now else None,
         ),
         status,
     )
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in AttendanceStatus.choices()]
 
 
 @bp.get("/groups/<int:group_id>/roll")

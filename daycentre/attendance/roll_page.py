@@ -10,10 +10,13 @@ around it, so the coordinator reaches a roll that can be taken in one tap.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask import abort
 from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select
+from sqlalchemy.orm import joinedload
 
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import matching_allergens
+from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.centres.calendar import closed_days
 from daycentre.centres.models import Centre, Group
@@ -82,6 +85,11 @@ class RollPage:
     @property
     def taken(self) -> bool:
         return self.version > 0
+
+
+@dataclass(slots=True)
+class _Allergens:
+    allergens: str
 
 
 def _hhmm(value: time | None) -> str:
@@ -176,18 +184,45 @@ _ROLL_CALL = (
 )
 
 
-def roll_page(group: Group, day: date) -> RollPage:
+def group_with_meals(group_id: int, day: date, user) -> tuple[Group, list]:
+    """The group (with its centre) if the user may see it, else 404, and its centre's meal types
+    with the day's menus (``_MEALS``'s rows), in one query."""
+    found = db.session.execute(
+        scope.select_visible(Group, user, options=(joinedload(Group.centre),))
+        .add_columns(
+            MealType.id, MealType.name, MealType.active, Menu.id, Menu.dishes, Menu.allergens
+        )
+        .outerjoin(MealType, MealType.centre_id == Group.centre_id)
+        .outerjoin(
+            Menu,
+            and_(
+                Menu.meal_type_id == MealType.id,
+                Menu.centre_id == Group.centre_id,
+                Menu.day == day,
+            ),
+        )
+        .where(Group.id == group_id)
+        .order_by(MealType.position, MealType.name)
+    ).all()
+    if not found:
+        abort(404)
+    return found[0][0], [row[1:] for row in found if row[1] is not None]
+
+
+def roll_page(group: Group, day: date, meal_rows: list | None = None) -> RollPage:
     """The group's roll on ``day`` for the page: every child actively enrolled, by family name,
-    with the stored marks and meals; two queries whatever the group's size."""
+    with the stored marks and meals; one query whatever the group's size when the meal types
+    come with the group (``group_with_meals``), two otherwise."""
     centre: Centre = group.centre
     closed_because = closed_days(centre, group, day, day).get(day)
     connection = db.session.connection()
     params = {"centre": centre.id, "group": group.id, "day": day}
-    meal_rows = connection.execute(_MEALS, params).all()
-    menus = [m for m in meal_rows if m.allergens]  # what matching_allergens reads
+    if meal_rows is None:
+        meal_rows = connection.execute(_MEALS, params).all()
+    menus = [_Allergens(m[5]) for m in meal_rows if m[5]]  # what matching_allergens reads
     lines: dict[int, RollLine] = {}
     order: dict[int, tuple] = {}
-    found = connection.execute(_LINES, params | {"meal_types": [m.id for m in meal_rows] or [0]})
+    found = connection.execute(_LINES, params | {"meal_types": [m[0] for m in meal_rows] or [0]})
     roll_call = None
     language = current_language()
     for (
@@ -254,13 +289,19 @@ def working_days_around(centre: Centre, group: Group, day: date) -> tuple[date |
     last = min(day + span, today())
     closed = closed_days(centre, group, day - span, max(last, day))
     before = next(
-        (day - timedelta(days=n) for n in range(1, LOOK_AROUND_DAYS + 1)
-         if day - timedelta(days=n) not in closed),
+        (
+            day - timedelta(days=n)
+            for n in range(1, LOOK_AROUND_DAYS + 1)
+            if day - timedelta(days=n) not in closed
+        ),
         None,
     )
     after = next(
-        (day + timedelta(days=n) for n in range(1, (last - day).days + 1)
-         if day + timedelta(days=n) not in closed),
+        (
+            day + timedelta(days=n)
+            for n in range(1, (last - day).days + 1)
+            if day + timedelta(days=n) not in closed
+        ),
         None,
     )
     return before, after

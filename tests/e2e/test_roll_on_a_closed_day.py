@@ -96,7 +96,9 @@ def test_on_a_closed_day_the_last_working_days_roll_is_one_tap_away(
         "return [r.left, r.right, r.top, r.bottom]; })"
     )
     assert len(boxes) == 3
-    for (_, right, top, bottom), (left, _, next_top, next_bottom) in zip(boxes, boxes[1:]):
+    for (_, right, top, bottom), (left, _, next_top, next_bottom) in zip(
+        boxes, boxes[1:], strict=False
+    ):
         assert abs(left - right) < 1, f"a gap of {left - right:.1f} px in the switch"
         assert (top, bottom) == (next_top, next_bottom), "the switch's parts are not one row"
     tap(rows.nth(2).get_by_text(t("Excused absence"), exact=True))

@@ -43,6 +43,7 @@ class Timing:
     cpu: list[float] = field(default_factory=list)  # this process's CPU seconds
     queries: list[int] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
     failures: int = 0
     size: int = 0  # bytes of the last response
     note: str = ""
@@ -63,6 +64,14 @@ class Timing:
         if not self.floor:
             return None
         return statistics.median(self.times) / statistics.median(self.floor)
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """The same ratio in this process's CPU time: what the page computes, without the time
+        spent waiting for the database or for the other work of a busy machine."""
+        if not self.floor_cpu:
+            return None
+        return statistics.median(self.cpu) / statistics.median(self.floor_cpu)
 
 
 @dataclass
@@ -221,9 +230,10 @@ class Bench:
             if not ok:
                 timing.failures += 1
             if page.floor is not None:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 page.floor(iteration)
                 timing.floor.append(time.perf_counter() - started)
+                timing.floor_cpu.append(time.process_time() - cpu_started)
             del body
         return timing
 
@@ -564,7 +574,9 @@ def table(results, extra) -> tuple[list[str], int, int]:
         if timing.floor:
             lines.append(
                 f"{'  floor (1 raw query, plain template)':<44} {timing.ms('min', timing.floor):8.1f} "
-                f"{timing.ms('median', timing.floor):8.1f} {timing.ms('p95', timing.floor):8.1f}"
+                f"{timing.ms('median', timing.floor):8.1f} {timing.ms('p95', timing.floor):8.1f} "
+                f"{timing.ms('median', timing.floor_cpu):8.1f} {'':>8} {'':>6} "
+                f"{timing.cpu_ratio:8.2f}  (in CPU time)"
             )
         if timing.note:
             lines.append(f"  {timing.note}")

@@ -43,6 +43,7 @@ class Timing:
     cpu: list[float] = field(default_factory=list)  # this process's CPU seconds
     queries: list[int] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
     failures: int = 0
     size: int = 0  # bytes of the last response
     note: str = ""
@@ -63,6 +64,14 @@ class Timing:
         if not self.floor:
             return None
         return statistics.median(self.times) / statistics.median(self.floor)
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """The same ratio in this process's CPU time: what the page computes, without the time
+        spent waiting for the database or for the other work of a busy machine."""
+        if not self.floor_cpu:
+            return None
+        return statistics.median(self.cpu) / statistics.median(self.floor_cpu)
 
 
 @dataclass
@@ -211,6 +220,8 @@ class Bench:
                     timing.failures = self.requests
                     timing.note = f"{method} {url} answered {response.status_code}"
                     return timing
+                if page.floor is not None:  # the floor is warmed up as the page is, untimed
+                    page.floor(iteration)
                 continue
             timing.times.append(elapsed)
             timing.cpu.append(cpu)
@@ -219,9 +230,10 @@ class Bench:
             if not ok:
                 timing.failures += 1
             if page.floor is not None:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 page.floor(iteration)
                 timing.floor.append(time.perf_counter() - started)
+                timing.floor_cpu.append(time.process_time() - cpu_started)
             del body
         return timing
 
@@ -302,25 +314,14 @@ class Bench:
         def floor(iteration):
             if "floor" not in state:
                 state["floor"] = self._make_roll_floor(url)
-                state["bare"] = []
             # The floor is served as the page is: the same client, session, sign-in and
             # permission check, then one raw query and the plain template.
             response = self.client("coord01").get(f"{FLOOR_URL}/{group_id}/{day.isoformat()}")
             markup = response.get_data(as_text=True)
             if response.status_code != 200:
                 raise RuntimeError(f"the roll's floor answered {response.status_code}")
-            # For comparison: the query and the template alone, outside any request.
-            started = time.perf_counter()
-            with self.engine.connect() as connection:
-                state["floor"].render(connection, group_id, day)
-            state["bare"].append(time.perf_counter() - started)
-            page = len(state["floor"].prefix) + len(state["floor"].suffix)
-            bare = statistics.median(state["bare"]) * 1000
-            self.notes["roll_page"] = (
-                f"floor markup {len(markup) / 1000:.1f} kB, page "
-                f"{(page + state['floor'].rows_size) / 1000:.1f} kB; the floor's query and "
-                f"template alone, outside a request: median {bare:.1f} ms"
-            )
+            if iteration < 0:  # warming up, untimed: the query and the template alone
+                self._note_bare_roll_floor(state["floor"], group_id, day, markup)
             return markup
 
         def served_floor(group_id: int, day: str):
@@ -340,6 +341,21 @@ class Bench:
             lambda i: ("GET", url, None),
             ratio_at_most(1.5),
             floor=floor,
+        )
+
+    def _note_bare_roll_floor(self, floor: RollFloor, group_id: int, day: date, markup: str):
+        """For comparison, untimed: the floor's query and template outside any request."""
+        bare = []
+        for _ in range(self.requests):
+            started = time.perf_counter()
+            with self.engine.connect() as connection:
+                floor.render(connection, group_id, day)
+            bare.append(time.perf_counter() - started)
+        page = len(floor.prefix) + len(floor.suffix) + floor.rows_size
+        self.notes["roll_page"] = (
+            f"floor markup {len(markup) / 1000:.1f} kB, page {page / 1000:.1f} kB; the floor's "
+            f"query and template alone, outside a request: median "
+            f"{statistics.median(bare) * 1000:.1f} ms"
         )
 
     def _roll_children(self, group_id: int, day: date) -> list[int]:
@@ -558,7 +574,9 @@ def table(results, extra) -> tuple[list[str], int, int]:
         if timing.floor:
             lines.append(
                 f"{'  floor (1 raw query, plain template)':<44} {timing.ms('min', timing.floor):8.1f} "
-                f"{timing.ms('median', timing.floor):8.1f} {timing.ms('p95', timing.floor):8.1f}"
+                f"{timing.ms('median', timing.floor):8.1f} {timing.ms('p95', timing.floor):8.1f} "
+                f"{timing.ms('median', timing.floor_cpu):8.1f} {'':>8} {'':>6} "
+                f"{timing.cpu_ratio:8.2f}  (in CPU time)"
             )
         if timing.note:
             lines.append(f"  {timing.note}")

@@ -12,6 +12,7 @@ from daycentre.attendance.exports import sheet_rows, sheet_title
 from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
+from daycentre.attendance.roll_page import group_with_meals, roll_page, show_in_form
 from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
@@ -56,10 +57,18 @@ def list_groups():
     return render_template("attendance/list_groups.html", centres=centres, today=today())
 
 
-def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200):
-    roll = attendance.roll_for(group, day)
+def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200, meals=None):
+    roll = roll_page(group, day, meals)
     if form.version.data is None or form.stale:
         form.version.data = roll.version
+    editable = (
+        not roll.closed_because
+        and current_user.can("attendance.record")
+        and attendance.may_record(current_user, day)
+    )
+    if editable:
+        show_in_form(roll, sent)
+    now = today()
     return (
         render_template(
             "attendance/take_roll.html",
@@ -67,31 +76,33 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200)
             roll=roll,
             day=day,
             form=form,
-            sent=sent,
             statuses=list(AttendanceStatus),
-            choices=[(value, str(label)) for value, label in AttendanceStatus.choices()],
-            editable=current_user.can("attendance.record")
-            and attendance.may_record(current_user, day)
-            and not roll.closed_because,
+            choices=_status_choices(),
+            editable=editable,
             correction_days=attendance.correction_days(),
-            today=today(),
+            today=now,
             previous_day=day - timedelta(days=1),
-            next_day=day + timedelta(days=1),
+            next_day=day + timedelta(days=1) if day < now else None,
         ),
         status,
     )
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in AttendanceStatus.choices()]
 
 
 @bp.get("/groups/<int:group_id>/roll")
 @requires("attendance.read")
 def take_roll(group_id: int):
     """The day's roll: every child on one screen, present by default until the roll is saved."""
-    group = scope.record_or_404(Group, group_id, options=(joinedload(Group.centre),))
     day = _day_or_404()
     if day > today():
+        scope.record_or_404(Group, group_id)
         flash(_("The roll cannot be taken for a future day."), "error")
-        return redirect(url_for("attendance.take_roll", group_id=group.id))
-    return _render_roll(group, day, RollForm(formdata=None))
+        return redirect(url_for("attendance.take_roll", group_id=group_id))
+    group, meals = group_with_meals(group_id, day, current_user)
+    return _render_roll(group, day, RollForm(formdata=None), meals=meals)
 
 
 @bp.post("/groups/<int:group_id>/roll")

@@ -12,6 +12,7 @@ from daycentre.attendance import services as attendance
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
+from daycentre.centres.calendar import closed_days
 from daycentre.core.localtime import today
 from daycentre.extensions import db
 from daycentre.meals.models import MealServed, Menu
@@ -179,6 +180,24 @@ def test_future_days_and_weekends_take_no_roll(client, login_as, centre, group):
     assert 'name="status-' not in client.get(_roll_url(group, weekend_day())).get_data(as_text=True)
 
 
+def test_a_closed_day_offers_the_working_days_around_it(client, login_as, centre, group):
+    login_as("coordinator")
+    make_group_of_children(group, 1)
+    saturday = weekend_day(today() - timedelta(days=7))
+    friday, monday = saturday - timedelta(days=1), saturday + timedelta(days=2)
+    closures = [d for d in (friday, monday) if d in closed_days(centre, group, d, d)]
+    if closures:  # a public holiday next to the weekend: the test needs plain working days
+        pytest.skip(f"{closures} are public holidays")
+    page = client.get(_roll_url(group, saturday)).get_data(as_text=True)
+    assert f'href="{_roll_url(group, friday)}" data-working-day="previous"' in page
+    assert f'href="{_roll_url(group, monday)}" data-working-day="next"' in page
+    # A working day in the future is not offered: its roll cannot be taken yet.
+    this_weekend = weekend_day(today() + timedelta(days=6 - today().weekday()))
+    if this_weekend <= today():
+        page = client.get(_roll_url(group, this_weekend)).get_data(as_text=True)
+        assert 'data-working-day="next"' not in page
+
+
 def test_volunteers_cannot_see_the_roll_and_counsellors_only_read(
     client, login, centre, group, day, users
 ):
@@ -279,6 +298,9 @@ def test_the_roll_and_the_sheet_run_the_same_few_queries_for_5_or_25_children(
         )
     assert counts[5] == counts[25]
     assert max(counts[5]) <= 15, counts
+    # The roll page: the user, the group with its meal types and menus, the children with the
+    # roll call.
+    assert counts[5][0] <= 3, counts
 
 
 def test_monthly_sheet_in_hungarian_as_page_pdf_and_xlsx(client, login_as, centre, group, users):

@@ -1,0 +1,335 @@
+"""The roll page's read: a group's children on a day as plain values, for the page only.
+
+The save's checks and merge read the roll as records (``services.roll_for``); the page only
+shows it, and is opened many times a day in every centre, so it reads plain rows: the meal types
+with the day's menus in one query, then the children with their marks, meals and the roll call
+in another, and builds no ORM objects. On a day without service it names the working days
+around it, so the coordinator reaches a roll that can be taken in one tap.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import abort
+from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select
+from sqlalchemy.orm import joinedload
+
+from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
+from daycentre.attendance.services import matching_allergens
+from daycentre.auth import scope
+from daycentre.auth.models import User
+from daycentre.centres.calendar import closed_days
+from daycentre.centres.models import Centre, Group
+from daycentre.core.i18n import current_language, person_name
+from daycentre.core.localtime import today
+from daycentre.core.text import sort_key
+from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
+from daycentre.extensions import db
+from daycentre.meals.models import MealServed, MealType, Menu
+from daycentre.people.models import Person, PersonKind
+
+S = AttendanceStatus
+# How far the page looks, before and after a closed day, for a working day (the longest break,
+# Christmas to Epiphany with a closure week, is under three weeks).
+LOOK_AROUND_DAYS = 31
+
+
+@dataclass(slots=True)
+class MealChoice:
+    id: int
+    name: str
+    active: bool
+    has_menu: bool
+    dishes: str | None
+    allergens: str | None
+
+
+@dataclass(slots=True)
+class RollLine:
+    """One child: what is stored, and what the form shows (the stored values, or those sent)."""
+
+    id: int
+    name: str
+    allergies: str | None
+    diet: str | None
+    allergens: list[str]
+    stored: AttendanceStatus | None
+    served: set[int]
+    arrives: str
+    leaves: str
+    note: str
+    # What the form shows:
+    status: str = "present"
+    ticked: set[int] = field(default_factory=set)
+    form_arrives: str = ""
+    form_leaves: str = ""
+    form_note: str = ""
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.arrives or self.leaves or self.note)
+
+
+@dataclass
+class RollPage:
+    closed_because: str | None
+    version: int
+    saved_at: datetime | None
+    saved_by: str | None
+    lines: list[RollLine]
+    meal_types: list[MealChoice]  # the active ones, in the centre's order
+    counts: dict[AttendanceStatus, int]
+    previous_working_day: date | None = None
+    next_working_day: date | None = None
+
+    @property
+    def taken(self) -> bool:
+        return self.version > 0
+
+
+@dataclass(slots=True)
+class _Allergens:
+    allergens: str
+
+
+def _hhmm(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+_e, _p, _a, _m = (
+    Enrolment.__table__,
+    Person.__table__,
+    Attendance.__table__,
+    MealServed.__table__,
+)
+_rc, _u, _t, _menu = RollCall.__table__, User.__table__, MealType.__table__, Menu.__table__
+_DAY = bindparam("day", type_=Date())
+_CENTRE = bindparam("centre", type_=Integer())
+_GROUP = bindparam("group", type_=Integer())
+
+_MEALS = (
+    select(_t.c.id, _t.c.name, _t.c.active, _menu.c.id, _menu.c.dishes, _menu.c.allergens)
+    .select_from(
+        _t.outerjoin(
+            _menu,
+            and_(
+                _menu.c.meal_type_id == _t.c.id,
+                _menu.c.centre_id == _CENTRE,
+                _menu.c.day == _DAY,
+            ),
+        )
+    )
+    .where(_t.c.centre_id == _CENTRE)
+    .order_by(_t.c.position, _t.c.name)
+)
+
+# The roll call (at most one row) is joined on a condition of its own: every child's row
+# carries it, and no second query is needed for it.
+_LINES = (
+    select(
+        _p.c.id,
+        _p.c.family_name,
+        _p.c.given_name,
+        _p.c.allergies,
+        _p.c.diet,
+        _a.c.status,
+        _a.c.arrives_at,
+        _a.c.leaves_at,
+        _a.c.note,
+        _m.c.meal_type_id,
+        _rc.c.version,
+        _rc.c.saved_at,
+        _u.c.family_name,
+        _u.c.given_name,
+    )
+    .select_from(
+        _e.join(_p, _p.c.id == _e.c.person_id)
+        .outerjoin(
+            _a,
+            and_(
+                _a.c.person_id == _e.c.person_id,
+                _a.c.centre_id == _CENTRE,
+                _a.c.day == _DAY,
+            ),
+        )
+        .outerjoin(
+            _m,
+            and_(
+                _m.c.person_id == _e.c.person_id,
+                # Naming the centre's meal types lets the database find each child's meals of
+                # the day by its unique index, not among all the meals they ever had.
+                _m.c.meal_type_id.in_(bindparam("meal_types", expanding=True)),
+                _m.c.day == _DAY,
+                _m.c.centre_id == _CENTRE,
+            ),
+        )
+        .outerjoin(_rc, and_(_rc.c.group_id == _GROUP, _rc.c.day == _DAY))
+        .outerjoin(_u, _u.c.id == _rc.c.saved_by_id)
+    )
+    .where(
+        _e.c.group_id == _GROUP,
+        _p.c.kind == literal(PersonKind.CHILD, _p.c.kind.type),
+        _e.c.status.in_([literal(s, _e.c.status.type) for s in ACTIVE_ONCE]),
+        _e.c.start_date.is_not(None),
+        _e.c.start_date <= _DAY,
+        or_(_e.c.exit_date.is_(None), _e.c.exit_date >= _DAY),
+        or_(_e.c.suspended_on.is_(None), _e.c.suspended_on > _DAY),
+    )
+)
+
+_ROLL_CALL = (
+    select(_rc.c.version, _rc.c.saved_at, _u.c.family_name, _u.c.given_name)
+    .select_from(_rc.outerjoin(_u, _u.c.id == _rc.c.saved_by_id))
+    .where(_rc.c.group_id == _GROUP, _rc.c.day == _DAY)
+)
+
+
+def group_with_meals(group_id: int, day: date, user) -> tuple[Group, list]:
+    """The group (with its centre) if the user may see it, else 404, and its centre's meal types
+    with the day's menus (``_MEALS``'s rows), in one query."""
+    found = db.session.execute(
+        scope.select_visible(Group, user, options=(joinedload(Group.centre),))
+        .add_columns(
+            MealType.id, MealType.name, MealType.active, Menu.id, Menu.dishes, Menu.allergens
+        )
+        .outerjoin(MealType, MealType.centre_id == Group.centre_id)
+        .outerjoin(
+            Menu,
+            and_(
+                Menu.meal_type_id == MealType.id,
+                Menu.centre_id == Group.centre_id,
+                Menu.day == day,
+            ),
+        )
+        .where(Group.id == group_id)
+        .order_by(MealType.position, MealType.name)
+    ).all()
+    if not found:
+        abort(404)
+    return found[0][0], [row[1:] for row in found if row[1] is not None]
+
+
+def roll_page(group: Group, day: date, meal_rows: list | None = None) -> RollPage:
+    """The group's roll on ``day`` for the page: every child actively enrolled, by family name,
+    with the stored marks and meals; one query whatever the group's size when the meal types
+    come with the group (``group_with_meals``), two otherwise."""
+    centre: Centre = group.centre
+    closed_because = closed_days(centre, group, day, day).get(day)
+    connection = db.session.connection()
+    params = {"centre": centre.id, "group": group.id, "day": day}
+    if meal_rows is None:
+        meal_rows = connection.execute(_MEALS, params).all()
+    menus = [_Allergens(m[5]) for m in meal_rows if m[5]]  # what matching_allergens reads
+    lines: dict[int, RollLine] = {}
+    order: dict[int, tuple] = {}
+    found = connection.execute(_LINES, params | {"meal_types": [m[0] for m in meal_rows] or [0]})
+    roll_call = None
+    language = current_language()
+    for (
+        pid,
+        family,
+        given,
+        allergies,
+        diet,
+        status,
+        arrives,
+        leaves,
+        note,
+        meal_type,
+        *saved,
+    ) in found:
+        line = lines.get(pid)
+        if line is None:
+            roll_call = saved
+            line = lines[pid] = RollLine(
+                id=pid,
+                name=person_name(family, given, language),
+                allergies=allergies,
+                diet=diet,
+                allergens=matching_allergens(allergies, menus) if allergies else [],
+                stored=status,
+                served=set(),
+                arrives=_hhmm(arrives),
+                leaves=_hhmm(leaves),
+                note=note or "",
+            )
+            order[pid] = (sort_key(family, language), sort_key(given, language), pid)
+        if meal_type is not None:
+            line.served.add(meal_type)
+    if roll_call is None:  # no child on the roll: the roll call is read on its own
+        roll_call = connection.execute(_ROLL_CALL, params).first()
+    version, saved_at, saved_family, saved_given = roll_call or (None, None, None, None)
+    ordered = sorted(lines.values(), key=lambda line: order[line.id])
+    counts = dict.fromkeys(S, 0)
+    for line in ordered:
+        if line.stored is not None:
+            counts[line.stored] += 1
+    page = RollPage(
+        closed_because=closed_because,
+        version=version or 0,
+        saved_at=saved_at,
+        saved_by=person_name(saved_family, saved_given, language) if saved_family else None,
+        lines=ordered,
+        meal_types=[
+            MealChoice(t, name, active, menu is not None, dishes, allergens)
+            for t, name, active, menu, dishes, allergens in meal_rows
+            if active
+        ],
+        counts=counts,
+    )
+    if closed_because:
+        page.previous_working_day, page.next_working_day = working_days_around(centre, group, day)
+    return page
+
+
+def working_days_around(centre: Centre, group: Group, day: date) -> tuple[date | None, date | None]:
+    """The last working day before ``day`` and the next one after it that is not in the future
+    (None where there is none within ``LOOK_AROUND_DAYS``); no query once the year is kept."""
+    span = timedelta(days=LOOK_AROUND_DAYS)
+    last = min(day + span, today())
+    closed = closed_days(centre, group, day - span, max(last, day))
+    before = next(
+        (
+            day - timedelta(days=n)
+            for n in range(1, LOOK_AROUND_DAYS + 1)
+            if day - timedelta(days=n) not in closed
+        ),
+        None,
+    )
+    after = next(
+        (
+            day + timedelta(days=n)
+            for n in range(1, (last - day).days + 1)
+            if day + timedelta(days=n) not in closed
+        ),
+        None,
+    )
+    return before, after
+
+
+def show_in_form(page: RollPage, sent=None) -> None:
+    """What each child's fields show: the values sent (a refused save comes back as it was
+    entered), else the stored ones, else present with every meal (a roll not taken yet)."""
+    meal_ids = [m.id for m in page.meal_types]
+    for line in page.lines:
+        if sent is not None:
+            pid = line.id
+            line.status = sent.get(f"status-{pid}") or ""
+            chosen = set(sent.getlist(f"meal-{pid}"))
+            line.ticked = {m for m in meal_ids if str(m) in chosen}
+            line.form_arrives = sent.get(f"arrives-{pid}", "")
+            line.form_leaves = sent.get(f"leaves-{pid}", "")
+            line.form_note = sent.get(f"note-{pid}", "")
+        elif line.stored is not None:
+            line.status = line.stored.value
+            line.ticked = line.served
+            line.form_arrives, line.form_leaves, line.form_note = (
+                line.arrives,
+                line.leaves,
+                line.note,
+            )
+        else:
+            line.status = "present"
+            line.ticked = set() if page.taken else set(meal_ids)
+        if line.status != "present":
+            line.ticked = set()

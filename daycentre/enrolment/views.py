@@ -133,9 +133,11 @@ def export_register(centre_id: int):
 
 
 def _group_choices(person: Person) -> dict:
-    """Active groups of the user's centres; adults only in parent-counselling centres."""
-    choices = {}
-    for centre in visible_centres(current_user):
+    """Active groups of the user's centres, the person's own centre first; adults only in
+    parent-counselling centres. Nothing is chosen in advance: the first option only asks."""
+    centres = sorted(visible_centres(current_user), key=lambda c: c.id != person.family.centre_id)
+    choices = {"—": [(0, _("Choose a group"))]}
+    for centre in centres:
         if person.kind is PersonKind.ADULT and centre.kind is not CentreKind.PARENT_COUNSELLING:
             continue
         groups = [(g.id, g.name) for g in centre.groups if g.active]
@@ -195,6 +197,7 @@ def show_enrolment(enrolment_id: int):
         "enrolment/show_enrolment.html",
         enrolment=enrolment,
         position=position,
+        can_activate=enrolments.can_be_activated(enrolment),
         occupied=enrolments.occupied_places(enrolment.group_id),
         activate_form=activate_form,
         suspend_form=SuspendForm(formdata=None, data=version | {"suspended_on": today()}),

@@ -6,7 +6,7 @@ from flask_babel import force_locale, ngettext
 from daycentre.audit.models import AuditEntry
 from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.people.models import Family, Person
+from daycentre.people.models import Family, Person, Sex
 from tests.conftest import text_of
 from tests.factories import DEFAULT_PASSWORD, make_child, make_enrolment, make_family, make_group
 from tests.people.test_services import cnp_for
@@ -278,3 +278,25 @@ def test_a_name_in_the_address_is_not_searched_for(client, login_as, centre):
     assert "Barbu" not in page and "Xenopol" in page
     page = text_of(client.post("/people/families", data={"q": "Barbu"}))
     assert "Xenopol" not in page and "Barbu" in page
+
+
+def test_a_valid_cnp_fills_in_the_childs_birth_date_and_sex(client, login_as, centre):
+    family = make_family(centre, name="Kovács")
+    db.session.commit()
+    login_as("coordinator")
+    data = child_form(birth_date="", sex="", cnp=cnp_for(date(2017, 5, 20), sex="male"))
+    response = client.post(f"/people/families/{family.id}/children/new", data=data)
+    assert response.status_code == 302
+    child = db.session.scalars(db.select(Person).filter_by(family_id=family.id)).one()
+    assert (child.birth_date, child.sex) == (date(2017, 5, 20), Sex.MALE)
+
+
+def test_without_a_cnp_the_childs_birth_date_and_sex_are_still_asked(client, login_as, centre):
+    family = make_family(centre, name="Kovács")
+    db.session.commit()
+    login_as("coordinator")
+    data = child_form(birth_date="", sex="", cnp="1234567890123")
+    page = text_of(client.post(f"/people/families/{family.id}/children/new", data=data))
+    assert "Acest CNP nu este valid" in page
+    assert page.count("Câmp obligatoriu") >= 2 or "obligatoriu" in page
+    assert db.session.scalar(db.select(db.func.count(Person.id))) == 0

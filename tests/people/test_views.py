@@ -300,3 +300,25 @@ def test_without_a_cnp_the_childs_birth_date_and_sex_are_still_asked(client, log
     assert "Acest CNP nu este valid" in page
     assert page.count("Câmp obligatoriu") >= 2 or "obligatoriu" in page
     assert db.session.scalar(db.select(db.func.count(Person.id))) == 0
+
+
+def test_the_picker_finds_names_accents_aside_in_the_users_centres_only(
+    client, login_as, centre, other_centre
+):
+    family = make_family(centre, name="Szabó")
+    stefan = make_child(family, family_name="Szabó", given_name="Ștefan")
+    make_child(family, family_name="Szabó", given_name="Anna")
+    elsewhere = make_child(make_family(other_centre, name="Szabó"), given_name="Ștefan")
+    db.session.commit()
+    login_as("coordinator")
+    found = client.post("/people/pick", json={"q": "stef szab"}).get_json()
+    assert found["people"] == [stefan.id]
+    assert elsewhere.id not in found["people"]
+    assert found["families"] == [family.id]
+    assert client.post("/people/pick", json={"q": ""}).get_json() == {"people": [], "families": []}
+
+
+def test_the_picker_is_closed_to_volunteers_and_to_strangers(client, login_as, users):
+    assert client.post("/people/pick", json={"q": "ana"}).status_code in (302, 401)
+    login_as("volunteer")
+    assert client.post("/people/pick", json={"q": "ana"}).status_code == 403

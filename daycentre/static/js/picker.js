@@ -61,4 +61,24 @@
       if (event.key === "Enter") { event.preventDefault(); search(); }
     });
   });
+
+  // A list already on the page (the volunteers): typing hides the rows whose names do not match,
+  // with the server's rule (core.text.matches_words): every word begins a word, accents aside.
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/-/g, " ");
+  }
+
+  document.querySelectorAll("input[data-filter-rows]").forEach(function (box) {
+    var table = document.getElementById(box.getAttribute("data-filter-rows"));
+    if (!table) { return; }
+    box.addEventListener("input", function () {
+      var parts = fold(box.value).split(/\s+/).filter(Boolean);
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var words = fold(row.cells[0] ? row.cells[0].textContent : "").split(/\s+/);
+        row.hidden = !parts.every(function (part) {
+          return words.some(function (word) { return word.indexOf(part) === 0; });
+        });
+      });
+    });
+  });
 })();

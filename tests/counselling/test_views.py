@@ -375,6 +375,8 @@ def test_without_a_script_the_beneficiary_list_is_narrowed_by_a_typed_name(
     url = f"/counselling/centres/{setting['centre'].id}/sessions/new"
     html = client.get(url).get_data(as_text=True)
     assert 'data-picker="beneficiary"' in html and "Anna Kovács" in html
+    # Enter in any field still saves: the form's first button is a copy of its save button.
+    assert html.index('id="submit-default"') < html.index('name="beneficiary-search"')
     response = client.post(
         url,
         data=booking_form(setting, beneficiary="") | {

@@ -32,7 +32,7 @@
     var kind = select.getAttribute("data-picker");
     var token = form.querySelector("input[name=csrf_token]");
     var button = box.parentElement.querySelector("[data-picker-button]");
-    if (button) { button.hidden = true; }
+    if (button) { button.remove(); }  // typing searches; Enter in the box searches too
     var timer = null;
     var asked = 0;
 

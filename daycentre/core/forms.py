@@ -282,12 +282,16 @@ def picker(field, kind: str):
 def narrowed_by_search(form) -> bool:
     """Whether the form was sent by a picker's search button (nothing to save, no errors to show);
     if so, that picker keeps only the names matching the typed text."""
+    if request.method != "POST":
+        return False
     for field in form:
-        if field.render_kw and "data-picker" in field.render_kw:
-            if request.method == "POST" and f"{field.name}-search" in request.form:
-                text = request.form.get(f"{field.name}-find", "")
-                field.choices = [c for c in field.choices if matches_words(text, str(c[1]))]
-                field.render_kw["data-found"] = len(field.choices)
-                return True
+        if (
+            field.render_kw
+            and "data-picker" in field.render_kw
+            and (f"{field.name}-search" in request.form)
+        ):
+            text = request.form.get(f"{field.name}-find", "")
+            field.choices = [c for c in field.choices if matches_words(text, str(c[1]))]
+            field.render_kw["data-found"] = len(field.choices)
+            return True
     return False
-

@@ -193,7 +193,9 @@ def _scaled_without_target(results: list[Result]) -> list[Result]:
             unit = result.measure.unit
             largest[unit] = max(largest.get(unit, result.actual), result.actual)
     return [
-        replace(result, largest=largest.get(result.measure.unit)) if result.target is None else result
+        replace(result, largest=largest.get(result.measure.unit))
+        if result.target is None
+        else result
         for result in results
     ]
 

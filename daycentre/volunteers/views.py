@@ -16,13 +16,12 @@ from daycentre.core import submissions
 from daycentre.core.database import utcnow
 from daycentre.core.forms import Form, flash_errors, run_service, service_done
 from daycentre.core.localtime import BUCHAREST, local_instant, today
+from daycentre.core.text import matches_words
 from daycentre.extensions import db
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
 from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
-from daycentre.core.text import matches_words
 from daycentre.volunteers.forms import (
-    VolunteerSearchForm,
     ActivityForm,
     CertificateForm,
     CloseContractForm,
@@ -32,6 +31,7 @@ from daycentre.volunteers.forms import (
     NewVolunteerForm,
     SignContractForm,
     VolunteerForm,
+    VolunteerSearchForm,
 )
 from daycentre.volunteers.models import (
     Activity,

@@ -379,7 +379,8 @@ def test_without_a_script_the_beneficiary_list_is_narrowed_by_a_typed_name(
     assert html.index('id="submit-default"') < html.index('name="beneficiary-search"')
     response = client.post(
         url,
-        data=booking_form(setting, beneficiary="") | {
+        data=booking_form(setting, beneficiary="")
+        | {
             "beneficiary-find": "stef sza",
             "beneficiary-search": "1",
         },

@@ -26,7 +26,9 @@ def _first(app, model, *where):
         return db.session.scalar(db.select(model.id).where(*where).order_by(model.id))
 
 
-def test_the_beneficiary_list_narrows_as_the_counsellor_types(signed_in_page, language, live_server):
+def test_the_beneficiary_list_narrows_as_the_counsellor_types(
+    signed_in_page, language, live_server
+):
     centre_id = _first(live_server.app, Centre, Centre.kind == CentreKind.PARENT_COUNSELLING)
     page = signed_in_page("counsellor", language, phone=True)
     page.goto(f"/counselling/centres/{centre_id}/sessions/new")

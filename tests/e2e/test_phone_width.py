@@ -1,7 +1,8 @@
 """Every page reachable from the menu, for every role, on a 390 px phone: no page scrolls
-sideways, every target is at least 44 x 44 CSS px, and axe-core finds no serious or critical violation (a table's scroll box that the
-keyboard could not reach was found this way). axe runs in Romanian only: the markup is the same in
-both languages, and it costs more than the rest of the crawl; the admin journey runs it in both."""
+sideways, no target a finger hits is under 44 x 44 CSS px, and axe-core finds no serious or
+critical violation (a table's scroll box that the keyboard could not reach was found this way).
+axe runs in Romanian only: the markup is the same in both languages, and it costs more than the
+rest of the crawl; the admin journey runs it in both."""
 
 import re
 from urllib.parse import urlsplit

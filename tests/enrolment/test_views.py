@@ -222,7 +222,7 @@ def test_an_administrator_enrolling_gets_no_group_chosen_in_advance(
     db.session.commit()
     login_as("admin")
     html = client.get(f"/enrolment/people/{anna.id}/new").get_data(as_text=True)
-    select = html.split('<select', 1)[1].split("</select>", 1)[0]
+    select = html.split("<select", 1)[1].split("</select>", 1)[0]
     assert "selected" not in select
     assert select.index("Grupa Albinuțe") < select.index("Grupa din alt centru")  # her centre first
     response = client.post(
@@ -232,9 +232,7 @@ def test_an_administrator_enrolling_gets_no_group_chosen_in_advance(
     assert db.session.scalar(db.select(Enrolment).filter_by(person_id=anna.id)) is None
 
 
-def test_a_waiting_request_shows_its_place_instead_of_the_activation_form(
-    client, login_as, centre
-):
+def test_a_waiting_request_shows_its_place_instead_of_the_activation_form(client, login_as, centre):
     group = make_group(centre, capacity=1)
     make_enrolment(child(centre, "Anna"), group, status="active")
     make_enrolment(child(centre, "Bence"), group, status="waiting", applied_on=date(2026, 9, 1))

@@ -645,6 +645,7 @@ def test_a_coordinator_finds_a_volunteer_by_part_of_the_name_accents_aside(
     make_volunteer(centre, given_name="Kinga", family_name="Benedek")
     db.session.commit()
     login_as("coordinator")
+
     def listed(response):
         return response.get_data(as_text=True).split('id="volunteer-rows"', 1)[1]
 

@@ -25,6 +25,13 @@ class EnrolForm(Form):
             raise ValidationError(_l("Choose a group."))
 
 
+class ChoosePersonForm(Form):
+    """The first step of an enrolment from the centre's page: whom to enrol."""
+
+    person_id = SelectField(_l("Beneficiary"), coerce=int, choices=[], validators=[InputRequired()])
+    submit = SubmitField(_l("Continue"))
+
+
 class VersionForm(Form):
     """A button that changes an enrolment, carrying the version the page showed."""
 

@@ -254,3 +254,24 @@ def test_a_waiting_request_whose_turn_has_come_can_be_activated(client, login_as
     assert f"/enrolment/{first.id}/activate" in client.get(f"/enrolment/{first.id}").get_data(
         as_text=True
     )
+
+
+def test_the_centre_page_picks_whom_to_enrol_by_part_of_a_name(
+    client, login_as, centre, other_centre
+):
+    anna = child(centre, "Anna", "Szabó")
+    child(centre, "Bence", "Kovács")
+    stranger = child(other_centre, "Csilla", "Szabó")
+    db.session.commit()
+    login_as("coordinator")
+    url = f"/enrolment/centres/{centre.id}/enrol"
+    assert 'data-picker="person"' in client.get(f"/enrolment/centres/{centre.id}").get_data(
+        as_text=True
+    )
+    narrowed = client.post(url, data={"person_id-find": "szabo", "person_id-search": "1"})
+    listed = narrowed.get_data(as_text=True).split('id="person_id"', 1)[1].split("</select>")[0]
+    assert "Szabó" in listed and "Kovács" not in listed and "Csilla" not in listed
+    response = client.post(url, data={"person_id": anna.id})
+    assert response.headers["Location"].endswith(f"/enrolment/people/{anna.id}/new")
+    refused = client.post(url, data={"person_id": stranger.id})
+    assert refused.status_code == 200 and "Location" not in refused.headers

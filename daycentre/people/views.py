@@ -62,7 +62,9 @@ def list_families():
 def pick():
     """For a picker's script: the ids of the people and families whose names the typed text finds
     (accents aside), among those the user sees. POSTed, so a name never reaches a URL or a log."""
-    text = str((request.get_json(silent=True) or {}).get("q", ""))[:100]
+    sent = request.get_json(silent=True)
+    text = sent.get("q") if isinstance(sent, dict) else None
+    text = text.replace("\x00", "")[:100] if isinstance(text, str) else ""
     if not text.strip():
         return jsonify(people=[], families=[])
     return jsonify(

@@ -322,3 +322,17 @@ def test_the_picker_is_closed_to_volunteers_and_to_strangers(client, login_as, u
     assert client.post("/people/pick", json={"q": "ana"}).status_code in (302, 401)
     login_as("volunteer")
     assert client.post("/people/pick", json={"q": "ana"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body", [{"q": 5}, {"q": ["ana"]}, ["ana"], {"q": "\x00"}, {"q": "a" * 5000}, None]
+)
+def test_the_picker_answers_odd_input_with_nothing_found(client, login_as, centre, body):
+    login_as("coordinator")
+    response = (
+        client.post("/people/pick", json=body)
+        if body is not None
+        else client.post("/people/pick", data="not json", content_type="application/json")
+    )
+    assert response.status_code == 200
+    assert set(response.get_json()) == {"people", "families"}

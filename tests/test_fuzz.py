@@ -51,6 +51,8 @@ NOT_FUZZED = {
     "auth.enter_code": "the second step of signing in, open only just after a password; its "
     "refusals and throttling are tested in tests/auth/test_second_factor.py",
     "auth.set_language": "only switches the language; an unknown one is ignored",
+    "people.pick": "JSON asked by the pickers' script, no page's form; its odd input is tested "
+    "in tests/people/test_views.py",
 }
 # POST routes whose form the demo data show on no page the crawl reaches (no record in the
 # state that offers it, or a button that only needs the CSRF token). A known gap: fuzzing them

@@ -61,7 +61,14 @@ from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.core import submissions
 from daycentre.core.documents import PDF, download, render_pdf
-from daycentre.core.forms import Form, flash_errors, run_service, service_done
+from daycentre.core.forms import (
+    Form,
+    flash_errors,
+    narrowed_by_search,
+    picker,
+    run_service,
+    service_done,
+)
 from daycentre.core.localtime import today
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
@@ -143,11 +150,13 @@ def register_request():
             db.select(Family).where(visible_families(current_user)).order_by(Family.name)
         )
     )
-    form.family_id.choices = [(0, "—")] + [(f.id, f"{f.name}, {f.city}") for f in families]
+    picker(form.family_id, "family").choices = [(0, "—")] + [
+        (f.id, f"{f.name}, {f.city}") for f in families
+    ]
     form.children.choices = _children_choices(families)
     if not form.is_submitted():
         form.received_on.data = today()
-    if form.validate_on_submit():
+    if not narrowed_by_search(form) and form.validate_on_submit():
         centre = scope.record_or_404(Centre, form.centre_id.data)
         family = None
         if form.family_id.data:

@@ -6,7 +6,7 @@ import math
 from decimal import Decimal
 from functools import cache
 
-from flask import flash
+from flask import flash, request
 from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from daycentre.core.errors import Busy, Refused, StaleRecord, csrf_reason, is_busy
 from daycentre.core.i18n import current_language
+from daycentre.core.text import matches_words
 from daycentre.extensions import db
 
 NOT_RECORD_FIELDS = frozenset({"version", "csrf_token", "submit", "submission"})
@@ -268,3 +269,29 @@ WTFORMS_MESSAGES = (
     _l("Not a valid decimal value."),
     _l("Not a valid float value."),
 )
+
+
+def picker(field, kind: str):
+    """Make a select of names searchable: ``kind`` says what its values are ("person": person ids,
+    "family": family ids, "beneficiary": p<id> and f<id>). The template adds a search box; with a
+    script, typing asks people.pick; without, the box's button sends the form back narrowed."""
+    field.render_kw = dict(field.render_kw or {}, **{"data-picker": kind})
+    return field
+
+
+def narrowed_by_search(form) -> bool:
+    """Whether the form was sent by a picker's search button (nothing to save, no errors to show);
+    if so, that picker keeps only the names matching the typed text."""
+    if request.method != "POST":
+        return False
+    for field in form:
+        if (
+            field.render_kw
+            and "data-picker" in field.render_kw
+            and (f"{field.name}-search" in request.form)
+        ):
+            text = request.form.get(f"{field.name}-find", "")
+            field.choices = [c for c in field.choices if matches_words(text, str(c[1]))]
+            field.render_kw["data-found"] = len(field.choices)
+            return True
+    return False

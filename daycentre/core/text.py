@@ -20,6 +20,13 @@ def fold(text: str | None) -> str:
     return " ".join(bare.casefold().replace("-", " ").split())
 
 
+def matches_words(text: str | None, name: str | None) -> bool:
+    """Every word of ``text``, folded, begins a word of the folded ``name`` ("sza" finds "Szabó");
+    the rule of people's name search, for names already on the page."""
+    words = fold(name).split()
+    return all(any(w.startswith(part) for w in words) for part in fold(text).split())
+
+
 @cache
 def _collator(language: str) -> icu.Collator:
     return icu.Collator.createInstance(icu.Locale(language))

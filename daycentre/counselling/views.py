@@ -11,7 +11,7 @@ from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
-from daycentre.core.forms import run_service
+from daycentre.core.forms import narrowed_by_search, picker, run_service
 from daycentre.core.localtime import local_instant, today, week_start
 from daycentre.counselling import bp, ics
 from daycentre.counselling import services as counselling
@@ -200,14 +200,14 @@ def centre_calendar(centre_id: int, span: str):
 def schedule_session(centre_id: int):
     centre = scope.record_or_404(Centre, centre_id)
     form = SessionForm()
-    form.beneficiary.choices = _beneficiary_choices(centre)
+    picker(form.beneficiary, "beneficiary").choices = _beneficiary_choices(centre)
     _fill_choices(form, centre)
     if request.method == "GET":
         form.beneficiary.data = request.args.get("beneficiary", "")
         form.day.data = _asked_day()
         if scope.counsels(current_user):
             form.counsellor_id.data = current_user.id
-    if form.validate_on_submit():
+    if not narrowed_by_search(form) and form.validate_on_submit():
         person, family = _beneficiary(form.beneficiary.data)
         interval = {REPEAT_WEEKLY: 7, REPEAT_DAYS: form.interval_days.data}.get(form.repeat.data)
         if form.repeat.data == REPEAT_DAYS and not interval:

@@ -20,6 +20,17 @@ class EnrolForm(Form):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Register the application"))
 
+    def validate_group_id(self, field):
+        if field.data == 0:  # the first option only asks
+            raise ValidationError(_l("Choose a group."))
+
+
+class ChoosePersonForm(Form):
+    """The first step of an enrolment from the centre's page: whom to enrol."""
+
+    person_id = SelectField(_l("Beneficiary"), coerce=int, choices=[], validators=[InputRequired()])
+    submit = SubmitField(_l("Continue"))
+
 
 class VersionForm(Form):
     """A button that changes an enrolment, carrying the version the page showed."""

@@ -210,6 +210,18 @@ def _lock_places(group_id: int) -> None:
         raise Busy() from None
 
 
+def can_be_activated(enrolment: Enrolment) -> bool:
+    """Whether the activation form is worth offering now: an application, or a waiting-list entry
+    whose turn has come (a free place for everyone ahead of it and for it)."""
+    if enrolment.status is W.APPLIED:
+        return True
+    if enrolment.status is not W.WAITING:
+        return False
+    free = enrolment.group.capacity - occupied_places(enrolment.group_id)
+    line = [entry.id for entry in waiting_list(enrolment.group_id)]
+    return enrolment.id in line and line.index(enrolment.id) < free
+
+
 def activate(
     enrolment: Enrolment,
     *,

@@ -8,12 +8,19 @@ from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, CentreKind, Group
 from daycentre.centres.services import visible_centres
 from daycentre.core.documents import CSV, XLSX, csv_file, download, spreadsheet
-from daycentre.core.forms import flash_errors, run_service, service_done
+from daycentre.core.forms import (
+    flash_errors,
+    narrowed_by_search,
+    picker,
+    run_service,
+    service_done,
+)
 from daycentre.core.localtime import today
 from daycentre.enrolment import bp, exports
 from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.forms import (
     ActivateForm,
+    ChoosePersonForm,
     EnrolForm,
     ExitForm,
     RegisterFilterForm,
@@ -22,8 +29,8 @@ from daycentre.enrolment.forms import (
 )
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
-from daycentre.people.models import Person, PersonKind
-from daycentre.people.services import by_family_name
+from daycentre.people.models import Family, Person, PersonKind
+from daycentre.people.services import by_family_name, visible_people
 
 
 @bp.get("/")
@@ -37,6 +44,34 @@ def list_centres():
 def show_centre(centre_id: int):
     """Each group's places, its beneficiaries and its waiting list in order."""
     centre = scope.record_or_404(Centre, centre_id)
+    return _centre_page(centre, _choose_person_form(centre))
+
+
+def _choose_person_form(centre: Centre) -> ChoosePersonForm:
+    """Whom to enrol: the people of the centre's families the user sees, searchable by name."""
+    form = ChoosePersonForm()
+    registered = db.session.scalars(
+        db.select(Person).where(
+            Person.family.has(Family.centre_id == centre.id), visible_people(current_user)
+        )
+    )
+    picker(form.person_id, "person").choices = [
+        (person.id, person.full_name) for person in by_family_name(registered)
+    ]
+    return form
+
+
+@bp.post("/centres/<int:centre_id>/enrol")
+@requires("enrolment.manage")
+def choose_person(centre_id: int):
+    centre = scope.record_or_404(Centre, centre_id)
+    form = _choose_person_form(centre)
+    if not narrowed_by_search(form) and form.validate_on_submit():
+        return redirect(url_for("enrolment.enrol_person", person_id=form.person_id.data))
+    return _centre_page(centre, form)
+
+
+def _centre_page(centre: Centre, choose_form: ChoosePersonForm):
     groups = []
     for group in centre.groups:
         entries = db.session.scalars(
@@ -57,7 +92,9 @@ def show_centre(centre_id: int):
                 "waiting": enrolments.waiting_list(group.id),
             }
         )
-    return render_template("enrolment/show_centre.html", centre=centre, groups=groups)
+    return render_template(
+        "enrolment/show_centre.html", centre=centre, groups=groups, choose_form=choose_form
+    )
 
 
 def _register_filters(centre: Centre):
@@ -133,9 +170,11 @@ def export_register(centre_id: int):
 
 
 def _group_choices(person: Person) -> dict:
-    """Active groups of the user's centres; adults only in parent-counselling centres."""
-    choices = {}
-    for centre in visible_centres(current_user):
+    """Active groups of the user's centres, the person's own centre first; adults only in
+    parent-counselling centres. Nothing is chosen in advance: the first option only asks."""
+    centres = sorted(visible_centres(current_user), key=lambda c: c.id != person.family.centre_id)
+    choices = {"—": [(0, _("Choose a group"))]}
+    for centre in centres:
         if person.kind is PersonKind.ADULT and centre.kind is not CentreKind.PARENT_COUNSELLING:
             continue
         groups = [(g.id, g.name) for g in centre.groups if g.active]
@@ -195,6 +234,7 @@ def show_enrolment(enrolment_id: int):
         "enrolment/show_enrolment.html",
         enrolment=enrolment,
         position=position,
+        can_activate=enrolments.can_be_activated(enrolment),
         occupied=enrolments.occupied_places(enrolment.group_id),
         activate_form=activate_form,
         suspend_form=SuspendForm(formdata=None, data=version | {"suspended_on": today()}),

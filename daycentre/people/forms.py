@@ -9,7 +9,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from daycentre.core.forms import Form, MultiCheckboxField
 from daycentre.core.localtime import today
@@ -66,6 +74,20 @@ def _not_in_future(form, field):
         raise ValidationError(problem)
 
 
+def _valid_cnp(form) -> bool:
+    return bool(form.cnp.data) and cnp_problem(form.cnp.data) is None
+
+
+class RequiredUnlessCnp(InputRequired):
+    """Required, unless a valid CNP gives the value (the service reads it from the code)."""
+
+    def __call__(self, form, field):
+        if _valid_cnp(form) and not (field.raw_data and field.raw_data[0]):
+            field.errors[:] = []
+            raise StopValidation()
+        super().__call__(form, field)
+
+
 class PersonForm(Form):
     version = HiddenField()
     submission = submission_field()
@@ -97,8 +119,10 @@ def _sex_choices(required: bool):
 
 
 class ChildForm(PersonForm):
-    birth_date = DateField(_l("Date of birth"), validators=[InputRequired(), _not_in_future])
-    sex = SelectField(_l("Sex"), choices=[], validators=[InputRequired()])
+    birth_date = DateField(
+        _l("Date of birth"), validators=[RequiredUnlessCnp(), Optional(), _not_in_future]
+    )
+    sex = SelectField(_l("Sex"), choices=[], validators=[RequiredUnlessCnp()])
     cnp = _cnp_field()
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
     grade = StringField(_l("Grade"), validators=[Optional(), Length(max=30)])
@@ -110,7 +134,7 @@ class ChildForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sex.choices = _sex_choices(required=True)
+        self.sex.choices = _sex_choices(required=False)  # "—" until chosen or read from the CNP
 
 
 class AdultForm(PersonForm):

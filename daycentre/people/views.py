@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,6 +55,22 @@ def list_families():
     form = SearchForm()
     families = people.search_families(current_user, _searched_name(form))
     return render_template("people/list_families.html", form=form, families=families)
+
+
+@bp.post("/pick")
+@requires("people.read")
+def pick():
+    """For a picker's script: the ids of the people and families whose names the typed text finds
+    (accents aside), among those the user sees. POSTed, so a name never reaches a URL or a log."""
+    sent = request.get_json(silent=True)
+    text = sent.get("q") if isinstance(sent, dict) else None
+    text = text.replace("\x00", "")[:100] if isinstance(text, str) else ""
+    if not text.strip():
+        return jsonify(people=[], families=[])
+    return jsonify(
+        people=[person.id for person in people.search_people(current_user, text)],
+        families=[family.id for family in people.search_families(current_user, text)],
+    )
 
 
 @bp.get("/families/<int:family_id>")

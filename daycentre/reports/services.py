@@ -1,7 +1,7 @@
 """The year's development plan and the centres' activity reports: editing with the audit trail,
 and the indicators computed for a period and a set of centres."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -149,14 +149,17 @@ class Result:
     target: Decimal | None
     actual: Decimal | None
     indicator: PlanIndicator | None = None
+    # Without a target, the largest figure of the same unit on the page: 1 and 11 differ.
+    largest: Decimal | None = None
 
     def _width(self, value) -> int:
-        top = max(self.target or 0, self.actual or 0)
+        top = max(self.target or 0, self.actual or 0, self.largest or 0)
         return int(value * 100 / top) if value and top else 0
 
     @property
     def target_width(self) -> int:
-        """Bar lengths on a scale of 0-100 whose top is the larger of target and actual."""
+        """Bar lengths on a scale of 0-100 whose top is the larger of target and actual, or,
+        without a target, the largest figure in the same unit among the untargeted results."""
         return self._width(self.target)
 
     @property
@@ -179,7 +182,22 @@ def plan_results(plan: DevelopmentPlan, scope: Scope) -> list[Result]:
         if measure.key not in values:
             values[measure.key] = measure.value(scope)
         results.append(Result(measure, indicator.target, values[measure.key], indicator))
-    return results
+    return _scaled_without_target(results)
+
+
+def _scaled_without_target(results: list[Result]) -> list[Result]:
+    """Untargeted bars share one scale per unit, topped by the largest of them."""
+    largest: dict[str, Decimal] = {}
+    for result in results:
+        if result.target is None and result.actual is not None:
+            unit = result.measure.unit
+            largest[unit] = max(largest.get(unit, result.actual), result.actual)
+    return [
+        replace(result, largest=largest.get(result.measure.unit))
+        if result.target is None
+        else result
+        for result in results
+    ]
 
 
 def year_scope(year: int, centre_ids, *, directorate: bool = False) -> Scope:

@@ -170,3 +170,7 @@ class PeriodForm(Form):
     start = DateField(_l("From"), validators=[InputRequired()])
     end = DateField(_l("To"), validators=[InputRequired(), _not_before("start")])
     submit = SubmitField(_l("Show"))
+
+
+class VolunteerSearchForm(Form):
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])

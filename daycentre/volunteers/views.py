@@ -16,6 +16,7 @@ from daycentre.core import submissions
 from daycentre.core.database import utcnow
 from daycentre.core.forms import Form, flash_errors, run_service, service_done
 from daycentre.core.localtime import BUCHAREST, local_instant, today
+from daycentre.core.text import matches_words
 from daycentre.extensions import db
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
@@ -30,6 +31,7 @@ from daycentre.volunteers.forms import (
     NewVolunteerForm,
     SignContractForm,
     VolunteerForm,
+    VolunteerSearchForm,
 )
 from daycentre.volunteers.models import (
     Activity,
@@ -59,15 +61,21 @@ def _centre_choices():
 # --- Coordinators: volunteers ---
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @requires(MANAGE)
 def list_volunteers():
+    """The centres' volunteers; a name typed in the search (POSTed: no name in a URL) narrows them."""
     day = today()
+    form = VolunteerSearchForm()
+    volunteers = volunteering.visible_volunteers(
+        current_user, include_inactive=request.args.get("inactive") == "1"
+    )
+    if form.validate_on_submit() and (form.q.data or "").strip():
+        volunteers = [v for v in volunteers if matches_words(form.q.data, v.full_name)]
     return render_template(
         "volunteers/list_volunteers.html",
-        volunteers=volunteering.visible_volunteers(
-            current_user, include_inactive=request.args.get("inactive") == "1"
-        ),
+        form=form,
+        volunteers=volunteers,
         ending=volunteering.contracts_ending_soon(current_user, day),
         pending=volunteering.pending_hours(current_user),
         valid_on=lambda v: volunteering.integrity_valid_on(v, day),

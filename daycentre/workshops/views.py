@@ -13,7 +13,7 @@ from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
 from daycentre.core import submissions
 from daycentre.core.documents import PDF, download, render_pdf
-from daycentre.core.forms import run_service
+from daycentre.core.forms import narrowed_by_search, picker, run_service
 from daycentre.core.localtime import local_instant, today
 from daycentre.counselling import services as counselling
 from daycentre.extensions import db
@@ -125,7 +125,13 @@ def create_workshop(centre_id: int):
 def show_workshop(workshop_id: int):
     workshop = scope.record_or_404(Workshop, workshop_id)
     register_form = RegisterForm()
-    register_form.person_id.choices = _adult_choices(workshops.candidates(workshop))
+    picker(register_form.person_id, "person").choices = _adult_choices(
+        workshops.candidates(workshop)
+    )
+    return _render_workshop(workshop, register_form)
+
+
+def _render_workshop(workshop: Workshop, register_form: RegisterForm):
     adult_form = NewAdultForm(city=workshop.centre.city)
     return render_template(
         "workshops/show_workshop.html",
@@ -183,7 +189,9 @@ def _flash_promoted(promoted) -> None:
 def register_participant(workshop_id: int):
     workshop = scope.record_or_404(Workshop, workshop_id)
     form = RegisterForm()
-    form.person_id.choices = _adult_choices(workshops.candidates(workshop))
+    picker(form.person_id, "person").choices = _adult_choices(workshops.candidates(workshop))
+    if narrowed_by_search(form):  # no script: the same page, its list narrowed to the names found
+        return _render_workshop(workshop, form)
     if form.validate_on_submit():
         person = db.session.get(Person, form.person_id.data)
         _register(form, workshop, person)

@@ -364,3 +364,29 @@ def test_a_clash_is_explained_in_hungarian(client, login_as, setting):
     assert "Az alkalmat nem mentettük:" in page
     assert "Mureșan Ioana tanácsadó foglalt" in page
     assert "Cabinet 1 terem foglalt" in page
+
+
+def test_without_a_script_the_beneficiary_list_is_narrowed_by_a_typed_name(
+    client, login_as, setting
+):
+    make_child(make_family(setting["centre"], name="Szabó"), given_name="Ștefan")
+    db.session.commit()
+    login_as("counsellor")
+    url = f"/counselling/centres/{setting['centre'].id}/sessions/new"
+    html = client.get(url).get_data(as_text=True)
+    assert 'data-picker="beneficiary"' in html and "Anna Kovács" in html
+    # Enter in any field still saves: the form's first button is a copy of its save button.
+    assert html.index('id="submit-default"') < html.index('name="beneficiary-search"')
+    response = client.post(
+        url,
+        data=booking_form(setting, beneficiary="")
+        | {
+            "beneficiary-find": "stef sza",
+            "beneficiary-search": "1",
+        },
+    )
+    select = response.get_data(as_text=True).split('id="beneficiary"', 1)[1].split("</select>")[0]
+    assert "Ștefan Szabó" in select or "Szabó Ștefan" in select
+    assert "Kovács" not in select
+    assert "field-error" not in response.get_data(as_text=True)  # a search, not a failed save
+    assert db.session.scalar(db.select(db.func.count(CounsellingSession.id))) == 0

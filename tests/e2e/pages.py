@@ -106,6 +106,38 @@ def assert_no_sideways_scroll(page, width=PHONE["width"]):
     assert found["sticking"] == [], f"{page.url}: elements stick out of the screen: {found}"
 
 
+MIN_TARGET = 44  # CSS px, WCAG 2.5.5: what a finger hits without zooming
+TARGETS_SCRIPT = """(min) => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, '
+                 + '[role=button], [tabindex]:not([tabindex="-1"])';
+  const box = el => {
+    // A checkbox or a radio is hit through its label (the roll's segments hide the radio itself).
+    if (el.matches('input[type=checkbox], input[type=radio]') && el.labels && el.labels.length) {
+      return el.labels[0].getBoundingClientRect();
+    }
+    return el.getBoundingClientRect();
+  };
+  const shown = el => {
+    const style = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return style.visibility !== 'hidden' && el.getClientRects().length > 0 && r.right > 0
+      && !(el.matches('input') && (style.opacity === '0' || r.width <= 1));
+  };
+  return [...document.querySelectorAll(selector)]
+    .filter(el => shown(el) || el.matches('input[type=checkbox], input[type=radio]'))
+    .filter(el => !el.closest('.skip-link') && !el.closest('details:not([open]) > :not(summary)'))
+    .map(el => ({el, r: box(el)}))
+    .filter(({r}) => r.width > 0 && r.right > 0 && (r.width < min - 0.5 || r.height < min - 0.5))
+    .map(({el, r}) => `${Math.round(r.width)}x${Math.round(r.height)} ${el.outerHTML.slice(0, 90)}`);
+}"""
+
+
+def assert_targets_large_enough(page, minimum=MIN_TARGET):
+    """Every link, button, field and summary the person can hit is at least 44 x 44 CSS px."""
+    small = page.evaluate(TARGETS_SCRIPT, minimum)
+    assert small == [], f"targets under {minimum} px on {page.url}:\n" + "\n".join(small[:10])
+
+
 @cache
 def _catalog(language):
     with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:

@@ -211,3 +211,67 @@ def test_every_screen_opens_in_each_language(client, login_as, users, centre, la
                 "Save",
             ):
                 assert english not in page, (url, english)
+
+
+def test_an_administrator_enrolling_gets_no_group_chosen_in_advance(
+    client, login_as, centre, other_centre
+):
+    make_group(other_centre, name="Grupa din alt centru")  # made first: the first in the list once
+    make_group(centre, name="Grupa Albinuțe")
+    anna = child(centre)
+    db.session.commit()
+    login_as("admin")
+    html = client.get(f"/enrolment/people/{anna.id}/new").get_data(as_text=True)
+    select = html.split("<select", 1)[1].split("</select>", 1)[0]
+    assert "selected" not in select
+    assert select.index("Grupa Albinuțe") < select.index("Grupa din alt centru")  # her centre first
+    response = client.post(
+        f"/enrolment/people/{anna.id}/new", data={"group_id": "0", "applied_on": "2026-10-01"}
+    )
+    assert "Alegeți o grupă." in text_of(response)
+    assert db.session.scalar(db.select(Enrolment).filter_by(person_id=anna.id)) is None
+
+
+def test_a_waiting_request_shows_its_place_instead_of_the_activation_form(client, login_as, centre):
+    group = make_group(centre, capacity=1)
+    make_enrolment(child(centre, "Anna"), group, status="active")
+    make_enrolment(child(centre, "Bence"), group, status="waiting", applied_on=date(2026, 9, 1))
+    csilla = make_enrolment(
+        child(centre, "Csilla"), group, status="waiting", applied_on=date(2026, 9, 2)
+    )
+    db.session.commit()
+    login_as("coordinator")
+    response = client.get(f"/enrolment/{csilla.id}")
+    assert "Locul 2 pe lista de așteptare" in text_of(response)
+    assert "/activate" not in response.get_data(as_text=True)
+
+
+def test_a_waiting_request_whose_turn_has_come_can_be_activated(client, login_as, centre):
+    group = make_group(centre, capacity=1)
+    first = make_enrolment(child(centre, "Bence"), group, status="waiting")
+    db.session.commit()
+    login_as("coordinator")
+    assert f"/enrolment/{first.id}/activate" in client.get(f"/enrolment/{first.id}").get_data(
+        as_text=True
+    )
+
+
+def test_the_centre_page_picks_whom_to_enrol_by_part_of_a_name(
+    client, login_as, centre, other_centre
+):
+    anna = child(centre, "Anna", "Szabó")
+    child(centre, "Bence", "Kovács")
+    stranger = child(other_centre, "Csilla", "Szabó")
+    db.session.commit()
+    login_as("coordinator")
+    url = f"/enrolment/centres/{centre.id}/enrol"
+    assert 'data-picker="person"' in client.get(f"/enrolment/centres/{centre.id}").get_data(
+        as_text=True
+    )
+    narrowed = client.post(url, data={"person_id-find": "szabo", "person_id-search": "1"})
+    listed = narrowed.get_data(as_text=True).split('id="person_id"', 1)[1].split("</select>")[0]
+    assert "Szabó" in listed and "Kovács" not in listed and "Csilla" not in listed
+    response = client.post(url, data={"person_id": anna.id})
+    assert response.headers["Location"].endswith(f"/enrolment/people/{anna.id}/new")
+    refused = client.post(url, data={"person_id": stranger.id})
+    assert refused.status_code == 200 and "Location" not in refused.headers

@@ -6,7 +6,7 @@ from flask_babel import force_locale, ngettext
 from daycentre.audit.models import AuditEntry
 from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.people.models import Family, Person
+from daycentre.people.models import Family, Person, Sex
 from tests.conftest import text_of
 from tests.factories import DEFAULT_PASSWORD, make_child, make_enrolment, make_family, make_group
 from tests.people.test_services import cnp_for
@@ -278,3 +278,61 @@ def test_a_name_in_the_address_is_not_searched_for(client, login_as, centre):
     assert "Barbu" not in page and "Xenopol" in page
     page = text_of(client.post("/people/families", data={"q": "Barbu"}))
     assert "Xenopol" not in page and "Barbu" in page
+
+
+def test_a_valid_cnp_fills_in_the_childs_birth_date_and_sex(client, login_as, centre):
+    family = make_family(centre, name="Kovács")
+    db.session.commit()
+    login_as("coordinator")
+    data = child_form(birth_date="", sex="", cnp=cnp_for(date(2017, 5, 20), sex="male"))
+    response = client.post(f"/people/families/{family.id}/children/new", data=data)
+    assert response.status_code == 302
+    child = db.session.scalars(db.select(Person).filter_by(family_id=family.id)).one()
+    assert (child.birth_date, child.sex) == (date(2017, 5, 20), Sex.MALE)
+
+
+def test_without_a_cnp_the_childs_birth_date_and_sex_are_still_asked(client, login_as, centre):
+    family = make_family(centre, name="Kovács")
+    db.session.commit()
+    login_as("coordinator")
+    data = child_form(birth_date="", sex="", cnp="1234567890123")
+    page = text_of(client.post(f"/people/families/{family.id}/children/new", data=data))
+    assert "Acest CNP nu este valid" in page
+    assert page.count("Câmp obligatoriu") >= 2 or "obligatoriu" in page
+    assert db.session.scalar(db.select(db.func.count(Person.id))) == 0
+
+
+def test_the_picker_finds_names_accents_aside_in_the_users_centres_only(
+    client, login_as, centre, other_centre
+):
+    family = make_family(centre, name="Szabó")
+    stefan = make_child(family, family_name="Szabó", given_name="Ștefan")
+    make_child(family, family_name="Szabó", given_name="Anna")
+    elsewhere = make_child(make_family(other_centre, name="Szabó"), given_name="Ștefan")
+    db.session.commit()
+    login_as("coordinator")
+    found = client.post("/people/pick", json={"q": "stef szab"}).get_json()
+    assert found["people"] == [stefan.id]
+    assert elsewhere.id not in found["people"]
+    assert found["families"] == [family.id]
+    assert client.post("/people/pick", json={"q": ""}).get_json() == {"people": [], "families": []}
+
+
+def test_the_picker_is_closed_to_volunteers_and_to_strangers(client, login_as, users):
+    assert client.post("/people/pick", json={"q": "ana"}).status_code in (302, 401)
+    login_as("volunteer")
+    assert client.post("/people/pick", json={"q": "ana"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body", [{"q": 5}, {"q": ["ana"]}, ["ana"], {"q": "\x00"}, {"q": "a" * 5000}, None]
+)
+def test_the_picker_answers_odd_input_with_nothing_found(client, login_as, centre, body):
+    login_as("coordinator")
+    response = (
+        client.post("/people/pick", json=body)
+        if body is not None
+        else client.post("/people/pick", data="not json", content_type="application/json")
+    )
+    assert response.status_code == 200
+    assert set(response.get_json()) == {"people", "families"}

@@ -120,6 +120,21 @@ def test_the_indicators_page_shows_target_actual_and_a_chart(client, login_as, c
     assert "Ateliere de parenting" in page  # listed as not counted yet
 
 
+def test_bars_without_targets_are_drawn_against_the_largest_figure(client, login_as, centre):
+    make_plan(
+        2026,
+        indicators=(
+            ("Ședințe", "counselling_sessions", None),
+            ("Persoane", "persons_counselled", None),
+        ),
+    )
+    _sessions(centre, 11)  # 11 sessions of one person
+    login_as("coordinator")
+    html = client.get(f"/reports/?{PERIOD}&centres={centre.id}").get_data(as_text=True)
+    assert 'class="bar-actual" x="0" y="8" height="5" width="100"' in html  # 11, the largest
+    assert 'class="bar-actual" x="0" y="8" height="5" width="9"' in html  # 1 of 11
+
+
 def test_a_coordinator_counts_only_her_own_centres(client, login_as, centre, other_centre):
     make_plan(2026)
     _sessions(centre, 2)

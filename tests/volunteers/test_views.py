@@ -636,3 +636,19 @@ def test_each_copy_of_a_contract_or_certificate_is_audited_as_an_export(
 
 def _pdf(language: str) -> dict:
     return {"format": "pdf", "language": language}
+
+
+def test_a_coordinator_finds_a_volunteer_by_part_of_the_name_accents_aside(
+    client, login_as, centre
+):
+    make_volunteer(centre, given_name="Ștefan", family_name="Ionescu")
+    make_volunteer(centre, given_name="Kinga", family_name="Benedek")
+    db.session.commit()
+    login_as("coordinator")
+
+    def listed(response):
+        return response.get_data(as_text=True).split('id="volunteer-rows"', 1)[1]
+
+    found = listed(client.post("/volunteers/", data={"q": "stef"}))
+    assert "Ionescu" in found and "Benedek" not in found
+    assert "Benedek" in listed(client.get("/volunteers/"))

@@ -1,4 +1,6 @@
-from flask import current_app, render_template, send_from_directory, url_for
+from pathlib import Path
+
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -95,9 +97,8 @@ def service_worker():
     """The worker that opens the roll offline (``static/js/service-worker.js``). Served from the
     site's root so that its scope covers the roll pages; it holds no data, so it is public (the
     browser checks it for updates whoever is signed in)."""
-    response = send_from_directory(
-        current_app.static_folder, "js/service-worker.js", mimetype="text/javascript", max_age=0
-    )
+    worker = Path(current_app.static_folder, "js", "service-worker.js").read_bytes()
+    response = current_app.response_class(worker, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     return response
 

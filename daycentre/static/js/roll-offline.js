@@ -1,6 +1,6 @@
-// The roll without signal. The marks are kept on this phone (localStorage: the roll's fields
-// only, the children's marks and meals, never a name) from the moment they are saved until the
-// server has them; while they wait, the page says "not yet sent". They are sent when the network
+// The roll without signal. Marks taken or saved while the phone is offline are kept on it
+// (localStorage: the roll's fields only, the children's marks and meals, never a name) until
+// the server has them; while they wait, the page says "not yet sent". They are sent when the network
 // returns, or when the roll is opened again. The server merges child by child: a child someone
 // else changed meanwhile comes back with both marks, to choose one ([data-keep] radios).
 (function () {
@@ -118,6 +118,7 @@
   }
 
   form.addEventListener("submit", function (event) {
+    if (navigator.onLine && !kept()) { return; }  // the ordinary save, the page answers it
     event.preventDefault();
     keep();
     var token = form.querySelector("input[name=csrf_token]");

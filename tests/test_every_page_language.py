@@ -406,3 +406,20 @@ def test_the_walk_finds_english_enum_values_column_names_and_orders(demo_app):
     clean = VisibleText()
     clean.feed('<h1>Mentés</h1><button>Étrend mentése</button><a title="Szűrés">x</a>')
     assert _problems_of_page(clean, exact, patterns, {"excused_absence"}, "hu") == []
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator"])
+def test_no_page_is_kept_by_the_browser(demo_app, role):
+    """Every page but the app's static files answers Cache-Control: no-store; only the service
+    worker keeps the roll pages on the phone (static/js/service-worker.js), never the browser's
+    cache, and never any other page."""
+    client = demo_app.test_client()
+    client.post("/auth/login", data={"username": role, "password": DEMO_PASSWORD})
+    kept = [
+        url
+        for _endpoint, url in demo_app.page_urls
+        if client.get(url).headers.get("Cache-Control") != "no-store"
+    ]
+    assert kept == []
+    for url in ("/service-worker.js", "/manifest.webmanifest", "/auth/login", "/health"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url

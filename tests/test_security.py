@@ -58,6 +58,8 @@ def test_public_endpoints_are_only_the_deliberate_ones():
         "auth.enter_code",
         "auth.set_language",
         "home.health",
+        "home.service_worker",
+        "home.web_manifest",
         "static",
         "counselling.calendar_feed",
     } == PUBLIC_ENDPOINTS

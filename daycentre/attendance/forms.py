@@ -12,6 +12,8 @@ from daycentre.core.errors import Refused
 from daycentre.core.forms import Form
 
 MARKED = re.compile(r"^status-(\d+)$")
+SEEN = re.compile(r"^was-(\d+)$")
+STATE = re.compile(r"^[0-9a-f]{0,16}$")
 
 
 class RollForm(Form):
@@ -20,11 +22,11 @@ class RollForm(Form):
 
     version = HiddenField()
     submit = SubmitField(_l("Save the roll"))
-    stale = False
 
     def show_conflicts_with(self, record) -> None:
-        # The refusal names what changed; the page then shows the stored roll to check again.
-        self.stale = True
+        # The form keeps the version it was loaded with: saving again is merged child by child
+        # with what was saved meanwhile (``services.record_roll``), never written over it.
+        pass
 
 
 def _time(text: str | None) -> time | None:
@@ -78,6 +80,22 @@ def read_marks(formdata) -> tuple[dict, dict]:
                 chosen.add(int(raw))
             meals[person_id] = chosen
     return marks, meals
+
+
+def read_seen(formdata) -> tuple[dict[int, str] | None, set[int]]:
+    """What each child's mark was when the page was loaded (``was-<id>``; None when the page
+    sent none) and the children whose stored mark the person chose to keep (``keep-<id>``)."""
+    seen = {
+        int(found.group(1)): value
+        for key, value in formdata.items()
+        if (found := SEEN.match(key)) is not None and STATE.match(value)
+    }
+    keep_theirs = {
+        int(key.removeprefix("keep-"))
+        for key, value in formdata.items()
+        if key.startswith("keep-") and key[5:].isdecimal() and value == "theirs"
+    }
+    return seen or None, keep_theirs
 
 
 class AlertRuleForm(Form):

@@ -15,7 +15,7 @@ from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
-from daycentre.attendance.services import matching_allergens
+from daycentre.attendance.services import matching_allergens, state_token
 from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.centres.calendar import closed_days
@@ -68,6 +68,13 @@ class RollLine:
     @property
     def has_details(self) -> bool:
         return bool(self.arrives or self.leaves or self.note)
+
+    @property
+    def state(self) -> str:
+        """The stored mark's ``mark_state``, sent back with the form as what the page showed."""
+        if self.stored is None:
+            return ""
+        return state_token(self.stored.value, self.arrives, self.leaves, self.note, self.served)
 
 
 @dataclass

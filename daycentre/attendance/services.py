@@ -97,6 +97,11 @@ class RollRow:
     meals: set[int]
     allergens: list[str]
 
+    @property
+    def state(self) -> str:
+        """The child's ``mark_state``, which the roll form sends back as what it was loaded with."""
+        return mark_state(self.mark, self.meals)
+
 
 @dataclass
 class Roll:
@@ -240,20 +245,49 @@ def _children_with_marks(group: Group, day: date, meal_type_ids: list[int]):
     return list(enrolments.values()), marks, served
 
 
-def _differences(roll: Roll, marks: dict[int, Mark], meals: dict[int, set[int]]) -> list[str]:
-    """Children whose stored mark or meals differ from what was sent, as "name: stored mark"."""
-    changed = []
-    for row in roll.rows:
-        sent = marks.get(row.person.id)
-        stored = row.mark.status if row.mark else None
-        if (
-            sent is None
-            or stored is not sent.status
-            or row.meals != meals.get(row.person.id, set())
-        ):
-            label = stored.label if stored else _l("not marked")
-            changed.append(f"{row.person.full_name}: {label}")
-    return changed
+def mark_state(mark, meals) -> str:
+    """A short token of a child's mark and meals ("" when not marked), as the roll form carries
+    it for each child: what the child's mark was when the page was loaded."""
+    if mark is None:
+        return ""
+    return state_token(
+        mark.status.value,
+        mark.arrives_at.strftime("%H:%M") if mark.arrives_at else "",
+        mark.leaves_at.strftime("%H:%M") if mark.leaves_at else "",
+        mark.note,
+        meals,
+    )
+
+
+def state_token(status: str, arrives: str, leaves: str, note: str | None, meals) -> str:
+    """``mark_state`` from the plain values the roll page reads (times as "HH:MM" or "")."""
+    parts = [
+        status,
+        arrives,
+        leaves,
+        (note or "").strip(),
+        ",".join(str(m) for m in sorted(meals or ())),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Conflict:
+    """A child someone else changed since the page was loaded: their mark and the one sent."""
+
+    person: Person
+    theirs: Attendance
+    theirs_meals: set[int]
+    yours: Mark
+    yours_meals: set[int]
+
+
+@dataclass
+class RollSaved:
+    """The roll call as saved, and the children not saved because someone else changed them."""
+
+    roll_call: RollCall
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def _validate(group: Group, day: date, marks, meals, *, actor) -> tuple[dict, list[int]]:
@@ -309,33 +343,111 @@ def _validate(group: Group, day: date, marks, meals, *, actor) -> tuple[dict, li
             raise Refused(_l("Choose one of the centre's meal types."))
         if chosen and mark.status.is_absence:
             raise Refused(_l("No meal is recorded for an absent child (%(name)s).", name=name))
-    return enrolled, [m.id for m in meal_types]
+    return enrolled, meal_types
 
 
-def _lock_roll(group: Group, day: date, *, actor, version, marks, meals) -> tuple[RollCall, bool]:
-    """Take the roll's version: a second save from an outdated page is refused, not merged.
+def _merge(group: Group, day: date, marks, meals, *, seen, shown, enrolled):
+    """Split what was sent from an outdated page, child by child, against what is stored now.
 
-    Returns the roll call and whether to write; an outdated page that sent exactly what is
-    stored (a form sent twice) writes nothing and is not refused.
+    A three-way merge: a child whose stored mark is still the one the page was loaded with
+    (``seen``) or the one it showed (``shown``: an unmarked child shows present with the day's
+    meals) takes what was sent, and so does a child stored with the very value sent. A child
+    only the other person changed (sent as the page showed it) keeps the stored mark. A child
+    both changed, differently, is not
+    saved and comes back as a conflict with both values. Without ``seen`` (a page from before
+    the merge) every stored mark that differs from the one sent is a conflict.
+
+    Returns the conflicts and whether what remains to save is already stored.
+    """
+    stored = _stored_marks(group, day, list(marks))
+    conflicts = []
+    for person_id in list(marks):
+        theirs, theirs_meals = stored.get(person_id, (None, set()))
+        now = mark_state(theirs, theirs_meals)
+        sent = mark_state(marks[person_id], meals.get(person_id, set()))
+        loaded = seen.get(person_id) if seen is not None else None
+        if theirs is None or now in (sent, loaded, shown(loaded)):
+            continue
+        if loaded is not None and sent == shown(loaded):  # only the other person changed it
+            marks[person_id] = _as_mark(theirs)
+            meals[person_id] = set(theirs_meals)
+            continue
+        conflicts.append(
+            Conflict(
+                person=enrolled[person_id].person,
+                theirs=theirs,
+                theirs_meals=theirs_meals,
+                yours=marks.pop(person_id),
+                yours_meals=meals.pop(person_id, set()),
+            )
+        )
+    unchanged = all(
+        mark_state(mark, meals.get(pid, set())) == mark_state(*stored.get(pid, (None, set())))
+        for pid, mark in marks.items()
+    )
+    return conflicts, unchanged
+
+
+def _keep_stored(group: Group, day: date, marks, meals, keep_theirs) -> None:
+    """The children whose stored mark the person chose after a conflict are sent as stored."""
+    chosen = [pid for pid in keep_theirs if pid in marks]
+    if not chosen:
+        return
+    for person_id, (theirs, theirs_meals) in _stored_marks(group, day, chosen).items():
+        marks[person_id] = _as_mark(theirs)
+        meals[person_id] = set(theirs_meals)
+
+
+def _unmarked_shows(version, meal_types) -> str:
+    """The ``mark_state`` the roll page shows an unmarked child with: present, with every meal
+    of the day while the roll was not taken yet (page version 0), with none after."""
+    try:
+        first_save = int(version or 0) == 0
+    except (TypeError, ValueError):
+        first_save = False
+    served = {m.id for m in meal_types if m.active} if first_save else set()
+    return mark_state(Mark(AttendanceStatus.PRESENT), served)
+
+
+def _as_mark(attendance: Attendance) -> Mark:
+    return Mark(attendance.status, attendance.arrives_at, attendance.leaves_at, attendance.note)
+
+
+def _stored_marks(group: Group, day: date, person_ids: list[int]) -> dict:
+    """The stored mark and meals of each of these children on ``day``, by person id: one query."""
+    found = db.session.execute(
+        db.select(Attendance, MealServed.meal_type_id)
+        .outerjoin(
+            MealServed,
+            and_(
+                MealServed.person_id == Attendance.person_id,
+                MealServed.day == day,
+                MealServed.centre_id == Attendance.centre_id,
+            ),
+        )
+        .where(
+            Attendance.centre_id == group.centre_id,
+            Attendance.day == day,
+            Attendance.person_id.in_(person_ids),
+        )
+    )
+    stored: dict[int, tuple[Attendance, set[int]]] = {}
+    for mark, meal_type_id in found:
+        _, served = stored.setdefault(mark.person_id, (mark, set()))
+        if meal_type_id is not None:
+            served.add(meal_type_id)
+    return stored
+
+
+def _lock_roll(group: Group, day: date, *, actor, version) -> RollCall | None:
+    """Take the roll's version: the roll call when nobody saved it since the page was loaded
+    (the whole roll is then written), None when someone did (the save is merged child by child).
     """
     try:
         seen = int(version or 0)
     except (TypeError, ValueError):
         seen = -1
-    taken = _take_roll(group, day, seen, actor=actor) if seen >= 0 else None
-    if taken is not None:
-        return taken, True
-    roll_call = _roll_call(group.id, day)
-    changed = _differences(roll_for(group, day), marks, meals)
-    if not changed:
-        return roll_call or RollCall(group_id=group.id, day=day), False
-    raise StaleRecord(
-        _l(
-            "Someone else saved this roll after you opened it; nothing was saved. "
-            "Changed meanwhile: %(changes)s. Check the marks and save again.",
-            changes="; ".join(changed),
-        )
-    )
+    return _take_roll(group, day, seen, actor=actor) if seen >= 0 else None
 
 
 def _take_roll(group: Group, day: date, seen: int, *, actor) -> RollCall | None:
@@ -375,21 +487,45 @@ def record_roll(
     *,
     actor,
     version=None,
-) -> RollCall:
-    """Save the whole group's roll and meals for ``day`` at once; each change goes to the audit
-    trail with its previous value.
+    seen: dict[int, str] | None = None,
+    keep_theirs: set[int] = frozenset(),
+) -> RollSaved:
+    """Save the group's roll and meals for ``day``; each change goes to the audit trail with its
+    previous value.
+
+    ``version`` is the roll's version when the page was loaded and ``seen`` each child's
+    ``mark_state`` then. When someone saved the roll since, the save is merged child by child
+    (``_merge``): the children they changed are not saved and come back as conflicts, with both
+    values, for the person to choose (``keep_theirs``: the children whose stored mark they chose).
 
     A fixed number of statements for any group size: the marks, the meals and the audit entries
     are each written in one go. A database that cannot be had in time raises ``OperationalError``,
     which the caller reports as a busy server (never as someone else's save).
     """
+    marks = dict(marks)
     meals = {pid: set(types) for pid, types in (meals or {}).items() if types}
-    enrolled, meal_type_ids = _validate(group, day, marks, meals, actor=actor)
-    roll_call, write = _lock_roll(
-        group, day, actor=actor, version=version, marks=marks, meals=meals
-    )
-    if not write:
-        return roll_call
+    enrolled, meal_types = _validate(group, day, marks, meals, actor=actor)
+    meal_type_ids = [m.id for m in meal_types]
+    _keep_stored(group, day, marks, meals, keep_theirs)
+    conflicts = []
+    roll_call = _lock_roll(group, day, actor=actor, version=version)
+    if roll_call is None:
+        stored_roll = _roll_call(group.id, day)
+        default = _unmarked_shows(version, meal_types)
+        conflicts, unchanged = _merge(
+            group,
+            day,
+            marks,
+            meals,
+            seen=seen,
+            shown=lambda loaded: default if loaded == "" else loaded,
+            enrolled=enrolled,
+        )
+        if unchanged:
+            return RollSaved(stored_roll or RollCall(group_id=group.id, day=day), conflicts)
+        roll_call = _take_roll(group, day, stored_roll.version if stored_roll else 0, actor=actor)
+        if roll_call is None:
+            raise StaleRecord(SAVED_AT_THE_SAME_MOMENT)
     try:
         marks_created, marks_changed = _write_marks(group, day, marks, actor=actor)
         meals_removed, meals_created = _write_meals(
@@ -399,7 +535,7 @@ def record_roll(
         raise StaleRecord(SAVED_AT_THE_SAME_MOMENT) from None
     audit.record_all(meals_removed + marks_created + meals_created + marks_changed)
     _announce_alerts(group, day, {pid: enrolled[pid].person for pid in marks}, actor=actor)
-    return roll_call
+    return RollSaved(roll_call, conflicts)
 
 
 def _write_marks(group: Group, day: date, marks: dict[int, Mark], *, actor) -> tuple[list, list]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from daycentre.attendance import bp
 from daycentre.attendance import services as attendance
 from daycentre.attendance.exports import sheet_rows, sheet_title
-from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks
+from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks, read_seen
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
 from daycentre.attendance.roll_page import group_with_meals, roll_page, show_in_form
@@ -57,9 +57,13 @@ def list_groups():
     return render_template("attendance/list_groups.html", centres=centres, today=today())
 
 
-def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200, meals=None):
+def _render_roll(
+    group: Group, day: date, form: RollForm, sent=None, status=200, meals=None, conflicts=()
+):
     roll = roll_page(group, day, meals)
-    if form.version.data is None or form.stale:
+    # After conflicts the page holds the stored roll's version; after a refusal, the version the
+    # page was loaded with, so that saving again is merged child by child.
+    if form.version.data is None or conflicts:
         form.version.data = roll.version
     editable = (
         not roll.closed_because
@@ -76,6 +80,8 @@ def _render_roll(group: Group, day: date, form: RollForm, sent=None, status=200,
             roll=roll,
             day=day,
             form=form,
+            sent=sent,
+            conflicts={conflict.person.id: conflict for conflict in conflicts},
             statuses=list(AttendanceStatus),
             choices=_status_choices(),
             editable=editable,
@@ -115,6 +121,7 @@ def save_roll(group_id: int):
         abort(400)
     try:
         marks, meals = read_marks(request.form)
+        seen, keep_theirs = read_seen(request.form)
     except Refused as refusal:
         flash(refusal.message, "error")
         return _render_roll(group, day, form, sent=request.form)
@@ -128,15 +135,27 @@ def save_roll(group_id: int):
         meals,
         actor=current_user,
         version=form.version.data,
+        seen=seen,
+        keep_theirs=keep_theirs,
     )
-    if form.stale:
-        return redirect(url_for("attendance.take_roll", group_id=group_id, day=day.isoformat()))
     if done is None and form.busy:
         # The page comes back with what was sent, read without queueing for the write lock.
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return _render_roll(group, day, form, sent=request.form, status=503)
     if done is None:
         return _render_roll(group, day, form, sent=request.form)
+    if done.conflicts:
+        flash(
+            ngettext(
+                "Someone else changed %(num)d child's mark after you opened the roll; the other "
+                "children were saved. Choose which mark to keep, then save again.",
+                "Someone else changed %(num)d children's marks after you opened the roll; the "
+                "other children were saved. Choose which mark to keep for each, then save again.",
+                len(done.conflicts),
+            ),
+            "error",
+        )
+        return _render_roll(group, day, form, sent=request.form, conflicts=done.conflicts)
     absent = sum(1 for mark in marks.values() if mark.status.is_absence)
     flash(
         _(

@@ -270,7 +270,10 @@ def logout():
     if language:
         session["locale"] = language
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The rolls this phone kept to work offline, and marks not yet sent, go with the session.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -12,12 +12,15 @@ from daycentre.extensions import login_manager
 # Reachable without signing in. Everything else redirects to the sign-in page.
 # counselling.calendar_feed: calendar apps cannot sign in; its secret token is the key.
 # auth.enter_code: the second step of signing in; it opens only for a password just given.
+# home.service_worker, home.web_manifest: no data; browsers fetch them without the session.
 PUBLIC_ENDPOINTS = frozenset(
     {
         "auth.login",
         "auth.enter_code",
         "auth.set_language",
         "home.health",
+        "home.service_worker",
+        "home.web_manifest",
         "static",
         "counselling.calendar_feed",
     }

@@ -46,6 +46,24 @@ _signals = Namespace()
 repeated_no_shows = _signals.signal("repeated-no-shows")
 
 
+class Clashing(Refused):
+    """A booking refused because someone or a room is busy then; ``free_times`` are the next
+    starts at which the same booking would fit."""
+
+    def __init__(self, message, free_times: list[datetime]):
+        super().__init__(message)
+        self.free_times = free_times
+
+
+class Booking(list):
+    """The sessions booked, in order; ``skipped``: the series' days left out because the centre
+    is closed then (public holidays, closure days), as (day, why)."""
+
+    def __init__(self, sessions, skipped=()):
+        super().__init__(sessions)
+        self.skipped = list(skipped)
+
+
 # --- Queries --------------------------------------------------------------------------------------
 
 
@@ -283,12 +301,81 @@ def check_bookable(
     scheduling.lock(resources)
     problems = [p for start, end in intervals if (p := _opening_problem(centre, start, end))]
     seen = set()
-    for clash in scheduling.clashes(intervals, resources, ignore=ignore):
+    found = scheduling.clashes(intervals, resources, ignore=ignore)
+    for clash in found:
         text = _describe_clash(clash)
         if text not in seen:
             seen.add(text)
             problems.append(text)
+    if found and len(problems) == len(seen):  # only clashes: offer the next free times
+        try:
+            _refuse_problems(problems, series=series)
+        except Refused as refusal:
+            free = next_free_times(centre, intervals, resources, ignore=ignore)
+            raise Clashing(refusal.message, free) from None
     _refuse_problems(problems, series=series)
+
+
+FREE_TIMES_OFFERED = 3
+FREE_TIME_STEP = timedelta(minutes=15)
+FREE_TIME_SEARCH_DAYS = 14
+
+
+def next_free_times(
+    centre: Centre,
+    intervals: list[tuple[datetime, datetime]],
+    resources: scheduling.Resources,
+    *,
+    ignore=frozenset(),
+    count: int = FREE_TIMES_OFFERED,
+) -> list[datetime]:
+    """The next starts after the first wanted one at which the same booking (one session or a
+    whole series: the same days apart, closed days left out) fits within opening hours with
+    nobody and no room busy; on open days of the next two weeks, every quarter of an hour.
+
+    One read of what is booked, whatever the number of starts tried."""
+    first, first_end = intervals[0]
+    length = first_end - first
+    local_first = first.astimezone(BUCHAREST)
+    offsets = [
+        (start.astimezone(BUCHAREST).date() - local_first.date()).days for start, _ in intervals
+    ]
+    last_day = local_first.date() + timedelta(days=FREE_TIME_SEARCH_DAYS + offsets[-1] + 1)
+    window_end = local_instant(last_day, centre.closes_at)
+    busy = [
+        slot
+        for slot in scheduling.busy_slots(first, window_end, resources)
+        if slot.source not in ignore
+    ]
+    found: list[datetime] = []
+    for shift in range(FREE_TIME_SEARCH_DAYS + 1):
+        day = local_first.date() + timedelta(days=shift)
+        if _closed_reason(centre, day):
+            continue
+        wall, closes = (
+            datetime.combine(day, centre.opens_at),
+            datetime.combine(day, centre.closes_at),
+        )
+        while wall + length <= closes and len(found) < count:
+            at = local_instant(day, wall.time())
+            if at > first and _fits(centre, at, length, offsets, busy):
+                found.append(at)
+            wall += FREE_TIME_STEP
+        if len(found) >= count:
+            break
+    return found
+
+
+def _fits(centre: Centre, start: datetime, length: timedelta, offsets, busy) -> bool:
+    for offset in offsets:
+        day = start.date() + timedelta(days=offset)
+        if offset and _closed_reason(centre, day):
+            continue
+        begin = local_instant(day, start.time())
+        end = begin + length
+        if any(slot.starts_at < end and begin < slot.ends_at for slot in busy):
+            return False
+    return True
 
 
 def occurrence_starts(
@@ -389,12 +476,14 @@ def schedule(
         raise ValueError("start must be an aware datetime")
     length = _check_minutes(minutes)
     repeating = bool(interval_days)
+    skipped = []
     if repeating:
         starts = occurrence_starts(
             start, interval_days=interval_days, occurrences=occurrences, until=until
         )
         if length >= timedelta(days=interval_days):
             raise Refused(_l("The sessions of a series cannot overlap each other."))
+        starts, skipped = _without_closed_days(centre, starts)
     else:
         starts = [start]
     intervals = [(s, s + length) for s in starts]
@@ -433,7 +522,23 @@ def schedule(
     flush_or_refuse(_l("Someone else saved at the same moment. Try again."))
     for session in sessions:
         _record(audit.CREATE, session, session, actor=actor, changes=audit.snapshot(session))
-    return sessions
+    return Booking(sessions, skipped)
+
+
+def _without_closed_days(centre: Centre, starts: list[datetime]):
+    """A series' starts without the days the centre is closed (a public holiday, a closure day),
+    and those days with why; refused when every day is closed."""
+    kept, skipped = [], []
+    for start in starts:
+        day = start.astimezone(BUCHAREST).date()
+        reason = _closed_reason(centre, day)
+        if reason:
+            skipped.append((day, reason))
+        else:
+            kept.append(start)
+    if not kept:
+        raise Refused(_l("The centre is closed on every date of the series; nothing was booked."))
+    return kept, skipped
 
 
 def following_in_series(session: CounsellingSession) -> list[CounsellingSession]:

@@ -1,7 +1,7 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
@@ -207,17 +207,26 @@ def schedule_session(centre_id: int):
         form.day.data = _asked_day()
         if scope.counsels(current_user):
             form.counsellor_id.data = current_user.id
+    offered = []
     if not narrowed_by_search(form) and form.validate_on_submit():
+        _take_offered_time(form)
         person, family = _beneficiary(form.beneficiary.data)
         interval = {REPEAT_WEEKLY: 7, REPEAT_DAYS: form.interval_days.data}.get(form.repeat.data)
         if form.repeat.data == REPEAT_DAYS and not interval:
             flash(_("Say every how many days the session repeats."), "error")
         else:
+
+            def book(**details):
+                try:
+                    return counselling.schedule(centre, **details)
+                except counselling.Clashing as clash:
+                    offered.extend(clash.free_times)
+                    raise
+
             sessions = run_service(
                 form,
                 None,
-                counselling.schedule,
-                centre,
+                book,
                 actor=current_user,
                 counsellor=db.session.get(User, form.counsellor_id.data),
                 room=db.session.get(Room, form.room_id.data),
@@ -235,8 +244,34 @@ def schedule_session(centre_id: int):
                     ngettext("%(num)d session booked.", "%(num)d sessions booked.", len(sessions)),
                     "success",
                 )
+                if sessions.skipped:
+                    flash(
+                        _(
+                            "Not booked on these days, when the centre is closed: %(days)s.",
+                            days="; ".join(
+                                f"{format_date(day, 'short')} ({reason})"
+                                for day, reason in sessions.skipped
+                            ),
+                        ),
+                        "info",
+                    )
                 return redirect(url_for("counselling.show_session", session_id=sessions[0].id))
-    return render_template("counselling/schedule_session.html", form=form, centre=centre)
+    return render_template(
+        "counselling/schedule_session.html",
+        form=form,
+        centre=centre,
+        offered=[(start, start + timedelta(minutes=form.minutes.data)) for start in offered],
+    )
+
+
+def _take_offered_time(form: SessionForm) -> None:
+    """A free time offered after a clash, tapped: it replaces the day and the start time."""
+    try:
+        chosen = datetime.fromisoformat(request.form.get("offered", ""))
+    except ValueError:
+        return
+    if 1900 <= chosen.year <= 2200:
+        form.day.data, form.start_time.data = chosen.date(), chosen.time().replace(tzinfo=None)
 
 
 @bp.get("/sessions/<int:session_id>")

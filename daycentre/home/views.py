@@ -1,4 +1,7 @@
-from flask import render_template
+from pathlib import Path
+
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -87,3 +90,49 @@ def health():
     except SQLAlchemyError:
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}
+
+
+@bp.get("/service-worker.js")
+def service_worker():
+    """The worker that opens the roll offline (``static/js/service-worker.js``). Served from the
+    site's root so that its scope covers the roll pages; it holds no data, so it is public (the
+    browser checks it for updates whoever is signed in)."""
+    worker = Path(current_app.static_folder, "js", "service-worker.js").read_bytes()
+    response = current_app.response_class(worker, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def web_manifest():
+    """What the phone shows when the app is installed. Public: browsers fetch it without cookies."""
+    name = _("Day centres")
+    response = current_app.json.response(
+        {
+            "name": name,
+            "short_name": name,
+            "start_url": url_for("home.index"),
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1565c0",
+            "icons": [
+                {
+                    "src": url_for("static", filename=f"icons/icon-{size}.png"),
+                    "type": "image/png",
+                    "sizes": f"{size}x{size}",
+                    "purpose": "any maskable",
+                }
+                for size in (192, 512)
+            ]
+            + [
+                {
+                    "src": url_for("static", filename="favicon.svg"),
+                    "type": "image/svg+xml",
+                    "sizes": "any",
+                }
+            ],
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return response

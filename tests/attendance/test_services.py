@@ -12,7 +12,7 @@ from daycentre.attendance.services import Mark
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import User
 from daycentre.centres.models import ClosureDay, Group
-from daycentre.core.errors import Refused, StaleRecord
+from daycentre.core.errors import Refused
 from daycentre.core.localtime import today
 from daycentre.extensions import db
 from daycentre.meals.models import MealServed
@@ -112,20 +112,128 @@ def test_saving_twice_keeps_one_mark_per_child_and_audits_the_previous_value(
     assert change.centre_id == centre.id
 
 
-def test_a_stale_roll_is_refused_naming_what_changed(app, centre, group, coordinator):
+def _page(group, day):
+    """What a roll page carries when it is loaded: the roll's version and each child's mark."""
+    roll = attendance.roll_for(group, day)
+    return {"version": roll.version, "seen": {row.person.id: row.state for row in roll.rows}}
+
+
+def test_a_save_from_an_outdated_page_keeps_what_nobody_else_changed(
+    app, centre, group, coordinator, users
+):
+    """B takes the roll (everyone present) after A opened it; A's absence is merged in."""
+    day = operating_days_back(centre, 1)[0]
+    children = make_group_of_children(group, 3)
+    loaded = _page(group, day)
+    attendance.record_roll(group, day, _marks(children), actor=users["admin"], version=0)
+    db.session.commit()
+    saved = attendance.record_roll(
+        group, day, _marks(children, absent={children[2].id: E}), actor=coordinator, **loaded
+    )
+    db.session.commit()
+    assert saved.conflicts == []
+    assert _stored(day) == {children[0].id: P, children[1].id: P, children[2].id: E}
+    assert db.session.scalar(db.select(RollCall.version)) == 2
+
+
+def test_a_child_both_changed_comes_back_with_both_marks_and_the_rest_is_saved(
+    app, centre, group, coordinator, users
+):
+    day = operating_days_back(centre, 1)[0]
+    children = make_group_of_children(group, 3)
+    attendance.record_roll(group, day, _marks(children), actor=users["admin"], version=0)
+    db.session.commit()
+    loaded = _page(group, day)
+    # Meanwhile the administrator excuses the first child and the second.
+    attendance.record_roll(
+        group,
+        day,
+        _marks(children, absent={children[0].id: E, children[1].id: E}),
+        actor=users["admin"],
+        version=1,
+    )
+    db.session.commit()
+    # The coordinator marks the first child unexcused and the third excused; the second as shown.
+    saved = attendance.record_roll(
+        group,
+        day,
+        _marks(children, absent={children[0].id: U, children[2].id: E}),
+        actor=coordinator,
+        **loaded,
+    )
+    db.session.commit()
+    (conflict,) = saved.conflicts
+    assert conflict.person.id == children[0].id
+    assert (conflict.theirs.status, conflict.yours.status) == (E, U)
+    # The first child keeps the stored mark until one is chosen; the second keeps the other
+    # person's change, which the coordinator did not touch; the third is saved.
+    assert _stored(day) == {children[0].id: E, children[1].id: E, children[2].id: E}
+    # Choosing "yours" on the page that came back saves it.
+    again = _page(group, day)
+    chosen = attendance.record_roll(
+        group,
+        day,
+        _marks(children, absent={children[0].id: U, children[1].id: E, children[2].id: E}),
+        actor=coordinator,
+        version=loaded["version"],
+        seen=again["seen"],
+    )
+    db.session.commit()
+    assert chosen.conflicts == []
+    assert _stored(day)[children[0].id] == U
+
+
+def test_the_same_mark_on_both_sides_is_no_conflict(app, centre, group, coordinator, users):
+    day = operating_days_back(centre, 1)[0]
+    children = make_group_of_children(group, 2)
+    attendance.record_roll(group, day, _marks(children), actor=users["admin"], version=0)
+    db.session.commit()
+    loaded = _page(group, day)
+    same = _marks(children, absent={children[1].id: U})
+    attendance.record_roll(group, day, same, actor=users["admin"], version=1)
+    db.session.commit()
+    saved = attendance.record_roll(group, day, same, actor=coordinator, **loaded)
+    db.session.commit()
+    assert saved.conflicts == []
+    assert _stored(day) == {children[0].id: P, children[1].id: U}
+    assert db.session.scalar(db.select(RollCall.version)) == 2  # nothing left to write
+
+
+def test_keeping_their_mark_leaves_the_stored_one(app, centre, group, coordinator, users):
+    day = operating_days_back(centre, 1)[0]
+    children = make_group_of_children(group, 2)
+    loaded = _page(group, day)
+    attendance.record_roll(
+        group, day, _marks(children, absent={children[0].id: E}), actor=users["admin"], version=0
+    )
+    db.session.commit()
+    saved = attendance.record_roll(
+        group,
+        day,
+        _marks(children, absent={children[0].id: U}),
+        actor=coordinator,
+        keep_theirs={children[0].id},
+        **loaded,
+    )
+    db.session.commit()
+    assert saved.conflicts == []
+    assert _stored(day) == {children[0].id: E, children[1].id: P}
+
+
+def test_a_page_without_the_loaded_marks_conflicts_on_every_difference(
+    app, centre, group, coordinator
+):
     day = operating_days_back(centre, 1)[0]
     children = make_group_of_children(group, 2)
     attendance.record_roll(
         group, day, _marks(children, absent={children[0].id: U}), actor=coordinator, version=0
     )
     db.session.commit()
-    with pytest.raises(StaleRecord) as refused:
-        attendance.record_roll(
-            group, day, _marks(children, absent={children[1].id: E}), actor=coordinator, version=0
-        )
-    db.session.rollback()
-    message = str(refused.value.message)
-    assert "Ana Familia00: Absență nemotivată; Ana Familia01: Prezent" in message
+    saved = attendance.record_roll(
+        group, day, _marks(children, absent={children[1].id: E}), actor=coordinator, version=0
+    )
+    db.session.commit()
+    assert {c.person.id for c in saved.conflicts} == {children[0].id, children[1].id}
     assert _stored(day) == {children[0].id: U, children[1].id: P}
 
 
@@ -158,14 +266,16 @@ def test_two_coordinators_saving_at_once_neither_duplicate_nor_mix_marks(
         marks = {pid: Mark(status) for pid in ids}
 
         def record():
-            attendance.record_roll(saved_group, day, marks, actor=actor, version=0)
-            return status
+            saved = attendance.record_roll(saved_group, day, marks, actor=actor, version=0)
+            return status, len(saved.conflicts)
 
         return record
 
     results = race(app, save, [E, U])
-    assert refused(results) == 1, results
-    (winner,) = [r for r in results if not isinstance(r, Refused)]
+    # The second to save is merged child by child: every child differs, so each one comes back
+    # with both marks and nothing of it is written (or it is refused when both wrote at once).
+    assert refused(results) + sum(1 for r in results if r[1] == 4) == 1, results
+    (winner,) = [r[0] for r in results if not isinstance(r, Refused) and r[1] == 0]
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 4
     assert set(_stored(day).values()) == {winner}
     assert db.session.scalar(db.select(db.func.count(RollCall.id))) == 1

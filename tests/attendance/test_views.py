@@ -119,31 +119,50 @@ def test_roll_page_in_hungarian_shows_allergy_and_diet_and_the_menu_warning(
     assert "Az étrend tartalmazza: tej" in page
 
 
-def test_a_stale_form_is_refused_and_shows_what_changed(
+def test_two_people_saving_the_same_roll_are_merged_child_by_child(
     client, login_as, centre, group, day, users
 ):
+    """The second to save keeps their own changes; a child both changed comes back with both
+    marks, and the one chosen is saved."""
     login_as("coordinator")
-    children = make_group_of_children(group, 2)
-    page = client.get(_roll_url(group, day)).get_data(as_text=True)
-    data = _default_form(page)
+    children = make_group_of_children(group, 3)
+    data = _default_form(client.get(_roll_url(group, day)).get_data(as_text=True))
     attendance.record_roll(
         group,
         day,
         {
             children[0].id: Mark(AttendanceStatus.ABSENT_EXCUSED),
-            children[1].id: Mark(AttendanceStatus.PRESENT),
+            children[1].id: Mark(AttendanceStatus.ABSENT_EXCUSED),
+            children[2].id: Mark(AttendanceStatus.PRESENT),
         },
         actor=users["admin"],
         version=0,
     )
     db.session.commit()
     data[f"status-{children[1].id}"] = ["absent_unexcused"]
-    response = client.post(_roll_url(group, day), data=data, follow_redirects=True)
+    data[f"status-{children[2].id}"] = ["absent_unexcused"]
+    response = client.post(_roll_url(group, day), data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
     text = text_of(response)
-    assert "Altcineva a salvat această prezență" in text
-    assert "Ana Familia00: Absență motivată" in text
+    assert "Altcineva a modificat prezența a 1 copil după ce ați deschis lista" in text
+    assert "Salvat între timp: Absență motivată" in text
+    assert "A dumneavoastră: Absență nemotivată" in text
+    assert page.count("data-conflict>") == 1 and f'name="keep-{children[1].id}"' in page
     stored = dict(db.session.execute(db.select(Attendance.person_id, Attendance.status)).all())
-    assert stored[children[1].id] is AttendanceStatus.PRESENT
+    assert stored == {
+        children[0].id: AttendanceStatus.ABSENT_EXCUSED,  # theirs, untouched here
+        children[1].id: AttendanceStatus.ABSENT_EXCUSED,  # both changed: not saved yet
+        children[2].id: AttendanceStatus.ABSENT_UNEXCUSED,  # ours
+    }
+    # The page that came back holds what was sent; choosing "theirs" keeps the stored mark.
+    again = _default_form(page)
+    assert again[f"status-{children[1].id}"] == ["absent_unexcused"]
+    again[f"keep-{children[1].id}"] = ["theirs"]
+    assert client.post(_roll_url(group, day), data=again).status_code == 302
+    stored = dict(db.session.execute(db.select(Attendance.person_id, Attendance.status)).all())
+    assert stored[children[1].id] is AttendanceStatus.ABSENT_EXCUSED
+    assert stored[children[2].id] is AttendanceStatus.ABSENT_UNEXCUSED
 
 
 def test_bad_input_is_refused_with_a_translated_message_and_changes_nothing(

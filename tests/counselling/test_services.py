@@ -193,11 +193,75 @@ def test_a_series_with_one_clashing_date_is_refused_whole_and_names_the_dates(se
         book(setting, start=at(date(2026, 11, 24), 10), interval_days=7, occurrences=4)
     message = refusal.value.message
     assert "08.12.2026" in message or "12/8/26" in message
-    assert "01.12.2026" in message or "12/1/26" in message  # the public holiday
     assert "24.11.2026" not in message and "11/24/26" not in message
+    # The public holiday of 1 December is left out of the series, not a reason to refuse it.
+    assert "01.12.2026" not in message and "12/1/26" not in message
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(SessionSeries.id))) == 0
     assert db.session.scalar(db.select(db.func.count(CounsellingSession.id))) == 1
+
+
+def test_a_weekly_series_across_epiphany_is_booked_without_it(setting):
+    sessions = book(setting, start=at(date(2026, 12, 30), 10), interval_days=7, occurrences=3)
+    db.session.commit()
+    assert [s.local_start.date() for s in sessions] == [date(2026, 12, 30), date(2027, 1, 13)]
+    ((day, why),) = sessions.skipped
+    assert day == date(2027, 1, 6)
+    assert "Boboteaza" in why
+
+
+def test_a_series_leaves_out_the_centre_s_closure_days(setting):
+    db.session.add(ClosureDay(centre=setting["centre"], day=date(2026, 12, 8), reason="Inventar"))
+    db.session.commit()
+    sessions = book(
+        setting, start=at(date(2026, 11, 24), 10), interval_days=7, until=date(2026, 12, 15)
+    )
+    assert [s.local_start.date() for s in sessions] == [
+        date(2026, 11, 24),
+        date(2026, 12, 15),
+    ]  # 1 December: a public holiday; 8 December: the closure
+    assert [day for day, _ in sessions.skipped] == [date(2026, 12, 1), date(2026, 12, 8)]
+    assert "Inventar" in sessions.skipped[1][1]
+
+
+def test_a_series_on_closed_days_only_is_refused(setting):
+    with pytest.raises(Refused):
+        book(setting, start=at(date(2027, 1, 6), 10), interval_days=7, occurrences=1)
+
+
+def test_after_a_clash_the_next_free_times_of_the_counsellor_and_room_are_offered(setting, users):
+    colleague = make_user("counsellor", centres=[setting["centre"]])
+    other_room = make_room(setting["centre"], name="Cabinet 2")
+    other = make_child(make_family(setting["centre"], name="Nagy"), given_name="Botond")
+    # The counsellor is busy 10:30–11:30; the room, with a colleague, 11:30–12:15.
+    make_session(setting["counsellor"], other_room, person=other, start=at(TUESDAY, 10, 30))
+    make_session(colleague, setting["room"], person=other, start=at(TUESDAY, 11, 30), minutes=45)
+    db.session.commit()
+    with pytest.raises(counselling.Clashing) as clash:
+        book(setting, start=at(TUESDAY, 10))
+    assert clash.value.free_times == [
+        at(TUESDAY, 12, 15),
+        at(TUESDAY, 12, 30),
+        at(TUESDAY, 12, 45),
+    ]
+    db.session.rollback()
+    (session,) = book(setting, start=clash.value.free_times[0])
+    assert session.local_start.time() == time(12, 15)
+
+
+def test_the_free_times_of_a_series_fit_every_one_of_its_days(setting):
+    centre = setting["centre"]
+    centre.closes_at = time(12, 0)
+    other = make_child(make_family(centre, name="Nagy"), given_name="Botond")
+    # The second Tuesday is full from 10:00; the series moves to the next day with room.
+    busy = at(date(2026, 12, 15), 10)
+    make_session(setting["counsellor"], setting["room"], person=other, start=busy, minutes=120)
+    db.session.commit()
+    with pytest.raises(counselling.Clashing) as clash:
+        book(setting, start=at(date(2026, 12, 8), 10), interval_days=7, occurrences=2)
+    # 8 December after 10:00 would put 15 December in the busy morning; 9 December from 8:00 fits.
+    wednesday = date(2026, 12, 9)
+    assert clash.value.free_times == [at(wednesday, 8), at(wednesday, 8, 15), at(wednesday, 8, 30)]
 
 
 def test_moving_the_rest_of_a_series_moves_each_later_session_and_checks_them(setting):

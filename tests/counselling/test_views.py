@@ -390,3 +390,37 @@ def test_without_a_script_the_beneficiary_list_is_narrowed_by_a_typed_name(
     assert "Kovács" not in select
     assert "field-error" not in response.get_data(as_text=True)  # a search, not a failed save
     assert db.session.scalar(db.select(db.func.count(CounsellingSession.id))) == 0
+
+
+def test_a_series_across_epiphany_is_booked_without_it_and_says_so(client, login_as, setting):
+    login_as("counsellor")
+    response = client.post(
+        f"/counselling/centres/{setting['centre'].id}/sessions/new",
+        data=booking_form(setting, day="2026-12-30", repeat="weekly", occurrences="3"),
+        follow_redirects=True,
+    )
+    page = text_of(response)
+    assert "2 ședințe programate." in page
+    assert "Nu s-a programat în aceste zile, când centrul este închis: 06.01.2027" in page
+    assert "Boboteaza" in page
+    days = {s.local_start.date() for s in db.session.scalars(db.select(CounsellingSession))}
+    assert days == {date(2026, 12, 30), date(2027, 1, 13)}
+
+
+def test_after_a_clash_the_form_offers_free_times_and_one_tap_books_it(client, login_as, setting):
+    other = make_child(make_family(setting["centre"], name="Nagy"), given_name="Botond")
+    make_session(
+        setting["counsellor"], setting["room"], person=other, start=at(date(2026, 11, 24), 10, 30)
+    )
+    db.session.commit()
+    login_as("counsellor")
+    url = f"/counselling/centres/{setting['centre'].id}/sessions/new"
+    page = client.post(url, data=booking_form(setting)).get_data(as_text=True)
+    assert "Următoarele intervale libere" in page
+    assert 'name="offered" value="2026-11-24T11:30"' in page
+    response = client.post(url, data=booking_form(setting, offered="2026-11-24T11:30"))
+    assert response.status_code == 302
+    starts = sorted(
+        s.local_start.strftime("%H:%M") for s in db.session.scalars(db.select(CounsellingSession))
+    )
+    assert starts == ["10:30", "11:30"]

@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from daycentre.centres.models import CentreKind
+from daycentre.centres.models import CentreKind, ProviderType
 from daycentre.core.forms import Form, MultiCheckboxField
 
 
@@ -57,6 +57,9 @@ class CentreForm(WeeklyHoursForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of centre"), choices=[], validators=[InputRequired()])
     service_code = StringField(_l("Service code"), validators=[DataRequired(), Length(max=50)])
+    provider_type = SelectField(
+        _l("Provider type"), choices=ProviderType.choices(), validators=[InputRequired()]
+    )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
     capacity = IntegerField(

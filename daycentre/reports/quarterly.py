@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from daycentre.audit import services as audit
-from daycentre.centres.models import Centre
+from daycentre.centres.models import Centre, ProviderType
 from daycentre.core.errors import Refused
 from daycentre.core.localtime import today
 from daycentre.core.text import sort_key
@@ -325,6 +325,12 @@ class Report:
 
     def value(self, table: str, row: str, column: str) -> int:
         return len(self.cells[table].get((row, column), ()))
+
+    def service_of(self, centre: Centre) -> tuple[str, object]:
+        """The centre's nomenclature code and provider type, as submitted if it was."""
+        if self.submitted is not None:
+            return self.submitted.service_code, ProviderType(self.submitted.provider_type).label
+        return centre.service_code, centre.provider_type.label
 
     def entries(self, table: str, row: str, column: str) -> set[Entry]:
         return self.cells[table].get((row, column), set())

@@ -57,9 +57,7 @@ class CentreForm(WeeklyHoursForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of centre"), choices=[], validators=[InputRequired()])
     service_code = StringField(_l("Service code"), validators=[DataRequired(), Length(max=50)])
-    provider_type = SelectField(
-        _l("Provider type"), choices=ProviderType.choices(), validators=[InputRequired()]
-    )
+    provider_type = SelectField(_l("Provider type"), choices=[], validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
     capacity = IntegerField(
@@ -73,6 +71,7 @@ class CentreForm(WeeklyHoursForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = CentreKind.choices()
+        self.provider_type.choices = ProviderType.choices()
 
 
 class GroupForm(WeeklyHoursForm):

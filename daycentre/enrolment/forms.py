@@ -49,12 +49,16 @@ class ExitForm(VersionForm):
     exit_date = DateField(_l("Exit date"), validators=[InputRequired(), not_in_future])
     exit_cause = SelectField(
         _l("Why the service ends"),
-        choices=ExitReason.choices(),
+        choices=[],
         default=ExitReason.OTHER.value,
         validators=[DataRequired()],
     )
     exit_reason = StringField(_l("Reason for exit"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("End the service"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exit_cause.choices = ExitReason.choices()
 
 
 class RegisterFilterForm(Form):

@@ -45,7 +45,7 @@ class FamilyForm(Form):
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
     residence = SelectField(
         _l("Residence"),
-        choices=Residence.choices(),
+        choices=[],
         default=Residence.URBAN.value,
         validators=[DataRequired()],
     )
@@ -59,6 +59,7 @@ class FamilyForm(Form):
     def __init__(self, *args, centres=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.factors.choices = VulnerabilityFactor.choices()
+        self.residence.choices = Residence.choices()
         self.centre_id.choices = [(c.id, c.name) for c in centres]
 
     def validate_other_factor(self, field):

@@ -99,7 +99,7 @@ class QuarterForm(Form):
     quarter = SelectField(
         _l("Quarter"),
         coerce=int,
-        choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+        choices=[],
         validators=[InputRequired()],
     )
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[Optional()])
@@ -107,4 +107,5 @@ class QuarterForm(Form):
 
     def __init__(self, *args, centres=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.quarter.choices = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
         self.centre_id.choices = [(0, _l("All my centres"))] + [(c.id, c.name) for c in centres]

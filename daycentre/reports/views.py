@@ -583,7 +583,7 @@ def _quarterly_book(report: quarterly.Report) -> bytes:
     service = (
         _("Service"),
         [_("Centre"), _("Service code"), _("Provider type")],
-        [[centre.name, *report.service_of(centre)] for centre in report.centres],
+        [[centre.name, *map(str, report.service_of(centre))] for centre in report.centres],
     )
     sheets = [service]
     for table in quarterly.TABLES:

@@ -57,7 +57,12 @@ class CentreForm(WeeklyHoursForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of centre"), choices=[], validators=[InputRequired()])
     service_code = StringField(_l("Service code"), validators=[DataRequired(), Length(max=50)])
-    provider_type = SelectField(_l("Provider type"), choices=[], validators=[InputRequired()])
+    provider_type = SelectField(
+        _l("Provider type"),
+        choices=[],
+        default=ProviderType.PUBLIC.value,
+        validators=[DataRequired()],
+    )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
     capacity = IntegerField(

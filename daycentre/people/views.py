@@ -490,7 +490,7 @@ def export_abroad():
             row.child.birth_date,
             row.situation.family.name,
             row.situation.family.centre.name,
-            row.situation.who.label,
+            str(row.situation.who.label),
             country_name(row.situation.country),
             row.situation.since,
             row.situation.expected_return,

@@ -57,8 +57,14 @@ def world(app, centre):
     admitted = make_enrolment(mother, group, applied_on=date(2026, 7, 15))
     _situation(family)
     db.session.commit()
-    return {"family": family, "girl": girl, "boy": boy, "mother": mother, "gone": gone,
-            "admitted": admitted}
+    return {
+        "family": family,
+        "girl": girl,
+        "boy": boy,
+        "mother": mother,
+        "gone": gone,
+        "admitted": admitted,
+    }
 
 
 def test_quarters_are_told_by_their_last_day():
@@ -102,9 +108,12 @@ def test_admissions_and_exits_count_the_quarters_movements_by_reason(world, cent
     assert report.entries("movements", "exit_separated", "child") == {
         Entry("enrolment", world["gone"].id)
     }
-    assert quarterly.live_report([centre], Quarter(2026, 2)).value(
-        "movements", "exit_separated", "child"
-    ) == 0
+    assert (
+        quarterly.live_report([centre], Quarter(2026, 2)).value(
+            "movements", "exit_separated", "child"
+        )
+        == 0
+    )
 
 
 def test_children_with_parents_abroad_are_counted_by_who_is_away(world, centre, other_centre):
@@ -178,9 +187,7 @@ def test_the_page_refuses_a_future_quarter_with_a_translated_message(client, log
 def test_the_coordinator_submits_through_the_page(world, centre, client, login_as):
     login_as("coordinator")
     url = f"/reports/quarterly/?year=2026&quarter=3&centre_id={centre.id}"
-    assert f"/reports/quarterly/{centre.id}/2026/3/submit" in client.get(url).get_data(
-        as_text=True
-    )
+    assert f"/reports/quarterly/{centre.id}/2026/3/submit" in client.get(url).get_data(as_text=True)
     response = client.post(f"/reports/quarterly/{centre.id}/2026/3/submit")
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(QuarterlyReport.id))) == 1

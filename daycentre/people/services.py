@@ -250,6 +250,10 @@ def save_family(family: Family | None, *, actor, version=None, factors=(), **fie
 def delete_family(family: Family, *, actor) -> None:
     if db.session.scalar(db.select(Person.id).where(Person.family_id == family.id).limit(1)):
         raise Refused(_l("Remove the family's members first."))
+    if db.session.scalar(
+        db.select(ParentsAbroad.id).where(ParentsAbroad.family_id == family.id).limit(1)
+    ):
+        raise Refused(_l("The family's parents working abroad are on record: it is kept."))
     deleting_family.send(family)
     audit.record(
         audit.DELETE,

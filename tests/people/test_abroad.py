@@ -194,3 +194,10 @@ def test_another_centres_family_abroad_answers_404(other_centre, users, client, 
     assert client.get(f"/people/families/{family.id}/abroad/new").status_code == 404
     page = client.get("/people/abroad/?start=2026-01-01&end=2026-12-31&centre_id=0")
     assert "Dan" not in text_of(page)
+
+
+def test_a_family_with_parents_abroad_on_record_is_not_deleted(app, centre, users):
+    family = make_family(centre, name="Gol")
+    _save(family, users["admin"])
+    with pytest.raises(Refused):
+        people.delete_family(family, actor=users["admin"])

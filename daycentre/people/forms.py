@@ -228,7 +228,7 @@ class ParentsAbroadForm(Form):
 
 class AbroadVisitForm(Form):
     visited_on = DateField(_l("Date of the visit"), validators=[InputRequired()])
-    findings = TextAreaField(_l("What was found"), validators=[DataRequired(), Length(max=5000)])
+    findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Record the visit"))
 
 

@@ -185,8 +185,9 @@ class QuarterlyReport(db.Model):
     # The centre's settings on the day it was submitted.
     service_code: Mapped[str] = mapped_column(String(50))
     provider_type: Mapped[str] = mapped_column(String(10))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The trail's entry of the submission already says who and when.
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info=NOT_AUDITED)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=NOT_AUDITED)
 
     centre = relationship("Centre")
     submitted_by = relationship("User")
@@ -209,10 +210,11 @@ class QuarterlyFigure(db.Model):
     report_id: Mapped[int] = mapped_column(
         ForeignKey("quarterly_reports.id", ondelete="CASCADE"), index=True
     )
-    table: Mapped[str] = mapped_column(String(40))
-    row: Mapped[str] = mapped_column(String(40))
-    col: Mapped[str] = mapped_column(String(40))
-    page: Mapped[str] = mapped_column(String(20))
-    ref: Mapped[int]
+    # Written once when the report is submitted, never changed: the report's entry is the trail.
+    table: Mapped[str] = mapped_column(String(40), info=NOT_AUDITED)
+    row: Mapped[str] = mapped_column(String(40), info=NOT_AUDITED)
+    col: Mapped[str] = mapped_column(String(40), info=NOT_AUDITED)
+    page: Mapped[str] = mapped_column(String(20), info=NOT_AUDITED)
+    ref: Mapped[int] = mapped_column(info=NOT_AUDITED)
 
     report: Mapped[QuarterlyReport] = relationship(back_populates="figures")

@@ -20,7 +20,8 @@ from daycentre.core.settings import get_setting, put_setting
 from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
-from daycentre.reports.demo import load_plan
+from daycentre.people.demo import load_parents_abroad
+from daycentre.reports.demo import load_plan, load_quarter
 from daycentre.volunteers.demo import load_volunteers
 from daycentre.workshops.demo import load_workshops
 
@@ -149,6 +150,8 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_cases,
     load_workshops,
     load_plan,
+    load_parents_abroad,
+    load_quarter,
 ]
 
 

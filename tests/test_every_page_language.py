@@ -57,7 +57,7 @@ def _model_by_argument():
     from daycentre.enrolment.models import Enrolment
     from daycentre.meals.models import MealType
     from daycentre.moving_in.models import ImportBatch
-    from daycentre.people.models import Consent, Family, Person
+    from daycentre.people.models import Consent, Family, ParentsAbroad, Person
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
     from daycentre.volunteers.models import (
         Activity,
@@ -80,6 +80,7 @@ def _model_by_argument():
         "room_id": Room,
         "person_id": Person,
         "family_id": Family,
+        "situation_id": ParentsAbroad,
         "consent_id": Consent,
         "user_id": User,
         "case_id": Case,

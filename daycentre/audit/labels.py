@@ -62,6 +62,7 @@ OTHER_LABELS = {
     "campaign_id": _l("Campaign"),
     "cancelled_at": _l("Cancelled at"),
     "case_id": _l("Case"),
+    "situation_id": _l("Parents working abroad"),
     "certificate_requested_on": _l("Certificate requested on"),
     "changes": _l("Changes"),
     "channel_list": _l("Channels"),

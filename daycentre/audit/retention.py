@@ -111,6 +111,8 @@ PERSONAL = {
     "counselling_sessions": {"cancel_reason": None},
     "session_notes": {"text": PLACEHOLDER},
     "case_home_visits": {"findings": PLACEHOLDER},
+    "parents_abroad": {"carer_name": PLACEHOLDER, "carer_relation": None, "notes": None},
+    "abroad_visits": {"findings": PLACEHOLDER},
     "case_tasks": {"text": PLACEHOLDER},
     "case_objectives": {"text": PLACEHOLDER},
     "case_reviews": {"notes": None},
@@ -147,9 +149,11 @@ ACCOUNT = {
 # Text columns that say nothing about who the person is.
 KEPT = {
     "people": {"kind", "sex", "relation", "grade"},
-    "families": {"city", "factor_list"},
+    "families": {"city", "factor_list", "residence"},
     "consents": {"purpose"},
-    "enrolments": {"status", "contract_number"},
+    "enrolments": {"status", "contract_number", "exit_cause"},
+    # The court is an institution; the country and who is away are what the reports count.
+    "parents_abroad": {"who", "country", "delegation_court"},
     "cases": {"source", "channel", "stage", "referred_to", "protection_body", "closure_reason"},
     "case_events": {"kind", "old_stage", "new_stage"},
     "attendances": {"status"},

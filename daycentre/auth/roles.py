@@ -64,6 +64,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "plans.manage": frozenset({Role.ADMIN}),
     "reports.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "reports.comment": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # The quarterly statistical report to the directorate: read in one's centres; submitted
+    # (its figures then kept) by the centre's coordinator or an administrator.
+    "quarterly.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "quarterly.submit": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Children whose parents work abroad: their list for a period and its spreadsheet.
+    "abroad.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "abroad.export": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     # Parenting workshops and support groups: coordinators run programmes, registrations and the
     # waiting list; counsellors facilitate (see, take attendance, print certificates).
     "workshops.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),

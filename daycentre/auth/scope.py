@@ -41,7 +41,7 @@ from daycentre.outreach.models import (
     InformationMaterial,
     Training,
 )
-from daycentre.people.models import Consent, Family, Person
+from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -143,6 +143,8 @@ SCOPE: dict[type, Clause] = {
     Family: _families,
     Person: _people,
     Consent: _of(Consent.person, Person),
+    ParentsAbroad: _of(ParentsAbroad.family, Family),
+    AbroadVisit: _of(AbroadVisit.situation, ParentsAbroad),
     # Cases: the case manager, the team and the supervisors.
     Case: _cases,
     Evaluation: _of(Evaluation.case, Case),

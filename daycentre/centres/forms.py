@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from daycentre.centres.models import CentreKind
+from daycentre.centres.models import CentreKind, ProviderType
 from daycentre.core.forms import Form, MultiCheckboxField
 
 
@@ -57,6 +57,12 @@ class CentreForm(WeeklyHoursForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of centre"), choices=[], validators=[InputRequired()])
     service_code = StringField(_l("Service code"), validators=[DataRequired(), Length(max=50)])
+    provider_type = SelectField(
+        _l("Provider type"),
+        choices=[],
+        default=ProviderType.PUBLIC.value,
+        validators=[DataRequired()],
+    )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
     capacity = IntegerField(
@@ -70,6 +76,7 @@ class CentreForm(WeeklyHoursForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = CentreKind.choices()
+        self.provider_type.choices = ProviderType.choices()
 
 
 class GroupForm(WeeklyHoursForm):

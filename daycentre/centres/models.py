@@ -15,6 +15,13 @@ class CentreKind(LabelledEnum):
     PARENT_COUNSELLING = "parent_counselling", _l("Parent-counselling centre")
 
 
+class ProviderType(LabelledEnum):
+    """Who provides the social service, as the quarterly statistics name it."""
+
+    PUBLIC = "public", _l("Public provider")
+    PRIVATE = "private", _l("Private provider")
+
+
 class WeeklyHours:
     """Days of the week (ISO numbers, Monday = 1, kept as a string such as "12345") and hours."""
 
@@ -37,7 +44,13 @@ class Centre(WeeklyHours, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[CentreKind] = mapped_column(stored_enum(CentreKind, 30))
+    # The service's code in the nomenclature of social services (8891 CZ-C-II, ...).
     service_code: Mapped[str] = mapped_column(String(50))
+    provider_type: Mapped[ProviderType] = mapped_column(
+        stored_enum(ProviderType, 10),
+        default=ProviderType.PUBLIC,
+        server_default=ProviderType.PUBLIC.value,
+    )
     address: Mapped[str] = mapped_column(String(300))
     city: Mapped[str] = mapped_column(String(100))
     capacity: Mapped[int]

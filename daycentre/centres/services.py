@@ -8,7 +8,7 @@ from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.centres import calendar
 from daycentre.centres.calendar import holiday_name, public_holidays  # noqa: F401 (kept names)
-from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, Room
+from daycentre.centres.models import Centre, CentreKind, ClosureDay, Group, ProviderType, Room
 from daycentre.core.errors import ensure_current, flush_or_refuse
 from daycentre.extensions import db
 
@@ -27,7 +27,16 @@ def _apply(record, fields: dict) -> dict:
     return audit.pending_changes(record)
 
 
-def save_centre(centre: Centre | None, *, actor, version=None, weekdays, kind, **fields) -> Centre:
+def save_centre(
+    centre: Centre | None,
+    *,
+    actor,
+    version=None,
+    weekdays,
+    kind,
+    provider_type=ProviderType.PUBLIC,
+    **fields,
+) -> Centre:
     creating = centre is None
     if creating:
         centre = Centre()
@@ -35,7 +44,9 @@ def save_centre(centre: Centre | None, *, actor, version=None, weekdays, kind, *
     else:
         ensure_current(centre, version)
     centre.weekdays = weekdays
-    changes = _apply(centre, fields | {"kind": CentreKind(kind)})
+    changes = _apply(
+        centre, fields | {"kind": CentreKind(kind), "provider_type": ProviderType(provider_type)}
+    )
     flush_or_refuse(_l("A centre with this name already exists."))
     action = audit.CREATE if creating else audit.UPDATE
     audit.record(action, centre, actor=actor, centre_id=centre.id, changes=changes)

@@ -51,6 +51,7 @@ def _centre_form(centre: Centre | None) -> CentreForm:
     form = CentreForm(obj=centre)
     if centre is not None and not form.is_submitted():
         form.kind.data = centre.kind.value
+        form.provider_type.data = centre.provider_type.value
         form.weekdays.data = sorted(centre.weekdays)
     elif centre is None and not form.is_submitted():
         form.weekdays.data = [1, 2, 3, 4, 5]
@@ -73,6 +74,7 @@ def edit_centre(centre_id: int | None = None):
             version=form.version.data,
             weekdays=form.weekdays.data,
             kind=form.kind.data,
+            provider_type=form.provider_type.data,
             **_fields(form, *CENTRE_FIELDS),
         )
         if saved:

@@ -88,6 +88,10 @@ class Config:
     CASE_FIRST_VISIT_DAYS = 3  # the first home visit within 72 hours of the observation sheet
     CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))
     CASE_PLAN_MONTHS = int(os.environ.get("CASE_PLAN_MONTHS", "12"))
+    # Months between monitoring visits to a child whose parents work abroad (the monitoring
+    # procedure of HG 691/2015: at least once a quarter); a visit is flagged 14 days ahead.
+    PARENTS_ABROAD_VISIT_MONTHS = int(os.environ.get("PARENTS_ABROAD_VISIT_MONTHS", "3"))
+    PARENTS_ABROAD_VISIT_NOTICE_DAYS = 14
 
     # Moving in from spreadsheets: the largest file and the most rows one import reads, and how
     # long an import can still be undone as a whole.

@@ -13,6 +13,7 @@ from flask_babel import (
     get_translations,
 )
 
+from daycentre.core.countries import country_name
 from daycentre.core.i18n import (
     LANGUAGE_NAMES,
     current_language,
@@ -74,6 +75,7 @@ def register_template_helpers(app) -> None:
         plural_count=plural_count,
         hungarian_article=hungarian_article,
         spoken_languages=spoken_languages,
+        country=country_name,
     )
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from daycentre.core.forms import Form
 from daycentre.core.localtime import today
-from daycentre.enrolment.models import EnrolmentStatus
+from daycentre.enrolment.models import EnrolmentStatus, ExitReason
 
 
 def not_in_future(form, field):
@@ -58,8 +58,18 @@ class SuspendForm(VersionForm):
 
 class ExitForm(VersionForm):
     exit_date = DateField(_l("Exit date"), validators=[InputRequired(), not_in_future])
+    exit_cause = SelectField(
+        _l("Why the service ends"),
+        choices=[],
+        default=ExitReason.OTHER.value,
+        validators=[DataRequired()],
+    )
     exit_reason = StringField(_l("Reason for exit"), validators=[DataRequired(), Length(max=300)])
     submit = SubmitField(_l("End the service"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exit_cause.choices = ExitReason.choices()
 
 
 class RegisterFilterForm(Form):

@@ -17,6 +17,17 @@ class EnrolmentStatus(LabelledEnum):
     EXITED = "exited", _l("Exited")
 
 
+class ExitReason(LabelledEnum):
+    """Why the services ended, as the quarterly statistics count the exits."""
+
+    OBJECTIVES_REACHED = "objectives_reached", _l("Objectives of the plan reached")
+    FAMILY_REQUEST = "family_request", _l("At the family's request")
+    MOVED_AWAY = "moved_away", _l("Moved away")
+    NO_LONGER_ELIGIBLE = "no_longer_eligible", _l("No longer eligible")
+    SEPARATED = "separated", _l("Child separated from the family despite the services")
+    OTHER = "other", _l("Other reason")
+
+
 # A suspended beneficiary keeps the place: the suspension is temporary.
 HOLDS_A_PLACE = (EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED)
 # Statuses of an enrolment whose service has started (a start date is then set).
@@ -53,6 +64,8 @@ class Enrolment(db.Model):
     start_date: Mapped[date | None]
     suspended_on: Mapped[date | None]
     exit_date: Mapped[date | None]
+    # Why, in the statistics' words (None for exits recorded before they were asked); and in words.
+    exit_cause: Mapped[ExitReason | None] = mapped_column(stored_enum(ExitReason, 30))
     exit_reason: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})

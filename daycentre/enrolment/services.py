@@ -17,6 +17,7 @@ from daycentre.enrolment.models import (
     OPEN_STATUSES,
     Enrolment,
     EnrolmentStatus,
+    ExitReason,
 )
 from daycentre.extensions import db
 from daycentre.people.models import Person, PersonKind
@@ -283,7 +284,13 @@ def resume(enrolment: Enrolment, *, actor, version=None) -> None:
 
 
 def exit_service(
-    enrolment: Enrolment, *, actor, version=None, exit_date: date, exit_reason: str
+    enrolment: Enrolment,
+    *,
+    actor,
+    version=None,
+    exit_date: date,
+    exit_reason: str,
+    exit_cause: ExitReason | str | None = None,
 ) -> Enrolment | None:
     """End the service (încetarea serviciilor); a freed place is offered to the first in line.
 
@@ -299,7 +306,14 @@ def exit_service(
     if exit_date < (enrolment.start_date or enrolment.applied_on):
         raise Refused(_l("The exit date cannot be before the start date."))
     held_a_place = enrolment.holds_a_place
-    _change(enrolment, actor=actor, status=W.EXITED, exit_date=exit_date, exit_reason=exit_reason)
+    _change(
+        enrolment,
+        actor=actor,
+        status=W.EXITED,
+        exit_date=exit_date,
+        exit_reason=exit_reason,
+        exit_cause=ExitReason(exit_cause) if exit_cause else None,
+    )
     if held_a_place:
         return offer_free_places(enrolment.group, actor=actor, day=exit_date)
     return None

@@ -345,6 +345,7 @@ def exit_service(enrolment_id: int):
                 version=form.version.data,
                 exit_date=form.exit_date.data,
                 exit_reason=form.exit_reason.data,
+                exit_cause=form.exit_cause.data,
             )
         ],
     )

@@ -22,6 +22,7 @@ from daycentre.counselling.services import home_week
 from daycentre.enrolment.services import waiting_counts
 from daycentre.extensions import db
 from daycentre.home import bp
+from daycentre.people.services import visits_due
 from daycentre.volunteers import services as volunteering
 from daycentre.workshops import services as workshops
 
@@ -55,6 +56,15 @@ def index():
         if current_user.can("attendance.read")
         else set(),
         case_alerts=overdue_for(current_user) if current_user.can("cases.read") else [],
+        abroad_visits=visits_due(
+            current_user,
+            day,
+            supervised_centres=[c.id for c in centres]
+            if current_user.can("cases.supervise")
+            else (),
+        )
+        if current_user.can("people.read")
+        else [],
         ending=ending,
         workshops_today=workshops.calendar_entries(
             day,

@@ -19,13 +19,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from daycentre.core.countries import country_choices
 from daycentre.core.forms import Form, MultiCheckboxField
 from daycentre.core.localtime import today
 from daycentre.core.submissions import submission_field
 from daycentre.people.models import (
+    AbroadParent,
     ConsentPurpose,
     PersonKind,
     Relationship,
+    Residence,
     Sex,
     VulnerabilityFactor,
 )
@@ -48,6 +51,12 @@ class FamilyForm(Form):
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("Town"), validators=[DataRequired(), Length(max=100)])
+    residence = SelectField(
+        _l("Residence"),
+        choices=[],
+        default=Residence.URBAN.value,
+        validators=[DataRequired()],
+    )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     factors = MultiCheckboxField(_l("Vulnerability factors"), choices=[])
@@ -58,6 +67,7 @@ class FamilyForm(Form):
     def __init__(self, *args, centres=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.factors.choices = VulnerabilityFactor.choices()
+        self.residence.choices = Residence.choices()
         self.centre_id.choices = [(c.id, c.name) for c in centres]
 
     def validate_other_factor(self, field):
@@ -185,3 +195,80 @@ class WithdrawConsentForm(Form):
     version = HiddenField()
     withdrawn_on = DateField(_l("Withdrawn on"), validators=[InputRequired()])
     submit = SubmitField(_l("Record the withdrawal"))
+
+
+def _no_later_than_today(form, field):
+    if field.data and field.data > today():
+        raise ValidationError(_l("The date cannot be in the future."))
+
+
+def _not_before_leaving(form, field):
+    if field.data and form.since.data and field.data < form.since.data:
+        raise ValidationError(_l("A return cannot come before the parent left."))
+
+
+class ParentsAbroadForm(Form):
+    version = HiddenField()
+    submission = submission_field()
+    who = SelectField(_l("Who works abroad"), choices=[], validators=[InputRequired()])
+    country = SelectField(_l("Country"), choices=[], validators=[InputRequired()])
+    since = DateField(_l("Abroad since"), validators=[InputRequired(), _no_later_than_today])
+    expected_return = DateField(_l("Expected return"), validators=[Optional(), _not_before_leaving])
+    returned_on = DateField(
+        _l("Came back on"),
+        validators=[Optional(), _no_later_than_today, _not_before_leaving],
+    )
+    authority_notified_on = DateField(
+        _l("Local authority notified on"), validators=[Optional(), _no_later_than_today]
+    )
+    carer_name = StringField(
+        _l("Person caring for the children"), validators=[DataRequired(), Length(max=200)]
+    )
+    carer_relation = StringField(
+        _l("Their relationship to the children"), validators=[Optional(), Length(max=100)]
+    )
+    delegation_on = DateField(
+        _l("Parental authority delegated on"), validators=[Optional(), _no_later_than_today]
+    )
+    delegation_court = StringField(
+        _l("Court that delegated it"), validators=[Optional(), Length(max=200)]
+    )
+    manager_id = SelectField(_l("Case manager"), coerce=int, choices=[], validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.who.choices = AbroadParent.choices()
+        self.country.choices = [("", "—")] + country_choices()
+        self.manager_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in managers]
+
+    def validate_delegation_court(self, field):
+        if bool(self.delegation_on.data) != bool((field.data or "").strip()):
+            raise ValidationError(
+                _l("A delegation of parental authority needs both its date and its court.")
+            )
+
+
+class AbroadVisitForm(Form):
+    visited_on = DateField(_l("Date of the visit"), validators=[InputRequired()])
+    findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Record the visit"))
+
+
+class AbroadPeriodForm(Form):
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[InputRequired()])
+    end = DateField(_l("To"), validators=[InputRequired()])
+    centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[Optional()])
+    submit = SubmitField(_l("Show"))
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre_id.choices = [(0, _l("All my centres"))] + [(c.id, c.name) for c in centres]
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end must not be before the start."))

@@ -41,6 +41,22 @@ class Relationship(LabelledEnum):
     OTHER = "other", _l("Other relative or carer")
 
 
+class Residence(LabelledEnum):
+    """Where the family lives, as the directorate's statistics split it."""
+
+    URBAN = "urban", _l("Urban")
+    RURAL = "rural", _l("Rural")
+
+
+class AbroadParent(LabelledEnum):
+    """Who of the children's parents works abroad."""
+
+    MOTHER = "mother", _l("The mother")
+    FATHER = "father", _l("The father")
+    BOTH = "both", _l("Both parents")
+    SINGLE_PARENT = "single_parent", _l("The single parent")
+
+
 class ConsentPurpose(LabelledEnum):
     DATA_PROCESSING = "data_processing", _l("Processing of personal data")
     PHOTOS = "photos", _l("Photos")
@@ -60,6 +76,9 @@ class Family(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))
     city: Mapped[str] = mapped_column(String(100))
+    residence: Mapped[Residence] = mapped_column(
+        stored_enum(Residence, 10), default=Residence.URBAN, server_default=Residence.URBAN.value
+    )
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     # Vulnerability factors as a comma-separated list of VulnerabilityFactor values.
@@ -190,3 +209,72 @@ class Consent(db.Model):
 
     def withdrawn_by(self, day: date) -> bool:
         return self.withdrawn_on is not None and self.withdrawn_on <= day
+
+
+class ParentsAbroad(db.Model):
+    """A time when a family's parent (or both, or the single parent) works abroad: the children
+    stay in the care of someone the court may have delegated parental authority to, and the
+    service visits them at the interval the monitoring procedure sets."""
+
+    __tablename__ = "parents_abroad"
+    audit_label = _l("Parents working abroad")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    who: Mapped[AbroadParent] = mapped_column(stored_enum(AbroadParent, 20))
+    country: Mapped[str] = mapped_column(
+        String(2)
+    )  # ISO 3166 alpha-2, named in the reader's language
+    since: Mapped[date]
+    expected_return: Mapped[date | None]
+    # The day the parent came back for good: the situation ends.
+    returned_on: Mapped[date | None]
+    authority_notified_on: Mapped[date | None]
+    carer_name: Mapped[str] = mapped_column(String(200))
+    carer_relation: Mapped[str | None] = mapped_column(String(100))
+    delegation_on: Mapped[date | None]
+    delegation_court: Mapped[str | None] = mapped_column(String(200))
+    # Who follows the children (the case manager); their home page lists the visits due.
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    family: Mapped[Family] = relationship()
+    manager = relationship("User")
+    visits: Mapped[list["AbroadVisit"]] = relationship(
+        back_populates="situation",
+        order_by=lambda: (AbroadVisit.visited_on.desc(), AbroadVisit.id.desc()),
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "expected_return IS NULL OR expected_return >= since", name="returns_after_leaving"
+        ),
+        CheckConstraint("returned_on IS NULL OR returned_on >= since", name="back_after_leaving"),
+        CheckConstraint(
+            "(delegation_on IS NULL) = (delegation_court IS NULL)", name="delegation_by_a_court"
+        ),
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+    def in_force_on(self, day: date) -> bool:
+        return self.since <= day and (self.returned_on is None or day < self.returned_on)
+
+
+class AbroadVisit(db.Model):
+    """A monitoring visit to the children of a family whose parents work abroad."""
+
+    __tablename__ = "abroad_visits"
+    audit_label = _l("Monitoring visit")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    situation_id: Mapped[int] = mapped_column(ForeignKey("parents_abroad.id"), index=True)
+    visited_on: Mapped[date]
+    visited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    findings: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info={"audit": False})
+
+    situation: Mapped[ParentsAbroad] = relationship(back_populates="visits")
+    visited_by = relationship("User")

@@ -4,27 +4,35 @@ from dataclasses import dataclass
 from datetime import date
 
 from blinker import Namespace
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ro import cnp as cnp_codes
 
 from daycentre.audit import services as audit
 from daycentre.auth import scope
+from daycentre.auth.models import User
+from daycentre.auth.roles import roles_with
+from daycentre.core.countries import country_codes
 from daycentre.core.errors import Refused, ensure_current
-from daycentre.core.localtime import today
+from daycentre.core.localtime import add_months, today
 from daycentre.core.text import fold, sort_key
 from daycentre.extensions import db
 from daycentre.people.models import (
+    AbroadParent,
+    AbroadVisit,
     Consent,
     ConsentPurpose,
     Family,
+    ParentsAbroad,
     Person,
     PersonKind,
     Relationship,
+    Residence,
     Sex,
     VulnerabilityFactor,
 )
@@ -214,6 +222,10 @@ def save_family(family: Family | None, *, actor, version=None, factors=(), **fie
         raise Refused(_l("The family needs a name and an address."))
     if not actor.sees_centre(fields.get("centre_id")):
         raise Refused(_l("Choose one of your centres."))
+    if "residence" in fields:
+        if fields["residence"] not in set(Residence):
+            raise Refused(_l("Choose whether the family lives in a town or in a village."))
+        fields["residence"] = Residence(fields["residence"])
     if creating:
         family = Family()
         db.session.add(family)
@@ -238,6 +250,10 @@ def save_family(family: Family | None, *, actor, version=None, factors=(), **fie
 def delete_family(family: Family, *, actor) -> None:
     if db.session.scalar(db.select(Person.id).where(Person.family_id == family.id).limit(1)):
         raise Refused(_l("Remove the family's members first."))
+    if db.session.scalar(
+        db.select(ParentsAbroad.id).where(ParentsAbroad.family_id == family.id).limit(1)
+    ):
+        raise Refused(_l("The family's parents working abroad are on record: it is kept."))
     deleting_family.send(family)
     audit.record(
         audit.DELETE,
@@ -525,3 +541,197 @@ def consent_states(person: Person, day: date | None = None) -> list[ConsentState
         else:
             states.append(ConsentState(purpose, MISSING, None))
     return states
+
+
+# --- Children whose parents work abroad -------------------------------------------------------
+
+
+ABROAD_FIELDS = (
+    "who",
+    "country",
+    "since",
+    "expected_return",
+    "returned_on",
+    "authority_notified_on",
+    "carer_name",
+    "carer_relation",
+    "delegation_on",
+    "delegation_court",
+    "manager_id",
+    "notes",
+)
+
+
+def _abroad_problem(family: Family, fields: dict):
+    """Why these facts cannot stand, or None."""
+    day = today()
+    since = fields.get("since")
+    if fields.get("who") not in set(AbroadParent) or not since:
+        return _l("Say who works abroad and since when.")
+    if fields.get("country") not in country_codes():
+        return _l("Choose the country from the list.")
+    if not fields.get("carer_name"):
+        return _l("Enter the person who cares for the children.")
+    if since > day or any(
+        (fields.get(name) or since) > day
+        for name in ("returned_on", "authority_notified_on", "delegation_on")
+    ):
+        return _l("Only the expected return can be in the future.")
+    if (fields.get("expected_return") or since) < since or (
+        fields.get("returned_on") or since
+    ) < since:
+        return _l("A return cannot come before the parent left.")
+    if bool(fields.get("delegation_on")) != bool(fields.get("delegation_court")):
+        return _l("A delegation of parental authority needs both its date and its court.")
+    return None
+
+
+def save_parents_abroad(
+    situation: ParentsAbroad | None, *, family: Family, actor, version=None, **fields
+) -> ParentsAbroad:
+    """Record (or correct) that a family's parent works abroad, who cares for the children and
+    the court's delegation of parental authority."""
+    creating = situation is None
+    if not creating:
+        ensure_current(situation, version)
+    fields = {name: _clean(fields.get(name)) for name in ABROAD_FIELDS}
+    if fields["country"]:
+        fields["country"] = fields["country"].upper()
+    _refuse_if(_abroad_problem(family, fields))
+    fields["who"] = AbroadParent(fields["who"])
+    if fields["manager_id"] is not None and not _may_manage(fields["manager_id"], family):
+        raise Refused(_l("Choose a case manager of the family's centre."))
+    if creating:
+        situation = ParentsAbroad(family=family)
+        db.session.add(situation)
+    changes = _apply(situation, fields)
+    db.session.flush()
+    audit.record(
+        audit.CREATE if creating else audit.UPDATE,
+        situation,
+        actor=actor,
+        centre_id=family.centre_id,
+        changes=audit.snapshot(situation) if creating else changes,
+    )
+    return situation
+
+
+def _may_manage(user_id: int, family: Family) -> bool:
+    return any(user.id == user_id for user in abroad_managers(family))
+
+
+def abroad_managers(family: Family) -> list[User]:
+    """The staff who may follow the family's children: those of its centre who carry cases."""
+    users = db.session.scalars(
+        db.select(User)
+        .where(User.active.is_(True), User.role.in_(roles_with("cases.carry")))
+        .order_by(User.family_name, User.given_name)
+    )
+    return [user for user in users if family.centre_id in user.centre_ids]
+
+
+def record_abroad_visit(
+    situation: ParentsAbroad, *, actor, visited_on: date | None, findings: str
+) -> AbroadVisit:
+    """A monitoring visit to the children, while the parent is abroad."""
+    findings = (findings or "").strip()
+    if not visited_on or not findings:
+        raise Refused(_l("Enter the day of the visit and what was found."))
+    if visited_on > today():
+        raise Refused(_l("A visit cannot be recorded before it happens."))
+    if visited_on < situation.since or (
+        situation.returned_on and visited_on >= situation.returned_on
+    ):
+        raise Refused(_l("A monitoring visit falls while the parent is abroad."))
+    visit = AbroadVisit(situation=situation, visited_on=visited_on, findings=findings)
+    visit.visited_by_id = actor.id
+    db.session.add(visit)
+    db.session.flush()
+    audit.record(
+        audit.CREATE,
+        visit,
+        actor=actor,
+        centre_id=situation.family.centre_id,
+        changes=audit.snapshot(visit),
+    )
+    return visit
+
+
+def visit_interval_months() -> int:
+    return current_app.config["PARENTS_ABROAD_VISIT_MONTHS"]
+
+
+def next_visit_due(situation: ParentsAbroad) -> date | None:
+    """When the children are next to be visited: an interval after the last visit (after the
+    parent left, before the first); None once the parent is back."""
+    if situation.returned_on is not None:
+        return None
+    last = max((v.visited_on for v in situation.visits), default=situation.since)
+    return add_months(last, visit_interval_months())
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    situation: ParentsAbroad
+    due: date
+    overdue: bool
+
+
+def visits_due(user, day: date, *, supervised_centres=()) -> list[VisitDue]:
+    """The visits due within the notice or overdue: the user's own families, and for a
+    supervisor every family of ``supervised_centres``."""
+    notice = current_app.config["PARENTS_ABROAD_VISIT_NOTICE_DAYS"]
+    query = (
+        db.select(ParentsAbroad)
+        .join(Family, Family.id == ParentsAbroad.family_id)
+        .options(selectinload(ParentsAbroad.visits), joinedload(ParentsAbroad.family))
+        .where(
+            scope.visible(Family, user),
+            or_(ParentsAbroad.returned_on.is_(None), ParentsAbroad.returned_on > day),
+            or_(
+                ParentsAbroad.manager_id == user.id,
+                Family.centre_id.in_(set(supervised_centres) or {0}),
+            ),
+        )
+    )
+    due = []
+    for situation in db.session.scalars(query).unique():
+        when = next_visit_due(situation)
+        if when is not None and (when - day).days <= notice:
+            due.append(VisitDue(situation, when, when < day))
+    return sorted(due, key=lambda item: (item.due, item.situation.id))
+
+
+@dataclass(frozen=True)
+class ChildAbroad:
+    """A child of a family whose parent works abroad during a period."""
+
+    child: Person
+    situation: ParentsAbroad
+
+
+def children_with_parents_abroad(centre_ids, start: date, end: date) -> list[ChildAbroad]:
+    """The children of the centres' families whose parent worked abroad on a day of the period
+    (both ends included), by family name."""
+    situations = db.session.scalars(
+        db.select(ParentsAbroad)
+        .join(Family, Family.id == ParentsAbroad.family_id)
+        .options(
+            joinedload(ParentsAbroad.family).selectinload(Family.members),
+            selectinload(ParentsAbroad.visits),
+        )
+        .where(
+            Family.centre_id.in_(set(centre_ids) or {0}),
+            ParentsAbroad.since <= end,
+            or_(ParentsAbroad.returned_on.is_(None), ParentsAbroad.returned_on > start),
+        )
+    ).unique()
+    rows = [
+        ChildAbroad(child, situation)
+        for situation in situations
+        for child in situation.family.children
+    ]
+    keys = {
+        id(row): (sort_key(row.child.family_name), sort_key(row.child.given_name)) for row in rows
+    }
+    return sorted(rows, key=lambda row: (keys[id(row)], row.child.id, row.situation.since))

@@ -1,11 +1,16 @@
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.core import submissions
+from daycentre.core.countries import country_name
+from daycentre.core.documents import XLSX, download, spreadsheet
 from daycentre.core.forms import Form, run_service, service_done
 from daycentre.core.localtime import today
 from daycentre.extensions import db
@@ -13,12 +18,15 @@ from daycentre.people import bp
 from daycentre.people import services as people
 from daycentre.people.forms import (
     PERSON_FORMS,
+    AbroadPeriodForm,
+    AbroadVisitForm,
     ConsentForm,
     FamilyForm,
+    ParentsAbroadForm,
     SearchForm,
     WithdrawConsentForm,
 )
-from daycentre.people.models import Consent, Family, Person, PersonKind
+from daycentre.people.models import Consent, Family, ParentsAbroad, Person, PersonKind
 
 
 def _family_page(family: Family) -> str:
@@ -77,10 +85,31 @@ def pick():
 @requires("people.read")
 def show_family(family_id: int):
     family = scope.record_or_404(Family, family_id)
-    return render_template("people/show_family.html", family=family, button_form=Form())
+    situations = db.session.scalars(
+        db.select(ParentsAbroad)
+        .where(ParentsAbroad.family_id == family.id)
+        .order_by(ParentsAbroad.since.desc())
+    ).all()
+    return render_template(
+        "people/show_family.html",
+        family=family,
+        situations=situations,
+        next_visit_due=people.next_visit_due,
+        button_form=Form(),
+    )
 
 
-FAMILY_FIELDS = ("name", "centre_id", "address", "city", "phone", "email", "other_factor", "notes")
+FAMILY_FIELDS = (
+    "name",
+    "centre_id",
+    "address",
+    "city",
+    "residence",
+    "phone",
+    "email",
+    "other_factor",
+    "notes",
+)
 
 
 @bp.route("/families/new", methods=["GET", "POST"])
@@ -92,6 +121,7 @@ def edit_family(family_id: int | None = None):
     form = FamilyForm(obj=family, centres=centres)
     if family is not None and not form.is_submitted():
         form.factors.data = [f.value for f in family.factors]
+        form.residence.data = family.residence.value
     if form.validate_on_submit():
         save = people.save_family
         if family is None:
@@ -330,3 +360,179 @@ def withdraw_consent(person_id: int, consent_id: int):
     return render_template(
         "people/withdraw_consent.html", form=form, person=person, consent=consent
     )
+
+
+# --- Children whose parents work abroad -------------------------------------------------------
+
+
+def _abroad_page(situation: ParentsAbroad) -> str:
+    return url_for("people.show_abroad", situation_id=situation.id)
+
+
+@bp.route("/families/<int:family_id>/abroad/new", methods=["GET", "POST"])
+@bp.route("/abroad/<int:situation_id>/edit", methods=["GET", "POST"])
+@requires("people.manage")
+def edit_abroad(family_id: int | None = None, situation_id: int | None = None):
+    situation = scope.record_or_404(ParentsAbroad, situation_id) if situation_id else None
+    family = situation.family if situation else scope.record_or_404(Family, family_id)
+    form = ParentsAbroadForm(obj=situation, managers=people.abroad_managers(family))
+    if situation is not None and not form.is_submitted():
+        form.who.data = situation.who.value
+        form.manager_id.data = situation.manager_id or 0
+    if form.validate_on_submit():
+        save = people.save_parents_abroad
+        if situation is None:
+            save = submissions.once(form, save, _abroad_page)
+        fields = _fields(form, *people.ABROAD_FIELDS)
+        fields["manager_id"] = fields["manager_id"] or None
+        saved = run_service(
+            form,
+            situation,
+            save,
+            situation,
+            family=family,
+            actor=current_user,
+            version=form.version.data,
+            **fields,
+        )
+        if saved:
+            flash(_("Saved."), "success")
+            return redirect(_abroad_page(saved))
+    return render_template("people/edit_abroad.html", form=form, family=family, situation=situation)
+
+
+@bp.get("/abroad/<int:situation_id>")
+@requires("people.read")
+def show_abroad(situation_id: int):
+    situation = scope.record_or_404(ParentsAbroad, situation_id)
+    form = AbroadVisitForm(formdata=None, visited_on=today())
+    return render_template(
+        "people/show_abroad.html",
+        situation=situation,
+        family=situation.family,
+        form=form,
+        due=people.next_visit_due(situation),
+        interval=people.visit_interval_months(),
+        today=today(),
+    )
+
+
+@bp.post("/abroad/<int:situation_id>/visits")
+@requires("people.manage")
+def record_abroad_visit(situation_id: int):
+    situation = scope.record_or_404(ParentsAbroad, situation_id)
+    form = AbroadVisitForm()
+    if form.validate_on_submit() and run_service(
+        form,
+        None,
+        people.record_abroad_visit,
+        situation,
+        actor=current_user,
+        visited_on=form.visited_on.data,
+        findings=form.findings.data,
+    ):
+        flash(_("The visit was recorded."), "success")
+        return redirect(_abroad_page(situation))
+    return render_template(
+        "people/show_abroad.html",
+        situation=situation,
+        family=situation.family,
+        form=form,
+        due=people.next_visit_due(situation),
+        interval=people.visit_interval_months(),
+        today=today(),
+    )
+
+
+def _abroad_period():
+    """The period and centres asked for (the current quarter so far by default)."""
+    centres = visible_centres(current_user)
+    day = today()
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if request.args:
+        form = AbroadPeriodForm(request.args, centres=centres)
+    else:
+        form = AbroadPeriodForm(formdata=None, centres=centres, start=first, end=day)
+    if request.args and not form.validate():
+        return form, None, centres
+    visible = {c.id for c in centres}
+    chosen = {form.centre_id.data} & visible if form.centre_id.data else visible
+    return form, (chosen, form.start.data, form.end.data), centres
+
+
+@bp.get("/abroad/")
+@requires("abroad.read")
+def list_abroad():
+    form, period, _centres = _abroad_period()
+    rows = people.children_with_parents_abroad(*period) if period else []
+    return render_template(
+        "people/list_abroad.html",
+        form=form,
+        rows=rows,
+        period=period,
+        next_visit_due=people.next_visit_due,
+        country_name=country_name,
+    )
+
+
+@bp.get("/abroad/children.xlsx")
+@requires("abroad.export")
+def export_abroad():
+    form, period, _centres = _abroad_period()
+    if period is None:
+        abort(400)
+    centre_ids, start, end = period
+    rows = people.children_with_parents_abroad(centre_ids, start, end)
+    headers = [
+        _("Child"),
+        _("Date of birth"),
+        _("Family"),
+        _("Centre"),
+        _("Who works abroad"),
+        _("Country"),
+        _("Abroad since"),
+        _("Expected return"),
+        _("Came back on"),
+        _("Local authority notified on"),
+        _("Person caring for the children"),
+        _("Parental authority delegated on"),
+        _("Court that delegated it"),
+        _("Last visit"),
+        _("Next visit due"),
+    ]
+    lines = [
+        [
+            row.child.listed_name,
+            row.child.birth_date,
+            row.situation.family.name,
+            row.situation.family.centre.name,
+            str(row.situation.who.label),
+            country_name(row.situation.country),
+            row.situation.since,
+            row.situation.expected_return,
+            row.situation.returned_on,
+            row.situation.authority_notified_on,
+            row.situation.carer_name,
+            row.situation.delegation_on,
+            row.situation.delegation_court,
+            row.situation.visits[0].visited_on if row.situation.visits else None,
+            people.next_visit_due(row.situation),
+        ]
+        for row in rows
+    ]
+    title = _("Children whose parents work abroad")
+    content = spreadsheet(title, headers, lines)
+    audit.record(
+        audit.EXPORT,
+        entity="children_abroad",
+        actor=current_user,
+        centre_id=next(iter(centre_ids)) if len(centre_ids) == 1 else None,
+        changes={
+            "format": "xlsx",
+            "rows": len(lines),
+            "period": [start.isoformat(), end.isoformat()],
+            "centres": sorted(centre_ids),
+        },
+    )
+    db.session.commit()
+    return download(content, XLSX, f"{title} {start.isoformat()} – {end.isoformat()}.xlsx")

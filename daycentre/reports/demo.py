@@ -5,7 +5,23 @@ The seed sets no numeric targets, so none are loaded; the administrator enters t
 "Număr de centre de zi înființate" (day centres founded) has no measure the app computes and is
 left out."""
 
+from datetime import date
+
+from sqlalchemy import func
+
+from daycentre.centres.models import Centre, CentreKind, Group
+from daycentre.core.text import fold
+from daycentre.enrolment.models import Enrolment, EnrolmentStatus, ExitReason
 from daycentre.extensions import db
+from daycentre.people.models import (
+    Family,
+    Person,
+    PersonKind,
+    Relationship,
+    Residence,
+    Sex,
+    VulnerabilityFactor,
+)
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
 
 DAS = "DAS Târgu Secuiesc"
@@ -169,3 +185,93 @@ def load_plan() -> DevelopmentPlan:
     db.session.add(plan)
     db.session.flush()
     return plan
+
+
+# ---- The third quarter of 2026 for the quarterly report ----------------------------------------
+
+# The exit reasons the demo's earlier exits were written with, in the statistics' words.
+EXIT_CAUSES = {
+    "Absolvirea clasei a VIII-a": ExitReason.NO_LONGER_ELIGIBLE,
+    "Familia s-a mutat în altă localitate": ExitReason.MOVED_AWAY,
+    "La cererea familiei": ExitReason.FAMILY_REQUEST,
+}
+
+
+def load_quarter() -> None:
+    """A family from the village of Lunga whose children came and left in the summer of 2026:
+    Daria admitted in July (she left in October), Cosmin separated from the family in September
+    despite the services (placed with a foster carer)."""
+    for enrolment in db.session.scalars(
+        db.select(Enrolment).where(Enrolment.exit_reason.is_not(None))
+    ):
+        enrolment.exit_cause = EXIT_CAUSES.get(enrolment.exit_reason, ExitReason.OTHER)
+    centre = db.session.scalar(db.select(Centre).where(Centre.kind == CentreKind.AFTER_SCHOOL))
+    group = db.session.scalar(db.select(Group).where(Group.name == "Clasele V–VIII"))
+    family = Family(
+        centre_id=centre.id,
+        name="Lazăr",
+        address="Strada Principală nr. 48, Lunga",
+        city="Târgu Secuiesc",
+        residence=Residence.RURAL,
+        phone="0745 118 260",
+        search_key=fold("Lazăr"),
+    )
+    family.factors = [VulnerabilityFactor.LOW_INCOME, VulnerabilityFactor.HOUSING]
+    mother = _member(family, PersonKind.ADULT, "Maria", Sex.FEMALE, date(1986, 10, 3))
+    mother.relation = Relationship.MOTHER
+    daria = _member(family, PersonKind.CHILD, "Daria", Sex.FEMALE, date(2011, 5, 4))
+    cosmin = _member(family, PersonKind.CHILD, "Cosmin", Sex.MALE, date(2013, 2, 11))
+    db.session.add(family)
+    numbers = db.session.scalar(
+        db.select(func.max(Enrolment.number)).where(Enrolment.centre_id == centre.id)
+    )
+    for offset, (person, applied, start, exit_date, cause, reason) in enumerate(
+        (
+            (
+                cosmin,
+                date(2026, 1, 26),
+                date(2026, 2, 2),
+                date(2026, 9, 18),
+                ExitReason.SEPARATED,
+                "Plasament la asistent maternal (DGASPC Covasna)",
+            ),
+            (
+                daria,
+                date(2026, 6, 29),
+                date(2026, 7, 6),
+                date(2026, 10, 30),
+                ExitReason.FAMILY_REQUEST,
+                "La cererea familiei",
+            ),
+        ),
+        start=1,
+    ):
+        db.session.add(
+            Enrolment(
+                centre_id=centre.id,
+                group_id=group.id,
+                person=person,
+                number=numbers + offset,
+                status=EnrolmentStatus.EXITED,
+                applied_on=applied,
+                contract_number=f"{numbers + offset}/{start:%Y}",
+                contract_date=start,
+                start_date=start,
+                exit_date=exit_date,
+                exit_cause=cause,
+                exit_reason=reason,
+            )
+        )
+    db.session.flush()
+
+
+def _member(family: Family, kind: PersonKind, given: str, sex: Sex, birth: date) -> Person:
+    return Person(
+        family=family,
+        kind=kind,
+        family_name=family.name,
+        given_name=given,
+        sex=sex,
+        birth_date=birth,
+        search_key=fold(f"{family.name} {given}"),
+    )

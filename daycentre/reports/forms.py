@@ -87,3 +87,25 @@ class ReportForm(Form):
     introduction = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=10000)])
     conclusions = TextAreaField(_l("Conclusions"), validators=[Optional(), Length(max=10000)])
     submit = SubmitField(_l("Save the commentary"))
+
+
+class QuarterForm(Form):
+    """Which quarter, and one centre or all those the user sees."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    quarter = SelectField(
+        _l("Quarter"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired()],
+    )
+    centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[Optional()])
+    submit = SubmitField(_l("Show"))
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quarter.choices = [(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
+        self.centre_id.choices = [(0, _l("All my centres"))] + [(c.id, c.name) for c in centres]

@@ -166,3 +166,55 @@ class ChildrenFed(db.Model):
 def _keep_figures_of_new_tables(target, connection, **kw):
     if {"attendances", "meals_served", "children_fed"} <= set(target.tables):
         keep_figures(connection)
+
+
+# ---- The quarterly statistical report, as submitted --------------------------------------------
+
+
+class QuarterlyReport(db.Model):
+    """A centre's quarterly statistics as submitted to the directorate: the figures are kept
+    (``QuarterlyFigure``) so that later corrections to the records never change them silently."""
+
+    __tablename__ = "quarterly_reports"
+    audit_label = _l("Quarterly report")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    year: Mapped[int]
+    quarter: Mapped[int]
+    # The centre's settings on the day it was submitted.
+    service_code: Mapped[str] = mapped_column(String(50))
+    provider_type: Mapped[str] = mapped_column(String(10))
+    # The trail's entry of the submission already says who and when.
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info=NOT_AUDITED)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=NOT_AUDITED)
+
+    centre = relationship("Centre")
+    submitted_by = relationship("User")
+    figures: Mapped[list["QuarterlyFigure"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="QuarterlyFigure.id"
+    )
+    __table_args__ = (
+        UniqueConstraint("centre_id", "year", "quarter"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_of_a_year"),
+    )
+
+
+class QuarterlyFigure(db.Model):
+    """One record behind one cell of a submitted report's table (the cell's figure is the number
+    of its records): the page the record opens and its id, never a copy of its personal data."""
+
+    __tablename__ = "quarterly_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("quarterly_reports.id", ondelete="CASCADE"), index=True
+    )
+    # Written once when the report is submitted, never changed: the report's entry is the trail.
+    table: Mapped[str] = mapped_column(String(40), info=NOT_AUDITED)
+    row: Mapped[str] = mapped_column(String(40), info=NOT_AUDITED)
+    col: Mapped[str] = mapped_column(String(40), info=NOT_AUDITED)
+    page: Mapped[str] = mapped_column(String(20), info=NOT_AUDITED)
+    ref: Mapped[int] = mapped_column(info=NOT_AUDITED)
+
+    report: Mapped[QuarterlyReport] = relationship(back_populates="figures")

@@ -13,12 +13,20 @@ from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres
 from daycentre.core import submissions
-from daycentre.core.documents import PDF, XLSX, download, render_pdf, spreadsheet
+from daycentre.core.documents import (
+    PDF,
+    XLSX,
+    download,
+    render_pdf,
+    spreadsheet,
+    spreadsheet_book,
+)
+from daycentre.core.errors import Refused
 from daycentre.core.forms import Form, run_service, service_done
 from daycentre.core.i18n import current_language
 from daycentre.core.localtime import today
 from daycentre.extensions import db
-from daycentre.reports import bp
+from daycentre.reports import bp, quarterly
 from daycentre.reports import services as plans
 from daycentre.reports.forms import (
     ActivityForm,
@@ -26,6 +34,7 @@ from daycentre.reports.forms import (
     ObjectiveForm,
     PeriodForm,
     PlanForm,
+    QuarterForm,
     ReportForm,
 )
 from daycentre.reports.links import linked
@@ -36,6 +45,7 @@ from daycentre.reports.models import (
     PlanIndicator,
     PlanObjective,
 )
+from daycentre.reports.quarterly import Quarter
 
 LISTED = sorted(key for key, m in MEASURES.items() if m.lists_records)
 LANGUAGES = ("ro", "hu")
@@ -418,3 +428,170 @@ def _audited_export(response, plan, centre, fmt: str, language: str):
     )
     db.session.commit()
     return response
+
+
+# ---- The quarterly statistical report ---------------------------------------------------------
+
+
+def _quarter_asked():
+    """The quarter and the centres asked for (by default the last quarter ended and every centre
+    the user sees); an error message instead of a report for a quarter in the future."""
+    centres = visible_centres(current_user)
+    if request.args:
+        form = QuarterForm(request.args, centres=centres)
+    else:
+        last = Quarter.last_ended(today())
+        form = QuarterForm(
+            formdata=None,
+            centres=centres,
+            year=last.year,
+            quarter=last.number,
+            centre_id=centres[0].id if len(centres) == 1 else 0,
+        )
+    if request.args and not form.validate():
+        return form, None, []
+    quarter = Quarter(form.year.data, form.quarter.data)
+    try:
+        quarterly.refuse_future(quarter)
+    except Refused as refusal:
+        form.quarter.errors = [*form.quarter.errors, str(refusal.message)]
+        return form, None, []
+    chosen = [c for c in centres if c.id == form.centre_id.data] or centres
+    return form, quarter, chosen
+
+
+def _quarter_args(quarter: Quarter, centres: list[Centre]) -> dict:
+    centre_id = centres[0].id if len(centres) == 1 else 0
+    return {"year": quarter.year, "quarter": quarter.number, "centre_id": centre_id}
+
+
+@bp.get("/quarterly/")
+@requires("quarterly.read")
+def show_quarterly():
+    form, quarter, centres = _quarter_asked()
+    report = quarterly.report_of(centres, quarter) if quarter else None
+    single = centres[0] if len(centres) == 1 else None
+    return render_template(
+        "reports/show_quarterly.html",
+        form=form,
+        report=report,
+        tables=quarterly.TABLES,
+        differences=quarterly.differences(report) if report else [],
+        single=single,
+        args=_quarter_args(quarter, centres) if quarter else {},
+        may_submit=bool(
+            single
+            and report.submitted is None
+            and current_user.can("quarterly.submit")
+            and quarter.end < today()
+        )
+        if report
+        else False,
+        button_form=Form(),
+        languages=LANGUAGES,
+    )
+
+
+@bp.get("/quarterly/records")
+@requires("quarterly.read")
+def list_quarterly_records():
+    """The records behind one figure of the quarterly report (as submitted, if it was)."""
+    form, quarter, centres = _quarter_asked()
+    table = quarterly.TABLES_BY_KEY.get(request.args.get("table", ""))
+    if quarter is None or table is None:
+        abort(404)
+    row, column = request.args.get("row", ""), request.args.get("col", "")
+    if row not in dict(table.all_rows) or column not in dict(table.all_columns):
+        abort(404)
+    report = quarterly.report_of(centres, quarter)
+    records = quarterly.named_records(report.entries(table.key, row, column), current_user)
+    row_label, column_label = table.label_of(row, column)
+    return render_template(
+        "reports/list_quarterly_records.html",
+        report=report,
+        table=table,
+        row_label=row_label,
+        column_label=column_label,
+        records=records,
+        args=_quarter_args(quarter, centres),
+    )
+
+
+@bp.post("/quarterly/<int:centre_id>/<int:year>/<int:number>/submit")
+@requires("quarterly.submit")
+def submit_quarterly(centre_id: int, year: int, number: int):
+    centre = rows.record_or_404(Centre, centre_id)
+    if number not in (1, 2, 3, 4):
+        abort(404)
+    quarter = Quarter(year, number)
+    if Form().validate_on_submit() and service_done(
+        None, None, quarterly.submit_report, centre, quarter, actor=current_user
+    ):
+        flash(_("The report was submitted; its figures are kept as they are now."), "success")
+    return redirect(
+        url_for("reports.show_quarterly", year=year, quarter=number, centre_id=centre.id)
+    )
+
+
+@bp.get("/quarterly/report.<any(pdf, xlsx):fmt>")
+@requires("quarterly.read")
+def export_quarterly(fmt: str):
+    """The quarterly report as PDF or as a workbook (one sheet per table), in Romanian or
+    Hungarian."""
+    form, quarter, centres = _quarter_asked()
+    if quarter is None:
+        abort(404)
+    language = request.args.get("language", current_language())
+    if language not in LANGUAGES:
+        abort(400)
+    report = quarterly.report_of(centres, quarter)
+    with force_locale(language):
+        title = _("Quarterly statistical report %(quarter)s", quarter=quarter.slug)
+        place = centres[0].name if len(centres) == 1 else _("All my centres")
+        filename = f"{title} – {place}.{fmt}"
+        if fmt == "pdf":
+            content = render_pdf(
+                "reports/quarterly_pdf.html",
+                language=language,
+                report=report,
+                tables=quarterly.TABLES,
+                title=title,
+            )
+            response = download(content, PDF, filename)
+        else:
+            response = download(_quarterly_book(report), XLSX, filename)
+    audit.record(
+        audit.EXPORT,
+        report.submitted,
+        entity=None if report.submitted else "quarterly_report",
+        actor=current_user,
+        centre_id=centres[0].id if len(centres) == 1 else None,
+        changes={
+            "document": "quarterly report",
+            "quarter": quarter.slug,
+            "centres": sorted(c.id for c in centres),
+            "format": fmt,
+            "language": language,
+        },
+    )
+    db.session.commit()
+    return response
+
+
+def _quarterly_book(report: quarterly.Report) -> bytes:
+    """The service's sheet, then one sheet per table: its rows, a column per column."""
+    service = (
+        _("Service"),
+        [_("Centre"), _("Service code"), _("Provider type")],
+        [[centre.name, *map(str, report.service_of(centre))] for centre in report.centres],
+    )
+    sheets = [service]
+    for table in quarterly.TABLES:
+        headers = [""] + [str(label) for _key, label in table.all_columns]
+        lines = [
+            [str(row_label)]
+            + [report.value(table.key, row, column) for column, _label in table.all_columns]
+            for row, row_label in table.all_rows
+        ]
+        sheets.append((str(table.title), headers, lines))
+    return spreadsheet_book(sheets)

@@ -39,7 +39,7 @@ from daycentre.outreach.models import (
     InformationMaterial,
     Training,
 )
-from daycentre.people.models import Consent, Family, Person
+from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
 from daycentre.volunteers.models import (
     Activity,
@@ -71,6 +71,7 @@ MODELS = {
     "meal_type_id": MealType,
     "enrolment_id": Enrolment,
     "family_id": Family,
+    "situation_id": ParentsAbroad,
     "person_id": Person,
     "consent_id": Consent,
     "case_id": Case,
@@ -102,11 +103,12 @@ MODELS = {
     "parent_id": DevelopmentPlan,  # the parent of an objective (the slug below)
     "part_id": PlanObjective,
 }
-NOT_IDS = {"year"}  # an int in the address that is not a record's id
+NOT_IDS = {"year", "number"}  # ints in the address that are no record's id (a quarter's number)
 
 # Records are made parents first; each required column gets a plain value of its type.
 ORDER = [
     Centre, Group, Room, ClosureDay, MealType, Family, Person, Consent, Enrolment,
+    ParentsAbroad, AbroadVisit,
     Case, Evaluation, Plan, Objective, PlannedService, CaseTask,
     CounsellingSession, NoteShare, Workshop, WorkshopSession, WorkshopRegistration,
     SupportGroup, GroupMembership, GroupMeeting,

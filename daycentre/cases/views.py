@@ -749,7 +749,8 @@ def _return_step(case_id: int, form_class, service, message, fields):
     form = form_class()
     if not form.validate_on_submit():
         flash_errors(form)
-    elif service_done(form, case, service, case, actor=current_user, **fields(form)):
+    # No form to show a refusal under (the page is redirected to): every refusal is flashed.
+    elif service_done(None, case, service, case, actor=current_user, **fields(form)):
         flash(message(), "success")
     return _back(case)
 

@@ -246,7 +246,9 @@ def test_the_indicators_count_children_returned_and_still_at_home(centre, staff)
     autumn = Scope(frozenset({centre.id}), date(2026, 9, 1), date(2026, 9, 30))
     returned, home = MEASURES["children_returned_home"], MEASURES["children_home_six_months"]
     assert returned.value(spring) == 1
-    assert [r.item for r in returned.records(spring)] == [f"{child.family_name} {child.given_name} – {case.reference}"]
+    assert [r.item for r in returned.records(spring)] == [
+        f"{child.family_name} {child.given_name} – {case.reference}"
+    ]
     assert home.value(autumn) == 0  # six months not recorded yet
     reintegration.record_outcome(
         case, actor=staff["manager"], version=measure.version, months=6, at_home=True

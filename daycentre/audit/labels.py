@@ -148,6 +148,15 @@ OTHER_LABELS = {
     "position": _l("Order"),
     "present": _l("Present"),
     "session_version": _l("Version"),
+    "held_on": _l("Date"),
+    "at_home_3_months": _l("After three months"),
+    "at_home_6_months": _l("After six months"),
+    "new_measure_decision": _l("Decision number of the new measure"),
+    "new_measure_on": _l("Date of the new measure"),
+    "recorded_by_id": _l("Recorded by"),
+    "six_months_on": _l("Six months after the return"),
+    "training_id": _l("Training"),
+    "person_key": _l("Person"),
 }
 
 

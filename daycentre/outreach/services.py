@@ -50,6 +50,9 @@ def save_record(record, *, model, actor, version=None, **fields):
         setattr(record, name, value)
     if isinstance(record, CommunityResource):
         record.search_key = _resource_search_key(record)
+    if isinstance(record, Training) and record.participants:
+        # Once people are named, the number is theirs: a typed number would not be counted.
+        record.persons_trained = len(record.participants)
     changes = audit.pending_changes(record)
     db.session.flush()
     action = audit.CREATE if creating else audit.UPDATE

@@ -113,3 +113,25 @@ def test_another_centres_training_answers_404(client, login, centre, other_centr
     assert client.get(f"/outreach/trainings/{training.id}/participants").status_code == 404
     assert client.post(f"/outreach/participants/{participant.id}/remove").status_code == 404
     assert db.session.get(type(participant), participant.id) is not None
+
+
+def test_a_typed_number_gives_way_to_the_people_named(client, login_as, centre, users):
+    login_as("coordinator")
+    training = _training(centre, date(2026, 2, 3), persons=3)
+    add_participant(training, actor=users["admin"], kind=ParticipantKind.STAFF, user=users["admin"])
+    db.session.commit()
+    response = client.post(
+        f"/outreach/trainings/{training.id}/edit",
+        data={
+            "version": training.version,
+            "centre_id": centre.id,
+            "topic": training.topic,
+            "audience": "staff",
+            "held_on": "2026-02-03",
+            "hours": "4",
+            "persons_trained": "25",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(training)
+    assert training.persons_trained == 1

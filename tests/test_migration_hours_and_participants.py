@@ -46,3 +46,4 @@ def test_existing_records_keep_their_data_through_the_migration(migrated_app):  
             visit = min(v.visited_on for v in case.visits)
             assert deadlines.first_visit_late(case) == (visit > deadlines.first_visit_due(case))
     assert all(not t.participants for t in db.session.scalars(db.select(Training)))
+    db.session.remove()

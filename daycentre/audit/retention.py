@@ -111,6 +111,16 @@ PERSONAL = {
     "counselling_sessions": {"cancel_reason": None},
     "session_notes": {"text": PLACEHOLDER},
     "case_home_visits": {"findings": PLACEHOLDER},
+    "case_preparations": {"description": PLACEHOLDER},
+    # A volunteer named on a training: the row names them by its link; the name columns are a
+    # partner's specialist's, empty on a volunteer's row.
+    "training_participants": {"name": None, "organisation": None},
+    "case_return_visits": {"report": PLACEHOLDER},
+    "case_reintegrations": {
+        "measure_decision": PLACEHOLDER,
+        "ending_decision": PLACEHOLDER,
+        "new_measure_decision": None,
+    },
     "case_tasks": {"text": PLACEHOLDER},
     "case_objectives": {"text": PLACEHOLDER},
     "case_reviews": {"notes": None},
@@ -150,7 +160,19 @@ KEPT = {
     "families": {"city", "factor_list"},
     "consents": {"purpose"},
     "enrolments": {"status", "contract_number"},
-    "cases": {"source", "channel", "stage", "referred_to", "protection_body", "closure_reason"},
+    "cases": {
+        "source",
+        "channel",
+        "stage",
+        "referred_to",
+        "protection_body",
+        "closure_reason",
+        "kind",
+    },
+    "case_reintegrations": {"measure_kind", "family_kind"},
+    "case_preparations": {"prepared"},
+    # "volunteer:<id>" on a volunteer's row: says nothing the link does not.
+    "training_participants": {"kind", "person_key"},
     "case_events": {"kind", "old_stage", "new_stage"},
     "attendances": {"status"},
     "counselling_sessions": {"session_type", "status"},

@@ -20,6 +20,7 @@ from daycentre.core.settings import get_setting, put_setting
 from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
+from daycentre.outreach.demo import load_trainings
 from daycentre.people.demo import load_parents_abroad
 from daycentre.reports.demo import load_plan, load_quarter
 from daycentre.volunteers.demo import load_volunteers
@@ -149,6 +150,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_volunteers,
     load_cases,
     load_workshops,
+    load_trainings,
     load_plan,
     load_parents_abroad,
     load_quarter,

@@ -40,7 +40,7 @@ EVERY_RECORD = frozenset(
         "workshops.take_attendance",
     }
 )
-EVERY_RECORD_LIMIT = 12
+EVERY_RECORD_LIMIT = 13  # every demo case: 11 to prevent a separation, 2 returns home
 # Attributes a person reads or hears.
 READ_ATTRIBUTES = frozenset({"title", "placeholder", "aria-label", "alt"})
 COLUMN_NAME = re.compile(r"(?<![\w@./-])[a-z]+(?:_[a-z0-9]+)+(?![\w@.-])")
@@ -57,6 +57,7 @@ def _model_by_argument():
     from daycentre.enrolment.models import Enrolment
     from daycentre.meals.models import MealType
     from daycentre.moving_in.models import ImportBatch
+    from daycentre.outreach.models import Training
     from daycentre.people.models import Consent, Family, ParentsAbroad, Person
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
     from daycentre.volunteers.models import (
@@ -75,6 +76,7 @@ def _model_by_argument():
 
     common = {
         "batch_id": ImportBatch,
+        "training_id": Training,
         "centre_id": Centre,
         "group_id": Group,
         "room_id": Room,

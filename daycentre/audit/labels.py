@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "must_change_password": _l("Must change the password"),
     "enrolled_at": _l("Second factor set up on"),
     "used_at": _l("Used on"),
+    "returned_on": _l("Came back on"),
     "kind": _l("Kind"),
     "service_code": _l("Service code"),
     "address": _l("Address"),
@@ -149,6 +150,15 @@ OTHER_LABELS = {
     "position": _l("Order"),
     "present": _l("Present"),
     "session_version": _l("Version"),
+    "held_on": _l("Date"),
+    "at_home_3_months": _l("After three months"),
+    "at_home_6_months": _l("After six months"),
+    "new_measure_decision": _l("Decision number of the new measure"),
+    "new_measure_on": _l("Date of the new measure"),
+    "recorded_by_id": _l("Recorded by"),
+    "six_months_on": _l("Six months after the return"),
+    "training_id": _l("Training"),
+    "person_key": _l("Person"),
 }
 
 

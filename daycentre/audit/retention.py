@@ -113,6 +113,16 @@ PERSONAL = {
     "case_home_visits": {"findings": PLACEHOLDER},
     "parents_abroad": {"carer_name": PLACEHOLDER, "carer_relation": None, "notes": None},
     "abroad_visits": {"findings": PLACEHOLDER},
+    "case_preparations": {"description": PLACEHOLDER},
+    # A volunteer named on a training: the row names them by its link; the name columns are a
+    # partner's specialist's, empty on a volunteer's row.
+    "training_participants": {"name": None, "organisation": None},
+    "case_return_visits": {"report": PLACEHOLDER},
+    "case_reintegrations": {
+        "measure_decision": PLACEHOLDER,
+        "ending_decision": PLACEHOLDER,
+        "new_measure_decision": None,
+    },
     "case_tasks": {"text": PLACEHOLDER},
     "case_objectives": {"text": PLACEHOLDER},
     "case_reviews": {"notes": None},
@@ -154,7 +164,19 @@ KEPT = {
     "enrolments": {"status", "contract_number", "exit_cause"},
     # The court is an institution; the country and who is away are what the reports count.
     "parents_abroad": {"who", "country", "delegation_court"},
-    "cases": {"source", "channel", "stage", "referred_to", "protection_body", "closure_reason"},
+    "cases": {
+        "source",
+        "channel",
+        "stage",
+        "referred_to",
+        "protection_body",
+        "closure_reason",
+        "kind",
+    },
+    "case_reintegrations": {"measure_kind", "family_kind"},
+    "case_preparations": {"prepared"},
+    # "volunteer:<id>" on a volunteer's row: says nothing the link does not.
+    "training_participants": {"kind", "person_key"},
     "case_events": {"kind", "old_stage", "new_stage"},
     "attendances": {"status"},
     "counselling_sessions": {"session_type", "status"},

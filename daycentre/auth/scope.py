@@ -40,6 +40,7 @@ from daycentre.outreach.models import (
     CommunityResource,
     InformationMaterial,
     Training,
+    TrainingParticipant,
 )
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
 from daycentre.volunteers.models import (
@@ -173,6 +174,7 @@ SCOPE: dict[type, Clause] = {
     ActivitySignup: _staff_or_own(ActivitySignup, _of(ActivitySignup.activity, Activity)),
     # Outreach records: their centre's staff; the directorate's own (no centre) an administrator.
     Training: in_centres(Training.centre_id),
+    TrainingParticipant: _of(TrainingParticipant.training, Training),
     Campaign: in_centres(Campaign.centre_id),
     InformationMaterial: in_centres(InformationMaterial.centre_id),
     Agreement: in_centres(Agreement.centre_id),

@@ -1,18 +1,21 @@
 """The deadlines of the prevention-of-separation process and whether a case has missed them."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 
 from daycentre.cases.models import Case, CaseStage, ObjectiveProgress, PlannedService, Progress
-from daycentre.core.localtime import add_months, today
+from daycentre.core.localtime import add_months, local_date, local_instant, now, today
 
 S = CaseStage
 
 
 DEFAULTS = {
     "CASE_PRIMARY_EVALUATION_WORKING_DAYS": 5,
-    "CASE_FIRST_VISIT_DAYS": 3,  # 72 hours from the observation sheet
+    "CASE_FIRST_VISIT_HOURS": 72,  # from the observation sheet
+    "REINTEGRATION_MONTHLY_VISITS": 3,
+    "REINTEGRATION_LATER_EVERY_MONTHS": 3,
+    "REINTEGRATION_MONITORING_MONTHS": 6,
     "CASE_REVIEW_MONTHS": 3,
     "CASE_PLAN_MONTHS": 12,
 }
@@ -26,19 +29,61 @@ def primary_overdue(case: Case, day: date | None = None) -> bool:
     return case.stage is S.REQUEST and (day or today()) > case.primary_due_on
 
 
+def _first_sheet(case: Case):
+    return case.evaluations[0] if case.evaluations else None
+
+
+def _first_visit(case: Case):
+    """The earliest visit; one without an hour counts from the start of its day."""
+    if not case.visits:
+        return None
+    return min(case.visits, key=lambda v: (v.visited_on, v.visited_at or time.min, v.id or 0))
+
+
+def _instant(day: date, at: time) -> datetime:
+    return local_instant(day, at).astimezone(UTC)
+
+
 def first_visit_due(case: Case) -> date | None:
-    first = case.evaluations[0] if case.evaluations else None
-    return first.started_on + timedelta(days=setting("CASE_FIRST_VISIT_DAYS")) if first else None
+    """The last day of the first visit, for a sheet recorded without its hour (judged by the
+    day, as before hours were kept): the sheet's day plus 72 hours' worth of days."""
+    first = _first_sheet(case)
+    days = -(-setting("CASE_FIRST_VISIT_HOURS") // 24)
+    return first.started_on + timedelta(days=days) if first else None
 
 
-def first_visit_late(case: Case, day: date | None = None) -> bool:
-    """The first home visit is due within 72 hours of the observation sheet."""
-    due = first_visit_due(case)
-    if due is None:
+def first_visit_deadline(case: Case) -> datetime | None:
+    """The instant the first visit is due by: 72 hours after the observation sheet's date and
+    hour (real hours, across a change of clocks); None when the sheet's hour is unknown."""
+    first = _first_sheet(case)
+    if first is None or first.started_at is None:
+        return None
+    return _instant(first.started_on, first.started_at) + timedelta(
+        hours=setting("CASE_FIRST_VISIT_HOURS")
+    )
+
+
+def first_visit_late(case: Case, day: date | None = None, at: datetime | None = None) -> bool:
+    """The first home visit is due within 72 hours of the observation sheet: to the hour when
+    both hours are known, by the day when either was recorded without one.
+
+    With no visit yet, an open case is late once ``at`` (by default now; ``day``: its end) is
+    past the deadline."""
+    if _first_sheet(case) is None:
         return False
-    if case.visits:
-        return case.visits[0].visited_on > due
-    return case.is_open and (day or today()) > due
+    deadline = first_visit_deadline(case)
+    visit = _first_visit(case)
+    if visit is not None:
+        if deadline is not None and visit.visited_at is not None:
+            return _instant(visit.visited_on, visit.visited_at) > deadline
+        return visit.visited_on > first_visit_due(case)
+    if not case.is_open:
+        return False
+    if deadline is None:
+        return (day or (local_date(at) if at else today())) > first_visit_due(case)
+    if at is None:
+        at = now() if day is None or day == today() else _instant(day, time.max)
+    return at > deadline
 
 
 def next_review_due(case: Case) -> date | None:
@@ -78,3 +123,59 @@ def overdue_services(case: Case, day: date | None = None) -> list[PlannedService
             continue
         late.extend(service for service in objective.services if service.deadline < day)
     return late
+
+
+# ---- After a child's return home from care --------------------------------------------------
+
+OUTCOME_MONTHS = (3, 6)  # the outcome is recorded three and six months after the return
+
+
+def return_visits_due(case: Case) -> list[date]:
+    """The days the monitoring visits after the return are due: monthly for the first months
+    (``REINTEGRATION_MONTHLY_VISITS``, 3), then every ``REINTEGRATION_LATER_EVERY_MONTHS`` (3)
+    until ``REINTEGRATION_MONITORING_MONTHS`` (6) after the return: months 1, 2, 3 and 6."""
+    reintegration = case.reintegration
+    if reintegration is None or reintegration.returned_on is None:
+        return []
+    monthly = setting("REINTEGRATION_MONTHLY_VISITS")
+    every = max(1, setting("REINTEGRATION_LATER_EVERY_MONTHS"))
+    months = list(range(1, monthly + 1))
+    months += range(monthly + every, setting("REINTEGRATION_MONITORING_MONTHS") + 1, every)
+    return [add_months(reintegration.returned_on, month) for month in months]
+
+
+def next_return_visit_due(case: Case) -> date | None:
+    """The day the next monitoring visit is due; None once the schedule is done, the case is
+    closed or a new protection measure was taken."""
+    reintegration = case.reintegration
+    if reintegration is None or reintegration.new_measure_on or not case.is_open:
+        return None
+    due = return_visits_due(case)
+    done = len(case.return_visits)
+    return due[done] if done < len(due) else None
+
+
+def return_visit_overdue(case: Case, day: date | None = None) -> bool:
+    due = next_return_visit_due(case)
+    return due is not None and (day or today()) > due
+
+
+def outcome_on(case: Case, months: int) -> date | None:
+    reintegration = case.reintegration
+    if reintegration is None or reintegration.returned_on is None:
+        return None
+    return add_months(reintegration.returned_on, months)
+
+
+def outcomes_due(case: Case, day: date | None = None) -> list[int]:
+    """The checkpoints (3, 6 months) reached and not recorded yet."""
+    reintegration = case.reintegration
+    if reintegration is None or reintegration.returned_on is None or not case.is_open:
+        return []
+    day = day or today()
+    recorded = {3: reintegration.at_home_3_months, 6: reintegration.at_home_6_months}
+    return [
+        months
+        for months in OUTCOME_MONTHS
+        if recorded[months] is None and outcome_on(case, months) <= day
+    ]

@@ -1,12 +1,14 @@
 """Demo cases at the after-school centre, one at each stage: fresh and overdue requests, a referral
 elsewhere, evaluations, a draft plan, plans in force (one with an overdue review), a closure
-awaiting approval and closed cases. Dates count back from today, so the flags stay meaningful."""
+awaiting approval and closed cases; and two children returning home from foster care, one in its
+first months of monitoring (a visit and the three-month outcome due) and one still at home six
+months later. Dates count back from today, so the flags stay meaningful."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from daycentre.auth.models import User
-from daycentre.cases import evaluations, plans, workflow
-from daycentre.cases.models import ClosureReason, Progress, ServiceKind
+from daycentre.cases import deadlines, evaluations, plans, reintegration, workflow
+from daycentre.cases.models import CaseKind, ClosureReason, Progress, ServiceKind
 from daycentre.centres.models import Centre, CentreKind
 from daycentre.core.localtime import today
 from daycentre.enrolment.models import Enrolment
@@ -34,11 +36,14 @@ REPORTS = [
 
 
 def _evaluate(case, manager, started, completed=None):
-    evaluation = evaluations.start_evaluation(case, actor=manager, started_on=started)
+    evaluation = evaluations.start_evaluation(
+        case, actor=manager, started_on=started, started_at=time(9, 30)
+    )
     evaluations.add_visit(
         case,
         actor=manager,
         visited_on=started + timedelta(days=2),
+        visited_at=time(14, 0),
         findings="Locuință cu două camere, curată; copiii au spațiu pentru teme.",
     )
     evaluations.save_evaluation(
@@ -156,7 +161,9 @@ def load_cases() -> None:
 
     in_evaluation = request(3, 14)
     open_(in_evaluation, 12)
-    evaluations.start_evaluation(in_evaluation, actor=manager, started_on=day - timedelta(days=10))
+    evaluations.start_evaluation(
+        in_evaluation, actor=manager, started_on=day - timedelta(days=10), started_at=time(10, 0)
+    )
 
     planning = request(4, 30)
     open_(planning, 28)
@@ -239,4 +246,83 @@ def load_cases() -> None:
             follow_up_on=day - timedelta(days=days_ago - 200),
         )
         workflow.approve_closure(closed, actor=coordinator, version=closed.version)
+    _returns_home(centre, coordinator, manager, families)
     db.session.flush()
+
+
+RETURN_VISITS = (
+    "Copilul s-a readaptat bine; doarme în camera lui, merge la școală.",
+    "Mama respectă programul; relația cu fratele mai mare s-a îmbunătățit.",
+    "Familia primește alocația; copilul vine zilnic la centru după școală.",
+    "Situație stabilă; nu mai este nevoie de vizite lunare.",
+)
+
+
+def _returns_home(centre, coordinator, manager, families) -> None:
+    """Two children leaving foster care: one returned about three months ago, the other eight
+    months ago and still at home after six."""
+    day = today()
+    for family, returned_days_ago, visits in (
+        (families[-1], 98, 2),
+        (families[-2], 245, 4),
+    ):
+        received = day - timedelta(days=returned_days_ago + 60)
+        case = workflow.register_request(
+            centre,
+            actor=coordinator,
+            received_on=received,
+            source="institution",
+            channel="letter",
+            requester="DGASPC Covasna",
+            reported="Încetarea plasamentului la asistentul maternal profesionist; "
+            "reintegrare în familia biologică.",
+            family=family,
+            children=family.children[-1:],
+            kind=CaseKind.REINTEGRATION,
+        )
+        workflow.decide_primary(
+            case,
+            actor=coordinator,
+            version=case.version,
+            decided_on=received + timedelta(days=2),
+            competent=True,
+            manager=manager,
+        )
+        returned = day - timedelta(days=returned_days_ago)
+        measure = reintegration.record_measure(
+            case,
+            actor=manager,
+            measure_kind="foster_care",
+            measure_decision=f"HCPC {40 + returned_days_ago}/{received.year - 2}",
+            measure_decided_on=received.replace(year=received.year - 2, day=1),
+            ending_decision=f"HCPC {returned_days_ago}/{returned.year}",
+            measure_ends_on=returned - timedelta(days=1),
+            family_kind="biological",
+        )
+        for weeks, prepared, text in (
+            (7, "child", "Întâlnire a copilului cu mama la centru, cu psihologul."),
+            (4, "family", "Consiliere parentală pentru mamă: rutina zilnică, școala."),
+            (2, "both", "Weekend de acomodare acasă."),
+        ):
+            reintegration.add_preparation(
+                case,
+                actor=manager,
+                held_on=returned - timedelta(weeks=weeks),
+                prepared=prepared,
+                description=text,
+            )
+        reintegration.record_return(
+            case, actor=manager, version=measure.version, returned_on=returned
+        )
+        for visit_day in deadlines.return_visits_due(case)[:visits]:
+            reintegration.add_return_visit(
+                case,
+                actor=manager,
+                visited_on=visit_day - timedelta(days=2),
+                report=RETURN_VISITS[len(case.return_visits)],
+            )
+        if visits == 4:
+            for months in deadlines.OUTCOME_MONTHS:
+                reintegration.record_outcome(
+                    case, actor=manager, version=measure.version, months=months, at_home=True
+                )

@@ -1,6 +1,6 @@
 """The detailed evaluation (the observation sheet), re-evaluations and the home visits."""
 
-from datetime import date
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 
@@ -30,8 +30,11 @@ EVALUATION_FIELDS = (
 )
 
 
-def start_evaluation(case: Case, *, actor, started_on: date) -> Evaluation:
-    """Open the observation sheet; during monitoring this is a re-evaluation."""
+def start_evaluation(
+    case: Case, *, actor, started_on: date, started_at: time | None = None
+) -> Evaluation:
+    """Open the observation sheet; during monitoring this is a re-evaluation. ``started_at``,
+    the sheet's hour, sets the 72 hours of the first visit (``deadlines.first_visit_late``)."""
     current = case.evaluation
     if current is not None and current.completed_on is None:
         raise Refused(_l("An evaluation is already under way."))
@@ -44,7 +47,9 @@ def start_evaluation(case: Case, *, actor, started_on: date) -> Evaluation:
     if not started_on or started_on < case.received_on:
         raise Refused(_l("The evaluation cannot start before the request was received."))
     not_in_future(started_on)
-    evaluation = Evaluation(case=case, started_on=started_on, is_reevaluation=again)
+    evaluation = Evaluation(
+        case=case, started_on=started_on, started_at=started_at, is_reevaluation=again
+    )
     db.session.add(evaluation)
     db.session.flush()
     write_audit(audit.CREATE, evaluation, case, actor=actor, changes=audit.snapshot(evaluation))
@@ -84,7 +89,9 @@ def complete_evaluation(evaluation: Evaluation, *, actor, version=None, complete
         add_event(case, "evaluation_completed", actor=actor, day=completed_on)
 
 
-def add_visit(case: Case, *, actor, visited_on: date, findings: str) -> HomeVisit:
+def add_visit(
+    case: Case, *, actor, visited_on: date, findings: str, visited_at: time | None = None
+) -> HomeVisit:
     if not case.evaluations:
         raise Refused(_l("Home visits are recorded once the detailed evaluation has started."))
     if not case.is_open:
@@ -95,7 +102,13 @@ def add_visit(case: Case, *, actor, visited_on: date, findings: str) -> HomeVisi
     if visited_on < case.received_on:
         raise Refused(_l("The visit cannot be dated before the request."))
     not_in_future(visited_on)
-    visit = HomeVisit(case=case, visited_on=visited_on, findings=findings, visited_by_id=actor.id)
+    visit = HomeVisit(
+        case=case,
+        visited_on=visited_on,
+        visited_at=visited_at,
+        findings=findings,
+        visited_by_id=actor.id,
+    )
     db.session.add(visit)
     db.session.flush()
     write_audit(audit.CREATE, visit, case, actor=actor, changes=audit.snapshot(visit))

@@ -8,15 +8,20 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from daycentre.cases.models import (
+    CaseKind,
     ClosureReason,
+    MeasureKind,
+    PreparationFor,
     Progress,
     ProtectionBody,
     RequestChannel,
     RequestSource,
+    ReturnFamily,
     ServiceKind,
 )
 from daycentre.core.forms import Form, MultiCheckboxField
@@ -38,6 +43,12 @@ class VersionForm(Form):
 class RequestForm(Form):
     submission = submission_field()
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
+    kind = SelectField(
+        _l("Kind of case"),
+        choices=[],
+        default=CaseKind.PREVENTION.value,
+        validators=[DataRequired()],
+    )
     received_on = DateField(_l("Date received"), validators=[InputRequired(), not_in_future])
     source = SelectField(_l("Source"), choices=[], validators=[InputRequired()])
     channel = SelectField(_l("Received by"), choices=[], validators=[InputRequired()])
@@ -54,6 +65,7 @@ class RequestForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind.choices = CaseKind.choices()
         self.source.choices = RequestSource.choices()
         self.channel.choices = RequestChannel.choices()
 
@@ -87,6 +99,7 @@ class StartEvaluationForm(Form):
     started_on = DateField(
         _l("Date of the observation sheet"), validators=[InputRequired(), not_in_future]
     )
+    started_at = TimeField(_l("Hour of the observation sheet"), validators=[InputRequired()])
     submit = SubmitField(_l("Start the evaluation"))
 
 
@@ -118,6 +131,7 @@ class CompleteEvaluationForm(VersionForm):
 
 class VisitForm(Form):
     visited_on = DateField(_l("Date of the visit"), validators=[InputRequired(), not_in_future])
+    visited_at = TimeField(_l("Hour of the visit"), validators=[InputRequired()])
     findings = TextAreaField(_l("Findings"), validators=[DataRequired(), Length(max=LONG)])
     submit = SubmitField(_l("Record the home visit"))
 
@@ -221,6 +235,76 @@ class TaskForm(Form):
     text = StringField(_l("Task"), validators=[DataRequired(), Length(max=500)])
     due_on = DateField(_l("Due on"), validators=[Optional()])
     submit = SubmitField(_l("Add the task"))
+
+
+class MeasureForm(VersionForm):
+    measure_kind = SelectField(
+        _l("Protection measure the child leaves"), choices=[], validators=[InputRequired()]
+    )
+    measure_decision = StringField(
+        _l("Decision number of the measure"), validators=[DataRequired(), Length(max=100)]
+    )
+    measure_decided_on = DateField(
+        _l("Date of the measure"), validators=[InputRequired(), not_in_future]
+    )
+    ending_decision = StringField(
+        _l("Decision number ending the measure"), validators=[DataRequired(), Length(max=100)]
+    )
+    measure_ends_on = DateField(_l("The measure ends on"), validators=[InputRequired()])
+    family_kind = SelectField(_l("The child returns to"), choices=[], validators=[InputRequired()])
+    submit = SubmitField(_l("Save the measure"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure_kind.choices = MeasureKind.choices()
+        self.family_kind.choices = ReturnFamily.choices()
+
+
+class PreparationForm(Form):
+    held_on = DateField(_l("Date of the activity"), validators=[InputRequired(), not_in_future])
+    prepared = SelectField(_l("Prepared"), choices=[], validators=[InputRequired()])
+    description = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=LONG)])
+    submit = SubmitField(_l("Record the activity"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared.choices = PreparationFor.choices()
+
+
+class ReturnForm(VersionForm):
+    returned_on = DateField(
+        _l("Day the child returned home"), validators=[InputRequired(), not_in_future]
+    )
+    submit = SubmitField(_l("Record the return"))
+
+
+class ReturnVisitForm(Form):
+    visited_on = DateField(_l("Date of the visit"), validators=[InputRequired(), not_in_future])
+    report = TextAreaField(_l("Short report"), validators=[DataRequired(), Length(max=LONG)])
+    submit = SubmitField(_l("Record the monitoring visit"))
+
+
+class OutcomeForm(VersionForm):
+    months = SelectField(_l("After"), coerce=int, choices=[], validators=[InputRequired()])
+    at_home = RadioField(
+        _l("Is the child still at home?"), choices=[], validators=[InputRequired()]
+    )
+    submit = SubmitField(_l("Record the outcome"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.months.choices = [(3, _l("three months")), (6, _l("six months"))]
+        self.at_home.choices = [("yes", _l("Yes")), ("no", _l("No"))]
+
+
+class NewMeasureForm(VersionForm):
+    decision = StringField(
+        _l("Decision number of the new measure"), validators=[DataRequired(), Length(max=100)]
+    )
+    decided_on = DateField(
+        _l("Date of the new measure"), validators=[InputRequired(), not_in_future]
+    )
+    submit = SubmitField(_l("Record the new measure"))
 
 
 class CountsForm(Form):

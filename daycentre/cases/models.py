@@ -7,7 +7,7 @@ by the supervisor, its services are provided and monitored, and the case is clos
 supervisor's approval.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -41,6 +41,33 @@ OPEN_STAGES = (
     CaseStage.MONITORING,
     CaseStage.CLOSING,
 )
+
+
+class CaseKind(LabelledEnum):
+    """What a case is for: keeping a child in the family, or bringing one home from care."""
+
+    PREVENTION = "prevention", _l("Prevention of separation")
+    REINTEGRATION = "reintegration", _l("Return home from care")
+
+
+class MeasureKind(LabelledEnum):
+    """The special protection measure the child leaves."""
+
+    FOSTER_CARE = "foster_care", _l("Foster care (professional foster carer)")
+    RESIDENTIAL = "residential", _l("Residential service")
+    FAMILY_PLACEMENT = "family_placement", _l("Placement with another family or person")
+
+
+class ReturnFamily(LabelledEnum):
+    BIOLOGICAL = "biological", _l("Biological family")
+    EXTENDED = "extended", _l("Extended family")
+    SUBSTITUTE = "substitute", _l("Substitute family")
+
+
+class PreparationFor(LabelledEnum):
+    CHILD = "child", _l("The child")
+    FAMILY = "family", _l("The family")
+    BOTH = "both", _l("The child and the family")
 
 
 class RequestSource(LabelledEnum):
@@ -148,6 +175,9 @@ class Case(db.Model):
     requester: Mapped[str] = mapped_column(String(200))
     requester_address: Mapped[str | None] = mapped_column(String(300))
     reported: Mapped[str] = mapped_column(Text)
+    kind: Mapped[CaseKind] = mapped_column(
+        stored_enum(CaseKind, 20), default=CaseKind.PREVENTION, server_default="prevention"
+    )
     family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
     stage: Mapped[CaseStage] = mapped_column(stored_enum(CaseStage), index=True)
     primary_due_on: Mapped[date]
@@ -194,6 +224,13 @@ class Case(db.Model):
         back_populates="case", order_by="(CaseEvent.happened_on, CaseEvent.id)"
     )
     tasks: Mapped[list["CaseTask"]] = relationship(back_populates="case", order_by="CaseTask.id")
+    reintegration: Mapped["Reintegration | None"] = relationship(back_populates="case")
+    preparations: Mapped[list["Preparation"]] = relationship(
+        back_populates="case", order_by="(Preparation.held_on, Preparation.id)"
+    )
+    return_visits: Mapped[list["ReturnVisit"]] = relationship(
+        back_populates="case", order_by="(ReturnVisit.visited_on, ReturnVisit.id)"
+    )
 
     __table_args__ = (UniqueConstraint("centre_id", "year", "number"),)
     __mapper_args__ = {"version_id_col": version}
@@ -222,6 +259,10 @@ class Case(db.Model):
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
 
+    @property
+    def is_reintegration(self) -> bool:
+        return self.kind is CaseKind.REINTEGRATION
+
 
 class Evaluation(db.Model):
     """The detailed evaluation (social inquiry); it starts with the observation sheet."""
@@ -232,6 +273,9 @@ class Evaluation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     started_on: Mapped[date]
+    # The hour of the observation sheet (Bucharest wall clock); None on sheets recorded before
+    # hours were kept, which are judged by the day.
+    started_at: Mapped[time | None]
     is_reevaluation: Mapped[bool] = mapped_column(default=False, server_default="0")
     family_composition: Mapped[str | None] = mapped_column(Text)
     housing: Mapped[str | None] = mapped_column(Text)
@@ -266,6 +310,8 @@ class HomeVisit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     visited_on: Mapped[date]
+    # The hour of the visit; None on visits recorded before hours were kept.
+    visited_at: Mapped[time | None]
     findings: Mapped[str] = mapped_column(Text)
     visited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -399,6 +445,75 @@ class ObjectiveProgress(db.Model):
     objective = relationship("Objective")
 
 
+class Reintegration(db.Model):
+    """A child's return home from a protection measure: the measure and its ending, the day of
+    return, the monitoring after it and the outcome at three and six months."""
+
+    __tablename__ = "case_reintegrations"
+    audit_label = _l("Return home from care")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    measure_kind: Mapped[MeasureKind] = mapped_column(stored_enum(MeasureKind, 20))
+    measure_decision: Mapped[str] = mapped_column(String(100))
+    measure_decided_on: Mapped[date]
+    # The decision ending the measure (the Commission's or the court's) and the day it ends.
+    ending_decision: Mapped[str] = mapped_column(String(100))
+    measure_ends_on: Mapped[date]
+    family_kind: Mapped[ReturnFamily] = mapped_column(stored_enum(ReturnFamily, 20))
+    returned_on: Mapped[date | None]
+    # Six months after the return: the day "still at home six months later" is counted on.
+    six_months_on: Mapped[date | None]
+    at_home_3_months: Mapped[bool | None]
+    at_home_6_months: Mapped[bool | None]
+    new_measure_on: Mapped[date | None]
+    new_measure_decision: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
+
+    case: Mapped[Case] = relationship(back_populates="reintegration")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Preparation(db.Model):
+    """An activity preparing the child or the family for the return."""
+
+    __tablename__ = "case_preparations"
+    audit_label = _l("Preparation for the return")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    held_on: Mapped[date]
+    prepared: Mapped[PreparationFor] = mapped_column(stored_enum(PreparationFor, 20))
+    description: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="preparations")
+    recorded_by = relationship("User")
+
+
+class ReturnVisit(db.Model):
+    """A monitoring visit after the return, with its short report; ``due_on`` is the day the
+    schedule set for it (``cases.deadlines.return_visits_due``)."""
+
+    __tablename__ = "case_return_visits"
+    audit_label = _l("Monitoring visit after the return")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    visited_on: Mapped[date]
+    due_on: Mapped[date | None]
+    report: Mapped[str] = mapped_column(Text)
+    visited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="return_visits")
+    visited_by = relationship("User")
+
+    @property
+    def on_time(self) -> bool:
+        return self.due_on is None or self.visited_on <= self.due_on
+
+
 class CaseEvent(db.Model):
     """One line of the case's timeline, written by the services with each step."""
 
@@ -482,4 +597,13 @@ EVENT_LABELS = {
     "task_absences": _l("Task raised by the absence alert"),
     "task_no_shows": _l("Task raised by missed counselling sessions"),
     "task_done": _l("Task done"),
+    "measure": _l("Protection measure and its ending recorded"),
+    "preparation": _l("Preparation for the return"),
+    "returned_home": _l("The child returned home"),
+    "return_visit": _l("Monitoring visit after the return"),
+    "outcome_3_home": _l("Still at home three months after the return"),
+    "outcome_3_away": _l("No longer at home three months after the return"),
+    "outcome_6_home": _l("Still at home six months after the return"),
+    "outcome_6_away": _l("No longer at home six months after the return"),
+    "new_measure": _l("New protection measure"),
 }

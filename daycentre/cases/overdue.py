@@ -8,9 +8,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from daycentre.cases.access import visible_cases
 from daycentre.cases.deadlines import (
     first_visit_late,
+    next_return_visit_due,
     next_review_due,
+    outcomes_due,
     overdue_services,
     primary_overdue,
+    return_visit_overdue,
     review_overdue,
 )
 from daycentre.cases.models import Case, Objective, Plan, Review
@@ -26,6 +29,10 @@ class Overdue:
     first_visit_late: bool
     primary_late: bool
     open_tasks: list
+    # After a child's return home: the monitoring visit due (when overdue) and the outcomes
+    # (3, 6 months) to record.
+    return_visit_due: date | None = None
+    outcomes_due: tuple = ()
 
 
 def _what_is_overdue() -> tuple:
@@ -40,6 +47,8 @@ def _what_is_overdue() -> tuple:
         selectinload(Case.reviews).joinedload(Review.progress),
         selectinload(Case.visits),
         selectinload(Case.tasks),
+        joinedload(Case.reintegration),
+        selectinload(Case.return_visits),
     )
 
 
@@ -56,7 +65,9 @@ def overdue_for(user, day: date | None = None) -> list[Overdue]:
         visit = first_visit_late(case, day) and not case.visits
         primary = primary_overdue(case, day)
         tasks = open_tasks(case)
-        if late_review or services or visit or primary or tasks:
+        return_due = next_return_visit_due(case) if return_visit_overdue(case, day) else None
+        outcomes = tuple(outcomes_due(case, day))
+        if late_review or services or visit or primary or tasks or return_due or outcomes:
             due = next_review_due(case) if late_review else None
-            found.append(Overdue(case, due, services, visit, primary, tasks))
+            found.append(Overdue(case, due, services, visit, primary, tasks, return_due, outcomes))
     return found

@@ -6,6 +6,7 @@ the reason a stale page needs.
 """
 
 from daycentre.cases.access import is_supervisor
+from daycentre.cases.deadlines import outcomes_due
 from daycentre.cases.models import Case, CaseStage
 
 S = CaseStage
@@ -21,6 +22,13 @@ STAGES = {
     "propose_closure": UNDER_WAY,
     "approve_closure": (S.CLOSING,),
     "reopen": (S.CLOSED, S.CLOSING),
+    # A child's return home from care: from the primary evaluation to the closure.
+    "record_measure": UNDER_WAY,
+    "add_preparation": UNDER_WAY,
+    "record_return": UNDER_WAY,
+    "add_return_visit": UNDER_WAY,
+    "record_outcome": UNDER_WAY,
+    "record_new_measure": UNDER_WAY,
 }
 
 
@@ -30,6 +38,22 @@ def _evaluation_under_way(case: Case) -> bool:
 
 def _evaluation_completed(case: Case) -> bool:
     return case.evaluation is not None and case.evaluation.completed_on is not None
+
+
+def _return_steps(manages: bool, case: Case) -> dict[str, bool]:
+    """The steps of a child's return home from care, in their order."""
+    on_case = manages and case.is_reintegration
+    reintegration = case.reintegration
+    measured = on_case and reintegration is not None
+    returned = measured and reintegration.returned_on is not None
+    return {
+        "record_measure": on_case and not returned,
+        "add_preparation": measured and not returned,
+        "record_return": measured and not returned,
+        "add_return_visit": returned,
+        "record_outcome": returned and bool(outcomes_due(case)),
+        "record_new_measure": returned and reintegration.new_measure_on is None,
+    }
 
 
 def _open_to(user, case: Case) -> dict[str, bool]:
@@ -59,7 +83,7 @@ def _open_to(user, case: Case) -> dict[str, bool]:
         "propose_closure": manages,
         "approve_closure": supervises,
         "reopen": manages,
-    }
+    } | _return_steps(manages, case)
 
 
 def allowed_actions(user, case: Case) -> frozenset[str]:

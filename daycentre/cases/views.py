@@ -19,6 +19,7 @@ from daycentre.cases import (
     evaluations,
     overdue,
     plans,
+    reintegration,
     stages,
     tasks,
     workflow,
@@ -29,14 +30,20 @@ from daycentre.cases.forms import (
     CompleteEvaluationForm,
     EvaluationForm,
     LinkForm,
+    MeasureForm,
+    NewMeasureForm,
     NewPlanForm,
     ObjectiveForm,
     ObservatoryForm,
+    OutcomeForm,
     PlanForm,
+    PreparationForm,
     PrimaryForm,
     ProtectionForm,
     ReopenForm,
     RequestForm,
+    ReturnForm,
+    ReturnVisitForm,
     ReviewForm,
     ServiceForm,
     StartEvaluationForm,
@@ -180,6 +187,7 @@ def register_request():
             reported=form.reported.data,
             family=family,
             children=children,
+            kind=form.kind.data,
         )
         if case is not None:
             flash(
@@ -280,6 +288,7 @@ def show_case(case_id: int):
         version_form=VersionForm(formdata=None, data=version),
         task_form=TaskForm(formdata=None),
         first_visit_due=deadlines.first_visit_due(case),
+        first_visit_deadline=deadlines.first_visit_deadline(case),
         first_visit_late=deadlines.first_visit_late(case),
         primary_late=deadlines.primary_overdue(case),
         review_due=deadlines.next_review_due(case),
@@ -288,7 +297,43 @@ def show_case(case_id: int):
         progress=deadlines.latest_progress(case),
         deliveries=_deliveries(case.active_plan),
         link_forms={},  # links are made on the plan's page
+        **_return_forms(case),
     )
+
+
+def _return_forms(case: Case) -> dict:
+    """The forms and deadlines of a child's return home, for a case of that kind."""
+    if not case.is_reintegration:
+        return {}
+    measure = case.reintegration
+    version = {"version": measure.version} if measure else {}
+    measure_data = (
+        {name: getattr(measure, name) for name in MEASURE_FIELDS} if measure else {}
+    ) | version
+    due = deadlines.outcomes_due(case)
+    return {
+        "measure_form": MeasureForm(formdata=None, data=measure_data),
+        "preparation_form": PreparationForm(formdata=None, data={"held_on": today()}),
+        "return_form": ReturnForm(formdata=None, data=version | {"returned_on": today()}),
+        "return_visit_form": ReturnVisitForm(formdata=None, data={"visited_on": today()}),
+        "outcome_form": OutcomeForm(formdata=None, data=version | {"months": due[0] if due else 3}),
+        "new_measure_form": NewMeasureForm(formdata=None, data=version | {"decided_on": today()}),
+        "return_visits_due": deadlines.return_visits_due(case),
+        "return_visit_next": deadlines.next_return_visit_due(case),
+        "return_visit_late": deadlines.return_visit_overdue(case),
+        "outcomes_due": due,
+        "outcome_on": {months: deadlines.outcome_on(case, months) for months in (3, 6)},
+    }
+
+
+MEASURE_FIELDS = (
+    "measure_kind",
+    "measure_decision",
+    "measure_decided_on",
+    "ending_decision",
+    "measure_ends_on",
+    "family_kind",
+)
 
 
 @bp.post("/<int:case_id>/primary")
@@ -360,6 +405,7 @@ def start_evaluation(case_id: int):
         case,
         actor=current_user,
         started_on=form.started_on.data,
+        started_at=form.started_at.data,
     )
     if evaluation is None:
         return _back(case)
@@ -436,6 +482,7 @@ def add_visit(case_id: int):
         case,
         actor=current_user,
         visited_on=form.visited_on.data,
+        visited_at=form.visited_at.data,
         findings=form.findings.data,
     ):
         flash(_("The home visit was recorded."), "success")
@@ -702,6 +749,113 @@ def complete_task(task_id: int):
     return _back(case)
 
 
+# --- A child's return home from care ---------------------------------------------------------
+
+
+def _return_step(case_id: int, form_class, service, message, fields):
+    """Validate ``form_class`` and run ``service`` with ``fields(form)``; back to the case."""
+    case = scope.record_or_404(Case, case_id)
+    form = form_class()
+    if not form.validate_on_submit():
+        flash_errors(form)
+    # No form to show a refusal under (the page is redirected to): every refusal is flashed.
+    elif service_done(None, case, service, case, actor=current_user, **fields(form)):
+        flash(message(), "success")
+    return _back(case)
+
+
+@bp.post("/<int:case_id>/measure")
+@requires("cases.manage")
+@allowed_now("record_measure")
+def record_measure(case_id: int):
+    return _return_step(
+        case_id,
+        MeasureForm,
+        reintegration.record_measure,
+        lambda: _("The protection measure was saved."),
+        lambda form: (
+            {"version": form.version.data} | {name: form[name].data for name in MEASURE_FIELDS}
+        ),
+    )
+
+
+@bp.post("/<int:case_id>/preparations")
+@requires("cases.manage")
+@allowed_now("add_preparation")
+def add_preparation(case_id: int):
+    return _return_step(
+        case_id,
+        PreparationForm,
+        reintegration.add_preparation,
+        lambda: _("The preparation activity was recorded."),
+        lambda form: {
+            "held_on": form.held_on.data,
+            "prepared": form.prepared.data,
+            "description": form.description.data,
+        },
+    )
+
+
+@bp.post("/<int:case_id>/return")
+@requires("cases.manage")
+@allowed_now("record_return")
+def record_return(case_id: int):
+    return _return_step(
+        case_id,
+        ReturnForm,
+        reintegration.record_return,
+        lambda: _("The day of the return was recorded."),
+        lambda form: {"version": form.version.data, "returned_on": form.returned_on.data},
+    )
+
+
+@bp.post("/<int:case_id>/return-visits")
+@requires("cases.manage")
+@allowed_now("add_return_visit")
+def add_return_visit(case_id: int):
+    return _return_step(
+        case_id,
+        ReturnVisitForm,
+        reintegration.add_return_visit,
+        lambda: _("The monitoring visit was recorded."),
+        lambda form: {"visited_on": form.visited_on.data, "report": form.report.data},
+    )
+
+
+@bp.post("/<int:case_id>/outcome")
+@requires("cases.manage")
+@allowed_now("record_outcome")
+def record_outcome(case_id: int):
+    return _return_step(
+        case_id,
+        OutcomeForm,
+        reintegration.record_outcome,
+        lambda: _("The outcome was recorded."),
+        lambda form: {
+            "version": form.version.data,
+            "months": form.months.data,
+            "at_home": form.at_home.data == "yes",
+        },
+    )
+
+
+@bp.post("/<int:case_id>/new-measure")
+@requires("cases.manage")
+@allowed_now("record_new_measure")
+def record_new_measure(case_id: int):
+    return _return_step(
+        case_id,
+        NewMeasureForm,
+        reintegration.record_new_measure,
+        lambda: _("The new protection measure was recorded."),
+        lambda form: {
+            "version": form.version.data,
+            "decided_on": form.decided_on.data,
+            "decision": form.decision.data,
+        },
+    )
+
+
 # --- Closure ----------------------------------------------------------------------------------
 
 
@@ -771,16 +925,20 @@ DOCUMENTS = {
     "evaluation": "cases/evaluation_pdf.html",
     "plan": "cases/plan_pdf.html",
     "closure": "cases/closure_pdf.html",
+    "reintegration": "cases/reintegration_pdf.html",
 }
 DOCUMENT_NAMES = {
     "answer": ("Raspuns", "Valasz"),
     "evaluation": ("Evaluare", "Felmeres"),
     "plan": ("Plan de servicii", "Szolgaltatasi terv"),
     "closure": ("Inchiderea cazului", "Eset lezarasa"),
+    "reintegration": ("Reintegrare in familie", "Csaladba visszahelyezes"),
 }
 
 
-@bp.get("/<int:case_id>/<any(answer,evaluation,plan,closure):document>.<any(ro,hu):language>.pdf")
+@bp.get(
+    "/<int:case_id>/<any(answer,evaluation,plan,closure,reintegration):document>.<any(ro,hu):language>.pdf"
+)
 @requires("cases.read")
 def print_document(case_id: int, document: str, language: str):
     """The written answer, the evaluation, the plan in force or the closure, in ro or hu."""
@@ -791,6 +949,7 @@ def print_document(case_id: int, document: str, language: str):
         "evaluation": case.evaluation is not None,
         "plan": plan is not None,
         "closure": case.closure_reason is not None,
+        "reintegration": case.reintegration is not None,
     }
     if not available[document]:
         abort(404)
@@ -805,6 +964,7 @@ def print_document(case_id: int, document: str, language: str):
         plan=plan,
         evaluation=case.evaluation,
         progress=deadlines.latest_progress(case),
+        return_visits_due=deadlines.return_visits_due(case),
         printed_on=_dated_on(case, document),
     )
     name = DOCUMENT_NAMES[document][0 if language == "ro" else 1]

@@ -23,6 +23,7 @@ from daycentre.cases.changes import (
 from daycentre.cases.deadlines import setting
 from daycentre.cases.models import (
     Case,
+    CaseKind,
     CaseStage,
     ClosureReason,
     ProtectionBody,
@@ -60,8 +61,10 @@ def register_request(
     family: Family | None = None,
     children=(),
     requester_address: str | None = None,
+    kind=CaseKind.PREVENTION,
 ) -> Case:
-    """Register a request or referral; it gets the centre's next number for the year."""
+    """Register a request or referral; it gets the centre's next number for the year. ``kind``:
+    preventing a separation, or a child's return home from care."""
     if not actor.sees_centre(centre.id):
         raise Refused(_l("Choose one of your centres."))
     if not received_on:
@@ -85,6 +88,7 @@ def register_request(
         requester=requester,
         requester_address=clean(requester_address),
         reported=reported,
+        kind=CaseKind(kind),
         family_id=family.id if family else None,
         stage=S.REQUEST,
         primary_due_on=add_working_days(

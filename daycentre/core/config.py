@@ -85,7 +85,12 @@ class Config:
 
     # Cases: the deadlines of the prevention-of-separation process (see cases.deadlines).
     CASE_PRIMARY_EVALUATION_WORKING_DAYS = int(os.environ.get("CASE_PRIMARY_EVALUATION_DAYS", "5"))
-    CASE_FIRST_VISIT_DAYS = 3  # the first home visit within 72 hours of the observation sheet
+    CASE_FIRST_VISIT_HOURS = 72  # the first home visit within 72 hours of the observation sheet
+    # A returned child's monitoring visits: monthly for the first three months, then every three
+    # months until six months after the return (cases/deadlines.py, reintegration_visits_due).
+    REINTEGRATION_MONTHLY_VISITS = int(os.environ.get("REINTEGRATION_MONTHLY_VISITS", "3"))
+    REINTEGRATION_LATER_EVERY_MONTHS = int(os.environ.get("REINTEGRATION_LATER_EVERY_MONTHS", "3"))
+    REINTEGRATION_MONITORING_MONTHS = int(os.environ.get("REINTEGRATION_MONITORING_MONTHS", "6"))
     CASE_REVIEW_MONTHS = int(os.environ.get("CASE_REVIEW_MONTHS", "3"))
     CASE_PLAN_MONTHS = int(os.environ.get("CASE_PLAN_MONTHS", "12"))
     # Months between monitoring visits to a child whose parents work abroad (the monitoring

@@ -28,6 +28,7 @@ from daycentre.outreach.models import (
     AgreementStatus,
     Channel,
     MaterialKind,
+    ParticipantKind,
     TrainingAudience,
 )
 
@@ -121,6 +122,19 @@ class TrainingForm(OutreachForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.audience.choices = TrainingAudience.choices()
+
+
+class ParticipantForm(Form):
+    kind = SelectField(_l("Took part as"), choices=[], validators=[InputRequired()])
+    user_id = SelectField(_l("Staff member"), coerce=int, choices=[], validators=[Optional()])
+    volunteer_id = SelectField(_l("Volunteer"), coerce=int, choices=[], validators=[Optional()])
+    name = StringField(_l("Specialist's name"), validators=[Optional(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add the participant"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = ParticipantKind.choices()
 
 
 class ResourceForm(OutreachForm):

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from daycentre.core.database import stored_enum
@@ -40,6 +40,12 @@ class AgreementStatus(LabelledEnum):
     NEGOTIATING = "negotiating", _l("Being negotiated")
     ACTIVE = "active", _l("In force")
     ENDED = "ended", _l("Ended")
+
+
+class ParticipantKind(LabelledEnum):
+    STAFF = "staff", _l("Staff member")
+    PARTNER = "partner", _l("Partner's specialist")
+    VOLUNTEER = "volunteer", _l("Volunteer")
 
 
 class TrainingAudience(LabelledEnum):
@@ -137,10 +143,53 @@ class Training(OutreachRecord, db.Model):
     trainer: Mapped[str | None] = mapped_column(String(200))
 
     centre = relationship("Centre")
+    participants: Mapped[list["TrainingParticipant"]] = relationship(
+        back_populates="training",
+        order_by="TrainingParticipant.id",
+        cascade="all, delete-orphan",
+    )
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
         CheckConstraint("persons_trained >= 0", name="persons_not_negative"),
     )
+
+
+class TrainingParticipant(db.Model):
+    """Someone who took part in a training: a staff member's account, a volunteer's record, or
+    a partner's specialist by name and organisation.
+
+    ``person_key`` says who the person is across trainings (``staff:12``, ``volunteer:3``,
+    ``partner:<folded name>|<folded organisation>``), so the persons trained in a period count
+    each of them once. A training with nobody named keeps the number typed on it
+    (``Training.persons_trained``), listed as not named."""
+
+    __tablename__ = "training_participants"
+    audit_label = _l("Training participant")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(
+        ForeignKey("trainings.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ParticipantKind] = mapped_column(stored_enum(ParticipantKind, 20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    person_key: Mapped[str] = mapped_column(String(450), index=True, info={"audit": False})
+
+    training: Mapped[Training] = relationship(back_populates="participants")
+    user = relationship("User")
+    volunteer = relationship("Volunteer")
+
+    __table_args__ = (UniqueConstraint("training_id", "person_key"),)
+
+    @property
+    def display_name(self) -> str:
+        if self.user is not None:
+            return self.user.full_name
+        if self.volunteer is not None:
+            return self.volunteer.full_name
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name or ""
 
 
 class CommunityResource(OutreachRecord, db.Model):

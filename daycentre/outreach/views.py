@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from daycentre.audit import services as audit
 from daycentre.auth import scope
+from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.services import visible_centres
 from daycentre.core import submissions
@@ -20,6 +21,7 @@ from daycentre.outreach.forms import (
     AgreementForm,
     CampaignForm,
     MaterialForm,
+    ParticipantForm,
     ResourceForm,
     TrainingForm,
 )
@@ -28,8 +30,11 @@ from daycentre.outreach.models import (
     Campaign,
     CommunityResource,
     InformationMaterial,
+    ParticipantKind,
     Training,
+    TrainingParticipant,
 )
+from daycentre.volunteers.models import Volunteer
 
 
 @dataclass(frozen=True)
@@ -253,3 +258,69 @@ def print_resources():
     )
     db.session.commit()
     return download(pdf, PDF, _("Community resources") + ".pdf")
+
+
+# ---- Who took part in a training ------------------------------------------------------------
+
+
+def _participant_form(training: Training, **kwargs) -> ParticipantForm:
+    form = ParticipantForm(**kwargs)
+    staff = db.session.scalars(
+        scope.select_visible(User, current_user)
+        .where(User.active.is_(True))
+        .order_by(User.family_name, User.given_name)
+    )
+    volunteers = db.session.scalars(
+        scope.select_visible(Volunteer, current_user)
+        .where(Volunteer.centre_id == training.centre_id)
+        .order_by(Volunteer.family_name, Volunteer.given_name)
+    )
+    form.user_id.choices = [(0, "—")] + [(u.id, u.full_name) for u in staff]
+    form.volunteer_id.choices = [(0, "—")] + [(v.id, v.full_name) for v in volunteers]
+    return form
+
+
+@bp.route("/trainings/<int:training_id>/participants", methods=["GET", "POST"])
+@requires("outreach.manage")
+def training_participants(training_id: int):
+    """Who took part in a training: each person counts once in the persons trained of a period."""
+    training = scope.record_or_404(Training, training_id)
+    form = _participant_form(training)
+    if form.validate_on_submit():
+        user = volunteer = None
+        if form.user_id.data:
+            user = scope.record_or_404(User, form.user_id.data)
+        if form.volunteer_id.data:
+            volunteer = scope.record_or_404(Volunteer, form.volunteer_id.data)
+        if service_done(
+            form,
+            training,
+            outreach.add_participant,
+            training,
+            actor=current_user,
+            kind=ParticipantKind(form.kind.data),
+            user=user,
+            volunteer=volunteer,
+            name=form.name.data,
+            organisation=form.organisation.data,
+        ):
+            flash(_("The participant was added."), "success")
+            return redirect(url_for("outreach.training_participants", training_id=training.id))
+    return render_template(
+        "outreach/training_participants.html",
+        training=training,
+        form=form,
+        remove_form=Form(formdata=None),
+    )
+
+
+@bp.post("/participants/<int:participant_id>/remove")
+@requires("outreach.manage")
+def remove_participant(participant_id: int):
+    participant = scope.record_or_404(TrainingParticipant, participant_id)
+    training = participant.training
+    if Form().validate_on_submit() and service_done(
+        None, None, outreach.remove_participant, participant, actor=current_user
+    ):
+        flash(_("The participant was removed."), "success")
+    return redirect(url_for("outreach.training_participants", training_id=training.id))

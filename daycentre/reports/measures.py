@@ -36,6 +36,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.auth.models import User
@@ -44,6 +45,7 @@ from daycentre.cases.models import (
     CaseStage,
     ClosureReason,
     Evaluation,
+    Reintegration,
     Review,
     case_children,
 )
@@ -63,6 +65,7 @@ from daycentre.outreach.models import (
     CommunityResource,
     InformationMaterial,
     Training,
+    TrainingParticipant,
 )
 from daycentre.people.models import Family, Person
 from daycentre.reports.models import AttendanceMonth, ChildrenFed, MealCount
@@ -580,6 +583,42 @@ def _children_stayed(scope: Scope) -> Select:
     )
 
 
+def _returned_children(day, *where, scope: Scope) -> Select:
+    """The children of the cases of a return home from care, one row each, dated by ``day``."""
+    return (
+        select(
+            day.label("day"),
+            (_name() + " – " + _reference()).label("item"),
+            literal(1).label("amount"),
+            Person.id.label("key"),
+            *_opens("case", Case.id),
+        )
+        .select_from(Reintegration)
+        .join(Case, Case.id == Reintegration.case_id)
+        .join(case_children, case_children.c.case_id == Case.id)
+        .join(Person, Person.id == case_children.c.person_id)
+        .where(scope.centres(Case.centre_id), *where)
+    )
+
+
+def _children_returned_home(scope: Scope) -> Select:
+    """Children who returned home from a protection measure in the period."""
+    return _returned_children(
+        Reintegration.returned_on, scope.days(Reintegration.returned_on), scope=scope
+    )
+
+
+def _children_home_six_months(scope: Scope) -> Select:
+    """Children whose six months after the return fell in the period and who were recorded
+    as still at home then (a new measure before it records them as not at home)."""
+    return _returned_children(
+        Reintegration.six_months_on,
+        Reintegration.at_home_6_months.is_(True),
+        scope.days(Reintegration.six_months_on),
+        scope=scope,
+    )
+
+
 def _reviews(scope: Scope, *where) -> Select:
     return (
         select(
@@ -796,14 +835,39 @@ def _persons_counselled(scope: Scope) -> Select:
 # ---- Outreach -------------------------------------------------------------------------------
 
 
-def _persons_trained(scope: Scope) -> Select:
-    return select(
+def _persons_trained(scope: Scope) -> tuple[Select, Select]:
+    """Each person named on the period's trainings once, dated by their first training; and the
+    trainings that name nobody (recorded before participants were kept) with the number typed
+    on them, listed as not named."""
+    trained = and_(scope.centres(Training.centre_id), scope.days(Training.held_on))
+    staff, volunteer = aliased(User), aliased(Volunteer)
+    name = func.coalesce(
+        staff.family_name + " " + staff.given_name,
+        volunteer.family_name + " " + volunteer.given_name,
+        TrainingParticipant.name + " (" + TrainingParticipant.organisation + ")",
+    )
+    named = (
+        select(
+            func.min(Training.held_on).label("day"),
+            func.min(name).label("item"),
+            literal(1).label("amount"),
+            TrainingParticipant.person_key.label("key"),
+            *_opens("training", func.min(Training.id)),
+        )
+        .join(Training, Training.id == TrainingParticipant.training_id)
+        .outerjoin(staff, staff.id == TrainingParticipant.user_id)
+        .outerjoin(volunteer, volunteer.id == TrainingParticipant.volunteer_id)
+        .where(trained)
+        .group_by(TrainingParticipant.person_key)
+    )
+    not_named = select(
         Training.held_on.label("day"),
-        Training.topic.label("item"),
+        (Training.topic + " · " + literal(str(_l("not named")))).label("item"),
         Training.persons_trained.label("amount"),
-        Training.id.label("key"),
+        cast(Training.id, String).label("key"),
         *_opens("training", Training.id),
-    ).where(scope.centres(Training.centre_id), scope.days(Training.held_on))
+    ).where(trained, ~Training.participants.any())
+    return named, not_named
 
 
 def _campaigns(scope: Scope) -> Select:
@@ -1153,6 +1217,20 @@ measure(
 )
 measure("plans_monitored", _l("Service plans monitored"), total="distinct", rows=_plans_monitored)
 measure("evaluations", _l("Evaluations done"), rows=_evaluations, areas=("cases",))
+measure(
+    "children_returned_home",
+    _l("Children returned home from care"),
+    total="distinct",
+    rows=_children_returned_home,
+    areas=("cases",),
+)
+measure(
+    "children_home_six_months",
+    _l("Children still at home six months after their return"),
+    total="distinct",
+    rows=_children_home_six_months,
+    areas=("cases",),
+)
 measure("day_centres", _l("Day centres running"), rows=_day_centres, dated=False)
 measure(
     "active_beneficiaries",

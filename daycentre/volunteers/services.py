@@ -366,8 +366,9 @@ def delete_draft(contract: VolunteerContract, *, actor) -> None:
 def contracts_ending_soon(user, today: date) -> list[VolunteerContract]:
     days = current_app.config["VOLUNTEER_CONTRACT_ENDING_DAYS"]
     query = (
-        db.select(VolunteerContract)
-        .options(joinedload(VolunteerContract.volunteer))
+        scope.select_visible(
+            VolunteerContract, user, options=(joinedload(VolunteerContract.volunteer),)
+        )
         .where(
             VolunteerContract.status.in_((ContractStatus.SIGNED, ContractStatus.ACTIVE)),
             VolunteerContract.ends_on >= today,
@@ -375,8 +376,6 @@ def contracts_ending_soon(user, today: date) -> list[VolunteerContract]:
         )
         .order_by(VolunteerContract.ends_on)
     )
-    if not user.is_admin:
-        query = query.where(VolunteerContract.centre_id.in_(user.centre_ids or {0}))
     return list(db.session.scalars(query))
 
 

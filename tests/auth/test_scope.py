@@ -38,6 +38,7 @@ from daycentre.outreach.models import (
     CommunityResource,
     InformationMaterial,
     Training,
+    TrainingParticipant,
 )
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
@@ -97,6 +98,8 @@ MODELS = {
     "activity_id": Activity,
     "signup_id": ActivitySignup,
     "batch_id": ImportBatch,
+    "training_id": Training,
+    "participant_id": TrainingParticipant,
     "outreach.delete_record:record_id": Campaign,  # the slug chosen in _url
     "outreach.edit_record:record_id": Campaign,
     # The directorate's development plan belongs to no centre; its pages are the admin's alone.
@@ -113,7 +116,7 @@ ORDER = [
     CounsellingSession, NoteShare, Workshop, WorkshopSession, WorkshopRegistration,
     SupportGroup, GroupMembership, GroupMeeting,
     Volunteer, VolunteerContract, VolunteerCertificate, VolunteerHours, Activity, ActivitySignup,
-    Training, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
+    Training, TrainingParticipant, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
 ]  # fmt: skip
 

@@ -158,7 +158,9 @@ def test_a_counsellor_cannot_make_the_primary_evaluation(client, login_as, users
 
 def test_the_main_path_through_the_screens(client, login_as, login, users, centre, opened):
     login_as("counsellor")
-    response = client.post(f"/cases/{opened.id}/evaluations", data={"started_on": "2026-03-05"})
+    response = client.post(
+        f"/cases/{opened.id}/evaluations", data={"started_on": "2026-03-05", "started_at": "09:00"}
+    )
     db.session.refresh(opened)
     evaluation = opened.evaluation
     assert response.headers["Location"].endswith(f"/cases/evaluations/{evaluation.id}")
@@ -176,7 +178,8 @@ def test_the_main_path_through_the_screens(client, login_as, login, users, centr
     )
     db.session.refresh(evaluation)
     client.post(
-        f"/cases/{opened.id}/visits", data={"visited_on": "2026-03-06", "findings": "Casa curată."}
+        f"/cases/{opened.id}/visits",
+        data={"visited_on": "2026-03-06", "visited_at": "11:30", "findings": "Casa curată."},
     )
     response = client.post(
         f"/cases/evaluations/{evaluation.id}/complete",
@@ -302,6 +305,8 @@ def test_counts_page_for_supervisors_only(client, login_as, users, centre):
         "children_stayed": 0,
         "reviews_on_time": 0,
         "evaluations": 0,
+        "children_returned_home": 0,
+        "children_home_six_months": 0,
     }
     client.post("/auth/logout")
     login_as("counsellor")

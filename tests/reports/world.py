@@ -9,9 +9,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
-from daycentre.cases.models import Evaluation, PlanStatus, Review
+from daycentre.cases.models import (
+    CaseKind,
+    Evaluation,
+    MeasureKind,
+    PlanStatus,
+    Reintegration,
+    ReturnFamily,
+    Review,
+)
 from daycentre.cases.models import Plan as ServicePlan
-from daycentre.core.localtime import BUCHAREST
+from daycentre.core.localtime import BUCHAREST, add_months
 from daycentre.counselling.models import SessionStatus
 from daycentre.extensions import db
 from daycentre.meals.models import FoodAllowance, MealServed
@@ -23,9 +31,11 @@ from daycentre.outreach.models import (
     CommunityResource,
     InformationMaterial,
     MaterialKind,
+    ParticipantKind,
     Training,
     TrainingAudience,
 )
+from daycentre.outreach.services import add_participant
 from daycentre.reports.measures import Scope
 from daycentre.volunteers.models import (
     ActivitySignup,
@@ -100,6 +110,8 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
             "meals_served",
             "parenting_workshops",
             "workshop_completions",
+            "children_returned_home",
+            "children_home_six_months",
         ),
         0,
     )
@@ -190,6 +202,19 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
             ]
         )
         expected["persons_trained"] += i + 3
+
+        # Children returning home from care (cases received before the period, so as not to be
+        # identified in it): one returned in the period; one whose six months fell in it, still
+        # at home; one whose six months fell in it, no longer at home; one returned after it.
+        for returned_on, at_home, returned, home in (
+            (date(2026, 2, 10), None, 1, 0),
+            (date(2025, 8, 15), True, 0, 1),
+            (date(2025, 8, 1), False, 0, 0),
+            (AFTER, None, 0, 0),
+        ):
+            _returned(centre, admin, returned_on, at_home, tag=f"{tag}{i}")
+            expected["children_returned_home"] += returned
+            expected["children_home_six_months"] += home
         expected["campaigns"] += 1
         expected["materials"] += 1
         expected["partnerships"] += 1
@@ -309,9 +334,57 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
         (Decimal(present) * 100 / Decimal(marks)).quantize(Decimal("0.1")) if marks else 0
     )
     expected["meals_by_type"] = {hot.name: 2 * n, snack.name: n}
+    # Trainings naming who took part: the same counsellor and the same partner's specialist
+    # (typed differently) at two trainings of the period count once each; a training after the
+    # period does not count its new person.
+    for day, specialist, organisation in (
+        (date(2026, 1, 20), "Maria Pop", "DGASPC Covasna"),
+        (END, "maria  POP", "dgaspc covasna"),
+        (AFTER, "Ioan Rus", "Poliția locală"),
+    ):
+        training = _training(centre, day, 40)
+        db.session.add(training)
+        db.session.flush()
+        add_participant(training, actor=admin, kind=ParticipantKind.STAFF, user=counsellor)
+        add_participant(
+            training,
+            actor=admin,
+            kind=ParticipantKind.PARTNER,
+            name=specialist,
+            organisation=organisation,
+        )
+    expected["persons_trained"] += 2
+    db.session.flush()
+
     return {
         key: Decimal(value) if key != "meals_by_type" else value for key, value in expected.items()
     }
+
+
+def _returned(centre, actor, returned_on, at_home, *, tag):
+    family = make_family(centre, name=f"Acasă{tag}{returned_on.isoformat()}")
+    case = make_case(
+        centre,
+        actor=actor,
+        family=family,
+        children=[make_child(family, given_name="Ilona")],
+        received_on=date(2025, 6, 2),
+        kind=CaseKind.REINTEGRATION,
+    )
+    db.session.add(
+        Reintegration(
+            case=case,
+            measure_kind=MeasureKind.FOSTER_CARE,
+            measure_decision="12/2024",
+            measure_decided_on=date(2024, 3, 1),
+            ending_decision="40/2025",
+            measure_ends_on=min(returned_on, date(2025, 7, 1)),
+            family_kind=ReturnFamily.BIOLOGICAL,
+            returned_on=returned_on,
+            six_months_on=add_months(returned_on, 6),
+            at_home_6_months=at_home,
+        )
+    )
 
 
 def _training(centre, day, persons):

@@ -60,6 +60,9 @@ def test_public_endpoints_are_only_the_deliberate_ones():
         "home.health",
         "static",
         "counselling.calendar_feed",
+        "surveys.enter_code",
+        "surveys.answer",
+        "surveys.thanks",
     } == PUBLIC_ENDPOINTS
 
 

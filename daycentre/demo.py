@@ -20,7 +20,9 @@ from daycentre.core.settings import get_setting, put_setting
 from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
+from daycentre.registers.demo import load_registers
 from daycentre.reports.demo import load_plan
+from daycentre.surveys.demo import load_surveys
 from daycentre.volunteers.demo import load_volunteers
 from daycentre.workshops.demo import load_workshops
 
@@ -149,6 +151,8 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_cases,
     load_workshops,
     load_plan,
+    load_registers,
+    load_surveys,
 ]
 
 

@@ -19,6 +19,7 @@ from daycentre.counselling.services import home_week
 from daycentre.enrolment.services import waiting_counts
 from daycentre.extensions import db
 from daycentre.home import bp
+from daycentre.registers.services import complaints_due
 from daycentre.volunteers import services as volunteering
 from daycentre.workshops import services as workshops
 
@@ -53,6 +54,9 @@ def index():
         else set(),
         case_alerts=overdue_for(current_user) if current_user.can("cases.read") else [],
         ending=ending,
+        complaints_due=complaints_due(current_user, day)
+        if current_user.can("registers.read")
+        else [],
         workshops_today=workshops.calendar_entries(
             day,
             day,

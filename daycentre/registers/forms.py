@@ -20,8 +20,8 @@ class ComplaintForm(Form):
     version = HiddenField()
     submission = submission_field()
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
-    channel = SelectField(_l("Channel"), choices=ComplaintChannel.choices())
-    complainant = SelectField(_l("From"), choices=Complainant.choices())
+    channel = SelectField(_l("Channel"), choices=[])
+    complainant = SelectField(_l("From"), choices=[])
     complainant_name = StringField(
         _l("Complainant's name"), validators=[Optional(), Length(max=200)]
     )
@@ -35,6 +35,8 @@ class ComplaintForm(Form):
 
     def __init__(self, *args, handlers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.channel.choices = ComplaintChannel.choices()
+        self.complainant.choices = Complainant.choices()
         self.handler_id.choices = [(u.id, u.full_name) for u in handlers]
 
 
@@ -58,7 +60,7 @@ class IncidentForm(Form):
     submission = submission_field()
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])
     occurred_time = TimeField(_l("Time"), validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=IncidentKind.choices())
+    kind = SelectField(_l("Kind"), choices=[])
     children = MultiCheckboxField(_l("Children involved"), coerce=int, choices=[])
     staff = MultiCheckboxField(_l("Staff involved"), coerce=int, choices=[])
     description = TextAreaField(
@@ -86,6 +88,7 @@ class IncidentForm(Form):
 
     def __init__(self, *args, handlers=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind.choices = IncidentKind.choices()
         self.handler_id.choices = [(u.id, u.full_name) for u in handlers]
         self.staff.choices = [(u.id, u.full_name) for u in handlers]
         self.children.choices = [(p.id, p.listed_name) for p in children]

@@ -20,7 +20,7 @@ from daycentre.surveys.services import LONGEST_TEXT, MOST_CODES_AT_ONCE
 class CampaignForm(Form):
     version = HiddenField()
     submission = submission_field()
-    audience = SelectField(_l("Questionnaire"), choices=Audience.choices())
+    audience = SelectField(_l("Questionnaire"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired()])
@@ -30,6 +30,11 @@ class CampaignForm(Form):
         validators=[InputRequired(), NumberRange(min=0, max=100_000)],
     )
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "audience" in self:
+            self.audience.choices = Audience.choices()
 
 
 class CodesForm(Form):
@@ -53,24 +58,29 @@ def answers_form(questionnaire, language: str, *, submit_label, paper: bool = Fa
     class AnswersForm(Form):
         pass
 
-    yes_no = [("1", _l("Yes")), ("0", _l("No"))]
+    choices = {}
     for question in questionnaire.questions:
         label = f"{question.position}. {question.text(language)}"
+        name = f"q{question.id}"
         if question.kind is QuestionKind.SCALE:
-            choices = [(v, str(v)) for v in range(1, 6)]
-            field = RadioField(label, coerce=int, choices=choices, validators=[Optional()])
+            choices[name] = [(v, str(v)) for v in range(1, 6)]
+            field = RadioField(label, coerce=int, choices=[], validators=[Optional()])
         elif question.kind is QuestionKind.YES_NO:
-            field = RadioField(label, choices=yes_no, validators=[Optional()])
+            choices[name] = [("1", _l("Yes")), ("0", _l("No"))]
+            field = RadioField(label, choices=[], validators=[Optional()])
         elif question.kind is QuestionKind.CHOICE:
-            choices = list(enumerate(question.options(language)))
-            field = RadioField(label, coerce=int, choices=choices, validators=[Optional()])
+            choices[name] = list(enumerate(question.options(language)))
+            field = RadioField(label, coerce=int, choices=[], validators=[Optional()])
         else:
             field = TextAreaField(label, validators=[Optional(), Length(max=LONGEST_TEXT)])
-        setattr(AnswersForm, f"q{question.id}", field)
+        setattr(AnswersForm, name, field)
     if paper:
         AnswersForm.submission = submission_field()
     AnswersForm.submit = SubmitField(submit_label)
-    return AnswersForm()
+    form = AnswersForm()
+    for name, offered in choices.items():
+        form[name].choices = offered
+    return form
 
 
 def answer_values(form, questionnaire) -> dict:

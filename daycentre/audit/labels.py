@@ -148,6 +148,21 @@ OTHER_LABELS = {
     "position": _l("Order"),
     "present": _l("Present"),
     "session_version": _l("Version"),
+    # The complaints and incident registers, the surveys.
+    "received_on": _l("Received on"),
+    "channel": _l("Channel"),
+    "subject": _l("Subject"),
+    "answer": _l("Answer"),
+    "recorded_by_id": _l("Recorded by"),
+    "occurred_at": _l("When"),
+    "parents_told_at": _l("Parents told"),
+    "directorate_told_at": _l("Directorate told"),
+    "questionnaire_id": _l("Questionnaire"),
+    "codes_issued": _l("Codes issued"),
+    "children": _l("Children"),
+    "count": _l("How many"),
+    "answers": _l("Answers"),
+    "complaints": _l("Complaints"),
 }
 
 

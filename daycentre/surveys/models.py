@@ -116,6 +116,7 @@ class SurveyCode(db.Model):
     Nothing ties a code to the answer it gave (no link, no time): the answers stay anonymous."""
 
     __tablename__ = "survey_codes"
+    audit_label = _l("One-time codes")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(

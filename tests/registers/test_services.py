@@ -4,13 +4,16 @@ import pytest
 from sqlalchemy import select
 
 from daycentre.audit.models import AuditEntry
+from daycentre.auth.models import User
 from daycentre.cases.models import Case, CaseStage, CaseTask, TaskSource
+from daycentre.centres.models import Centre
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
 from daycentre.core.localtime import local_instant, today
 from daycentre.extensions import db
 from daycentre.registers import services as registers
 from daycentre.registers.models import Complainant, ComplaintChannel, IncidentKind
+from tests.concurrency import race
 from tests.factories import make_case, make_child, make_family, make_user
 
 
@@ -219,3 +222,16 @@ def test_incident_writes_are_audited(users, centre):
         )
     ).all()
     assert actions == ["create"]
+
+
+def test_complaints_saved_at_the_same_moment_get_consecutive_numbers(app, users, centre):
+    db.session.commit()
+    centre_id, coordinator_id = centre.id, users["coordinator"].id
+
+    def attempt(subject):
+        here = db.session.get(Centre, centre_id)
+        actor = db.session.get(User, coordinator_id)
+        return lambda: _complaint(here, actor, subject=subject).number
+
+    numbers = race(app, attempt, ["Prima", "A doua", "A treia"])
+    assert sorted(numbers) == [1, 2, 3]

@@ -40,7 +40,9 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Consent, Family, Person
+from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
+from daycentre.surveys.models import Questionnaire, SurveyCampaign
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -101,6 +103,9 @@ MODELS = {
     # The directorate's development plan belongs to no centre; its pages are the admin's alone.
     "parent_id": DevelopmentPlan,  # the parent of an objective (the slug below)
     "part_id": PlanObjective,
+    "complaint_id": Complaint,
+    "incident_id": Incident,
+    "campaign_id": SurveyCampaign,
 }
 NOT_IDS = {"year"}  # an int in the address that is not a record's id
 
@@ -113,6 +118,7 @@ ORDER = [
     Volunteer, VolunteerContract, VolunteerCertificate, VolunteerHours, Activity, ActivitySignup,
     Training, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
+    Complaint, Incident, Questionnaire, SurveyCampaign,
 ]  # fmt: skip
 
 LATER = {"closes_at", "deadline", "period_end"}  # after the column it pairs with (a check says so)

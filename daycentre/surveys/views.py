@@ -114,8 +114,8 @@ def show_campaign(campaign_id: int):
 @bp.post("/<int:campaign_id>/codes")
 @requires("surveys.manage")
 def issue_codes(campaign_id: int):
-    """The new codes are shown once, on this page, to be printed and cut into slips: the app keeps
-    only their hashes, so this page is not a redirect target and cannot be shown again."""
+    """The new codes come as a PDF of slips to print and cut: the app keeps only their hashes,
+    so this is the one time anybody sees them."""
     campaign = scope.record_or_404(SurveyCampaign, campaign_id)
     form = CodesForm()
     codes = (
@@ -130,12 +130,14 @@ def issue_codes(campaign_id: int):
             for error in errors:
                 flash(error, "error")
         return redirect(url_for("surveys.show_campaign", campaign_id=campaign.id))
-    return render_template(
-        "surveys/show_codes.html",
+    pdf = render_pdf(
+        "surveys/codes_pdf.html",
+        language=current_language(),
         campaign=campaign,
         codes=codes,
         link=url_for("surveys.enter_code", _external=True),
     )
+    return download(pdf, PDF, _("One-time codes") + f" {campaign.id}.pdf")
 
 
 @bp.route("/<int:campaign_id>/paper", methods=["GET", "POST"])

@@ -75,11 +75,14 @@ def test_staff_enter_paper_answers_and_see_the_results_with_a_chart(client, logi
     assert "25" in text_of(page)  # 1 of 4 handed out
 
 
-def test_codes_are_shown_once_when_made(client, login_as, campaign):
+def test_codes_are_given_once_as_a_pdf_of_slips(client, login_as, campaign):
     login_as("coordinator")
-    page = client.post(f"/surveys/{campaign.id}/codes", data={"count": "3"})
-    assert page.status_code == 200
-    assert page.get_data(as_text=True).count('class="code"') == 3
+    response = client.post(f"/surveys/{campaign.id}/codes", data={"count": "3"})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.data.startswith(b"%PDF")
+    db.session.refresh(campaign)
+    assert campaign.codes_issued == 3
 
 
 def test_the_analysis_report_is_a_pdf_in_romanian_and_hungarian(client, login_as, campaign):

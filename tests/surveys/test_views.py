@@ -106,3 +106,23 @@ def test_another_centres_survey_answers_404(client, login_as, users):
     db.session.commit()
     login_as("coordinator")
     assert client.get(f"/surveys/{campaign.id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [{"scale": "9"}, {"scale": "-1"}, {"scale": "abc"}, {"text": "x" * 2001}, {"text": "a\x00b"}],
+)
+def test_odd_answers_save_nothing_and_keep_the_code(client, users, campaign, odd):
+    [code] = surveys.issue_codes(campaign, actor=users["coordinator"], count=1)
+    db.session.commit()
+    response = client.post(f"/surveys/answer/{code}", data=_form(campaign, **odd))
+    assert response.status_code == 200
+    assert "field-error" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(SurveyResponse.id))) == 0
+    assert surveys.campaign_for_code(code) is not None
+
+
+def test_odd_codes_answer_without_an_error(client):
+    for code in ("", "x" * 40, "%00", "ABCDE-FGHJK", "' OR 1=1 --"):
+        assert client.post("/surveys/answer", data={"code": code}).status_code == 200
+    assert client.get("/surveys/answer/" + "x" * 40).status_code == 404

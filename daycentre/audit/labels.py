@@ -163,6 +163,22 @@ OTHER_LABELS = {
     "count": _l("How many"),
     "answers": _l("Answers"),
     "complaints": _l("Complaints"),
+    "response_id": _l("Survey response"),
+    "question_id": _l("Question"),
+    "scale": _l("Scale from 1 to 5"),
+    "yes": _l("Yes or no"),
+    "choice": _l("One choice"),
+    "text_ro": _l("Text (Romanian)"),
+    "text_hu": _l("Text (Hungarian)"),
+    "text_en": _l("Text (English)"),
+    "options_ro": _l("Options (Romanian)"),
+    "options_hu": _l("Options (Hungarian)"),
+    "options_en": _l("Options (English)"),
+    "title_ro": _l("Title (Romanian)"),
+    "title_hu": _l("Title (Hungarian)"),
+    "title_en": _l("Title (English)"),
+    "code_hash": _l("Code (its hash)"),
+    "used": _l("Used"),
 }
 
 

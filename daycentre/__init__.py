@@ -140,8 +140,10 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.moving_in import views as moving_in_views
     from daycentre.outreach import views as outreach_views
     from daycentre.people import views as people_views
+    from daycentre.registers import views as registers_views
     from daycentre.reports import counts as _count_pages  # noqa: F401  (on the areas' blueprints)
     from daycentre.reports import views as reports_views
+    from daycentre.surveys import views as surveys_views
     from daycentre.volunteers import views as volunteers_views
     from daycentre.workshops import views as workshops_views
 
@@ -161,6 +163,8 @@ def _register_blueprints(app: Flask) -> None:
         reports_views,
         workshops_views,
         moving_in_views,
+        registers_views,
+        surveys_views,
     )
     for views in areas:
         app.register_blueprint(views.bp)

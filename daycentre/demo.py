@@ -22,7 +22,9 @@ from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
 from daycentre.outreach.demo import load_trainings
 from daycentre.people.demo import load_parents_abroad
+from daycentre.registers.demo import load_registers
 from daycentre.reports.demo import load_plan, load_quarter
+from daycentre.surveys.demo import load_surveys
 from daycentre.volunteers.demo import load_volunteers
 from daycentre.workshops.demo import load_workshops
 
@@ -154,6 +156,8 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_plan,
     load_parents_abroad,
     load_quarter,
+    load_registers,
+    load_surveys,
 ]
 
 

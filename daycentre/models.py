@@ -40,6 +40,7 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Consent, Family, Person
+from daycentre.registers.models import Complaint, Incident, incident_children, incident_staff
 from daycentre.reports.models import (
     ActivityReport,
     AttendanceMonth,
@@ -50,6 +51,14 @@ from daycentre.reports.models import (
     PlanIndicator,
     PlanObjective,
     ReportComment,
+)
+from daycentre.surveys.models import (
+    Question,
+    Questionnaire,
+    SurveyAnswer,
+    SurveyCampaign,
+    SurveyCode,
+    SurveyResponse,
 )
 from daycentre.volunteers.models import (
     Activity,

@@ -29,6 +29,8 @@ NOT_PAGES = re.compile(r"\.(pdf|xlsx|ics)$|/static/|/health$|export")
 EVERY_RECORD = frozenset(
     {
         "cases.show_case",
+        "registers.show_complaint",
+        "registers.show_incident",
         "cases.show_plan",
         "cases.edit_evaluation",
         "counselling.show_session",
@@ -59,7 +61,9 @@ def _model_by_argument():
     from daycentre.moving_in.models import ImportBatch
     from daycentre.outreach.models import Training
     from daycentre.people.models import Consent, Family, ParentsAbroad, Person
+    from daycentre.registers.models import Complaint, Incident
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
+    from daycentre.surveys.models import SurveyCampaign
     from daycentre.volunteers.models import (
         Activity,
         Volunteer,
@@ -101,6 +105,9 @@ def _model_by_argument():
         "year": ActivityReport,
         "part_id": PlanObjective,
         "parent_id": DevelopmentPlan,
+        "complaint_id": Complaint,
+        "incident_id": Incident,
+        "campaign_id": SurveyCampaign,
     }
     by_blueprint = {
         "workshops": {"session_id": WorkshopSession, "group_id": SupportGroup},
@@ -171,7 +178,7 @@ def _urls(app):
                 continue
             if rule.endpoint == "reports.list_records" or name in ("slug", "span"):
                 options = _any_options(rule, name)
-            elif name in ("token", "filename"):
+            elif name in ("token", "filename", "code"):
                 options = []
             else:
                 options = _any_options(rule, name)[:1]

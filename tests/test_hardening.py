@@ -80,6 +80,8 @@ READING_ENDPOINTS = {
     "volunteers.my_certificate_pdf",
     "volunteers.my_contract_pdf",
     "volunteers.my_volunteering",
+    "surveys.report_pdf",  # the analysis of a survey's results, printed
+    "surveys.thanks",  # the public page shown after the answers were sent
 }
 
 

@@ -62,6 +62,9 @@ def test_public_endpoints_are_only_the_deliberate_ones():
         "home.web_manifest",
         "static",
         "counselling.calendar_feed",
+        "surveys.enter_code",
+        "surveys.answer",
+        "surveys.thanks",
     } == PUBLIC_ENDPOINTS
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, inspect
+from sqlalchemy import Column, insert, inspect
 
 from daycentre.audit.models import AuditEntry
 from daycentre.extensions import db
@@ -54,7 +54,12 @@ def _plain(value: Any) -> Any:
 
 
 def _audited_columns(obj):
-    return [c for c in inspect(obj).mapper.column_attrs if c.columns[0].info.get("audit", True)]
+    """The stored columns of a record (not what a query computes, like ``Centre.room_count``)."""
+    return [
+        c
+        for c in inspect(obj).mapper.column_attrs
+        if isinstance(c.columns[0], Column) and c.columns[0].info.get("audit", True)
+    ]
 
 
 def snapshot(obj) -> dict[str, Any]:

@@ -76,6 +76,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "workshops.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "workshops.attendance": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The complaints and serious-incident registers: coordinators and admins keep them; a
+    # counsellor reads and completes only those they handle (auth.scope.SCOPE[Complaint]).
+    "registers.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "registers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # Satisfaction surveys: campaigns, codes, answers typed from paper, results.
+    "surveys.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

@@ -43,6 +43,8 @@ from daycentre.outreach.models import (
     TrainingParticipant,
 )
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
+from daycentre.registers.models import Complaint, Incident
+from daycentre.surveys.models import SurveyCampaign
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -114,6 +116,23 @@ def _cases(user) -> ColumnElement[bool]:
     )
 
 
+def _handled(model) -> Clause:
+    """A complaint or incident: the administrators, the coordinators of its centre and the person
+    handling it; nobody else learns that it exists."""
+
+    def clause(user) -> ColumnElement[bool]:
+        if user.is_admin:
+            return true()
+        if not user.can("registers.read"):
+            return false()
+        mine = model.handler_id == user.id
+        if user.can("registers.manage"):
+            return or_(model.centre_id.in_(_centres_of(user)), mine)
+        return mine
+
+    return clause
+
+
 def _colleagues(user) -> ColumnElement[bool]:
     """Users who work at one of the user's centres; every user for an administrator."""
     if user.is_admin:
@@ -181,6 +200,11 @@ SCOPE: dict[type, Clause] = {
     # A spreadsheet being moved in, seen by its centre's coordinators.
     ImportBatch: in_centres(ImportBatch.centre_id),
     CommunityResource: in_centres(CommunityResource.centre_id),
+    # The registers an inspection asks for: restricted to the centre's coordinators, the
+    # administrators and the person handling the record.
+    Complaint: _handled(Complaint),
+    Incident: _handled(Incident),
+    SurveyCampaign: in_centres(SurveyCampaign.centre_id),
 }
 
 

@@ -78,6 +78,7 @@ class RequestSource(LabelledEnum):
     NEIGHBOUR = "neighbour", _l("Neighbour")
     SPAS = "spas", _l("SPAS")
     INSTITUTION = "institution", _l("Other institution")
+    CENTRE = "centre", _l("The centre's own staff")
 
 
 class RequestChannel(LabelledEnum):
@@ -138,6 +139,7 @@ class TaskSource(LabelledEnum):
     MANUAL = "manual", _l("Added by hand")
     ABSENCES = "absences", _l("Repeated absences")
     NO_SHOWS = "no_shows", _l("Missed counselling sessions")
+    ABUSE_SUSPECTED = "abuse_suspected", _l("Serious incident: suspicion of abuse or neglect")
 
 
 case_children = Table(
@@ -573,6 +575,10 @@ TASK_WORDING = {
         "%(name)s is on the absence alert of the day centre: talk to the family."
     ),
     TaskSource.NO_SHOWS: _l("%(name)s missed counselling sessions again: talk to the family."),
+    TaskSource.ABUSE_SUSPECTED: _l(
+        "A suspicion of abuse or neglect about %(name)s was entered in the serious-incident "
+        "register: act on it and see that the directorate was told."
+    ),
 }
 
 
@@ -596,6 +602,7 @@ EVENT_LABELS = {
     "task": _l("Task added"),
     "task_absences": _l("Task raised by the absence alert"),
     "task_no_shows": _l("Task raised by missed counselling sessions"),
+    "task_abuse_suspected": _l("Task raised by a suspicion of abuse or neglect"),
     "task_done": _l("Task done"),
     "measure": _l("Protection measure and its ending recorded"),
     "preparation": _l("Preparation for the return"),

@@ -24,6 +24,7 @@ from daycentre.cases import (
     tasks,
     workflow,
 )
+from daycentre.cases import alerts as _alerts  # noqa: F401  (listens to the incident register)
 from daycentre.cases.forms import (
     PROGRESS_CHOICES,
     ClosureForm,

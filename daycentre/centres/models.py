@@ -3,7 +3,7 @@ from uuid import uuid4
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from daycentre.core.database import stored_enum
 from daycentre.core.labels import LabelledEnum
@@ -67,6 +67,8 @@ class Centre(WeeklyHours, db.Model):
 
     groups: Mapped[list["Group"]] = relationship(back_populates="centre", order_by="Group.name")
     rooms: Mapped[list["Room"]] = relationship(back_populates="centre", order_by="Room.name")
+    # Filled only where a query asks for it (``services.with_room_count``), counted in that query.
+    room_count: Mapped[int | None] = query_expression()
     closure_days: Mapped[list["ClosureDay"]] = relationship(
         back_populates="centre", order_by="ClosureDay.day", cascade="all, delete-orphan"
     )

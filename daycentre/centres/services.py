@@ -3,6 +3,8 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import with_expression
 
 from daycentre.audit import services as audit
 from daycentre.auth import scope
@@ -19,6 +21,12 @@ def visible_centres(user, *, include_inactive: bool = False, options=()) -> list
     if not include_inactive:
         query = query.where(Centre.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def with_room_count():
+    """A loader option for centres: ``room_count`` counted in the centres' own query."""
+    counted = select(func.count(Room.id)).where(Room.centre_id == Centre.id).scalar_subquery()
+    return with_expression(Centre.room_count, counted)
 
 
 def _apply(record, fields: dict) -> dict:

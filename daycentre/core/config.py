@@ -47,6 +47,8 @@ class Config:
     SECOND_FACTOR_REQUIRED = os.environ.get("SECOND_FACTOR_REQUIRED", "").lower() in {"1", "true"}
     SECOND_FACTOR_ROLES = frozenset({"admin", "coordinator", "counsellor"})
     SECOND_FACTOR_LIMIT = "5 per 15 minutes"
+    # The public survey pages, per address: enough for a family's phones, too few to guess codes.
+    SURVEY_LIMIT_PER_ADDRESS = os.environ.get("SURVEY_LIMIT_PER_ADDRESS", "60 per 10 minutes")
     SECOND_FACTOR_PENDING = timedelta(minutes=5)  # between the password and the code
     FIRST_ADMIN_PASSWORD_VALID = timedelta(hours=24)
 

@@ -23,6 +23,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "home.web_manifest",
         "static",
         "counselling.calendar_feed",
+        # A family answers a satisfaction survey with a one-time code, without an account.
+        "surveys.enter_code",
+        "surveys.answer",
+        "surveys.thanks",
     }
 )
 

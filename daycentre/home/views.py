@@ -14,7 +14,7 @@ from daycentre.auth.roles import ACCOUNT
 from daycentre.cases.overdue import overdue_for
 from daycentre.centres.calendar import operating_today
 from daycentre.centres.models import Centre
-from daycentre.centres.services import visible_centres
+from daycentre.centres.services import visible_centres, with_room_count
 from daycentre.core.database import utcnow
 from daycentre.core.forms import Form
 from daycentre.core.localtime import today
@@ -23,6 +23,7 @@ from daycentre.enrolment.services import waiting_counts
 from daycentre.extensions import db
 from daycentre.home import bp
 from daycentre.people.services import visits_due
+from daycentre.registers.services import complaints_due
 from daycentre.volunteers import services as volunteering
 from daycentre.workshops import services as workshops
 
@@ -35,7 +36,7 @@ def index():
     if current_user.can("volunteering.take_part"):
         return _volunteer_home(day)
     centres = visible_centres(
-        current_user, options=(selectinload(Centre.groups), selectinload(Centre.rooms))
+        current_user, options=(selectinload(Centre.groups), with_room_count())
     )
     operating = operating_today(centres, day)
     ending = (
@@ -66,6 +67,9 @@ def index():
         if current_user.can("people.read")
         else [],
         ending=ending,
+        complaints_due=complaints_due(current_user, day)
+        if current_user.can("registers.read")
+        else [],
         workshops_today=workshops.calendar_entries(
             day,
             day,

@@ -25,7 +25,9 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Family, Person
+from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.measures import Record
+from daycentre.surveys.models import SurveyCampaign
 from daycentre.volunteers.models import Activity, Volunteer, VolunteerContract
 from daycentre.workshops.models import SupportGroup, Workshop
 
@@ -97,6 +99,13 @@ PAGES: dict[str, Page] = {
     "material": _outreach("materials", InformationMaterial),
     "agreement": _outreach("agreements", Agreement),
     "resource": _outreach("resources", CommunityResource),
+    "complaint": Page(
+        "registers.show_complaint", "complaint_id", "registers.read", _scoped(Complaint)
+    ),
+    "incident": Page("registers.show_incident", "incident_id", "registers.read", _scoped(Incident)),
+    "survey": Page(
+        "surveys.show_campaign", "campaign_id", "surveys.manage", _scoped(SurveyCampaign)
+    ),
 }
 
 

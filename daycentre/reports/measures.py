@@ -68,7 +68,9 @@ from daycentre.outreach.models import (
     TrainingParticipant,
 )
 from daycentre.people.models import Family, Person
+from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.models import AttendanceMonth, ChildrenFed, MealCount
+from daycentre.surveys.models import SurveyAnswer, SurveyCampaign, SurveyResponse
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -92,6 +94,7 @@ from daycentre.workshops.models import (
 from daycentre.workshops.services import completion_percent
 
 COUNT, PERCENT, LEI, HOURS = "count", "percent", "lei", "hours"
+PER_THOUSAND, SCORE = "per_thousand", "score"
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,13 @@ class Column:
 
 
 COUNTS_FOR = Column("amount", _l("Counts for"))
-QUANTUM = {PERCENT: Decimal("0.1"), LEI: Decimal("0.01"), HOURS: Decimal("0.01")}
+QUANTUM = {
+    PERCENT: Decimal("0.1"),
+    LEI: Decimal("0.01"),
+    HOURS: Decimal("0.01"),
+    PER_THOUSAND: Decimal("0.01"),
+    SCORE: Decimal("0.01"),
+}
 
 
 @dataclass(frozen=True)
@@ -176,8 +185,10 @@ class Measure:
     key: str
     label: object
     unit: str = COUNT
-    # count | sum | distinct over ``rows``; rate: sum(amount) / sum(base), as a percentage.
+    # count | sum | distinct over ``rows``; rate: sum(amount) / sum(base), times ``per`` (100: a
+    # percentage; 1000: per thousand; 1: a mean score).
     total: str = "count"
+    per: int = 100
     rows: Callable[[Scope], Select | tuple[Select, ...]] | None = None
     columns: tuple[Column, ...] = (COUNTS_FOR,)
     dated: bool = True
@@ -210,7 +221,7 @@ class Measure:
                     func.coalesce(func.sum(records.c.base), 0),
                 ).select_from(records)
             ).one()
-            return rate(part, whole)
+            return rate(part, whole, self.per, self.unit)
         selects = self._selects(scope)
         if len(selects) > 1 and self.total not in ("count", "sum"):
             raise ValueError(f"{self.key}: only counts and sums add up across selects")
@@ -278,7 +289,12 @@ class Measure:
     def _total(self, rows: list) -> Decimal:
         """The number from the rows themselves, as ``value`` counts it in the database."""
         if self.total == "rate":
-            return rate(sum(_decimal(r.amount) for r in rows), sum(_decimal(r.base) for r in rows))
+            return rate(
+                sum(_decimal(r.amount) for r in rows),
+                sum(_decimal(r.base) for r in rows),
+                self.per,
+                self.unit,
+            )
         number = {
             "count": lambda: Decimal(len(rows)),
             "sum": lambda: sum((_decimal(r.amount) for r in rows), Decimal(0)),
@@ -333,11 +349,12 @@ class Record:
     href: str | None = None  # set for a user who may open that page
 
 
-def rate(part, whole) -> Decimal:
-    """``part`` as a percentage of ``whole``, with one decimal; 0 when there is no whole."""
+def rate(part, whole, per: int = 100, unit: str = PERCENT) -> Decimal:
+    """``part`` per ``per`` of ``whole`` (a percentage by default), rounded as ``unit`` is; 0
+    when there is no whole."""
     if not whole:
         return Decimal(0)
-    return (_decimal(part) * 100 / _decimal(whole)).quantize(QUANTUM[PERCENT])
+    return (_decimal(part) * per / _decimal(whole)).quantize(QUANTUM[unit])
 
 
 def _decimal(value) -> Decimal:
@@ -1171,6 +1188,103 @@ def _meal_cost(scope: Scope) -> Select:
     ).join(Centre, Centre.id == fed.c.centre_id)
 
 
+def _complaints(scope: Scope, *where) -> Select:
+    """The complaints entered in the register in the period, by their number."""
+    return (
+        select(
+            Complaint.received_on.label("day"),
+            (
+                cast(Complaint.number, String)
+                + "/"
+                + cast(Complaint.year, String)
+                + " – "
+                + Centre.name
+            ).label("item"),
+            literal(1).label("amount"),
+            Complaint.id.label("key"),
+            *_opens("complaint", Complaint.id),
+        )
+        .join(Centre, Centre.id == Complaint.centre_id)
+        .where(scope.centres(Complaint.centre_id), scope.days(Complaint.received_on), *where)
+    )
+
+
+def _complaints_received(scope: Scope) -> Select:
+    return _complaints(scope)
+
+
+def _complaints_answered_on_time(scope: Scope) -> Select:
+    return _complaints(scope, Complaint.answered_on <= Complaint.due_on)
+
+
+def _incidents(scope: Scope) -> Select:
+    return (
+        select(
+            Incident.occurred_at.label("day"),
+            Centre.name.label("item"),
+            literal(1).label("amount"),
+            literal(0).label("base"),
+            Incident.id.label("key"),
+            *_opens("incident", Incident.id),
+        )
+        .join(Centre, Centre.id == Incident.centre_id)
+        .where(scope.centres(Incident.centre_id), scope.instants(Incident.occurred_at))
+    )
+
+
+def _incident_rate(scope: Scope):
+    """Each incident (counts 1) and each centre's child-days (the days children were present):
+    incidents per 1,000 child-days is the first added up over the second, times 1,000."""
+    marks = _marks(scope)
+    child_days = (
+        select(Group.centre_id, func.sum(marks.c.present).label("present"))
+        .select_from(marks)
+        .join(Group, Group.id == marks.c.group_id)
+        .group_by(Group.centre_id)
+        .subquery()
+    )
+    centres = select(
+        literal(None, Incident.occurred_at.type).label("day"),
+        Centre.name.label("item"),
+        literal(0).label("amount"),
+        child_days.c.present.label("base"),
+        (-Centre.id).label("key"),
+        *_opens("centre", Centre.id),
+    ).join(Centre, Centre.id == child_days.c.centre_id)
+    return union_all(_incidents(scope), centres)
+
+
+def _survey_answers(scope: Scope) -> Select:
+    """Each questionnaire answered in the surveys that ended in the period: the sum of its 1–5
+    answers (``amount``) over their number (``base``); the measure is the mean of all of them."""
+    return (
+        select(
+            SurveyCampaign.ends_on.label("day"),
+            SurveyCampaign.title.label("item"),
+            func.sum(SurveyAnswer.scale).label("amount"),
+            func.count(SurveyAnswer.scale).label("base"),
+            func.round(
+                func.sum(SurveyAnswer.scale)
+                * literal(Decimal(1), Numeric(6, 2))
+                / func.count(SurveyAnswer.scale),
+                2,
+            ).label("score"),
+            SurveyResponse.id.label("key"),
+            *_opens("survey", SurveyCampaign.id),
+        )
+        .join(SurveyResponse, SurveyResponse.campaign_id == SurveyCampaign.id)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .where(
+            scope.centres(SurveyCampaign.centre_id),
+            scope.days(SurveyCampaign.ends_on),
+            SurveyAnswer.scale.is_not(None),
+        )
+        .group_by(
+            SurveyCampaign.id, SurveyCampaign.ends_on, SurveyCampaign.title, SurveyResponse.id
+        )
+    )
+
+
 # ---- The registry, in the order of the plan ---------------------------------------------------
 
 measure(
@@ -1291,6 +1405,41 @@ measure(
     rows=_workshop_completions,
     group="centre",
     areas=("workshops",),
+)
+
+measure("complaints_received", _l("Complaints received"), rows=_complaints_received, group="centre")
+measure(
+    "complaints_on_time",
+    _l("Complaints answered within 30 days"),
+    rows=_complaints_answered_on_time,
+    group="centre",
+)
+measure("serious_incidents", _l("Serious incidents"), rows=_incidents, group="centre")
+measure(
+    "incidents_per_1000",
+    _l("Serious incidents per 1,000 child-days"),
+    unit=PER_THOUSAND,
+    total="rate",
+    per=1000,
+    rows=_incident_rate,
+    columns=(
+        Column("amount", _l("Serious incidents")),
+        Column("base", _l("Child-days")),
+    ),
+    group="centre",
+)
+measure(
+    "survey_score",
+    _l("Satisfaction survey score (1–5)"),
+    unit=SCORE,
+    total="rate",
+    per=1,
+    rows=_survey_answers,
+    columns=(
+        Column("base", _l("Questions answered on the 1–5 scale")),
+        Column("score", _l("Mean score"), SCORE, footer="value"),
+    ),
+    group="centre",
 )
 
 

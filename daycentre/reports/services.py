@@ -200,6 +200,21 @@ def _scaled_without_target(results: list[Result]) -> list[Result]:
     ]
 
 
+# The registers an inspection asks for and the satisfaction surveys: on every centre's activity
+# report, whether or not the plan names them.
+REGISTER_MEASURES = (
+    "complaints_received",
+    "complaints_on_time",
+    "serious_incidents",
+    "incidents_per_1000",
+    "survey_score",
+)
+
+
+def register_figures(scope: Scope) -> list[tuple[Measure, object]]:
+    return [(MEASURES[key], MEASURES[key].value(scope)) for key in REGISTER_MEASURES]
+
+
 def year_scope(year: int, centre_ids, *, directorate: bool = False) -> Scope:
     return Scope(frozenset(centre_ids), date(year, 1, 1), date(year, 12, 31), directorate)
 

@@ -368,6 +368,8 @@ def edit_report(centre_id: int, year: int):
         report=report,
         form=form,
         results=plans.plan_results(plan, scope),
+        registers=plans.register_figures(scope),
+        scope=scope,
         languages=LANGUAGES,
     )
 
@@ -393,6 +395,7 @@ def export_report(centre_id: int, year: int, fmt: str):
                 plan=plan,
                 report=report,
                 results=results,
+                registers=plans.register_figures(scope),
                 year=year,
             )
             return _audited_export(download(content, PDF, filename), plan, centre, fmt, language)
@@ -412,6 +415,10 @@ def export_report(centre_id: int, year: int, fmt: str):
                 report.comment_on(result.indicator.id) if report else "",
             ]
             for result in results
+        ]
+        rows += [
+            [_("Registers and surveys"), str(measure.label), None, value, ""]
+            for measure, value in plans.register_figures(scope)
         ]
         content = spreadsheet(title, headers, rows)
         return _audited_export(download(content, XLSX, filename), plan, centre, fmt, language)

@@ -41,7 +41,9 @@ from daycentre.outreach.models import (
     TrainingParticipant,
 )
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
+from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
+from daycentre.surveys.models import Questionnaire, SurveyCampaign
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -105,6 +107,9 @@ MODELS = {
     # The directorate's development plan belongs to no centre; its pages are the admin's alone.
     "parent_id": DevelopmentPlan,  # the parent of an objective (the slug below)
     "part_id": PlanObjective,
+    "complaint_id": Complaint,
+    "incident_id": Incident,
+    "campaign_id": SurveyCampaign,
 }
 NOT_IDS = {"year", "number"}  # ints in the address that are no record's id (a quarter's number)
 
@@ -118,6 +123,7 @@ ORDER = [
     Volunteer, VolunteerContract, VolunteerCertificate, VolunteerHours, Activity, ActivitySignup,
     Training, TrainingParticipant, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
+    Complaint, Incident, Questionnaire, SurveyCampaign,
 ]  # fmt: skip
 
 LATER = {"closes_at", "deadline", "period_end"}  # after the column it pairs with (a check says so)

@@ -30,7 +30,13 @@ def _listed_total(measure, records):
         return len({(r.page, r.ref, r.item) for r in records})
     if measure.total == "sum":
         return sum(r.amount for r in records)
-    return rate(sum(r.amount for r in records), sum(r.figures[0] for r in records))
+    base = [column.name for column in measure.columns].index("base")
+    return rate(
+        sum(r.amount for r in records),
+        sum(r.figures[base] for r in records),
+        measure.per,
+        measure.unit,
+    )
 
 
 def test_every_number_equals_its_records_over_several_centres(centre, other_centre):

@@ -52,9 +52,10 @@ def test_the_records_behind_a_number_add_up_to_it(centre, other_centre):
         elif measure.total == "count":
             assert len(records) == measure.value(scope), measure.key
         elif measure.total == "rate":
-            present = sum(r.amount for r in records)
-            marks = sum(r.figures[0] for r in records)
-            assert rate(present, marks) == measure.value(scope), measure.key
+            part = sum(r.amount for r in records)
+            base = [c.name for c in measure.columns].index("base")
+            whole = sum(r.figures[base] for r in records)
+            assert rate(part, whole, measure.per, measure.unit) == measure.value(scope), measure.key
         else:
             assert len(records) >= measure.value(scope), measure.key
         assert all(

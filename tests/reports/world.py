@@ -112,9 +112,13 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
             "workshop_completions",
             "children_returned_home",
             "children_home_six_months",
+            "complaints_received",
+            "complaints_on_time",
+            "serious_incidents",
         ),
         0,
     )
+    scores = []
     expected.update(volunteer_hours=Decimal(0), meal_cost=Decimal(0))
     present = marks = 0
 
@@ -328,7 +332,20 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
         expected["parenting_workshops"] += 1
         expected["workshop_completions"] += 1
 
+        # The registers: a complaint answered on time, one answered late, one after the period,
+        # one of another centre; an incident on the last evening, one the next night, one
+        # elsewhere; a survey ending on the last day, one ending the day after.
+        _registers(centre, other_centre, admin, i)
+        expected["complaints_received"] += 2
+        expected["complaints_on_time"] += 1
+        expected["serious_incidents"] += 1
+        scores.append(3 + i % 3)
+
     db.session.flush()
+    expected["incidents_per_1000"] = (
+        (Decimal(n) * 1000 / Decimal(present)).quantize(Decimal("0.01")) if present else 0
+    )
+    expected["survey_score"] = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.01"))
     expected["day_centres"] = 1
     expected["attendance_rate"] = (
         (Decimal(present) * 100 / Decimal(marks)).quantize(Decimal("0.1")) if marks else 0
@@ -438,3 +455,63 @@ def _resource(centre, active):
         languages="ro, hu",
         active=active,
     )
+
+
+def _registers(centre, other_centre, admin, i):
+    from daycentre.registers import services as registers
+    from daycentre.surveys import services as surveys
+    from daycentre.surveys.models import Audience, QuestionKind
+
+    def complaint(where, received_on, answered_on=None):
+        record = registers.record_complaint(
+            where,
+            actor=admin,
+            received_on=received_on,
+            channel="phone",
+            complainant="parent",
+            complainant_name=f"Petent {i}",
+            subject="Subiect",
+            handler=admin,
+        )
+        if answered_on is not None:
+            registers.answer_complaint(
+                record, actor=admin, version=record.version, answer="Da", answered_on=answered_on
+            )
+
+    complaint(centre, END, END)
+    complaint(centre, START, START + timedelta(days=40))
+    complaint(centre, AFTER)
+    complaint(other_centre, START)
+
+    def incident(where, at):
+        registers.record_incident(
+            where,
+            actor=admin,
+            occurred_at=at,
+            kind="accident",
+            description="A căzut.",
+            measures="Prim ajutor.",
+            handler=admin,
+        )
+
+    incident(centre, LAST_EVENING)
+    incident(centre, NEXT_NIGHT)
+    incident(other_centre, LAST_EVENING)
+
+    def survey(ends_on, scale):
+        campaign = surveys.create_campaign(
+            centre,
+            actor=admin,
+            audience=Audience.PARENTS,
+            title=f"Chestionar {i} {ends_on}",
+            starts_on=START,
+            ends_on=ends_on,
+        )
+        values = {
+            q.id: scale if q.kind is QuestionKind.SCALE else None
+            for q in campaign.questionnaire.questions
+        }
+        surveys.enter_paper_answers(campaign, actor=admin, values=values)
+
+    survey(END, 3 + i % 3)
+    survey(AFTER, 1)

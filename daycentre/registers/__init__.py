@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("registers", __name__, url_prefix="/registers")

@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.moving_in import views as moving_in_views
     from daycentre.outreach import views as outreach_views
     from daycentre.people import views as people_views
+    from daycentre.programme import views as programme_views
     from daycentre.reports import counts as _count_pages  # noqa: F401  (on the areas' blueprints)
     from daycentre.reports import views as reports_views
     from daycentre.volunteers import views as volunteers_views
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_views,
         workshops_views,
         moving_in_views,
+        programme_views,
     )
     for views in areas:
         app.register_blueprint(views.bp)

@@ -69,6 +69,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "workshops.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "workshops.attendance": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
     "workshops.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The children's programme: the weekly programmes, the day's notes, outings and departures are
+    # kept by coordinators; counsellors read them.
+    "programme.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "programme.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # A child's school link and who may collect them: the staff who keep the child's file.
+    "school.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

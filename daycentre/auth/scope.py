@@ -42,6 +42,13 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Consent, Family, Person
+from daycentre.programme.models import (
+    Collector,
+    Outing,
+    OutingChild,
+    ProgrammeSlot,
+    WeeklyProgramme,
+)
 from daycentre.volunteers.models import (
     Activity,
     ActivitySignup,
@@ -177,6 +184,12 @@ SCOPE: dict[type, Clause] = {
     # A spreadsheet being moved in, seen by its centre's coordinators.
     ImportBatch: in_centres(ImportBatch.centre_id),
     CommunityResource: in_centres(CommunityResource.centre_id),
+    # The children's programme, outings and who may collect a child.
+    WeeklyProgramme: in_centres(WeeklyProgramme.centre_id),
+    ProgrammeSlot: _of(ProgrammeSlot.programme, WeeklyProgramme),
+    Outing: in_centres(Outing.centre_id),
+    OutingChild: _of(OutingChild.outing, Outing),
+    Collector: _of(Collector.person, Person),
 }
 
 

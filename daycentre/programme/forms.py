@@ -27,6 +27,18 @@ from daycentre.programme.models import (
 LANGUAGES = [("ro", _l("Romanian")), ("hu", _l("Hungarian"))]
 
 
+class ChoicesForm(Form):
+    """A form whose selects take their choices when it is built (``choice_lists``: field name to
+    a function giving the choices), never at import time."""
+
+    choice_lists: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in self.choice_lists.items():
+            getattr(self, name).choices = choices()
+
+
 def _optional_id(value):
     return int(value) if value not in (None, "", "0") else None
 
@@ -39,12 +51,13 @@ class ProgrammeForm(Form):
     submit = SubmitField(_l("Create the programme"))
 
 
-class SlotForm(Form):
+class SlotForm(ChoicesForm):
+    choice_lists = {"weekday": Weekday.choices, "kind": SlotKind.choices}
     version = HiddenField()
-    weekday = SelectField(_l("Day of the week"), choices=Weekday.choices())
+    weekday = SelectField(_l("Day of the week"), choices=[])
     starts_at = TimeField(_l("Starts at"), validators=[InputRequired()])
     ends_at = TimeField(_l("Ends at"), validators=[InputRequired()])
-    kind = SelectField(_l("Kind of slot"), choices=SlotKind.choices())
+    kind = SelectField(_l("Kind of slot"), choices=[])
     title = StringField(_l("Activity"), validators=[DataRequired(), Length(max=200)])
     leader_id = SelectField(_l("Led by (staff)"), coerce=_optional_id, choices=[])
     volunteer_id = SelectField(_l("Led by (volunteer)"), coerce=_optional_id, choices=[])
@@ -72,11 +85,12 @@ class OpenWeekForm(Form):
     submit = SubmitField(_l("Open the week to volunteers"))
 
 
-class OutingForm(Form):
+class OutingForm(ChoicesForm):
+    choice_lists = {"kind": OutingKind.choices}
     version = HiddenField()
     submission = submission_field()
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=OutingKind.choices())
+    kind = SelectField(_l("Kind"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     destination = StringField(_l("Destination"), validators=[DataRequired(), Length(max=300)])
     starts_on = DateField(_l("Leaves on"), validators=[InputRequired()])
@@ -109,12 +123,17 @@ class ChildrenForm(Form):
         self.person_ids.choices = [(p.id, p.full_name) for p in children]
 
 
-class PermissionForm(Form):
-    state = SelectField(_l("Permission"), choices=PermissionState.choices())
+class PermissionForm(ChoicesForm):
+    choice_lists = {
+        "state": PermissionState.choices,
+        "medium": PermissionMedium.choices,
+        "language": lambda: LANGUAGES,
+    }
+    state = SelectField(_l("Permission"), choices=[])
     given_by = StringField(_l("Legal representative"), validators=[Optional(), Length(max=200)])
     given_on = DateField(_l("Date of the answer"), validators=[Optional()])
-    medium = SelectField(_l("How"), choices=PermissionMedium.choices())
-    language = SelectField(_l("Language of the family"), choices=LANGUAGES)
+    medium = SelectField(_l("How"), choices=[])
+    language = SelectField(_l("Language of the family"), choices=[])
     submit = SubmitField(_l("Save the permission"))
 
 
@@ -142,15 +161,17 @@ class SchoolContactForm(Form):
     submit = SubmitField(_l("Add the contact"))
 
 
-class SchoolResultForm(Form):
+class SchoolResultForm(ChoicesForm):
+    choice_lists = {
+        "term": lambda: [(1, _l("Term 1")), (2, _l("Term 2")), (3, _l("Term 3"))],
+        "qualifier": lambda: [("", "—"), *Qualifier.choices()],
+    }
     school_year = SelectField(_l("School year"), coerce=int, choices=[])
-    term = SelectField(
-        _l("Term"), coerce=int, choices=[(1, _l("Term 1")), (2, _l("Term 2")), (3, _l("Term 3"))]
-    )
+    term = SelectField(_l("Term"), coerce=int, choices=[])
     average = DecimalField(
         _l("General average"), places=2, validators=[Optional(), NumberRange(1, 10)]
     )
-    qualifier = SelectField(_l("Qualifier"), choices=[("", "—"), *Qualifier.choices()])
+    qualifier = SelectField(_l("Qualifier"), choices=[])
     absences = IntegerField(_l("Absences"), default=0, validators=[Optional(), NumberRange(0)])
     unexcused_absences = IntegerField(
         _l("Unexcused absences"), default=0, validators=[Optional(), NumberRange(0)]

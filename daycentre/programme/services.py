@@ -23,7 +23,7 @@ from daycentre.core.text import fold
 from daycentre.enrolment.services import children_active_on
 from daycentre.extensions import db
 from daycentre.people.models import Person
-from daycentre.people.services import by_family_name
+from daycentre.people.services import by_family_name, deleting_person
 from daycentre.programme.models import (
     Collector,
     Departure,
@@ -993,3 +993,14 @@ def record_slip_printed(child: OutingChild, *, actor) -> None:
         centre_id=child.outing.centre_id,
         person_id=child.person_id,
     )
+
+
+@deleting_person.connect
+def _keep_a_child_with_programme_records(person) -> None:
+    """A child's outings, school records and departures are the centre's registers: a person who
+    appears in them is not deleted."""
+    for model in (OutingChild, SchoolContact, SchoolResult, Collector, Departure, SchoolLink):
+        if db.session.scalar(select(model.id).where(model.person_id == person.id).limit(1)):
+            raise Refused(
+                _l("This child appears in the programme's registers and cannot be deleted.")
+            )

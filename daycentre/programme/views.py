@@ -770,24 +770,23 @@ def edit_collector(collector_id: int):
     form = CollectorForm(obj=collector)
     if not form.is_submitted():
         form.id_checked.data = collector.id_checked_on is not None
-    if form.validate_on_submit():
-        if run_service(
-            form,
-            collector,
-            programme.save_collector,
-            collector,
-            person=person,
-            actor=current_user,
-            version=form.version.data,
-            name=form.name.data,
-            relation=form.relation.data,
-            phone=form.phone.data,
-            id_document=form.id_document.data,
-            id_checked=form.id_checked.data,
-            active=form.active.data,
-        ):
-            flash(_("The person allowed to collect the child was saved."), "success")
-            return redirect(_child_page(person) + "#pick-up")
+    if form.validate_on_submit() and run_service(
+        form,
+        collector,
+        programme.save_collector,
+        collector,
+        person=person,
+        actor=current_user,
+        version=form.version.data,
+        name=form.name.data,
+        relation=form.relation.data,
+        phone=form.phone.data,
+        id_document=form.id_document.data,
+        id_checked=form.id_checked.data,
+        active=form.active.data,
+    ):
+        flash(_("The person allowed to collect the child was saved."), "success")
+        return redirect(_child_page(person) + "#pick-up")
     return render_template(
         "programme/edit_collector.html", collector=collector, person=person, form=form
     )

@@ -20,6 +20,7 @@ from daycentre.core.settings import get_setting, put_setting
 from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
+from daycentre.programme.demo import load_programme
 from daycentre.reports.demo import load_plan
 from daycentre.volunteers.demo import load_volunteers
 from daycentre.workshops.demo import load_workshops
@@ -148,6 +149,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_volunteers,
     load_cases,
     load_workshops,
+    load_programme,
     load_plan,
 ]
 

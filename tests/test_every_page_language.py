@@ -34,6 +34,7 @@ EVERY_RECORD = frozenset(
         "counselling.show_session",
         "enrolment.show_enrolment",
         "people.show_person",
+        "programme.show_child",
         "volunteers.show_contract",
         "volunteers.show_volunteer",
         "volunteers.show_activity",
@@ -58,6 +59,13 @@ def _model_by_argument():
     from daycentre.meals.models import MealType
     from daycentre.moving_in.models import ImportBatch
     from daycentre.people.models import Consent, Family, Person
+    from daycentre.programme.models import (
+        Collector,
+        Outing,
+        OutingChild,
+        ProgrammeSlot,
+        WeeklyProgramme,
+    )
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
     from daycentre.volunteers.models import (
         Activity,
@@ -98,10 +106,15 @@ def _model_by_argument():
         "year": ActivityReport,
         "part_id": PlanObjective,
         "parent_id": DevelopmentPlan,
+        "programme_id": WeeklyProgramme,
+        "slot_id": ProgrammeSlot,
+        "outing_id": Outing,
+        "collector_id": Collector,
     }
     by_blueprint = {
         "workshops": {"session_id": WorkshopSession, "group_id": SupportGroup},
         "reports": {"plan_id": DevelopmentPlan},
+        "programme": {"child_id": OutingChild},
     }
     return common, by_blueprint
 

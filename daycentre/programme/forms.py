@@ -45,7 +45,7 @@ def _optional_id(value):
 
 class ProgrammeForm(Form):
     submission = submission_field()
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired()])
+    in_force_from = DateField(_l("Valid from"), validators=[InputRequired()])
     copy_current = BooleanField(_l("Start from the slots of the programme in force"), default=True)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Create the programme"))
@@ -93,10 +93,10 @@ class OutingForm(ChoicesForm):
     kind = SelectField(_l("Kind"), choices=[])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     destination = StringField(_l("Destination"), validators=[DataRequired(), Length(max=300)])
-    starts_on = DateField(_l("Leaves on"), validators=[InputRequired()])
-    starts = TimeField(_l("Leaves at"), validators=[InputRequired()])
-    ends_on = DateField(_l("Returns on"), validators=[InputRequired()])
-    ends = TimeField(_l("Returns at"), validators=[InputRequired()])
+    leaves_on = DateField(_l("Leaves on"), validators=[InputRequired()])
+    leaves_at = TimeField(_l("Leaves at"), validators=[InputRequired()])
+    returns_on = DateField(_l("Returns on"), validators=[InputRequired()])
+    returns_at = TimeField(_l("Returns at"), validators=[InputRequired()])
     transport = StringField(_l("Transport"), validators=[Optional(), Length(max=200)])
     children_per_adult = IntegerField(
         _l("Children per adult at most"), validators=[InputRequired(), NumberRange(1, 30)]
@@ -130,8 +130,8 @@ class PermissionForm(ChoicesForm):
         "language": lambda: LANGUAGES,
     }
     state = SelectField(_l("Permission"), choices=[])
-    given_by = StringField(_l("Legal representative"), validators=[Optional(), Length(max=200)])
-    given_on = DateField(_l("Date of the answer"), validators=[Optional()])
+    answered_by = StringField(_l("Legal representative"), validators=[Optional(), Length(max=200)])
+    answered_on = DateField(_l("Date of the answer"), validators=[Optional()])
     medium = SelectField(_l("How"), choices=[])
     language = SelectField(_l("Language of the family"), choices=[])
     submit = SubmitField(_l("Save the permission"))
@@ -187,7 +187,7 @@ class CollectorForm(Form):
     version = HiddenField()
     submission = submission_field()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    relation = StringField(
+    relation_to_child = StringField(
         _l("Relation to the child"), validators=[DataRequired(), Length(max=100)]
     )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
@@ -200,7 +200,7 @@ class CollectorForm(Form):
 class LeavingAloneForm(Form):
     allowed = BooleanField(_l("May leave the centre alone"))
     consent_on = DateField(_l("Date of the parents' written consent"), validators=[Optional()])
-    given_by = StringField(_l("Signed by"), validators=[Optional(), Length(max=200)])
+    signed_by = StringField(_l("Signed by"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save"))
 
 

@@ -113,7 +113,7 @@ def show_group(group_id: int):
             save,
             group,
             actor=current_user,
-            valid_from=form.valid_from.data,
+            valid_from=form.in_force_from.data,
             notes=form.notes.data,
             copy_current=form.copy_current.data,
         )
@@ -372,8 +372,8 @@ def edit_outing(outing_id: int | None = None):
                 outing.starts_at.astimezone(BUCHAREST),
                 outing.ends_at.astimezone(BUCHAREST),
             )
-            form.starts_on.data, form.starts.data = starts.date(), starts.time()
-            form.ends_on.data, form.ends.data = ends.date(), ends.time()
+            form.leaves_on.data, form.leaves_at.data = starts.date(), starts.time()
+            form.returns_on.data, form.returns_at.data = ends.date(), ends.time()
             form.kind.data = outing.kind.value
             form.staff_ids.data = [u.id for u in outing.staff]
             form.volunteer_ids.data = [v.id for v in outing.volunteers]
@@ -397,8 +397,8 @@ def edit_outing(outing_id: int | None = None):
             kind=form.kind.data,
             title=form.title.data,
             destination=form.destination.data,
-            starts_at=local_instant(form.starts_on.data, form.starts.data),
-            ends_at=local_instant(form.ends_on.data, form.ends.data),
+            starts_at=local_instant(form.leaves_on.data, form.leaves_at.data),
+            ends_at=local_instant(form.returns_on.data, form.returns_at.data),
             transport=form.transport.data or None,
             children_per_adult=form.children_per_adult.data,
             notes=form.notes.data or None,
@@ -468,8 +468,8 @@ def edit_permission(outing_id: int, child_id: int):
     form = PermissionForm()
     if not form.is_submitted():
         form.state.data = child.permission.value
-        form.given_by.data = child.permission_by
-        form.given_on.data = child.permission_on or today()
+        form.answered_by.data = child.permission_by
+        form.answered_on.data = child.permission_on or today()
         form.medium.data = child.permission_medium.value if child.permission_medium else "paper"
         form.language.data = child.language
     if form.validate_on_submit():
@@ -480,8 +480,8 @@ def edit_permission(outing_id: int, child_id: int):
             child,
             actor=current_user,
             state=form.state.data,
-            given_by=form.given_by.data,
-            given_on=form.given_on.data,
+            given_by=form.answered_by.data,
+            given_on=form.answered_on.data,
             medium=form.medium.data,
             language=form.language.data,
         )
@@ -638,6 +638,7 @@ def show_child(person_id: int):
     result_form = SchoolResultForm(formdata=None, years=_school_years())
     alone = programme.leaving_alone(person)
     alone_form = LeavingAloneForm(formdata=None, obj=alone)
+    alone_form.signed_by.data = alone.given_by if alone else None
     alone_form.allowed.data = programme.may_leave_alone(person, today())
     return render_template(
         "programme/show_child.html",
@@ -750,7 +751,7 @@ def add_collector(person_id: int):
             person=person,
             actor=current_user,
             name=form.name.data,
-            relation=form.relation.data,
+            relation=form.relation_to_child.data,
             phone=form.phone.data,
             id_document=form.id_document.data,
             id_checked=form.id_checked.data,
@@ -770,6 +771,7 @@ def edit_collector(collector_id: int):
     form = CollectorForm(obj=collector)
     if not form.is_submitted():
         form.id_checked.data = collector.id_checked_on is not None
+        form.relation_to_child.data = collector.relation
     if form.validate_on_submit() and run_service(
         form,
         collector,
@@ -779,7 +781,7 @@ def edit_collector(collector_id: int):
         actor=current_user,
         version=form.version.data,
         name=form.name.data,
-        relation=form.relation.data,
+        relation=form.relation_to_child.data,
         phone=form.phone.data,
         id_document=form.id_document.data,
         id_checked=form.id_checked.data,
@@ -806,7 +808,7 @@ def save_leaving_alone(person_id: int):
             actor=current_user,
             allowed=form.allowed.data,
             consent_on=form.consent_on.data,
-            given_by=form.given_by.data,
+            given_by=form.signed_by.data,
         ):
             flash(_("Saved."), "success")
     else:

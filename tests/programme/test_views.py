@@ -44,7 +44,7 @@ def test_coordinator_creates_a_programme_adds_a_slot_and_prints_it(client, login
     db.session.commit()
     response = client.post(
         f"/programme/groups/{group.id}",
-        data={"valid_from": "2026-09-01", "copy_current": "y"},
+        data={"in_force_from": "2026-09-01", "copy_current": "y"},
         follow_redirects=True,
     )
     assert response.status_code == 200
@@ -122,10 +122,10 @@ def _outing_form(centre, staff, **fields):
         "kind": "outing",
         "title": "Muzeul Satului",
         "destination": "Sibiu",
-        "starts_on": day.isoformat(),
-        "starts": "09:00",
-        "ends_on": day.isoformat(),
-        "ends": "17:00",
+        "leaves_on": day.isoformat(),
+        "leaves_at": "09:00",
+        "returns_on": day.isoformat(),
+        "returns_at": "17:00",
         "transport": "Autocar",
         "children_per_adult": "8",
         "staff_ids": [u.id for u in staff],
@@ -147,8 +147,8 @@ def test_an_outing_from_planning_to_the_missing_child_at_return(client, login_as
             f"{base}/children/{children[person.id].id}/permission",
             data={
                 "state": state,
-                "given_by": "Ioana Pop",
-                "given_on": today().isoformat(),
+                "answered_by": "Ioana Pop",
+                "answered_on": today().isoformat(),
                 "medium": "paper",
                 "language": "hu",
             },

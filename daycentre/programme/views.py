@@ -65,7 +65,17 @@ def _day_or_404(raw: str) -> date:
 def _roll_day():
     """What the roll page's partial (``programme/_roll_day.html``) asks for: the day's programme
     and departures come from this area's own queries, the roll itself stays untouched."""
-    return {"programme_roll_day": _roll_day_of}
+    return {"programme_roll_day": _roll_day_of, "programme_school_of": _school_of}
+
+
+def _school_of(people) -> list[dict]:
+    """Each child's school and term results, for the case's monitoring (the case page's own read
+    is audited by the case)."""
+    return [
+        {"person": p, "link": programme.school_link(p), "results": programme.school_results(p)}
+        for p in people
+        if p.is_child
+    ]
 
 
 def _roll_day_of(group: Group, day: date) -> dict:

@@ -244,6 +244,7 @@ def test_the_childs_school_and_pick_up_page_is_audited_and_refuses_bad_results(
         data={"school_year": year, "term": 1, "average": "8.5", "qualifier": "", "absences": "3"},
         follow_redirects=True,
     )
+    assert "Rezultatul școlar a fost salvat." in text_of(saved)
     assert db.session.scalar(db.select(SchoolResult.average)) == 8.5
     indicator = client.get(f"/programme/school-results?year={year}")
     assert indicator.status_code == 200

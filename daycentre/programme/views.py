@@ -428,13 +428,15 @@ def show_outing(outing_id: int):
     invited = {c.person_id for c in outing.children}
     invite_form = ChildrenForm(
         formdata=None,
+        prefix="invite",
         children=[p for p in programme.invitable_children(outing) if p.id not in invited],
     )
-    final_form = ChildrenForm(formdata=None, children=[c.person for c in children])
+    final_form = ChildrenForm(formdata=None, prefix="final", children=[c.person for c in children])
     final_form.person_ids.data = [c.person_id for c in outing.final_list]
     went = [c for c in children if c.on_final_list]
     count_form = ChildrenForm(
         formdata=None,
+        prefix="count",
         children=[c.person for c in went if outing.status is OutingStatus.CONFIRMED or c.left],
     )
     count_form.version.data = outing.version
@@ -459,7 +461,7 @@ def show_outing(outing_id: int):
 @requires(MANAGE)
 def invite_children(outing_id: int):
     outing = scope.record_or_404(Outing, outing_id)
-    form = ChildrenForm(children=programme.invitable_children(outing))
+    form = ChildrenForm(prefix="invite", children=programme.invitable_children(outing))
     if form.validate_on_submit():
         if run_service(
             None, None, programme.invite, outing, form.person_ids.data, actor=current_user
@@ -527,7 +529,7 @@ def permission_slip(outing_id: int, child_id: int):
 @requires(MANAGE)
 def set_final_list(outing_id: int):
     outing = scope.record_or_404(Outing, outing_id)
-    form = ChildrenForm(children=[c.person for c in outing.children])
+    form = ChildrenForm(prefix="final", children=[c.person for c in outing.children])
     if form.validate_on_submit():
         if (
             run_service(
@@ -572,7 +574,7 @@ def cancel_outing(outing_id: int):
 @requires(MANAGE)
 def count_departure(outing_id: int):
     outing = scope.record_or_404(Outing, outing_id)
-    form = ChildrenForm(children=[c.person for c in outing.final_list])
+    form = ChildrenForm(prefix="count", children=[c.person for c in outing.final_list])
     if form.validate_on_submit():
         going = run_service(
             None,
@@ -592,7 +594,7 @@ def count_departure(outing_id: int):
 @requires(MANAGE)
 def count_return(outing_id: int):
     outing = scope.record_or_404(Outing, outing_id)
-    form = ChildrenForm(children=[c.person for c in outing.final_list if c.left])
+    form = ChildrenForm(prefix="count", children=[c.person for c in outing.final_list if c.left])
     if form.validate_on_submit():
         missing = run_service(
             None,

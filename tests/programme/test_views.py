@@ -140,7 +140,7 @@ def test_an_outing_from_planning_to_the_missing_child_at_return(client, login_as
     client.post("/programme/outings/new", data=_outing_form(centre, [coordinator]))
     outing = db.session.scalars(db.select(Outing)).one()
     base = f"/programme/outings/{outing.id}"
-    client.post(f"{base}/invite", data={"person_ids": [ana.id, bogdan.id, carla.id]})
+    client.post(f"{base}/invite", data={"invite-person_ids": [ana.id, bogdan.id, carla.id]})
     children = {c.person_id: c for c in db.session.scalars(db.select(OutingChild))}
     for person, state in ((ana, "given"), (bogdan, "refused"), (carla, "given")):
         client.post(
@@ -158,11 +158,11 @@ def test_an_outing_from_planning_to_the_missing_child_at_return(client, login_as
 
     refused = client.post(
         f"{base}/final-list",
-        data={"person_ids": [ana.id, bogdan.id]},
+        data={"final-person_ids": [ana.id, bogdan.id]},
         follow_redirects=True,
     )
     assert bogdan.full_name in text_of(refused)
-    client.post(f"{base}/final-list", data={"person_ids": [ana.id, carla.id]})
+    client.post(f"{base}/final-list", data={"final-person_ids": [ana.id, carla.id]})
     client.post(f"{base}/confirm", data={"version": outing.version})
     db.session.expire_all()
     assert outing.status is OutingStatus.CONFIRMED
@@ -171,12 +171,13 @@ def test_an_outing_from_planning_to_the_missing_child_at_return(client, login_as
     assert slip.data.startswith(b"%PDF")
 
     client.post(
-        f"{base}/departure", data={"person_ids": [ana.id, carla.id], "version": outing.version}
+        f"{base}/departure",
+        data={"count-person_ids": [ana.id, carla.id], "count-version": outing.version},
     )
     db.session.expire_all()
     back = client.post(
         f"{base}/return",
-        data={"person_ids": [ana.id], "version": outing.version},
+        data={"count-person_ids": [ana.id], "count-version": outing.version},
         follow_redirects=True,
     )
     assert carla.full_name in text_of(back)

@@ -401,7 +401,7 @@ def invite(outing: Outing, person_ids, *, actor) -> list[OutingChild]:
     allowed = {p.id for p in invitable_children(outing)}
     invited = {c.person_id for c in outing.children}
     added = []
-    for person_id in person_ids:
+    for person_id in person_ids or []:
         if person_id not in allowed:
             raise Refused(_l("Choose children enrolled at the centre."), "person_ids")
         if person_id in invited:
@@ -472,7 +472,7 @@ def set_final_list(outing: Outing, person_ids, *, actor) -> list[OutingChild]:
     _sees(actor, outing.centre_id)
     if outing.status is not OutingStatus.PLANNED:
         raise Refused(_l("The final list is set while the outing is planned."))
-    chosen = set(person_ids)
+    chosen = set(person_ids or [])
     for child in outing.children:
         if child.person_id in chosen and child.permission is not PermissionState.GIVEN:
             raise Refused(
@@ -547,7 +547,7 @@ def count_departure(outing: Outing, present_ids, *, actor, version=None) -> list
     _current(outing, version)
     if outing.status is not OutingStatus.CONFIRMED:
         raise Refused(_l("The headcount at departure is taken on a confirmed outing."))
-    present = set(present_ids)
+    present = set(present_ids or [])
     going = [c for c in outing.final_list if c.person_id in present]
     if not going:
         raise Refused(_l("Tick the children who are leaving."), "person_ids")
@@ -575,7 +575,7 @@ def count_return(outing: Outing, present_ids, *, actor, version=None) -> list[Ou
     _current(outing, version)
     if outing.status is not OutingStatus.DEPARTED:
         raise Refused(_l("The headcount at return is taken on an outing under way."))
-    present = set(present_ids)
+    present = set(present_ids or [])
     went = [c for c in outing.final_list if c.left]
     missing = [c for c in went if c.person_id not in present]
     for child in went:

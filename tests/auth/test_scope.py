@@ -40,6 +40,15 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Consent, Family, Person
+
+# The model behind each id argument; "endpoint:argument" where one name means two models.
+from daycentre.programme.models import (
+    Collector,
+    Outing,
+    OutingChild,
+    ProgrammeSlot,
+    WeeklyProgramme,
+)
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
 from daycentre.volunteers.models import (
     Activity,
@@ -59,7 +68,6 @@ from daycentre.workshops.models import (
 )
 from tests.factories import make_centre, make_user
 
-# The model behind each id argument; "endpoint:argument" where one name means two models.
 MODELS = {
     "centre_id": Centre,
     "group_id": Group,
@@ -101,6 +109,11 @@ MODELS = {
     # The directorate's development plan belongs to no centre; its pages are the admin's alone.
     "parent_id": DevelopmentPlan,  # the parent of an objective (the slug below)
     "part_id": PlanObjective,
+    "programme_id": WeeklyProgramme,
+    "slot_id": ProgrammeSlot,
+    "outing_id": Outing,
+    "child_id": OutingChild,
+    "collector_id": Collector,
 }
 NOT_IDS = {"year"}  # an int in the address that is not a record's id
 
@@ -113,6 +126,7 @@ ORDER = [
     Volunteer, VolunteerContract, VolunteerCertificate, VolunteerHours, Activity, ActivitySignup,
     Training, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
+    WeeklyProgramme, ProgrammeSlot, Outing, OutingChild, Collector,
 ]  # fmt: skip
 
 LATER = {"closes_at", "deadline", "period_end"}  # after the column it pairs with (a check says so)

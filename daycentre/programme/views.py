@@ -260,7 +260,7 @@ def open_week(programme_id: int):
 
 @bp.get("/<int:programme_id>/programme.pdf")
 @requires(READ)
-def programme_pdf(programme_id: int):
+def print_programme(programme_id: int):
     record = scope.record_or_404(WeeklyProgramme, programme_id)
     language = _printed_language()
     content = render_pdf(
@@ -507,7 +507,7 @@ def edit_permission(outing_id: int, child_id: int):
 
 @bp.get("/outings/<int:outing_id>/children/<int:child_id>/permission.pdf")
 @requires(READ)
-def permission_slip(outing_id: int, child_id: int):
+def print_permission_slip(outing_id: int, child_id: int):
     outing = scope.record_or_404(Outing, outing_id)
     child = scope.record_or_404(OutingChild, child_id, rule=lambda c: c.outing_id == outing.id)
     language = request.args.get("language") or child.language
@@ -830,7 +830,7 @@ def save_leaving_alone(person_id: int):
 
 @bp.get("/school-results")
 @requires(READ)
-def school_indicator():
+def show_school_results():
     """Children whose school results improved over the year, with the records behind the number."""
     years = _school_years()
     year = request.args.get("year", type=int)
@@ -839,7 +839,7 @@ def school_indicator():
     people = select(Person.id).where(scope.visible(Person, current_user))
     rows = programme.results_over_year(people, year)
     return render_template(
-        "programme/school_indicator.html",
+        "programme/show_school_results.html",
         rows=rows,
         year=year,
         years=years,

@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.moving_in import views as moving_in_views
     from daycentre.outreach import views as outreach_views
     from daycentre.people import views as people_views
+    from daycentre.programme import views as programme_views
     from daycentre.registers import views as registers_views
     from daycentre.reports import counts as _count_pages  # noqa: F401  (on the areas' blueprints)
     from daycentre.reports import views as reports_views
@@ -165,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
         moving_in_views,
         registers_views,
         surveys_views,
+        programme_views,
     )
     for views in areas:
         app.register_blueprint(views.bp)

@@ -22,6 +22,7 @@ from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
 from daycentre.outreach.demo import load_trainings
 from daycentre.people.demo import load_parents_abroad
+from daycentre.programme.demo import load_programme
 from daycentre.registers.demo import load_registers
 from daycentre.reports.demo import load_plan, load_quarter
 from daycentre.surveys.demo import load_surveys
@@ -153,6 +154,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_cases,
     load_workshops,
     load_trainings,
+    load_programme,
     load_plan,
     load_parents_abroad,
     load_quarter,

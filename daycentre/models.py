@@ -40,6 +40,19 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Consent, Family, Person
+from daycentre.programme.models import (
+    Collector,
+    Departure,
+    LeavingAlone,
+    Outing,
+    OutingChild,
+    ProgrammeSlot,
+    SchoolContact,
+    SchoolLink,
+    SchoolResult,
+    SlotDay,
+    WeeklyProgramme,
+)
 from daycentre.registers.models import Complaint, Incident, incident_children, incident_staff
 from daycentre.reports.models import (
     ActivityReport,

@@ -36,6 +36,7 @@ EVERY_RECORD = frozenset(
         "counselling.show_session",
         "enrolment.show_enrolment",
         "people.show_person",
+        "programme.show_child",
         "volunteers.show_contract",
         "volunteers.show_volunteer",
         "volunteers.show_activity",
@@ -61,6 +62,13 @@ def _model_by_argument():
     from daycentre.moving_in.models import ImportBatch
     from daycentre.outreach.models import Training
     from daycentre.people.models import Consent, Family, ParentsAbroad, Person
+    from daycentre.programme.models import (
+        Collector,
+        Outing,
+        OutingChild,
+        ProgrammeSlot,
+        WeeklyProgramme,
+    )
     from daycentre.registers.models import Complaint, Incident
     from daycentre.reports.models import ActivityReport, DevelopmentPlan, PlanObjective
     from daycentre.surveys.models import SurveyCampaign
@@ -108,10 +116,15 @@ def _model_by_argument():
         "complaint_id": Complaint,
         "incident_id": Incident,
         "campaign_id": SurveyCampaign,
+        "programme_id": WeeklyProgramme,
+        "slot_id": ProgrammeSlot,
+        "outing_id": Outing,
+        "collector_id": Collector,
     }
     by_blueprint = {
         "workshops": {"session_id": WorkshopSession, "group_id": SupportGroup},
         "reports": {"plan_id": DevelopmentPlan},
+        "programme": {"child_id": OutingChild},
     }
     return common, by_blueprint
 

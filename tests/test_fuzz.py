@@ -65,6 +65,13 @@ NOT_REACHED_ON_THE_DEMO = {
     # Shown only for an operating day in the correction window: on a public holiday (30 November,
     # say) the crawl may not reach one. Its odd input is tested in tests/attendance.
     "attendance.save_roll",
+    # The same for the day's programme notes and departures on the roll page, and the headcounts,
+    # shown only for an outing confirmed or under way (the demo's are planned and returned).
+    # Their bad input is tested in tests/programme.
+    "programme.write_note",
+    "programme.record_departure",
+    "programme.count_departure",
+    "programme.count_return",
     "auth.reset_second_factor",  # offered only for a user with a second factor; none in the demo
     "cases.complete_task",
     # Offered only before a child's return home; the demo's reintegration case is past it.

@@ -189,6 +189,25 @@ OTHER_LABELS = {
     "title_en": _l("Title (English)"),
     "code_hash": _l("Code (its hash)"),
     "used": _l("Used"),
+    # The children's programme, outings, the school link and who may collect a child.
+    "programme_id": _l("Weekly programme"),
+    "slot_id": _l("Programme slot"),
+    "written_by_id": _l("Written by"),
+    "outing_id": _l("Outing"),
+    "departed_at": _l("Left at"),
+    "returned_at": _l("Came back at"),
+    "permission": _l("Permission"),
+    "permission_by": _l("Legal representative"),
+    "permission_on": _l("Date of the answer"),
+    "permission_medium": _l("How"),
+    "recorded_at": _l("Recorded on"),
+    "on_final_list": _l("Final list"),
+    "left": _l("Left"),
+    "came_back": _l("Came back"),
+    "collector_id": _l("Collected by"),
+    "id_checked_by_id": _l("Identity document checked by"),
+    "id_checked_on": _l("Identity document checked on"),
+    "not_allowed": _l("Not on the list of people allowed"),
 }
 
 

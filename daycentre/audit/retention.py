@@ -147,6 +147,13 @@ PERSONAL = {
     },
     "volunteer_hours": {"description": PLACEHOLDER},
     "volunteer_certificates": {"lines": _certificate_lines},
+    # The programme: who may collect a child, departures, outings' permissions, the school link.
+    "collectors": {"name": PLACEHOLDER, "phone": None, "id_document": None},
+    "leaving_alone_consents": {"given_by": PLACEHOLDER},
+    "departures": {"collected_by": None},
+    "outing_children": {"permission_by": PLACEHOLDER},
+    "school_links": {"form_teacher": None, "teacher_phone": None, "teacher_email": None},
+    "school_contacts": {"with_whom": PLACEHOLDER, "subject": PLACEHOLDER, "agreed": None},
 }
 # A volunteer's own account (role volunteer only) goes with them: it names them too.
 ACCOUNT = {
@@ -189,6 +196,12 @@ KEPT = {
     "volunteer_contracts": {"status"},
     "volunteer_signups": {"status"},
     "volunteer_hours": {"status"},
+    "collectors": {"relation"},
+    "outing_children": {"permission", "permission_medium", "language"},
+    "school_results": {"qualifier"},
+    # A group's slot and what was done in it name no child.
+    "programme_slots": {"weekday", "kind", "title"},
+    "programme_slot_days": {"note"},
 }
 
 

@@ -82,6 +82,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "registers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     # Satisfaction surveys: campaigns, codes, answers typed from paper, results.
     "surveys.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # The children's programme: the weekly programmes, the day's notes, outings and departures are
+    # kept by coordinators; counsellors read them.
+    "programme.read": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    "programme.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # A child's school link and who may collect them: the staff who keep the child's file.
+    "school.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
 }
 
 

@@ -43,6 +43,13 @@ from daycentre.outreach.models import (
     TrainingParticipant,
 )
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
+from daycentre.programme.models import (
+    Collector,
+    Outing,
+    OutingChild,
+    ProgrammeSlot,
+    WeeklyProgramme,
+)
 from daycentre.registers.models import Complaint, Incident
 from daycentre.surveys.models import SurveyCampaign
 from daycentre.volunteers.models import (
@@ -205,6 +212,12 @@ SCOPE: dict[type, Clause] = {
     Complaint: _handled(Complaint),
     Incident: _handled(Incident),
     SurveyCampaign: in_centres(SurveyCampaign.centre_id),
+    # The children's programme, outings and who may collect a child.
+    WeeklyProgramme: in_centres(WeeklyProgramme.centre_id),
+    ProgrammeSlot: _of(ProgrammeSlot.programme, WeeklyProgramme),
+    Outing: in_centres(Outing.centre_id),
+    OutingChild: _of(OutingChild.outing, Outing),
+    Collector: _of(Collector.person, Person),
 }
 
 

@@ -80,6 +80,9 @@ class Config:
     VOLUNTEER_INTEGRITY_VALID_MONTHS = 6
     VOLUNTEER_CANCEL_NOTICE_HOURS = 24
     VOLUNTEER_CONTRACT_ENDING_DAYS = 30
+    # How many children one adult (staff or volunteer) may take on an outing; each outing may
+    # ask for fewer.
+    OUTING_CHILDREN_PER_ADULT = int(os.environ.get("OUTING_CHILDREN_PER_ADULT", "8"))
 
     # Workshops: a participant completes a programme by attending at least this share of its
     # sessions (the certificate of participation is given from then on).

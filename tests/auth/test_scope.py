@@ -41,6 +41,13 @@ from daycentre.outreach.models import (
     TrainingParticipant,
 )
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
+from daycentre.programme.models import (
+    Collector,
+    Outing,
+    OutingChild,
+    ProgrammeSlot,
+    WeeklyProgramme,
+)
 from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.models import DevelopmentPlan, PlanActivity, PlanIndicator, PlanObjective
 from daycentre.surveys.models import Questionnaire, SurveyCampaign
@@ -110,6 +117,11 @@ MODELS = {
     "complaint_id": Complaint,
     "incident_id": Incident,
     "campaign_id": SurveyCampaign,
+    "programme_id": WeeklyProgramme,
+    "slot_id": ProgrammeSlot,
+    "outing_id": Outing,
+    "child_id": OutingChild,
+    "collector_id": Collector,
 }
 NOT_IDS = {"year", "number"}  # ints in the address that are no record's id (a quarter's number)
 
@@ -124,6 +136,7 @@ ORDER = [
     Training, TrainingParticipant, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
     Complaint, Incident, Questionnaire, SurveyCampaign,
+    WeeklyProgramme, ProgrammeSlot, Outing, OutingChild, Collector,
 ]  # fmt: skip
 
 LATER = {"closes_at", "deadline", "period_end"}  # after the column it pairs with (a check says so)

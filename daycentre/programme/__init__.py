@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("programme", __name__, url_prefix="/programme")

@@ -24,7 +24,7 @@ from daycentre.demo import DEMO_PASSWORD, load_demo
 from daycentre.extensions import db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
-MAX_PAGES = 300
+MAX_PAGES = 450  # the crawl stops here; every area and record kind fits below it
 # Records in different states show different forms: the crawl visits several of these kinds.
 PAGES_PER_KIND = dict.fromkeys(
     (

@@ -312,6 +312,8 @@ def test_wtforms_messages_come_from_our_catalogs(app, language, expected):
 @pytest.mark.parametrize("language", ["ro", "hu"])
 def test_the_audit_trail_names_every_audited_field_in_the_language(app, language):
     """No column name ("meeting_id", "present") on the audit page: each has a translated label."""
+    from sqlalchemy import Column
+
     from daycentre.audit.labels import field_labels
     from daycentre.extensions import db
 
@@ -319,8 +321,9 @@ def test_the_audit_trail_names_every_audited_field_in_the_language(app, language
         labels = field_labels()
         for mapper in db.Model.registry.mappers:
             for attribute in mapper.column_attrs:
-                if not attribute.columns[0].info.get("audit", True):
-                    continue
+                column = attribute.columns[0]
+                if not isinstance(column, Column) or not column.info.get("audit", True):
+                    continue  # counted by a query (Centre.room_count), or kept out of the trail
                 label = labels.get(attribute.key)
                 assert label is not None, f"{mapper.local_table.name}.{attribute.key} has no label"
                 assert str(label) != attribute.key

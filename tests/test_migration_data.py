@@ -78,6 +78,19 @@ def _assert_same(before: Snapshot, after: Snapshot, step: str, kept=None) -> Non
         )
 
 
+# Downgrades that rewrite values by design, each brought back exactly by its upgrade (the round
+# trip below checks it): a task raised by an alert goes back to a sentence naming the child.
+REWRITTEN = {"69df98da29e7": {"case_tasks": {"text"}, "case_events": {"kind", "detail"}}}
+
+
+def _kept_unless_rewritten(before: Snapshot, after: Snapshot, revision: str):
+    rewritten = REWRITTEN.get(revision, {})
+    return {
+        table: [column for column in columns if column not in rewritten.get(table, ())]
+        for table, columns in _kept(before, after).items()
+    }
+
+
 def test_every_migration_goes_down_and_up_with_data_and_keeps_it(migrated_app):  # noqa: F811
     revisions = _revisions_oldest_first(migrated_app)
     upgrade()
@@ -98,11 +111,18 @@ def test_every_migration_goes_down_and_up_with_data_and_keeps_it(migrated_app): 
         at_revision = _snapshot()
         downgrade(revision=previous)
         below = _snapshot()
-        _assert_same(at_revision, below, f"down from {revision}")
+        _assert_same(
+            at_revision,
+            below,
+            f"down from {revision}",
+            _kept_unless_rewritten(at_revision, below, revision),
+        )
         losses[revision] = _dropped(at_revision, below)
         upgrade(revision=revision)
         again = _snapshot()
-        _assert_same(below, again, f"up to {revision}")
+        _assert_same(
+            below, again, f"up to {revision}", _kept_unless_rewritten(below, again, revision)
+        )
         _assert_same(at_revision, again, f"round trip {revision}", _kept(at_revision, below))
         # What the downgrade dropped comes back as a table or column, its old values gone
         # unless the upgrade recomputes them from the rows that were kept.
@@ -119,7 +139,8 @@ def test_every_migration_goes_down_and_up_with_data_and_keeps_it(migrated_app): 
     assert losses["fd9e37588471"] == {"centres.calendar_stamp"}  # a cache key, rebuilt
     assert losses["dd9d86b408f0"] == {"consents.withdrawn_on"}
     assert losses["9cdaa6f41ea7"] == {"users.password_expires_at"}
-    assert losses["7b55b0cb0c78"] == {
+    # Also who marked a task done, where the tasks table holds rows at that revision.
+    assert losses["7b55b0cb0c78"] - {"case_tasks.done_by_id"} == {
         "case_services.membership_id",
         "case_services.registration_id",
     }

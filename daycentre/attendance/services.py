@@ -861,21 +861,23 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
     lengthen them, and a day without a roll is skipped.
 
     A county holds thousands of children: the database counts each one's marks and returns only
-    the children past their centre's thresholds (four queries for any number of centres).
+    the children past their centre's thresholds (three queries for any number of centres).
     """
     day = day or today()
     if not centres:
         return []
     by_id = {c.id: c for c in centres}
-    rules = {
-        r.centre_id: r
-        for r in db.session.scalars(
-            db.select(AbsenceAlertRule).where(AbsenceAlertRule.centre_id.in_(list(by_id)))
-        )
-    }
-    for centre_id in by_id:
-        rules.setdefault(centre_id, _default_rule(centre_id))
-    figures = _kept_figures(centres, rules, day)
+    rules, stamps = {}, {}
+    for centre_id, stamp, rule in db.session.execute(
+        db.select(Centre.id, AlertStamp.stamp, AbsenceAlertRule)
+        .select_from(Centre)
+        .outerjoin(AlertStamp, AlertStamp.centre_id == Centre.id)
+        .outerjoin(AbsenceAlertRule, AbsenceAlertRule.centre_id == Centre.id)
+        .where(Centre.id.in_(list(by_id)))
+    ):
+        rules[centre_id] = rule or _default_rule(centre_id)
+        stamps[centre_id] = stamp
+    figures = _kept_figures(centres, rules, stamps, day)
     alerts = [
         AbsenceAlert(
             person=person_id,  # the person is read below, for the children on the alert only
@@ -904,17 +906,10 @@ def absence_alerts(centres: list[Centre], day: date | None = None) -> list[Absen
 _KEPT: dict[int, tuple[tuple, dict]] = {}
 
 
-def _kept_figures(centres: list[Centre], rules: dict, day: date) -> dict:
+def _kept_figures(centres: list[Centre], rules: dict, stamps: dict, day: date) -> dict:
     """``_figures`` of the centres, counted again only for the centres whose marks, enrolments,
-    calendar, weekdays or thresholds changed since they were last counted, or on a new day:
-    one query for the stamps, and the count's query when a centre needs it."""
-    stamps = dict(
-        db.session.execute(
-            db.select(AlertStamp.centre_id, AlertStamp.stamp).where(
-                AlertStamp.centre_id.in_([c.id for c in centres])
-            )
-        ).all()
-    )
+    calendar, weekdays or thresholds changed since they were last counted (``stamps``: each
+    centre's alert stamp), or on a new day: the count's query only when a centre needs it."""
     database = db.session.get_bind().url.render_as_string(hide_password=True)
 
     def basis(centre: Centre) -> tuple:

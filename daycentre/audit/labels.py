@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "enrolled_at": _l("Second factor set up on"),
     "used_at": _l("Used on"),
     "returned_on": _l("Came back on"),
+    "answered_on": _l("Answered on"),
     "kind": _l("Kind"),
     "service_code": _l("Service code"),
     "address": _l("Address"),

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
 from daycentre.audit import services as audit
 from daycentre.auth.models import User
@@ -230,14 +231,6 @@ def _of_centre(model, record_id: int, centre_id: int) -> bool:
     return record is not None and record.centre_id == centre_id
 
 
-def slots_on(group_id: int, day: date) -> list[ProgrammeSlot]:
-    programme = programme_on(group_id, day)
-    if programme is None:
-        return []
-    weekday = Weekday(str(day.isoweekday()))
-    return [slot for slot in programme.slots if slot.weekday is weekday]
-
-
 @dataclass
 class DaySlot:
     slot: ProgrammeSlot
@@ -245,19 +238,30 @@ class DaySlot:
 
 
 def day_programme(group_id: int, day: date) -> list[DaySlot]:
-    """The day's slots, each with its note and its volunteer activity (one query for both)."""
-    slots = slots_on(group_id, day)
-    days = {}
-    if slots:
-        days = {
-            d.slot_id: d
-            for d in db.session.scalars(
-                select(SlotDay).where(
-                    SlotDay.slot_id.in_([s.id for s in slots]), SlotDay.day == day
-                )
-            )
-        }
-    return [DaySlot(slot, days.get(slot.id)) for slot in slots]
+    """The day's slots of the programme in force, each with its note of the day, in one query
+    (the roll page shows them)."""
+    in_force = (
+        select(WeeklyProgramme.id)
+        .where(WeeklyProgramme.group_id == group_id, WeeklyProgramme.valid_from <= day)
+        .order_by(WeeklyProgramme.valid_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(ProgrammeSlot, SlotDay)
+        .outerjoin(SlotDay, and_(SlotDay.slot_id == ProgrammeSlot.id, SlotDay.day == day))
+        .where(
+            ProgrammeSlot.programme_id == in_force,
+            ProgrammeSlot.weekday == Weekday(str(day.isoweekday())),
+        )
+        .options(
+            joinedload(ProgrammeSlot.room),
+            joinedload(ProgrammeSlot.leader),
+            joinedload(ProgrammeSlot.volunteer),
+        )
+        .order_by(ProgrammeSlot.starts_at)
+    )
+    return [DaySlot(slot, slot_day) for slot, slot_day in rows]
 
 
 def _slot_day(slot: ProgrammeSlot, day: date) -> SlotDay:

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -78,8 +79,15 @@ def _school_of(people) -> list[dict]:
     ]
 
 
-def _roll_day_of(group: Group, day: date) -> dict:
-    children = programme.active_children(group, day)
+@dataclass(frozen=True, slots=True)
+class _Child:
+    id: int
+    full_name: str
+
+
+def _roll_day_of(group: Group, day: date, lines) -> dict:
+    """``lines``: the roll page's children (each with ``id`` and ``name``), read once for both."""
+    children = [_Child(line.id, line.name) for line in lines]
     form = DepartureForm(formdata=None, children=children)
     form.left_at.data = programme.now_time() if day == today() else None
     return {

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale, format_date, format_decimal, ngettext
+from sqlalchemy import Column
 
 from daycentre.core import catalogs
 from daycentre.core.i18n import person_name
@@ -312,8 +313,6 @@ def test_wtforms_messages_come_from_our_catalogs(app, language, expected):
 @pytest.mark.parametrize("language", ["ro", "hu"])
 def test_the_audit_trail_names_every_audited_field_in_the_language(app, language):
     """No column name ("meeting_id", "present") on the audit page: each has a translated label."""
-    from sqlalchemy import Column
-
     from daycentre.audit.labels import field_labels
     from daycentre.extensions import db
 

@@ -29,7 +29,6 @@ FIELD_LABELS = {
     "enrolled_at": _l("Second factor set up on"),
     "used_at": _l("Used on"),
     "returned_on": _l("Came back on"),
-    "answered_on": _l("Answered on"),
     "kind": _l("Kind"),
     "service_code": _l("Service code"),
     "address": _l("Address"),
@@ -57,6 +56,8 @@ OTHER_LABELS = {
     "activity_id": _l("Activity"),
     "approved_by_id": _l("Approved by"),
     "approved_on": _l("Approved on"),
+    # A complaint's; the outing permission form has its own "answered_on" (stored as permission_on).
+    "answered_on": _l("Answered on"),
     "arrives_at": _l("Arrives at"),
     "at": _l("When"),
     "author_id": _l("Author"),

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from daycentre.audit import services as audit
 from daycentre.auth.models import User
@@ -732,47 +732,120 @@ def record_school_result(
     return result
 
 
-def _score(result: SchoolResult):
-    """Comparable within one kind: the average, else the qualifier's rank."""
-    if result.average is not None:
-        return ("average", result.average)
-    return ("qualifier", result.qualifier.rank)
+def school_year_ends(school_year: int) -> date:
+    """The last day of a school year: it runs from 1 September to 31 August."""
+    return date(school_year + 1, 8, 31)
 
 
-def improved(first: SchoolResult, last: SchoolResult) -> bool:
-    a, b = _score(first), _score(last)
-    return a[0] == b[0] and b[1] > a[1]
+def school_years_ending(start: date, end: date) -> range:
+    """The school years whose last day falls between ``start`` and ``end`` (both included): the
+    years a period's indicator compares results over."""
+    return range(school_year_of(start), school_year_of(end + timedelta(days=1)))
 
 
-@dataclass
+def _rank(result):
+    return case({q: q.rank for q in Qualifier}, value=result.qualifier)
+
+
+def _improved(first, last):
+    """The last term's result above the first's, compared within one kind: the general averages,
+    else the qualifiers; an average against a qualifier is no comparison."""
+    return or_(
+        and_(first.average.is_not(None), last.average.is_not(None), last.average > first.average),
+        and_(first.average.is_(None), last.average.is_(None), _rank(last) > _rank(first)),
+    )
+
+
+def results_compared(school_years: range, *where) -> Select:
+    """Per child and school year with results in two terms or more (``where`` narrowing the
+    results, e.g. to some children): the first term's result against the last term's, and
+    whether it improved.
+
+    The one rule of "children whose school results improved over the year": the indicator
+    (``reports.measures``) and the programme's page both read it here."""
+    terms = (
+        select(
+            SchoolResult.person_id,
+            SchoolResult.school_year,
+            func.min(SchoolResult.term).label("first_term"),
+            func.max(SchoolResult.term).label("last_term"),
+        )
+        .where(SchoolResult.school_year.in_(list(school_years)), *where)
+        .group_by(SchoolResult.person_id, SchoolResult.school_year)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    first, last = aliased(SchoolResult), aliased(SchoolResult)
+    return (
+        select(
+            terms.c.person_id,
+            terms.c.school_year,
+            first.term.label("first_term"),
+            first.average.label("first_average"),
+            first.qualifier.label("first_qualifier"),
+            last.term.label("last_term"),
+            last.average.label("last_average"),
+            last.qualifier.label("last_qualifier"),
+            case((_improved(first, last), True), else_=False).label("improved"),
+        )
+        .join(
+            first,
+            and_(
+                first.person_id == terms.c.person_id,
+                first.school_year == terms.c.school_year,
+                first.term == terms.c.first_term,
+            ),
+        )
+        .join(
+            last,
+            and_(
+                last.person_id == terms.c.person_id,
+                last.school_year == terms.c.school_year,
+                last.term == terms.c.last_term,
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TermResult:
+    term: int
+    average: Decimal | None
+    qualifier: Qualifier | None
+
+
+@dataclass(frozen=True)
 class YearResults:
     person: Person
-    first: SchoolResult
-    last: SchoolResult
-
-    @property
-    def improved(self) -> bool:
-        return improved(self.first, self.last)
+    first: TermResult
+    last: TermResult
+    improved: bool
 
 
 def results_over_year(person_ids, school_year: int) -> list[YearResults]:
-    """Per child with results in two terms or more of the year: the first term against the last.
-    The indicator counts those whose results improved."""
-    rows = db.session.scalars(
-        select(SchoolResult)
-        .where(SchoolResult.school_year == school_year, SchoolResult.person_id.in_(person_ids))
-        .order_by(SchoolResult.person_id, SchoolResult.term)
-    )
-    by_person: dict[int, list[SchoolResult]] = {}
-    for row in rows:
-        by_person.setdefault(row.person_id, []).append(row)
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(by_person)))}
+    """``results_compared`` for some children and one school year, by name."""
+    rows = db.session.execute(
+        results_compared(
+            range(school_year, school_year + 1), SchoolResult.person_id.in_(person_ids)
+        )
+    ).all()
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person).where(Person.id.in_({r.person_id for r in rows}))
+        )
+    }
     out = [
-        YearResults(people[pid], results[0], results[-1])
-        for pid, results in by_person.items()
-        if len(results) >= 2
+        YearResults(
+            people[row.person_id],
+            TermResult(row.first_term, row.first_average, row.first_qualifier),
+            TermResult(row.last_term, row.last_average, row.last_qualifier),
+            bool(row.improved),
+        )
+        for row in rows
     ]
-    return sorted(out, key=lambda r: (r.person.family_name, r.person.given_name))
+    order = {p.id: n for n, p in enumerate(by_family_name(people.values()))}
+    return sorted(out, key=lambda r: (order[r.person.id], r.first.term))
 
 
 # --- Who may collect a child ---------------------------------------------------------------------

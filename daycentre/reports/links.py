@@ -25,6 +25,7 @@ from daycentre.outreach.models import (
     Training,
 )
 from daycentre.people.models import Family, Person
+from daycentre.programme.models import Outing
 from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.measures import Record
 from daycentre.surveys.models import SurveyCampaign
@@ -106,6 +107,9 @@ PAGES: dict[str, Page] = {
     "survey": Page(
         "surveys.show_campaign", "campaign_id", "surveys.manage", _scoped(SurveyCampaign)
     ),
+    "outing": Page("programme.show_outing", "outing_id", "programme.read", _scoped(Outing)),
+    # A child's school results are on the child's school and pick-up page.
+    "school": Page("programme.show_child", "person_id", "programme.read", _scoped(Person)),
 }
 
 

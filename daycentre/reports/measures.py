@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Date,
     Numeric,
     Select,
     String,
@@ -68,6 +69,8 @@ from daycentre.outreach.models import (
     TrainingParticipant,
 )
 from daycentre.people.models import Family, Person
+from daycentre.programme.models import Outing, OutingChild, OutingStatus
+from daycentre.programme.services import results_compared, school_year_ends, school_years_ending
 from daycentre.registers.models import Complaint, Incident
 from daycentre.reports.models import AttendanceMonth, ChildrenFed, MealCount
 from daycentre.surveys.models import SurveyAnswer, SurveyCampaign, SurveyResponse
@@ -95,6 +98,7 @@ from daycentre.workshops.services import completion_percent
 
 COUNT, PERCENT, LEI, HOURS = "count", "percent", "lei", "hours"
 PER_THOUSAND, SCORE = "per_thousand", "score"
+GRADE = "grade"  # a school result: a general average, or a qualifier (Qualifier)
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,8 @@ class Column:
     label: object
     unit: str = COUNT
     footer: str | None = "sum"  # sum | value | None
+    # How the figure is read from a row when it is not the number in column ``name``.
+    read: Callable | None = None
 
 
 COUNTS_FOR = Column("amount", _l("Counts for"))
@@ -279,7 +285,9 @@ class Measure:
             row.item,
             _quantized(_decimal(row.amount), units.get("amount", COUNT)),
             tuple(
-                _quantized(_decimal(getattr(row, column.name)), column.unit)
+                column.read(row)
+                if column.read
+                else _quantized(_decimal(getattr(row, column.name)), column.unit)
                 for column in self.columns
             ),
             getattr(row, "page", None),
@@ -1285,6 +1293,94 @@ def _survey_answers(scope: Scope) -> Select:
     )
 
 
+# ---- The children's programme: outings and the school -----------------------------------------
+
+_HELD = (OutingStatus.DEPARTED, OutingStatus.RETURNED)  # the headcount at departure was taken
+
+
+def _outings_held(scope: Scope) -> Select:
+    """The outings that left in the period (by the day they were set for), with the number of
+    children counted at departure."""
+    went = (
+        select(OutingChild.outing_id, func.count().label("children"))
+        .where(OutingChild.left.is_(True))
+        .group_by(OutingChild.outing_id)
+        .subquery()
+    )
+    return (
+        select(
+            Outing.starts_at.label("day"),
+            (Outing.title + " – " + Outing.destination).label("item"),
+            literal(1).label("amount"),
+            func.coalesce(went.c.children, 0).label("children"),
+            Outing.id.label("key"),
+            *_opens("outing", Outing.id),
+        )
+        .outerjoin(went, went.c.outing_id == Outing.id)
+        .where(
+            scope.centres(Outing.centre_id),
+            scope.instants(Outing.starts_at),
+            Outing.status.in_(_HELD),
+        )
+    )
+
+
+def _children_on_outings(scope: Scope) -> Select:
+    """Each child counted at the departure of an outing of the period, with the outing."""
+    return (
+        select(
+            Outing.starts_at.label("day"),
+            (_name() + " – " + Outing.title).label("item"),
+            literal(1).label("amount"),
+            Person.id.label("key"),
+            *_opens("outing", Outing.id),
+        )
+        .join(OutingChild, OutingChild.outing_id == Outing.id)
+        .join(Person, Person.id == OutingChild.person_id)
+        .where(
+            scope.centres(Outing.centre_id),
+            scope.instants(Outing.starts_at),
+            Outing.status.in_(_HELD),
+            OutingChild.left.is_(True),
+        )
+    )
+
+
+def _school_results_improved(scope: Scope) -> Select:
+    """The children of the centres (by their family) whose results improved over a school year
+    ending in the period (on 31 August), by the programme's rule, with their two results."""
+    years = school_years_ending(scope.start, scope.end)
+    compared = results_compared(years).subquery()
+    ends = {year: school_year_ends(year) for year in years}
+    day = case(ends, value=compared.c.school_year) if ends else literal(None, Date())
+    return (
+        select(
+            day.label("day"),
+            _name().label("item"),
+            literal(1).label("amount"),
+            Person.id.label("key"),
+            *_opens("school", Person.id),
+            compared.c.first_average,
+            compared.c.first_qualifier,
+            compared.c.last_average,
+            compared.c.last_qualifier,
+        )
+        .join(Person, Person.id == compared.c.person_id)
+        .join(Family, Family.id == Person.family_id)
+        .where(scope.centres(Family.centre_id), compared.c.improved.is_(True))
+    )
+
+
+def _grade(moment: str) -> Callable:
+    """The first or the last term's result of a row of ``_school_results_improved``."""
+
+    def read(row):
+        average = getattr(row, f"{moment}_average")
+        return _decimal(average) if average is not None else getattr(row, f"{moment}_qualifier")
+
+    return read
+
+
 # ---- The registry, in the order of the plan ---------------------------------------------------
 
 measure(
@@ -1438,6 +1534,32 @@ measure(
     columns=(
         Column("base", _l("Questions answered on the 1–5 scale")),
         Column("score", _l("Mean score"), SCORE, footer="value"),
+    ),
+    group="centre",
+)
+
+measure(
+    "outings_held",
+    _l("Outings held"),
+    rows=_outings_held,
+    columns=(Column("children", _l("Children who went")),),
+    group="centre",
+)
+measure(
+    "children_on_outings",
+    _l("Children who took part in an outing"),
+    total="distinct",
+    rows=_children_on_outings,
+    group="centre",
+)
+measure(
+    "school_results_improved",
+    _l("Children whose school results improved over the year"),
+    total="distinct",
+    rows=_school_results_improved,
+    columns=(
+        Column("first", _l("First term"), GRADE, footer=None, read=_grade("first")),
+        Column("last", _l("Last term"), GRADE, footer=None, read=_grade("last")),
     ),
     group="centre",
 )

@@ -200,14 +200,17 @@ def _scaled_without_target(results: list[Result]) -> list[Result]:
     ]
 
 
-# The registers an inspection asks for and the satisfaction surveys: on every centre's activity
-# report, whether or not the plan names them.
+# The registers an inspection asks for, the satisfaction surveys and the children's programme
+# (outings, school results): on every centre's activity report, whether or not the plan names them.
 REGISTER_MEASURES = (
     "complaints_received",
     "complaints_on_time",
     "serious_incidents",
     "incidents_per_1000",
     "survey_score",
+    "outings_held",
+    "children_on_outings",
+    "school_results_improved",
 )
 
 

@@ -417,7 +417,13 @@ def export_report(centre_id: int, year: int, fmt: str):
             for result in results
         ]
         rows += [
-            [_("Registers and surveys"), str(measure.label), None, value, ""]
+            [
+                _("Registers, surveys and the children's programme"),
+                str(measure.label),
+                None,
+                value,
+                "",
+            ]
             for measure, value in plans.register_figures(scope)
         ]
         content = spreadsheet(title, headers, rows)

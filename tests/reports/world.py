@@ -115,6 +115,10 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
             "complaints_received",
             "complaints_on_time",
             "serious_incidents",
+            "outings_held",
+            "children_on_outings",
+            # The period holds no end of a school year (31 August): see test_programme_figures.
+            "school_results_improved",
         ),
         0,
     )
@@ -341,6 +345,13 @@ def build(n: int, centre, other_centre, *, tag: str = "") -> dict:
         expected["serious_incidents"] += 1
         scores.append(3 + i % 3)
 
+        # Outings: two held in the period by the case's children, Anna on both (one child), Béla
+        # invited to the second but not counted at its departure; one leaving the next night,
+        # one confirmed that never left, one of another centre.
+        _outings(centre, other_centre, children, i)
+        expected["outings_held"] += 2
+        expected["children_on_outings"] += 1
+
     db.session.flush()
     expected["incidents_per_1000"] = (
         (Decimal(n) * 1000 / Decimal(present)).quantize(Decimal("0.01")) if present else 0
@@ -455,6 +466,49 @@ def _resource(centre, active):
         languages="ro, hu",
         active=active,
     )
+
+
+def _outings(centre, other_centre, children, i):
+    from daycentre.programme.models import (
+        Outing,
+        OutingChild,
+        OutingKind,
+        OutingStatus,
+        PermissionState,
+    )
+
+    anna, bela = children
+
+    def outing(where, at, status, went=(), stayed=()):
+        record = Outing(
+            centre_id=where.id,
+            kind=OutingKind.OUTING,
+            title=f"Excursie {i} {at:%d.%m %H:%M}",
+            destination="Tușnad",
+            starts_at=at,
+            ends_at=at + timedelta(hours=1),
+            children_per_adult=8,
+            status=status,
+        )
+        for person, left in [(p, True) for p in went] + [(p, False) for p in stayed]:
+            record.children.append(
+                OutingChild(
+                    person_id=person.id,
+                    permission=PermissionState.GIVEN,
+                    permission_by="Părinte",
+                    permission_on=START,
+                    on_final_list=True,
+                    left=left,
+                    came_back=left if status is OutingStatus.RETURNED else None,
+                )
+            )
+        db.session.add(record)
+
+    outing(centre, datetime(2026, 1, 10, 9, tzinfo=BUCHAREST), OutingStatus.RETURNED, [anna])
+    outing(centre, LAST_EVENING, OutingStatus.DEPARTED, [anna], stayed=[bela])
+    outing(centre, NEXT_NIGHT, OutingStatus.RETURNED, [anna, bela])
+    outing(centre, datetime(2026, 2, 10, 9, tzinfo=BUCHAREST), OutingStatus.CONFIRMED)
+    outing(other_centre, datetime(2026, 2, 10, 9, tzinfo=BUCHAREST), OutingStatus.RETURNED, [bela])
 
 
 def _registers(centre, other_centre, admin, i):

@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -79,23 +78,15 @@ def _school_of(people) -> list[dict]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Child:
-    id: int
-    full_name: str
-
-
-def _roll_day_of(group: Group, day: date, lines) -> dict:
-    """``lines``: the roll page's children (each with ``id`` and ``name``), read once for both."""
-    children = [_Child(line.id, line.name) for line in lines]
-    form = DepartureForm(formdata=None, children=children)
-    form.left_at.data = programme.now_time() if day == today() else None
+def _roll_day_of(group: Group, day: date) -> dict:
+    """The programme's part of the roll page. Its forms are written out in the partial: the roll
+    page is opened all day in every centre, and building WTForms objects for them cost as much as
+    the roll itself; their saves are checked by ``SlotNoteForm`` and ``DepartureForm``."""
+    now = programme.now_time() if day == today() else None
     return {
         "slots": programme.day_programme(group.id, day),
         "departures": programme.departures_on(group.id, day),
-        "children": children,
-        "departure_form": form,
-        "note_form": SlotNoteForm(formdata=None),
+        "left_at": now.strftime("%H:%M") if now else "",
         "may_record": current_user.can(MANAGE) and day <= today(),
     }
 

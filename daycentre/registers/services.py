@@ -300,6 +300,19 @@ def _check_people(centre_id: int, children: list[Person], staff: list[User]) -> 
         raise Refused(_l("Choose staff of the centre."), "staff")
 
 
+def _checked_incident(
+    centre_id: int, occurred_at: datetime, handler, children: list, staff: list, **values
+) -> dict:
+    """An incident's columns from what was entered (texts trimmed), after every check of the
+    register: the same for a new incident and a correction."""
+    fields = {name: _clean(value) for name, value in values.items()}
+    fields["kind"] = IncidentKind(values["kind"])
+    _check_incident(fields, occurred_at=occurred_at)
+    _check_handler(centre_id, handler)
+    _check_people(centre_id, children, staff)
+    return fields
+
+
 def record_incident(
     centre: Centre,
     *,
@@ -320,21 +333,23 @@ def record_incident(
 ) -> Incident:
     if not actor.sees_centre(centre.id):
         raise Refused(_l("Choose one of your centres."))
-    fields = {
-        "kind": IncidentKind(kind),
-        "description": _clean(description),
-        "measures": _clean(measures),
-        "parents_told_at": parents_told_at,
-        "parents_told_by": _clean(parents_told_by),
-        "directorate_told_at": directorate_told_at,
-        "directorate_told_by": _clean(directorate_told_by),
-        "follow_up": _clean(follow_up),
-        "closed": closed,
-    }
-    _check_incident(fields, occurred_at=occurred_at)
-    _check_handler(centre.id, handler)
     children, staff = list(children), list(staff)
-    _check_people(centre.id, children, staff)
+    fields = _checked_incident(
+        centre.id,
+        occurred_at,
+        handler,
+        children,
+        staff,
+        kind=kind,
+        description=description,
+        measures=measures,
+        parents_told_at=parents_told_at,
+        parents_told_by=parents_told_by,
+        directorate_told_at=directorate_told_at,
+        directorate_told_by=directorate_told_by,
+        follow_up=follow_up,
+        closed=closed,
+    )
     closed = fields.pop("closed")
     incident = Incident(
         centre_id=centre.id,
@@ -379,21 +394,23 @@ def update_incident(
 ) -> Incident:
     """Complete or correct an incident; closing it is saving it as closed."""
     ensure_current(incident, version)
-    fields = {
-        "kind": IncidentKind(kind),
-        "description": _clean(description),
-        "measures": _clean(measures),
-        "parents_told_at": parents_told_at,
-        "parents_told_by": _clean(parents_told_by),
-        "directorate_told_at": directorate_told_at,
-        "directorate_told_by": _clean(directorate_told_by),
-        "follow_up": _clean(follow_up),
-        "closed": closed,
-    }
-    _check_incident(fields, occurred_at=occurred_at)
-    _check_handler(incident.centre_id, handler)
     children, staff = list(children), list(staff)
-    _check_people(incident.centre_id, children, staff)
+    fields = _checked_incident(
+        incident.centre_id,
+        occurred_at,
+        handler,
+        children,
+        staff,
+        kind=kind,
+        description=description,
+        measures=measures,
+        parents_told_at=parents_told_at,
+        parents_told_by=parents_told_by,
+        directorate_told_at=directorate_told_at,
+        directorate_told_by=directorate_told_by,
+        follow_up=follow_up,
+        closed=closed,
+    )
     closed = fields.pop("closed")
     was_abuse = incident.kind is IncidentKind.ABUSE_SUSPECTED
     before_children = {child.id for child in incident.children}

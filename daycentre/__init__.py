@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.meals import views as meals_views
     from daycentre.moving_in import views as moving_in_views
     from daycentre.outreach import views as outreach_views
+    from daycentre.parents import views as parents_views
     from daycentre.people import views as people_views
     from daycentre.programme import views as programme_views
     from daycentre.registers import views as registers_views
@@ -177,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
         registers_views,
         surveys_views,
         programme_views,
+        parents_views,
     )
     for views in areas:
         app.register_blueprint(views.bp)

@@ -39,6 +39,7 @@ from daycentre.outreach.models import (
     InformationMaterial,
     Training,
 )
+from daycentre.parents.models import ParentAccount
 from daycentre.people.models import Consent, Family, Person
 from daycentre.programme.models import (
     Collector,

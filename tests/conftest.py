@@ -120,11 +120,13 @@ def other_centre(app):
 
 @pytest.fixture
 def users(app, centre):
-    """One committed user per role, all assigned to ``centre``."""
+    """One committed user per role, the staff assigned to ``centre``."""
     people = {
         role: make_user(role, centres=[centre])
         for role in ("admin", "coordinator", "counsellor", "volunteer")
     }
+    # A parent has no centres; this one is linked to no family (make_parent makes one that is).
+    people["parent"] = make_user("parent")
     db.session.commit()
     return people
 

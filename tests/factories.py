@@ -11,6 +11,7 @@ from daycentre.core.localtime import today
 from daycentre.core.text import fold
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
+from daycentre.parents.models import ParentAccount
 from daycentre.people.models import Family, Person, PersonKind, Relationship, Sex
 from daycentre.volunteers.models import Activity, ContractStatus, Volunteer, VolunteerContract
 
@@ -126,6 +127,16 @@ def make_child(family=None, *, centre=None, **fields) -> Person:
 
 def make_adult(family, **fields) -> Person:
     return make_person(family, kind="adult", **fields)
+
+
+def make_parent(family=None, *, centre=None, adult=None, **fields) -> User:
+    """A parent's account, signed in as an adult of ``family`` (a new family at ``centre``)."""
+    family = family or make_family(centre)
+    adult = adult or make_adult(family)
+    user = make_user("parent", **fields)
+    db.session.add(ParentAccount(user_id=user.id, person_id=adult.id))
+    db.session.flush()
+    return user
 
 
 def make_enrolment(person, group, **fields) -> Enrolment:

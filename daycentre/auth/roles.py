@@ -14,6 +14,8 @@ class Role(LabelledEnum):
     COORDINATOR = "coordinator", _l("Coordinator")
     COUNSELLOR = "counsellor", _l("Counsellor")
     VOLUNTEER = "volunteer", _l("Volunteer")
+    # A child's parent or legal representative: sees and acts for their own family's children only.
+    PARENT = "parent", _l("Parent")
 
 
 # Every signed-in person may use their own account (home page, password, language, logout).
@@ -88,6 +90,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "programme.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     # A child's school link and who may collect them: the staff who keep the child's file.
     "school.manage": frozenset({Role.ADMIN, Role.COORDINATOR, Role.COUNSELLOR}),
+    # A parent's own pages: their family's children, reached through the parent's account only
+    # (parents.services), never through the staff's scope table.
+    "parents.use": frozenset({Role.PARENT}),
 }
 
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from flask import current_app, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -33,6 +33,8 @@ from daycentre.workshops import services as workshops
 def index():
     """What this person does today; each area adds its part for the roles it serves."""
     day = today()
+    if current_user.can("parents.use"):
+        return redirect(url_for("parents.home"))
     if current_user.can("volunteering.take_part"):
         return _volunteer_home(day)
     centres = visible_centres(

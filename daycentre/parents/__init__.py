@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("parents", __name__, url_prefix="/parent")

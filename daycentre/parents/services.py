@@ -1,0 +1,50 @@
+"""Whose children a parent sees: their own family's, read from the parent's account.
+
+Every parent page starts here rather than from the staff's scope table (``auth.scope``): a parent
+has no centres, so the staff's rules already show them nothing, and this module is the one place
+that opens a family to its parent. Another family's child answers 404.
+"""
+
+from flask import abort
+from sqlalchemy import select
+
+from daycentre.extensions import db
+from daycentre.parents.models import ParentAccount
+from daycentre.people.models import Family, Person, PersonKind
+
+
+def account_of(user) -> ParentAccount | None:
+    return db.session.scalar(select(ParentAccount).where(ParentAccount.user_id == user.id))
+
+
+def _family_id(user):
+    return (
+        select(Person.family_id)
+        .join(ParentAccount, ParentAccount.person_id == Person.id)
+        .where(ParentAccount.user_id == user.id)
+        .scalar_subquery()
+    )
+
+
+def family_of(user) -> Family | None:
+    return db.session.scalar(select(Family).where(Family.id == _family_id(user)))
+
+
+def children_query(user):
+    """The parent's own children, as a query other reads filter further."""
+    return (
+        select(Person)
+        .where(Person.family_id == _family_id(user), Person.kind == PersonKind.CHILD)
+        .order_by(Person.birth_date, Person.given_name, Person.id)
+    )
+
+
+def children_of(user) -> list[Person]:
+    return list(db.session.scalars(children_query(user)))
+
+
+def child_or_404(user, child_id: int) -> Person:
+    child = db.session.scalar(children_query(user).where(Person.id == child_id))
+    if child is None:
+        abort(404)
+    return child

@@ -3,6 +3,7 @@
 from datetime import date
 
 from babel.dates import get_day_names
+from flask import current_app, request
 from flask.globals import _cv_app
 from flask_babel import (
     format_date,
@@ -21,6 +22,9 @@ from daycentre.core.i18n import (
     person_name,
     spoken_languages,
 )
+
+# Roles x languages x mount points: a handful; the bound only guards against a surprise.
+_KEPT_FRAGMENTS = 256
 
 
 def weekday_name(iso_weekday: int, width: str = "abbreviated") -> str:
@@ -55,7 +59,24 @@ def _translations():
     return get_translations()
 
 
+def kept_fragment(name: str, key, render):
+    """Markup that depends only on ``key``, the language and where the app is mounted, rendered
+    by ``render()`` once per process and then reused: the layout's main menu is the same for
+    everyone of a role, and rendering its permission checks, links and labels twice on every
+    page cost as much as a roll's query. ``key`` must hold everything else it depends on."""
+    kept = current_app.extensions["daycentre_fragments"]
+    full_key = (name, key, current_language(), request.script_root)
+    found = kept.get(full_key)
+    if found is None:
+        found = render()  # a macro's markup (plain text would be escaped when written)
+        if len(kept) >= _KEPT_FRAGMENTS:
+            kept.clear()
+        kept[full_key] = found
+    return found
+
+
 def register_template_helpers(app) -> None:
+    app.extensions["daycentre_fragments"] = {}
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.extensions["daycentre_catalogues"] = {}
     app.jinja_env.install_gettext_callables(
@@ -83,4 +104,5 @@ def register_template_helpers(app) -> None:
         person_name=person_name,
         get_locale=get_locale,
         weekday_name=weekday_name,
+        kept_fragment=kept_fragment,
     )

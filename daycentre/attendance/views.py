@@ -58,13 +58,14 @@ def list_groups():
 
 
 def _render_roll(
-    group: Group, day: date, form: RollForm, sent=None, status=200, meals=None, conflicts=()
+    group, day: date, form: RollForm | None = None, sent=None, status=200, meals=None, conflicts=()
 ):
+    """The roll page; ``form`` is the one sent back (a GET writes RollForm's fields itself)."""
     roll = roll_page(group, day, meals)
     # After conflicts the page holds the stored roll's version; after a refusal, the version the
     # page was loaded with, so that saving again is merged child by child.
-    if form.version.data is None or conflicts:
-        form.version.data = roll.version
+    sent_version = form.version.data if form is not None and not conflicts else None
+    version = roll.version if sent_version is None else sent_version
     editable = (
         not roll.closed_because
         and current_user.can("attendance.record")
@@ -79,7 +80,7 @@ def _render_roll(
             group=group,
             roll=roll,
             day=day,
-            form=form,
+            version=version,
             sent=sent,
             conflicts={conflict.person.id: conflict for conflict in conflicts},
             statuses=list(AttendanceStatus),
@@ -108,7 +109,7 @@ def take_roll(group_id: int):
         flash(_("The roll cannot be taken for a future day."), "error")
         return redirect(url_for("attendance.take_roll", group_id=group_id))
     group, meals = group_with_meals(group_id, day, current_user)
-    return _render_roll(group, day, RollForm(formdata=None), meals=meals)
+    return _render_roll(group, day, meals=meals)
 
 
 @bp.post("/groups/<int:group_id>/roll")

@@ -23,8 +23,8 @@ from daycentre.core.i18n import (
     spoken_languages,
 )
 
-# Roles x languages x mount points: a handful; the bound only guards against a surprise.
-_KEPT_FRAGMENTS = 256
+# Each signed-in person's header in each language: at most a few thousand small fragments.
+_KEPT_FRAGMENTS = 4096
 
 
 def weekday_name(iso_weekday: int, width: str = "abbreviated") -> str:
@@ -61,9 +61,10 @@ def _translations():
 
 def kept_fragment(name: str, key, render):
     """Markup that depends only on ``key``, the language and where the app is mounted, rendered
-    by ``render()`` once per process and then reused: the layout's main menu is the same for
-    everyone of a role, and rendering its permission checks, links and labels twice on every
-    page cost as much as a roll's query. ``key`` must hold everything else it depends on."""
+    by ``render()`` once per process and then reused: the layout's header (its main menu is the
+    same for everyone of a role) and head links; rendering their permission checks, links and
+    labels on every page cost as much as a roll's query. ``key`` must hold everything else the
+    markup depends on."""
     kept = current_app.extensions["daycentre_fragments"]
     full_key = (name, key, current_language(), request.script_root)
     found = kept.get(full_key)

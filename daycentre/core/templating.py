@@ -3,7 +3,7 @@
 from datetime import date
 
 from babel.dates import get_day_names
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask.globals import _cv_app
 from flask_babel import (
     format_date,
@@ -13,6 +13,8 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from daycentre.core.countries import country_name
 from daycentre.core.i18n import (
@@ -76,7 +78,55 @@ def kept_fragment(name: str, key, render):
     return found
 
 
+@pass_context
+def _gettext(context, string: str, /, **variables):
+    """Jinja's newstyle ``gettext`` (``_()`` in templates), with a label without variables
+    translated once per catalogue and reused: a roll page writes some forty labels, each a
+    catalogue lookup, a Markup and a ``%`` formatting on every request."""
+    catalogue = _translations()
+    autoescape = context.eval_ctx.autoescape
+    if variables:
+        found = catalogue.ugettext(string)
+        # The catalogue's text is trusted as Jinja's own gettext trusts it; variables are escaped.
+        return (Markup(found) if autoescape else found) % variables  # noqa: S704
+    kept = catalogue.__dict__.get("_daycentre_labels")
+    if kept is None:
+        kept = catalogue.__dict__["_daycentre_labels"] = {}
+    label = kept.get((string, autoescape))
+    if label is None:
+        found = catalogue.ugettext(string)
+        # "%%" in a label is written "%", as newstyle gettext does with no variables.
+        label = (Markup(found) if autoescape else found) % {}  # noqa: S704
+        kept[(string, autoescape)] = label
+    return label
+
+
+# Addresses built for templates, kept per process: the URL map does not change while it runs.
+_KEPT_URLS = 8192
+
+
+def _url_for(endpoint: str, **values) -> str:
+    """``url_for`` for templates, each address built once per process and mount point: a page
+    builds some twenty, the same on every request. Relative endpoints (".name"), external
+    addresses and values that cannot be a key are built by Flask every time."""
+    if endpoint.startswith(".") or "_external" in values or "_scheme" in values:
+        return url_for(endpoint, **values)
+    try:
+        key = (endpoint, request.script_root, *sorted(values.items()))
+        kept = current_app.extensions["daycentre_urls"]
+        found = kept.get(key)
+    except TypeError:  # a list of values
+        return url_for(endpoint, **values)
+    if found is None:
+        found = url_for(endpoint, **values)
+        if len(kept) >= _KEPT_URLS:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
 def register_template_helpers(app) -> None:
+    app.extensions["daycentre_urls"] = {}
     app.extensions["daycentre_fragments"] = {}
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.extensions["daycentre_catalogues"] = {}
@@ -87,6 +137,7 @@ def register_template_helpers(app) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(gettext=_gettext, _=_gettext, url_for=_url_for)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["date_value"] = is_date_value
     app.jinja_env.filters.update(

@@ -8,11 +8,12 @@ around it, so the coordinator reaches a roll that can be taken in one tap.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import abort
-from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select, type_coerce
+from sqlalchemy.types import NullType
 
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import matching_allergens, state_token
@@ -99,8 +100,23 @@ class _Allergens:
     allergens: str
 
 
-def _hhmm(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else ""
+def _hhmm(value) -> str:
+    """A mark's time as the form shows it ("HH:MM"), from the value as stored (``_RAW``)."""
+    return str(value)[:5] if value else ""
+
+
+# The times and the roll call's instant are read as the database sends them: every child's row
+# carries them, and converting each (a parse on SQLite) cost more than the page's other work
+# on the row; ``_hhmm`` and ``_saved_at`` convert the values that are shown.
+_RAW = NullType()
+
+
+def _saved_at(raw, connection) -> datetime | None:
+    if raw is None:
+        return None
+    dialect = connection.dialect
+    process = _rc.c.saved_at.type.dialect_impl(dialect).result_processor(dialect, None)
+    return process(raw) if process else raw
 
 
 _e, _p, _a, _m = (
@@ -140,12 +156,12 @@ _LINES = (
         _p.c.allergies,
         _p.c.diet,
         _a.c.status,
-        _a.c.arrives_at,
-        _a.c.leaves_at,
+        type_coerce(_a.c.arrives_at, _RAW),
+        type_coerce(_a.c.leaves_at, _RAW),
         _a.c.note,
         _m.c.meal_type_id,
         _rc.c.version,
-        _rc.c.saved_at,
+        type_coerce(_rc.c.saved_at, _RAW),
         _u.c.family_name,
         _u.c.given_name,
     )
@@ -318,6 +334,8 @@ def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None
             line.served.add(meal_type)
     if roll_call is None:  # no child on the roll: the roll call is read on its own
         roll_call = connection.execute(_ROLL_CALL, params).first()
+    else:
+        roll_call = (roll_call[0], _saved_at(roll_call[1], connection), *roll_call[2:])
     version, saved_at, saved_family, saved_given = roll_call or (None, None, None, None)
     ordered = sorted(lines.values(), key=lambda line: order[line.id])
     counts = dict.fromkeys(S, 0)

@@ -95,8 +95,18 @@ def _render_roll(
     )
 
 
+# The marks' labels in each language, translated once per process (every child's row shows them).
+_STATUS_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
 def _status_choices() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in AttendanceStatus.choices()]
+    language = current_language()
+    found = _STATUS_CHOICES.get(language)
+    if found is None:
+        found = _STATUS_CHOICES[language] = [
+            (value, str(label)) for value, label in AttendanceStatus.choices()
+        ]
+    return found
 
 
 @bp.get("/groups/<int:group_id>/roll")

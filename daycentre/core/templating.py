@@ -13,7 +13,7 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from daycentre.core.countries import country_name
@@ -78,13 +78,15 @@ def kept_fragment(name: str, key, render):
     return found
 
 
-@pass_context
-def _gettext(context, string: str, /, **variables):
+@pass_eval_context
+def _gettext(eval_context, string: str, /, **variables):
     """Jinja's newstyle ``gettext`` (``_()`` in templates), with a label without variables
     translated once per catalogue and reused: a roll page writes some forty labels, each a
-    catalogue lookup, a Markup and a ``%`` formatting on every request."""
+    catalogue lookup, a Markup and a ``%`` formatting on every request. It takes the evaluation
+    context, not the whole context as Jinja's does: a call inside a block that sets variables
+    then copies the template's context first, on every call."""
     catalogue = _translations()
-    autoescape = context.eval_ctx.autoescape
+    autoescape = eval_context.autoescape
     if variables:
         found = catalogue.ugettext(string)
         # The catalogue's text is trusted as Jinja's own gettext trusts it; variables are escaped.
@@ -99,6 +101,14 @@ def _gettext(context, string: str, /, **variables):
         label = (Markup(found) if autoescape else found) % {}  # noqa: S704
         kept[(string, autoescape)] = label
     return label
+
+
+@pass_eval_context
+def _ngettext(eval_context, singular: str, plural: str, num, /, **variables):
+    """Jinja's newstyle ``ngettext``, taking the evaluation context (see ``_gettext``)."""
+    variables.setdefault("num", num)
+    found = _translations().ungettext(singular, plural, num)
+    return (Markup(found) if eval_context.autoescape else found) % variables  # noqa: S704
 
 
 # Addresses built for templates, kept per process: the URL map does not change while it runs.
@@ -137,7 +147,7 @@ def register_template_helpers(app) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
-    app.jinja_env.globals.update(gettext=_gettext, _=_gettext, url_for=_url_for)
+    app.jinja_env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, url_for=_url_for)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["date_value"] = is_date_value
     app.jinja_env.filters.update(

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import event, select, text
 
 from benchmarks.county import PASSWORD
-from benchmarks.floors import ROLL_SQL, RollFloor, SheetFloor
+from benchmarks.floors import ROLL_SQL, RollFloor, SheetFloor, roll_parameters
 from daycentre.auth.permissions import requires
 from daycentre.extensions import db
 
@@ -361,8 +361,8 @@ class Bench:
     def _roll_children(self, group_id: int, day: date) -> list[int]:
         """The children on the group's roll that day (the floor's query), untimed."""
         with self.engine.connect() as connection:
-            rows = connection.execute(ROLL_SQL, {"group": group_id, "day": day.isoformat()})
-            return sorted({row[0] for row in rows})
+            rows = connection.execute(ROLL_SQL, roll_parameters(group_id, day))
+            return sorted({row[1] for row in rows if row[0] == "c"})
 
     def _make_roll_floor(self, url: str) -> RollFloor:
         markup = self.client("coord01").get(url).get_data(as_text=True)
@@ -370,6 +370,7 @@ class Bench:
             from flask_babel import gettext as _
 
             from daycentre.attendance.models import AttendanceStatus
+            from daycentre.programme.models import SlotKind
 
             labels = {
                 "allergies": _("Allergies"),
@@ -380,6 +381,23 @@ class Bench:
                 "departure": _("Departure"),
                 "note": _("Note"),
                 "statuses": [(s.value, str(s.label)) for s in AttendanceStatus],
+                "programme": _("Programme of the day"),
+                "kinds": {k.value: str(k.label) for k in SlotKind},
+                "what_was_done": _("What was done"),
+                "save_note": _("Save the note"),
+                "no_programme": _("No programme for this group on this day."),
+                "weekly_programme": _("Weekly programme"),
+                "departures": _("Departures"),
+                "left_alone": _("left alone"),
+                "collected_by_who": _("collected by %(who)s"),
+                "no_consent": _("No consent to leave alone"),
+                "not_on_list": _("Not on the list of people allowed"),
+                "no_departure": _("No departure recorded yet."),
+                "child": _("Child"),
+                "time": _("Time"),
+                "collected_by": _("Collected by"),
+                "alone": _("Left alone"),
+                "record_departure": _("Record the departure"),
             }
         return RollFloor(markup, labels, self.meal_types)
 

@@ -8,18 +8,19 @@ around it, so the coordinator reaches a roll that can be taken in one tap.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import abort
-from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select, type_coerce
+from sqlalchemy.types import NullType
 
 from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
 from daycentre.attendance.services import matching_allergens, state_token
 from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.centres.calendar import closed_days
-from daycentre.centres.models import Centre, Group
+from daycentre.centres.models import Centre, Group, WeeklyHours
 from daycentre.core.i18n import current_language, person_name
 from daycentre.core.localtime import today
 from daycentre.core.text import sort_key
@@ -99,8 +100,23 @@ class _Allergens:
     allergens: str
 
 
-def _hhmm(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else ""
+def _hhmm(value) -> str:
+    """A mark's time as the form shows it ("HH:MM"), from the value as stored (``_RAW``)."""
+    return str(value)[:5] if value else ""
+
+
+# The times and the roll call's instant are read as the database sends them: every child's row
+# carries them, and converting each (a parse on SQLite) cost more than the page's other work
+# on the row; ``_hhmm`` and ``_saved_at`` convert the values that are shown.
+_RAW = NullType()
+
+
+def _saved_at(raw, connection) -> datetime | None:
+    if raw is None:
+        return None
+    dialect = connection.dialect
+    process = _rc.c.saved_at.type.dialect_impl(dialect).result_processor(dialect, None)
+    return process(raw) if process else raw
 
 
 _e, _p, _a, _m = (
@@ -140,12 +156,12 @@ _LINES = (
         _p.c.allergies,
         _p.c.diet,
         _a.c.status,
-        _a.c.arrives_at,
-        _a.c.leaves_at,
+        type_coerce(_a.c.arrives_at, _RAW),
+        type_coerce(_a.c.leaves_at, _RAW),
         _a.c.note,
         _m.c.meal_type_id,
         _rc.c.version,
-        _rc.c.saved_at,
+        type_coerce(_rc.c.saved_at, _RAW),
         _u.c.family_name,
         _u.c.given_name,
     )
@@ -191,36 +207,89 @@ _ROLL_CALL = (
 )
 
 
-def group_with_meals(group_id: int, day: date, user) -> tuple[Group, list]:
-    """The group (with its centre) if the user may see it, else 404, and its centre's meal types
-    with the day's menus (``_MEALS``'s rows), in one query."""
+@dataclass(slots=True)
+class RollCentre(WeeklyHours):
+    """What the roll page reads of the group's centre (``closed_days`` and the template)."""
+
+    id: int
+    name: str
+    days: str
+    calendar_stamp: str | None
+
+
+@dataclass(slots=True)
+class RollGroup(WeeklyHours):
+    """What the roll page reads of the group, as plain values (the save reads a ``Group``)."""
+
+    id: int
+    name: str
+    days: str
+    centre: RollCentre
+
+    @property
+    def centre_id(self) -> int:
+        return self.centre.id
+
+
+_g, _c = Group.__table__, Centre.__table__
+
+
+def _group_with_meals(visible) -> Select:
+    return (
+        select(
+            _g.c.name,
+            _g.c.days,
+            _c.c.id,
+            _c.c.name,
+            _c.c.days,
+            _c.c.calendar_stamp,
+            *_MEALS.selected_columns,
+        )
+        .select_from(
+            _g.join(_c, _c.c.id == _g.c.centre_id)
+            .outerjoin(_t, _t.c.centre_id == _g.c.centre_id)
+            .outerjoin(
+                _menu,
+                and_(
+                    _menu.c.meal_type_id == _t.c.id,
+                    _menu.c.centre_id == _g.c.centre_id,
+                    _menu.c.day == _DAY,
+                ),
+            )
+        )
+        .where(_g.c.id == _GROUP, visible)
+        .order_by(_t.c.position, _t.c.name)
+    )
+
+
+# Built once, for an administrator and for any other user (the user's id a parameter), with
+# the one rule of who sees a group (``scope.visible``): a page builds no statement of its own.
+_GROUP_WITH_MEALS = {
+    True: _group_with_meals(scope.visible(Group, SimpleNamespace(is_admin=True))),
+    False: _group_with_meals(
+        scope.visible(Group, SimpleNamespace(is_admin=False, id=bindparam("user")))
+    ),
+}
+
+
+def group_with_meals(group_id: int, day: date, user) -> tuple[RollGroup, list]:
+    """The group with its centre if the user may see it, else 404, and its centre's meal types
+    with the day's menus (``_MEALS``'s rows), in one query of plain rows."""
     found = db.session.execute(
-        scope.select_visible(Group, user, options=(joinedload(Group.centre),))
-        .add_columns(
-            MealType.id, MealType.name, MealType.active, Menu.id, Menu.dishes, Menu.allergens
-        )
-        .outerjoin(MealType, MealType.centre_id == Group.centre_id)
-        .outerjoin(
-            Menu,
-            and_(
-                Menu.meal_type_id == MealType.id,
-                Menu.centre_id == Group.centre_id,
-                Menu.day == day,
-            ),
-        )
-        .where(Group.id == group_id)
-        .order_by(MealType.position, MealType.name)
+        _GROUP_WITH_MEALS[user.is_admin], {"group": group_id, "day": day, "user": user.id}
     ).all()
     if not found:
         abort(404)
-    return found[0][0], [row[1:] for row in found if row[1] is not None]
+    name, days, centre_id, centre_name, centre_days, stamp = found[0][:6]
+    group = RollGroup(group_id, name, days, RollCentre(centre_id, centre_name, centre_days, stamp))
+    return group, [row[6:] for row in found if row[6] is not None]
 
 
-def roll_page(group: Group, day: date, meal_rows: list | None = None) -> RollPage:
+def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None) -> RollPage:
     """The group's roll on ``day`` for the page: every child actively enrolled, by family name,
     with the stored marks and meals; one query whatever the group's size when the meal types
     come with the group (``group_with_meals``), two otherwise."""
-    centre: Centre = group.centre
+    centre = group.centre
     closed_because = closed_days(centre, group, day, day).get(day)
     connection = db.session.connection()
     params = {"centre": centre.id, "group": group.id, "day": day}
@@ -265,6 +334,8 @@ def roll_page(group: Group, day: date, meal_rows: list | None = None) -> RollPag
             line.served.add(meal_type)
     if roll_call is None:  # no child on the roll: the roll call is read on its own
         roll_call = connection.execute(_ROLL_CALL, params).first()
+    else:
+        roll_call = (roll_call[0], _saved_at(roll_call[1], connection), *roll_call[2:])
     version, saved_at, saved_family, saved_given = roll_call or (None, None, None, None)
     ordered = sorted(lines.values(), key=lambda line: order[line.id])
     counts = dict.fromkeys(S, 0)

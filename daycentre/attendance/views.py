@@ -58,13 +58,14 @@ def list_groups():
 
 
 def _render_roll(
-    group: Group, day: date, form: RollForm, sent=None, status=200, meals=None, conflicts=()
+    group, day: date, form: RollForm | None = None, sent=None, status=200, meals=None, conflicts=()
 ):
+    """The roll page; ``form`` is the one sent back (a GET writes RollForm's fields itself)."""
     roll = roll_page(group, day, meals)
     # After conflicts the page holds the stored roll's version; after a refusal, the version the
     # page was loaded with, so that saving again is merged child by child.
-    if form.version.data is None or conflicts:
-        form.version.data = roll.version
+    sent_version = form.version.data if form is not None and not conflicts else None
+    version = roll.version if sent_version is None else sent_version
     editable = (
         not roll.closed_because
         and current_user.can("attendance.record")
@@ -79,7 +80,7 @@ def _render_roll(
             group=group,
             roll=roll,
             day=day,
-            form=form,
+            version=version,
             sent=sent,
             conflicts={conflict.person.id: conflict for conflict in conflicts},
             statuses=list(AttendanceStatus),
@@ -94,8 +95,18 @@ def _render_roll(
     )
 
 
+# The marks' labels in each language, translated once per process (every child's row shows them).
+_STATUS_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
 def _status_choices() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in AttendanceStatus.choices()]
+    language = current_language()
+    found = _STATUS_CHOICES.get(language)
+    if found is None:
+        found = _STATUS_CHOICES[language] = [
+            (value, str(label)) for value, label in AttendanceStatus.choices()
+        ]
+    return found
 
 
 @bp.get("/groups/<int:group_id>/roll")
@@ -108,7 +119,7 @@ def take_roll(group_id: int):
         flash(_("The roll cannot be taken for a future day."), "error")
         return redirect(url_for("attendance.take_roll", group_id=group_id))
     group, meals = group_with_meals(group_id, day, current_user)
-    return _render_roll(group, day, RollForm(formdata=None), meals=meals)
+    return _render_roll(group, day, meals=meals)
 
 
 @bp.post("/groups/<int:group_id>/roll")

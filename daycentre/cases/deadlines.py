@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 
 from daycentre.cases.models import Case, CaseStage, ObjectiveProgress, PlannedService, Progress
-from daycentre.core.localtime import add_months, local_date, local_instant, now, today
+from daycentre.core.localtime import BUCHAREST, add_months, local_date, local_instant, now, today
 
 S = CaseStage
 
@@ -44,12 +44,16 @@ def _instant(day: date, at: time) -> datetime:
     return local_instant(day, at).astimezone(UTC)
 
 
+def first_visit_days() -> int:
+    """72 hours' worth of days, for a sheet or a visit recorded without its hour."""
+    return -(-setting("CASE_FIRST_VISIT_HOURS") // 24)
+
+
 def first_visit_due(case: Case) -> date | None:
     """The last day of the first visit, for a sheet recorded without its hour (judged by the
     day, as before hours were kept): the sheet's day plus 72 hours' worth of days."""
     first = _first_sheet(case)
-    days = -(-setting("CASE_FIRST_VISIT_HOURS") // 24)
-    return first.started_on + timedelta(days=days) if first else None
+    return first.started_on + timedelta(days=first_visit_days()) if first else None
 
 
 def first_visit_deadline(case: Case) -> datetime | None:
@@ -81,9 +85,45 @@ def first_visit_late(case: Case, day: date | None = None, at: datetime | None = 
         return False
     if deadline is None:
         return (day or (local_date(at) if at else today())) > first_visit_due(case)
-    if at is None:
-        at = now() if day is None or day == today() else _instant(day, time.max)
-    return at > deadline
+    return first_visit_checked_at(day, at) > deadline
+
+
+def first_visit_checked_at(day: date | None = None, at: datetime | None = None) -> datetime:
+    """The instant ``first_visit_late`` judges a missing visit at: ``at``, else now for today
+    (or no day), else the end of ``day``."""
+    if at is not None:
+        return at
+    return now() if day is None or day == today() else _instant(day, time.max)
+
+
+def first_visit_cutoff(at: datetime) -> tuple[date, time]:
+    """For a query: the latest observation sheet (day, hour), in wall-clock order, whose first
+    visit was due before ``at``. A sheet of (d, t) without a visit is late at ``at`` exactly when
+    ``(d, t) <= first_visit_cutoff(at)``: the same 72 hours, counted across a change of clocks
+    by ``_instant`` itself (found by halving, to the microsecond; a sheet hour that does not
+    exist, in the hour skipped in spring, is the one place the two may differ)."""
+    limit = at - timedelta(hours=setting("CASE_FIRST_VISIT_HOURS"))
+    guess = limit.astimezone(BUCHAREST).replace(tzinfo=None)
+    late, on_time = guess - timedelta(hours=3), guess + timedelta(hours=3)
+    while on_time - late > timedelta(microseconds=1):
+        middle = late + (on_time - late) / 2
+        if _instant(middle.date(), middle.time()) < limit:
+            late = middle
+        else:
+            on_time = middle
+    return late.date(), late.time()
+
+
+def reached_from(day: date, months: int) -> date:
+    """For a query: the earliest day whose date ``months`` later (``add_months``) is ``day`` or
+    after, so that ``add_months(x, months) < day`` exactly when ``x < reached_from(day, months)``;
+    a stored date is compared with it instead of adding months in SQL."""
+    found = add_months(day, -months)
+    while add_months(found, months) < day:
+        found += timedelta(days=1)
+    while add_months(found - timedelta(days=1), months) >= day:
+        found -= timedelta(days=1)
+    return found
 
 
 def next_review_due(case: Case) -> date | None:
@@ -137,11 +177,16 @@ def return_visits_due(case: Case) -> list[date]:
     reintegration = case.reintegration
     if reintegration is None or reintegration.returned_on is None:
         return []
+    return [add_months(reintegration.returned_on, month) for month in return_visit_months()]
+
+
+def return_visit_months() -> list[int]:
+    """The months after the return at which the monitoring visits are due, in order."""
     monthly = setting("REINTEGRATION_MONTHLY_VISITS")
     every = max(1, setting("REINTEGRATION_LATER_EVERY_MONTHS"))
     months = list(range(1, monthly + 1))
     months += range(monthly + every, setting("REINTEGRATION_MONITORING_MONTHS") + 1, every)
-    return [add_months(reintegration.returned_on, month) for month in months]
+    return months
 
 
 def next_return_visit_due(case: Case) -> date | None:

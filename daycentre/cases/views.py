@@ -131,7 +131,7 @@ def list_cases():
         "cases/list_cases.html",
         cases=found,
         show_all=show_all,
-        overdue={item.case.id: item for item in overdue.overdue_for(current_user)},
+        overdue=overdue.overdue_by_case(current_user),
     )
 
 

@@ -11,7 +11,7 @@ from daycentre.attendance.services import absence_alerts, rolls_taken
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.auth.roles import ACCOUNT
-from daycentre.cases.overdue import overdue_for
+from daycentre.cases.overdue import HOME_PAGE_LIMIT, overdue_for
 from daycentre.centres.calendar import operating_today
 from daycentre.centres.models import Centre
 from daycentre.centres.services import visible_centres, with_room_count
@@ -58,7 +58,9 @@ def index():
         rolls_taken=rolls_taken([g.id for c in centres for g in c.groups], day)
         if current_user.can("attendance.read")
         else set(),
-        case_alerts=overdue_for(current_user) if current_user.can("cases.read") else [],
+        case_alerts=overdue_for(current_user, limit=HOME_PAGE_LIMIT)
+        if current_user.can("cases.read")
+        else None,
         abroad_visits=visits_due(
             current_user,
             day,

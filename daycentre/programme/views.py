@@ -83,9 +83,10 @@ def _roll_day_of(group: Group, day: date) -> dict:
     page is opened all day in every centre, and building WTForms objects for them cost as much as
     the roll itself; their saves are checked by ``SlotNoteForm`` and ``DepartureForm``."""
     now = programme.now_time() if day == today() else None
+    found = programme.roll_day(group.id, day)
     return {
-        "slots": programme.day_programme(group.id, day),
-        "departures": programme.departures_on(group.id, day),
+        "slots": found.slots,
+        "departures": found.departures,
         "left_at": now.strftime("%H:%M") if now else "",
         "may_record": current_user.can(MANAGE) and day <= today(),
     }

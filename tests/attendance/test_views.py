@@ -90,6 +90,26 @@ def test_coordinator_takes_the_roll_with_three_taps_and_one_save(
     assert "22 de prezenți, 1 absență motivată, 2 absențe nemotivate." in saved
 
 
+def test_the_roll_page_as_it_opens_saves_with_the_csrf_check_on(
+    app, client, login_as, centre, group, day
+):
+    """The roll form's hidden fields are written out by hand (not by WTForms): with the CSRF
+    check on, the page as it opens carries the token, the version and the save button."""
+    login_as("coordinator")
+    children = make_group_of_children(group, 3)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(_roll_url(group, day)).get_data(as_text=True)
+    assert '<input accesskey="s" id="submit" name="submit" type="submit"' in page
+    data = _default_form(page)
+    assert data["version"] == ["0"] and data["csrf_token"][0]
+    data[f"status-{children[1].id}"] = ["absent_excused"]
+    assert client.post(_roll_url(group, day), data=data).status_code == 302
+    stored = dict(db.session.execute(db.select(Attendance.person_id, Attendance.status)).all())
+    assert stored[children[1].id] is AttendanceStatus.ABSENT_EXCUSED and len(stored) == 3
+    data.pop("csrf_token")
+    assert client.post(_roll_url(group, day), data=data).status_code == 400
+
+
 def test_roll_page_in_hungarian_shows_allergy_and_diet_and_the_menu_warning(
     client, login_as, centre, group, day, users
 ):

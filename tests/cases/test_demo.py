@@ -14,7 +14,7 @@ def test_the_demo_has_cases_at_every_stage(app):
     assert {case.stage for case in found} == set(CaseStage)
     assert sum(case.stage is CaseStage.REFERRED for case in found) == 1
     counsellor = db.session.scalar(db.select(User).filter_by(username="counsellor"))
-    alerts = overdue.overdue_for(counsellor)
+    alerts = overdue.overdue_for(counsellor).items
     assert any(item.review_due for item in alerts)
     assert any(item.first_visit_late for item in alerts)
 
@@ -27,7 +27,7 @@ def test_the_demo_shows_children_returning_home_and_named_training_participants(
     assert all(case.reintegration.returned_on and case.return_visits for case in returning)
     assert any(case.reintegration.at_home_6_months for case in returning)
     counsellor = db.session.scalar(db.select(User).filter_by(username="counsellor"))
-    alerts = overdue.overdue_for(counsellor)
+    alerts = overdue.overdue_for(counsellor).items
     assert any(item.return_visit_due for item in alerts)
     assert any(3 in item.outcomes_due for item in alerts)
     trainings = db.session.scalars(db.select(Training)).all()

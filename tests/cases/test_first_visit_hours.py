@@ -89,6 +89,8 @@ def test_the_home_page_flags_a_missing_first_visit_by_the_hour(centre, staff):
     evaluations.start_evaluation(
         case, actor=staff["manager"], started_on=MONDAY, started_at=time(9, 0)
     )
-    flagged = overdue.overdue_for(staff["manager"], THURSDAY)
+    flagged = overdue.overdue_for(staff["manager"], THURSDAY).items
     assert [item.case for item in flagged if item.first_visit_late] == [case]
-    assert not [i for i in overdue.overdue_for(staff["manager"], MONDAY) if i.first_visit_late]
+    assert not [
+        i for i in overdue.overdue_for(staff["manager"], MONDAY).items if i.first_visit_late
+    ]

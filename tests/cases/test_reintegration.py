@@ -163,9 +163,9 @@ def test_the_frequency_is_configurable(app, centre, staff):
 def test_an_overdue_monitoring_visit_is_on_the_managers_home_page(centre, staff):
     case = _case(centre, staff)
     _returned(case, staff)
-    items = overdue.overdue_for(staff["manager"], date(2026, 4, 3))
+    items = overdue.overdue_for(staff["manager"], date(2026, 4, 3)).items
     assert [(i.case, i.return_visit_due) for i in items] == [(case, date(2026, 4, 2))]
-    assert not overdue.overdue_for(staff["manager"], date(2026, 4, 2))
+    assert not overdue.overdue_for(staff["manager"], date(2026, 4, 2)).items
 
 
 def test_the_outcome_is_recorded_once_its_day_has_come(centre, staff):

@@ -391,3 +391,16 @@ def test_the_draft_plan_page_in_hungarian(client, login, users, opened):
     assert "Szolgáltatási terv" in text
     assert "Tervezet" in text
     assert "Terv jóváhagyása" in text  # the supervisor's button
+
+
+def test_the_home_page_lists_twenty_cases_that_need_attention_and_counts_the_others(
+    client, login_as, users, centre
+):
+    coordinator = login_as("coordinator")
+    for number in range(22):  # requests whose primary evaluation is overdue
+        make_case(centre, actor=coordinator, received_on=date(2026, 3, 2), family_name=f"F{number}")
+    db.session.commit()
+    page = client.get("/")
+    listed = page.get_data(as_text=True).split("Cazuri care cer atenție")[1].split("</ul>")[0]
+    assert listed.count("<li>") == 20
+    assert "Încă 2 cazuri care cer atenție se află în lista cazurilor" in text_of(page)

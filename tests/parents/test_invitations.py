@@ -65,6 +65,7 @@ def test_only_the_hash_of_the_key_is_kept(app, users, mother):
 def test_the_invitation_expires_after_seven_days(app, client, users, mother):
     invitation, code = _invite(mother, users["coordinator"])
 
+    client.post("/auth/language", data={"language": "hu"})
     with time_machine.travel(invitation.created_at + timedelta(days=7, seconds=1), tick=False):
         response = _accept(client, code)
 

@@ -55,12 +55,6 @@ class MonthAttendance:
     marks: dict[date, AttendanceStatus]
     counts: Counter
 
-    @property
-    def weeks(self) -> list[list[date | None]]:
-        """The month as calendar weeks, Monday first; None outside the month."""
-        weeks = calendar.Calendar().monthdatescalendar(self.first.year, self.first.month)
-        return [[d if d.month == self.first.month else None for d in week] for week in weeks]
-
 
 def attendance_in_month(child: Person, day: date) -> MonthAttendance:
     first = day.replace(day=1)

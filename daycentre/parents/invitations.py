@@ -18,7 +18,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from daycentre.audit import services as audit
 from daycentre.auth.models import User, find_user_by_username
@@ -30,6 +30,7 @@ from daycentre.core.text import fold
 from daycentre.extensions import db, normalised_username
 from daycentre.parents.models import InvitationKind, ParentAccount, ParentInvitation
 from daycentre.people.models import Person, PersonKind, Relationship
+from daycentre.people.services import deleting_person
 
 # Who may have a parent account: the children's legal representatives. A grandparent or another
 # carer is not one unless a court made them guardian (then they are recorded as guardian); a
@@ -376,3 +377,21 @@ def accept(code: str, *, username: str, password: str, language: str) -> User:
         changes={"used_at": [None, now.isoformat()], "user_id": [None, user.id]},
     )
     return user
+
+
+# --- A person deleted from the register ---------------------------------------------------------
+
+
+@deleting_person.connect
+def _keep_a_parent_with_an_account(person) -> None:
+    """An adult who signs in as a parent is kept until the account is closed; their spent or
+    open invitations go with them."""
+    if account_of_person(person) is not None:
+        raise Refused(
+            _l("This person signs in as a parent: close the parent's account before deleting.")
+        )
+    db.session.execute(
+        delete(ParentInvitation)
+        .where(ParentInvitation.person_id == person.id)
+        .execution_options(synchronize_session=False)
+    )

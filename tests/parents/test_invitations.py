@@ -17,6 +17,7 @@ from daycentre.core.errors import Refused
 from daycentre.extensions import db
 from daycentre.parents import invitations
 from daycentre.parents.models import ParentAccount, ParentInvitation
+from daycentre.people import services as people
 from daycentre.people.models import Relationship
 from tests.conftest import text_of
 from tests.factories import make_adult, make_child, make_family
@@ -234,3 +235,41 @@ def test_a_used_key_shows_its_message_without_changing_anything(app, client, use
 
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(ParentAccount.id))) == 0
+
+
+def test_an_invited_adult_can_be_deleted_but_not_one_who_signs_in(app, users, mother):
+    _invite(mother, users["coordinator"])
+    family = mother.family
+    father = make_adult(
+        family, given_name="Attila", relation=Relationship.FATHER, email="attila@example.org"
+    )
+    db.session.commit()
+    invitations.accept(
+        _invite(father, users["coordinator"])[1],
+        username="attila",
+        password=PASSWORD,
+        language="ro",
+    )
+    db.session.commit()
+
+    with pytest.raises(Refused):
+        people.delete_person(father, actor=users["coordinator"])
+    db.session.rollback()
+    people.delete_person(mother, actor=users["coordinator"])
+    db.session.commit()
+
+    assert db.session.scalar(select(func.count(ParentInvitation.id))) == 1
+
+
+def test_closing_the_account_signs_the_parent_out_and_allows_a_new_invitation(
+    app, client, users, mother, login
+):
+    _invitation, code = _invite(mother, users["coordinator"])
+    assert _accept(client, code).status_code == 302
+    invitations.end_access(mother, actor=users["coordinator"])
+    db.session.commit()
+
+    assert client.get("/parent/").status_code == 302  # back to the sign-in page
+    assert invitations.status_of(mother).account is None
+    _invite(mother, users["coordinator"])
+    assert invitations.status_of(mother).invitation is not None

@@ -113,6 +113,11 @@ def _adult_or_404(person_id: int) -> Person:
     return person
 
 
+def _letter_form() -> InviteByLetterForm:
+    """Beside the e-mail form on one page: its own field ids."""
+    return InviteByLetterForm(prefix="letter")
+
+
 def _account_page(person: Person) -> str:
     return url_for("parents.manage_account", person_id=person.id)
 
@@ -127,7 +132,7 @@ def manage_account(person_id: int):
         person=person,
         status=invitations.status_of(person),
         email_form=email_form,
-        letter_form=InviteByLetterForm(),
+        letter_form=_letter_form(),
         button_form=ButtonForm(),
         days=invitations.valid_for().days,
     )
@@ -166,7 +171,7 @@ def invite_by_email(person_id: int):
         person=person,
         status=invitations.status_of(person),
         email_form=form,
-        letter_form=InviteByLetterForm(),
+        letter_form=_letter_form(),
         button_form=ButtonForm(),
         days=invitations.valid_for().days,
     )
@@ -177,7 +182,7 @@ def invite_by_email(person_id: int):
 def print_invitation_letter(person_id: int):
     """Creates a code and answers with the letter that carries it: the code is printed once."""
     person = _adult_or_404(person_id)
-    form = InviteByLetterForm()
+    form = _letter_form()
     if not form.validate_on_submit():
         flash(_("Choose the language of the letter."), "error")
         return redirect(_account_page(person))

@@ -204,7 +204,7 @@ def test_the_letter_carries_the_code_and_a_qr_code_in_the_familys_language(
 ):
     login(users["coordinator"])
 
-    response = client.post(f"/parent/people/{mother.id}/letter", data={"language": "hu"})
+    response = client.post(f"/parent/people/{mother.id}/letter", data={"letter-language": "hu"})
 
     assert response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))

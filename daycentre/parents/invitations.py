@@ -24,6 +24,7 @@ from daycentre.audit import services as audit
 from daycentre.auth.models import User, find_user_by_username
 from daycentre.auth.passwords import ensure_strong_password, personal_words
 from daycentre.auth.roles import Role
+from daycentre.centres.models import Centre
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
 from daycentre.core.text import fold
@@ -323,8 +324,11 @@ def accept(code: str, *, username: str, password: str, language: str) -> User:
         raise Refused(
             _l("The username %(username)s is already taken.", username=username), "username"
         )
+    # The staff's rule (auth.services): not made of the person's names, the username or a centre's.
+    centre_names = db.session.scalars(select(Centre.name)).all()
     ensure_strong_password(
-        password, words=personal_words(username, person.given_name, person.family_name)
+        password,
+        words=personal_words(username, person.given_name, person.family_name, *centre_names),
     )
     claimed = db.session.execute(
         update(ParentInvitation)

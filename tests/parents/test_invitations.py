@@ -273,3 +273,22 @@ def test_closing_the_account_signs_the_parent_out_and_allows_a_new_invitation(
     assert invitations.status_of(mother).account is None
     _invite(mother, users["coordinator"])
     assert invitations.status_of(mother).invitation is not None
+
+
+def test_one_key_is_throttled_however_many_addresses_try_it(app, users, mother):
+    app.config["PARENT_JOIN_LIMIT_PER_CODE"] = "2 per 15 minutes"
+    _invitation, code = _invite(mother, users["coordinator"])
+    weak = {
+        "username": "x.y",
+        "password": "password123",
+        "confirm": "password123",
+        "language": "ro",
+    }
+    statuses = [
+        app.test_client()
+        .post(f"/parent/join/{code}", data=weak, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        .status_code
+        for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert invitations.open_invitation(code) is not None

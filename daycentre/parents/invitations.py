@@ -275,7 +275,7 @@ def invitation_message(invitation: ParentInvitation, token: str) -> tuple[str, s
 
 
 def _format_until(invitation: ParentInvitation) -> str:
-    return format_datetime(invitation.expires_at, "medium")
+    return format_datetime(invitation.expires_at, "short")
 
 
 # --- The parent's side --------------------------------------------------------------------------

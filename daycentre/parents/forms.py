@@ -55,7 +55,11 @@ class AcceptInvitationForm(_WithLanguage):
     confirm = PasswordField(
         _l("Repeat the password"),
         render_kw={"autocomplete": "new-password"},
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        validators=[
+            DataRequired(),
+            Length(max=200),
+            EqualTo("password", message=_l("The two passwords differ.")),
+        ],
     )
     language = language_field(_l("Language"))
     submit = SubmitField(_l("Create my account"))

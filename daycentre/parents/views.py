@@ -67,7 +67,7 @@ def show_child(child_id: int):
 
 @bp.get("/certificates/<int:registration_id>.pdf")
 @requires("parents.use")
-def download_certificate(registration_id: int):
+def print_certificate(registration_id: int):
     """A workshop certificate of the parent's own family, in the account's language."""
     family = parents.family_of(current_user)
     certificate = overview.certificate_or_none(family, registration_id) if family else None
@@ -119,16 +119,16 @@ def _letter_form() -> InviteByLetterForm:
 
 
 def _account_page(person: Person) -> str:
-    return url_for("parents.manage_account", person_id=person.id)
+    return url_for("parents.show_parent_account", person_id=person.id)
 
 
 @bp.get("/people/<int:person_id>/account")
 @requires("people.manage")
-def manage_account(person_id: int):
+def show_parent_account(person_id: int):
     person = _adult_or_404(person_id)
     email_form = InviteByEmailForm(email=person.email or person.family.email)
     return render_template(
-        "parents/manage_account.html",
+        "parents/show_parent_account.html",
         person=person,
         status=invitations.status_of(person),
         email_form=email_form,
@@ -167,7 +167,7 @@ def invite_by_email(person_id: int):
                 body=body,
             )
     return render_template(
-        "parents/manage_account.html",
+        "parents/show_parent_account.html",
         person=person,
         status=invitations.status_of(person),
         email_form=form,
@@ -210,7 +210,8 @@ def print_invitation_letter(person_id: int):
         link=link,
         qr=invitations.qr_svg(link),
     )
-    return download(pdf, PDF, f"{_('Invitation')} {person.full_name}.pdf")
+    name = _("Invitation")
+    return download(pdf, PDF, f"{name} {person.full_name}.pdf")
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")

@@ -292,3 +292,13 @@ def test_one_key_is_throttled_however_many_addresses_try_it(app, users, mother):
     ]
     assert statuses == [200, 200, 429]
     assert invitations.open_invitation(code) is not None
+
+
+@pytest.mark.parametrize("code", ["x" * 500, "ABC\u00a0DEF", "%00", "ű" * 10, "' OR 1=1 --"])
+def test_odd_codes_open_nothing_and_change_nothing(app, client, code):
+    typed = client.post("/parent/join", data={"code": code})
+    opened = client.get(f"/parent/join/{code}")
+
+    assert typed.status_code == 200
+    assert opened.status_code in (400, 404)
+    assert db.session.scalar(select(func.count(User.id))) == 0

@@ -21,6 +21,7 @@ from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
 from daycentre.outreach.demo import load_trainings
+from daycentre.parents.demo import load_parents
 from daycentre.people.demo import load_parents_abroad
 from daycentre.programme.demo import load_programme
 from daycentre.registers.demo import load_registers
@@ -38,6 +39,9 @@ DEMO_USERS = (
     ("counsellor", "Tünde", "Fazakas", Role.COUNSELLOR, "hu"),
     ("psiholog", "Elena", "Moldovan", Role.COUNSELLOR, "ro"),
     ("volunteer", "Ștefan", "Ionescu", Role.VOLUNTEER, "ro"),
+    # Parents have no centres: each is linked to a mother of a demo family (parents/demo.py).
+    ("parent", "Erzsébet", "Kovács", Role.PARENT, "hu"),
+    ("parinte", "Zsuzsanna", "Nagy", Role.PARENT, "ro"),
 )
 
 
@@ -121,6 +125,8 @@ def _users(centres: dict[str, Centre]) -> list[User]:
         "counsellor": [centres["counselling"], centres["after_school"]],
         "psiholog": [centres["counselling"]],
         "volunteer": [centres["after_school"]],
+        "parent": [],
+        "parinte": [],
     }
     users = []
     for username, given, family, role, locale in DEMO_USERS:
@@ -160,6 +166,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_quarter,
     load_registers,
     load_surveys,
+    load_parents,
 ]
 
 

@@ -39,7 +39,7 @@ from daycentre.outreach.models import (
     InformationMaterial,
     Training,
 )
-from daycentre.parents.models import ParentAccount
+from daycentre.parents.models import ParentAccount, ParentInvitation
 from daycentre.people.models import Consent, Family, Person
 from daycentre.programme.models import (
     Collector,

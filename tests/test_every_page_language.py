@@ -20,7 +20,7 @@ from daycentre.demo import DEMO_PASSWORD, load_demo
 from daycentre.extensions import db
 from tests.conftest import IsolatedClient
 
-ROLES = ("admin", "coordinator", "counsellor", "volunteer")
+ROLES = ("admin", "coordinator", "counsellor", "volunteer", "parent")
 LANGUAGES = ("ro", "hu")
 
 # Files, feeds and the health probe: not pages a person reads.
@@ -41,6 +41,8 @@ EVERY_RECORD = frozenset(
         "volunteers.show_volunteer",
         "volunteers.show_activity",
         "workshops.take_attendance",
+        # The demo parent's children are among the first people; the others answer 404.
+        "parents.show_child",
     }
 )
 EVERY_RECORD_LIMIT = 13  # every demo case: 11 to prevent a separation, 2 returns home
@@ -125,6 +127,7 @@ def _model_by_argument():
         "workshops": {"session_id": WorkshopSession, "group_id": SupportGroup},
         "reports": {"plan_id": DevelopmentPlan},
         "programme": {"child_id": OutingChild},
+        "parents": {"child_id": Person},
     }
     return common, by_blueprint
 

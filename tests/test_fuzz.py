@@ -62,6 +62,13 @@ NOT_REACHED_ON_THE_DEMO = {
     # odd input is tested in tests/surveys/test_views.py.
     "surveys.answer",
     "surveys.enter_code",
+    # The same for a parent's invitation pages, reached from an e-mail or a letter; their odd
+    # input is tested in tests/parents/test_invitations.py. Revoking and closing an account are
+    # buttons that only need the CSRF token, shown for an adult invited or signed in.
+    "parents.enter_invitation_code",
+    "parents.join",
+    "parents.revoke_invitation",
+    "parents.end_access",
     # Shown only for an operating day in the correction window: on a public holiday (30 November,
     # say) the crawl may not reach one. Its odd input is tested in tests/attendance.
     "attendance.save_roll",

@@ -65,6 +65,8 @@ def test_public_endpoints_are_only_the_deliberate_ones():
         "surveys.enter_code",
         "surveys.answer",
         "surveys.thanks",
+        "parents.enter_invitation_code",
+        "parents.join",
     } == PUBLIC_ENDPOINTS
 
 

@@ -25,6 +25,10 @@ FIELD_LABELS = {
     "active": _l("Active"),
     "password": _l("Password"),
     "locale": _l("Language"),
+    # A parent's invitation (and an outing slip's) language; when the invitation stops working.
+    "language": _l("Language"),
+    "expires_at": _l("Expires on"),
+    "revoked_at": _l("Revoked on"),
     "must_change_password": _l("Must change the password"),
     "enrolled_at": _l("Second factor set up on"),
     "used_at": _l("Used on"),

@@ -152,6 +152,8 @@ PERSONAL = {
     "leaving_alone_consents": {"given_by": PLACEHOLDER},
     "departures": {"collected_by": None},
     "outing_children": {"permission_by": PLACEHOLDER},
+    # Where a parent's invitation link was sent; the key itself is only a hash.
+    "parent_invitations": {"email": None},
     "school_links": {"form_teacher": None, "teacher_phone": None, "teacher_email": None},
     "school_contacts": {"with_whom": PLACEHOLDER, "subject": PLACEHOLDER, "agreed": None},
 }
@@ -198,6 +200,7 @@ KEPT = {
     "volunteer_hours": {"status"},
     "collectors": {"relation"},
     "outing_children": {"permission", "permission_medium", "language"},
+    "parent_invitations": {"kind", "language", "secret_hash"},
     "school_results": {"qualifier"},
     # A group's slot and what was done in it name no child.
     "programme_slots": {"weekday", "kind", "title"},

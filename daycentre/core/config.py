@@ -49,6 +49,13 @@ class Config:
     SECOND_FACTOR_LIMIT = "5 per 15 minutes"
     # The public survey pages, per address: enough for a family's phones, too few to guess codes.
     SURVEY_LIMIT_PER_ADDRESS = os.environ.get("SURVEY_LIMIT_PER_ADDRESS", "60 per 10 minutes")
+    # A parent's invitation: days it works, and how often one address may try keys that fail and
+    # one key may be submitted (a wrong password, a taken username) before it must wait.
+    PARENT_INVITATION_DAYS = 7
+    PARENT_JOIN_LIMIT_PER_ADDRESS = os.environ.get(
+        "PARENT_JOIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"
+    )
+    PARENT_JOIN_LIMIT_PER_CODE = "10 per 15 minutes"
     SECOND_FACTOR_PENDING = timedelta(minutes=5)  # between the password and the code
     FIRST_ADMIN_PASSWORD_VALID = timedelta(hours=24)
 

@@ -27,6 +27,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "surveys.enter_code",
         "surveys.answer",
         "surveys.thanks",
+        # A parent opens their invitation (a link or a printed code) before having an account.
+        "parents.enter_invitation_code",
+        "parents.join",
     }
 )
 

@@ -1,17 +1,321 @@
-from flask import render_template
-from flask_login import current_user
+from datetime import UTC, datetime
 
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from daycentre.attendance.models import AttendanceStatus
+from daycentre.audit import services as audit
+from daycentre.auth import scope
+from daycentre.auth import services as accounts
 from daycentre.auth.permissions import requires
-from daycentre.parents import bp
+from daycentre.core.documents import PDF, download, render_pdf
+from daycentre.core.forms import run_service
+from daycentre.core.localtime import now, today, week_start
+from daycentre.extensions import db, limiter
+from daycentre.parents import bp, invitations, overview
 from daycentre.parents import services as parents
+from daycentre.parents.forms import (
+    AcceptInvitationForm,
+    ButtonForm,
+    InvitationCodeForm,
+    InviteByEmailForm,
+    InviteByLetterForm,
+)
+from daycentre.parents.models import InvitationKind, ParentInvitation
+from daycentre.people.models import Person
+
+# --- The parent's pages -------------------------------------------------------------------------
 
 
 @bp.get("/")
 @requires("parents.use")
 def home():
-    """The parent's home: their children, and what the centre asks of them."""
+    """The parent's home: their children, the family's appointments and documents."""
+    family = parents.family_of(current_user)
     return render_template(
         "parents/home.html",
-        family=parents.family_of(current_user),
+        family=family,
         children=parents.children_of(current_user),
+        appointments=overview.appointments(family, now()) if family else [],
+        certificates=overview.certificates(family) if family else [],
+    )
+
+
+@bp.get("/children/<int:child_id>")
+@requires("parents.use")
+def show_child(child_id: int):
+    """One child on a phone: this month's attendance, today's menu, the week, outings to answer."""
+    child = parents.child_or_404(current_user, child_id)
+    day = today()
+    enrolment = overview.enrolment_of(child)
+    monday = week_start(day)
+    return render_template(
+        "parents/show_child.html",
+        child=child,
+        today_date=day,
+        statuses=AttendanceStatus,
+        enrolment=enrolment,
+        month=overview.attendance_in_month(child, day),
+        menu=overview.menu_on(enrolment.centre_id, day) if enrolment else [],
+        week=overview.programme_week(enrolment.group_id, monday) if enrolment else [],
+        monday=monday,
+        outings=overview.outings_waiting(child, now()),
+        outing_endpoint="parents.outing" in current_app.view_functions,
+    )
+
+
+@bp.get("/certificates/<int:registration_id>.pdf")
+@requires("parents.use")
+def print_certificate(registration_id: int):
+    """A workshop certificate of the parent's own family, in the account's language."""
+    family = parents.family_of(current_user)
+    certificate = overview.certificate_or_none(family, registration_id) if family else None
+    if certificate is None:
+        abort(404)
+    language = current_user.locale if current_user.locale in ("ro", "hu") else "ro"
+    workshop = certificate.workshop
+    pdf = render_pdf(
+        "workshops/pdf_certificate.html",
+        language=language,
+        workshop=workshop,
+        person=certificate.person,
+        progress=certificate.progress,
+        centre=workshop.centre,
+        issued_on=today(),
+    )
+    audit.record(
+        audit.EXPORT,
+        certificate.registration,
+        actor=current_user,
+        centre_id=workshop.centre_id,
+        person_id=certificate.person.id,
+        changes={"document": "certificate", "format": "pdf", "language": language},
+    )
+    db.session.commit()
+    name = certificate.person.full_name
+    return download(pdf, PDF, f"{_('Certificate of participation')} {name}.pdf")
+
+
+# --- The staff's side: inviting a parent --------------------------------------------------------
+
+
+@bp.app_template_global()
+def parent_account_status(person):
+    """For the person page in ``people``: not invited, invited until …, or an active account."""
+    return invitations.status_of(person)
+
+
+def _adult_or_404(person_id: int) -> Person:
+    person = scope.record_or_404(Person, person_id)
+    if person.is_child:
+        abort(404)
+    return person
+
+
+def _letter_form() -> InviteByLetterForm:
+    """Beside the e-mail form on one page: its own field ids."""
+    return InviteByLetterForm(prefix="letter")
+
+
+def _account_page(person: Person) -> str:
+    return url_for("parents.show_parent_account", person_id=person.id)
+
+
+@bp.get("/people/<int:person_id>/account")
+@requires("people.manage")
+def show_parent_account(person_id: int):
+    person = _adult_or_404(person_id)
+    email_form = InviteByEmailForm(email=person.email or person.family.email)
+    return render_template(
+        "parents/show_parent_account.html",
+        person=person,
+        status=invitations.status_of(person),
+        email_form=email_form,
+        letter_form=_letter_form(),
+        button_form=ButtonForm(),
+        days=invitations.valid_for().days,
+    )
+
+
+@bp.post("/people/<int:person_id>/invite")
+@requires("people.manage")
+def invite_by_email(person_id: int):
+    """Creates the link and shows it this once: only its hash is kept."""
+    person = _adult_or_404(person_id)
+    form = InviteByEmailForm()
+    if form.validate_on_submit():
+        created = run_service(
+            form,
+            None,
+            invitations.invite,
+            person,
+            actor=current_user,
+            kind=InvitationKind.LINK.value,
+            language=form.language.data,
+            email=form.email.data,
+        )
+        if created:
+            invitation, token = created
+            subject, body = invitations.invitation_message(invitation, token)
+            return render_template(
+                "parents/invitation_created.html",
+                person=person,
+                invitation=invitation,
+                link=invitations.join_url(token),
+                subject=subject,
+                body=body,
+            )
+    return render_template(
+        "parents/show_parent_account.html",
+        person=person,
+        status=invitations.status_of(person),
+        email_form=form,
+        letter_form=_letter_form(),
+        button_form=ButtonForm(),
+        days=invitations.valid_for().days,
+    )
+
+
+@bp.post("/people/<int:person_id>/letter")
+@requires("people.manage")
+def print_invitation_letter(person_id: int):
+    """Creates a code and answers with the letter that carries it: the code is printed once."""
+    person = _adult_or_404(person_id)
+    form = _letter_form()
+    if not form.validate_on_submit():
+        flash(_("Choose the language of the letter."), "error")
+        return redirect(_account_page(person))
+    created = run_service(
+        form,
+        None,
+        invitations.invite,
+        person,
+        actor=current_user,
+        kind=InvitationKind.LETTER.value,
+        language=form.language.data,
+    )
+    if not created:
+        return redirect(_account_page(person))
+    invitation, code = created
+    link = invitations.join_url(code)
+    pdf = render_pdf(
+        "parents/pdf_invitation.html",
+        language=invitation.language,
+        invitation=invitation,
+        person=person,
+        centre=invitation.centre,
+        code=invitations.shown(code),
+        code_url=invitations.code_url(),
+        link=link,
+        qr=invitations.qr_svg(link),
+    )
+    name = _("Invitation")
+    return download(pdf, PDF, f"{name} {person.full_name}.pdf")
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@requires("people.manage")
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(ParentInvitation, invitation_id) or abort(404)
+    person = _adult_or_404(invitation.person_id)
+    if (
+        ButtonForm().validate_on_submit()
+        and run_service(None, None, invitations.revoke, invitation, actor=current_user) is not None
+    ):
+        flash(_("The invitation was revoked: its link and code no longer work."), "success")
+    return redirect(_account_page(person))
+
+
+@bp.post("/people/<int:person_id>/end-access")
+@requires("people.manage")
+def end_access(person_id: int):
+    person = _adult_or_404(person_id)
+    if (
+        ButtonForm().validate_on_submit()
+        and run_service(None, None, invitations.end_access, person, actor=current_user) is not None
+    ):
+        flash(_("The parent's account was closed."), "success")
+    return redirect(_account_page(person))
+
+
+# --- The parent accepting the invitation (public) -----------------------------------------------
+
+
+def _join_limit_per_address():
+    return current_app.config["PARENT_JOIN_LIMIT_PER_ADDRESS"]
+
+
+def _join_limit_per_code():
+    return current_app.config["PARENT_JOIN_LIMIT_PER_CODE"]
+
+
+def _code_key() -> str:
+    code = (request.view_args or {}).get("code") or ""
+    return "parent-join:" + invitations.code_hash(code)
+
+
+def _key_refused(_response) -> bool:
+    """Only a key that opens nothing counts against the address: a weak password does not."""
+    return g.get("invitation_refused", False)
+
+
+def _refuse_key():
+    g.invitation_refused = True
+    return render_template(
+        "parents/invitation_spent.html", invalid_message=invitations.INVALID
+    ), 404
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(_join_limit_per_address, methods=["POST"], deduct_when=_key_refused)
+def enter_invitation_code():
+    """Public on purpose: the parent types the code printed on the letter."""
+    form = InvitationCodeForm()
+    if form.validate_on_submit():
+        code = invitations.normalised(form.code.data)
+        if invitations.open_invitation(code) is not None:
+            return redirect(url_for("parents.join", code=code))
+        g.invitation_refused = True
+        form.code.errors = [str(invitations.INVALID)]
+    return render_template("parents/enter_code.html", form=form)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit_per_address, deduct_when=_key_refused)
+@limiter.limit(_join_limit_per_code, key_func=_code_key, methods=["POST"])
+def join(code: str):
+    """Public on purpose (the one-time link): the key opens the form, and works once."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    invitation = invitations.open_invitation(code)
+    if invitation is None:
+        return _refuse_key()
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.language.data = invitation.language
+        form.username.data = invitations.suggested_username(invitation.person)
+    if form.validate_on_submit():
+        user = run_service(
+            form,
+            None,
+            invitations.accept,
+            code,
+            username=form.username.data,
+            password=form.password.data,
+            language=form.language.data,
+        )
+        if user is not None:
+            accounts.sign_in(user, address=request.remote_addr)
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            session["signed_in_at"] = datetime.now(UTC).timestamp()
+            session["locale"] = user.locale
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("parents.home"))
+        if invitations.open_invitation(code) is None:
+            return _refuse_key()
+    return render_template(
+        "parents/join.html", form=form, invitation=invitation, person=invitation.person
     )

@@ -40,6 +40,7 @@ from daycentre.outreach.models import (
     Training,
     TrainingParticipant,
 )
+from daycentre.parents.models import ParentInvitation
 from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
 from daycentre.programme.models import (
     Collector,
@@ -122,6 +123,9 @@ MODELS = {
     "outing_id": Outing,
     "child_id": OutingChild,
     "collector_id": Collector,
+    # A parent's child is a person of their own family (parents.services), never another's.
+    "parents.show_child:child_id": Person,
+    "invitation_id": ParentInvitation,
 }
 NOT_IDS = {"year", "number"}  # ints in the address that are no record's id (a quarter's number)
 
@@ -136,7 +140,7 @@ ORDER = [
     Training, TrainingParticipant, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
     Complaint, Incident, Questionnaire, SurveyCampaign,
-    WeeklyProgramme, ProgrammeSlot, Outing, OutingChild, Collector,
+    WeeklyProgramme, ProgrammeSlot, Outing, OutingChild, Collector, ParentInvitation,
 ]  # fmt: skip
 
 LATER = {"closes_at", "deadline", "period_end"}  # after the column it pairs with (a check says so)

@@ -14,7 +14,13 @@ from flask import abort
 from sqlalchemy import Date, Integer, and_, bindparam, literal, or_, select
 from sqlalchemy.orm import joinedload
 
-from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
+from daycentre.attendance.models import (
+    AbsenceReason,
+    AbsenceReport,
+    Attendance,
+    AttendanceStatus,
+    RollCall,
+)
 from daycentre.attendance.services import matching_allergens, state_token
 from daycentre.auth import scope
 from daycentre.auth.models import User
@@ -64,6 +70,9 @@ class RollLine:
     form_arrives: str = ""
     form_leaves: str = ""
     form_note: str = ""
+    # A parent's report of the child's absence this day (``_REPORTS``), shown beside the name.
+    reported: AbsenceReason | None = None
+    reported_note: str = ""
 
     @property
     def has_details(self) -> bool:
@@ -191,6 +200,23 @@ _ROLL_CALL = (
 )
 
 
+# The parents' absence reports in force on the day, read on their own: the roll's one read of them.
+_r = AbsenceReport.__table__
+_REPORTS = select(_r.c.person_id, _r.c.reason, _r.c.note).where(
+    _r.c.centre_id == _CENTRE,
+    _r.c.first_day <= _DAY,
+    _r.c.last_day >= _DAY,
+    _r.c.withdrawn_at.is_(None),
+)
+
+
+def _show_reports(connection, params, lines: dict[int, RollLine]) -> None:
+    for person_id, reason, note in connection.execute(_REPORTS, params):
+        line = lines.get(person_id)
+        if line is not None:
+            line.reported, line.reported_note = reason, note or ""
+
+
 def group_with_meals(group_id: int, day: date, user) -> tuple[Group, list]:
     """The group (with its centre) if the user may see it, else 404, and its centre's meal types
     with the day's menus (``_MEALS``'s rows), in one query."""
@@ -265,6 +291,8 @@ def roll_page(group: Group, day: date, meal_rows: list | None = None) -> RollPag
             line.served.add(meal_type)
     if roll_call is None:  # no child on the roll: the roll call is read on its own
         roll_call = connection.execute(_ROLL_CALL, params).first()
+    elif not closed_because:
+        _show_reports(connection, params, lines)
     version, saved_at, saved_family, saved_given = roll_call or (None, None, None, None)
     ordered = sorted(lines.values(), key=lambda line: order[line.id])
     counts = dict.fromkeys(S, 0)
@@ -335,6 +363,8 @@ def show_in_form(page: RollPage, sent=None) -> None:
                 line.leaves,
                 line.note,
             )
+        elif line.reported is not None:  # the parent's report, until the coordinator decides
+            line.status = S.ABSENT_EXCUSED.value
         else:
             line.status = "present"
             line.ticked = set() if page.taken else set(meal_ids)

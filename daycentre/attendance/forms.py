@@ -4,7 +4,7 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from wtforms import HiddenField, IntegerField, SubmitField, TimeField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import NOTE_LENGTH, Mark
@@ -110,7 +110,7 @@ class AlertRuleForm(Form):
     )
     absence_cutoff = TimeField(
         _l("Parents report an absence until"),
-        validators=[InputRequired()],
+        validators=[Optional()],
         description=_l("On the day itself; later, the parent calls the centre."),
     )
     submit = SubmitField(_l("Save"))

@@ -318,8 +318,9 @@ def test_the_roll_and_the_sheet_run_the_same_few_queries_for_5_or_25_children(
     assert counts[5] == counts[25]
     assert max(counts[5]) <= 15, counts
     # The roll page: the user, the group with its meal types and menus, the children with the
-    # roll call; then the programme's part: the day's slots with their notes, the departures.
-    assert counts[5][0] <= 5, counts
+    # roll call, the parents' absence reports of the day; then the programme's part: the day's
+    # slots with their notes, the departures.
+    assert counts[5][0] <= 6, counts
 
 
 def test_monthly_sheet_in_hungarian_as_page_pdf_and_xlsx(client, login_as, centre, group, users):

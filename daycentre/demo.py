@@ -21,6 +21,7 @@ from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
 from daycentre.outreach.demo import load_trainings
+from daycentre.parents.demo import load_parent_actions
 from daycentre.people.demo import load_parents_abroad
 from daycentre.programme.demo import load_programme
 from daycentre.registers.demo import load_registers
@@ -155,6 +156,8 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_workshops,
     load_trainings,
     load_programme,
+    # After the outings: the parent of the child whose permission is pending.
+    lambda: load_parent_actions(DEMO_PASSWORD),
     load_plan,
     load_parents_abroad,
     load_quarter,

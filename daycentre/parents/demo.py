@@ -1,0 +1,139 @@
+"""The demo's parent and what they do in the app: the parent (``parent``) of the child whose
+outing permission is pending, two absences reported ahead (one of them on the roll of the last
+operating day), a consent to withdraw and a parenting workshop at the after-school centre."""
+
+from datetime import time, timedelta
+
+from sqlalchemy import select
+
+from daycentre.attendance.models import AbsenceReason, AbsenceReport
+from daycentre.auth.models import User
+from daycentre.auth.roles import Role
+from daycentre.centres.calendar import closed_days
+from daycentre.centres.models import Centre, CentreKind, Room
+from daycentre.core.database import utcnow
+from daycentre.core.localtime import local_instant, today
+from daycentre.extensions import db
+from daycentre.parents.models import ParentAccount
+from daycentre.people.models import Consent, ConsentPurpose, Person, PersonKind
+from daycentre.programme.models import Outing, OutingChild, OutingStatus, PermissionState
+from daycentre.workshops.models import Audience, Workshop, WorkshopSession
+
+PARENT_USERNAME = "parent"
+
+
+def _working_days(centre: Centre, first, count: int, step: int) -> list:
+    days, day = [], first
+    closed = closed_days(centre, None, first - timedelta(days=40), first + timedelta(days=40))
+    while len(days) < count:
+        if day not in closed:
+            days.append(day)
+        day += timedelta(days=step)
+    return days
+
+
+def _parent(child: Person, password: str) -> User:
+    """The demo parent: found if the parents' own demo made them, else made here."""
+    user = db.session.scalar(select(User).where(User.username == PARENT_USERNAME))
+    if user is None:
+        adult = next((p for p in child.family.members if p.kind is PersonKind.ADULT), None)
+        user = User(
+            username=PARENT_USERNAME,
+            given_name=adult.given_name if adult else "Anna",
+            family_name=child.family.name,
+            role=Role.PARENT,
+            locale="hu",
+            must_change_password=False,
+        )
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        if adult is not None:
+            db.session.add(ParentAccount(user_id=user.id, person_id=adult.id))
+    return user
+
+
+def load_parent_actions(password: str) -> None:
+    centre = db.session.scalar(select(Centre).where(Centre.kind == CentreKind.AFTER_SCHOOL))
+    pending = db.session.scalar(
+        select(OutingChild)
+        .join(OutingChild.outing)
+        .where(
+            Outing.centre_id == (centre.id if centre else None),
+            Outing.status == OutingStatus.PLANNED,
+            OutingChild.permission == PermissionState.PENDING,
+        )
+        .order_by(OutingChild.id)
+    )
+    if centre is None or pending is None:
+        return
+    child = pending.person
+    parent = _parent(child, password)
+    others = [
+        p
+        for p in db.session.scalars(
+            select(Person).join(Person.family).where(
+                Person.kind == PersonKind.CHILD, Person.family_id != child.family_id
+            )
+        )
+        if any(e.centre_id == centre.id and e.start_date for e in p.enrolments)
+    ][:2]
+    ahead = _working_days(centre, today() + timedelta(days=1), 2, 1)
+    last = _working_days(centre, today() - timedelta(days=1), 1, -1)[0]
+    reports = [
+        (child, ahead[0], ahead[1], AbsenceReason.ILLNESS, "Are febră; revine după control."),
+    ] + [
+        (other, last, last, reason, None)
+        for other, reason in zip(others, (AbsenceReason.FAMILY, AbsenceReason.ILLNESS), strict=False)
+    ]
+    for person, first, end, reason, note in reports:
+        db.session.add(
+            AbsenceReport(
+                centre_id=centre.id,
+                person_id=person.id,
+                first_day=first,
+                last_day=end,
+                reason=reason,
+                note=note,
+                reported_by_id=parent.id,
+                reported_at=utcnow() - timedelta(days=1),
+            )
+        )
+    if not any(c.purpose is ConsentPurpose.PHOTOS for c in child.consents):
+        db.session.add(
+            Consent(
+                person_id=child.id,
+                purpose=ConsentPurpose.PHOTOS,
+                given_by=f"{parent.full_name} (părinte)",
+                given_on=today() - timedelta(days=60),
+            )
+        )
+    _workshop(centre)
+    db.session.flush()
+
+
+def _workshop(centre: Centre) -> None:
+    room = db.session.scalar(select(Room).where(Room.centre_id == centre.id).order_by(Room.id))
+    counsellor = db.session.scalar(select(User).where(User.username == "counsellor"))
+    if room is None or counsellor is None:
+        return
+    workshop = Workshop(
+        centre_id=centre.id,
+        title="Școala părinților: temele și timpul de ecran",
+        description="Patru întâlniri de câte o oră și jumătate, joia după-amiaza.",
+        audience=Audience.PARENTS,
+        room_id=room.id,
+        capacity=8,
+        taken_places=0,
+        created_by_id=counsellor.id,
+    )
+    workshop.facilitators = [counsellor]
+    db.session.add(workshop)
+    start = local_instant(today() + timedelta(days=(3 - today().weekday()) % 7 + 7), time(18))
+    for week in range(4):
+        begin = start + timedelta(weeks=week)
+        db.session.add(
+            WorkshopSession(
+                workshop=workshop, starts_at=begin, ends_at=begin + timedelta(minutes=90)
+            )
+        )

@@ -1295,8 +1295,7 @@ def withdraw_report(report: AbsenceReport, *, actor) -> AbsenceReport:
     if not may_withdraw(report, centre):
         raise Refused(
             _l(
-                "This report could be withdrawn until %(time)s on %(day)s; "
-                "please call the centre.",
+                "This report could be withdrawn until %(time)s on %(day)s; please call the centre.",
                 day=format_date(report.first_day, "long"),
                 time=format_time(centre.absence_cutoff, "short"),
             )
@@ -1331,8 +1330,6 @@ def reported_by_parent(child_ids, day: date) -> set[int]:
     if not child_ids:
         return set()
     found = db.session.scalars(
-        db.select(AbsenceReport.person_id).where(
-            _covering(child_ids, day, day).whereclause
-        )
+        db.select(AbsenceReport.person_id).where(_covering(child_ids, day, day).whereclause)
     )
     return set(found)

@@ -72,9 +72,9 @@ def load_parent_actions(password: str) -> None:
     others = [
         p
         for p in db.session.scalars(
-            select(Person).join(Person.family).where(
-                Person.kind == PersonKind.CHILD, Person.family_id != child.family_id
-            )
+            select(Person)
+            .join(Person.family)
+            .where(Person.kind == PersonKind.CHILD, Person.family_id != child.family_id)
         )
         if any(e.centre_id == centre.id and e.start_date for e in p.enrolments)
     ][:2]
@@ -84,7 +84,9 @@ def load_parent_actions(password: str) -> None:
         (child, ahead[0], ahead[1], AbsenceReason.ILLNESS, "Are febră; revine după control."),
     ] + [
         (other, last, last, reason, None)
-        for other, reason in zip(others, (AbsenceReason.FAMILY, AbsenceReason.ILLNESS), strict=False)
+        for other, reason in zip(
+            others, (AbsenceReason.FAMILY, AbsenceReason.ILLNESS), strict=False
+        )
     ]
     for person, first, end, reason, note in reports:
         db.session.add(

@@ -37,8 +37,6 @@ def home():
 # the rules are the owning areas' services.
 
 
-
-
 def _absences_page(_report=None) -> str:
     return url_for("parents.report_absence")
 
@@ -208,7 +206,10 @@ def register_workshop(workshop_id: int):
 def cancel_workshop(registration_id: int):
     person = parents.own_person(current_user)
     registration = parents.of_family_or_404(
-        current_user, WorkshopRegistration, registration_id, person_ids=[person.id] if person else []
+        current_user,
+        WorkshopRegistration,
+        registration_id,
+        person_ids=[person.id] if person else [],
     )
     form = Form()
     if form.validate_on_submit() and service_done(

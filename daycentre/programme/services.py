@@ -471,12 +471,13 @@ def permission_open(child: OutingChild) -> bool:
     has not started."""
     outing = child.outing
     return (
-        outing.status in (OutingStatus.PLANNED, OutingStatus.CONFIRMED)
-        and now() < outing.starts_at
+        outing.status in (OutingStatus.PLANNED, OutingStatus.CONFIRMED) and now() < outing.starts_at
     )
 
 
-def answer_permission_in_app(child: OutingChild, *, actor, given: bool, parent_name: str) -> OutingChild:
+def answer_permission_in_app(
+    child: OutingChild, *, actor, given: bool, parent_name: str
+) -> OutingChild:
     """A parent gives or refuses the permission in the app, for their own child (the parent's
     pages check the child is theirs). Refused once the outing has started."""
     outing = child.outing

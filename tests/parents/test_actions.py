@@ -219,7 +219,9 @@ def test_a_full_workshop_puts_the_parent_in_line_and_a_cancellation_frees_the_pl
 ):
     signed_in()
     start = datetime.now(BUCHAREST) + timedelta(days=3)
-    workshop = make_workshop(centre, make_room(centre), [users["counsellor"]], capacity=1, start=start)
+    workshop = make_workshop(
+        centre, make_room(centre), [users["counsellor"]], capacity=1, start=start
+    )
     first = make_adult(make_family(centre, name="Szabó"))
     workshops.register(workshop, first, actor=users["coordinator"])
     db.session.commit()

@@ -75,7 +75,7 @@ class CentreForm(WeeklyHoursForm):
     absence_cutoff = TimeField(
         _l("Parents report an absence until"),
         default=time(9),
-        validators=[InputRequired()],
+        validators=[Optional()],
         description=_l("On the day itself; later, the parent calls the centre."),
     )
     active = BooleanField(_l("Active"), default=True)

@@ -188,9 +188,12 @@ class Consent(db.Model):
     expires_on: Mapped[date | None]
     # The first day the consent no longer holds.
     withdrawn_on: Mapped[date | None]
-    # Who recorded the withdrawal and when: a parent withdrawing in the app, or the staff.
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who recorded the withdrawal and when: a parent withdrawing in the app, or the staff. The
+    # withdrawal's audit entry names them already (its actor and time).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
+    withdrawn_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), info={"audit": False}
+    )
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
 

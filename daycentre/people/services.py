@@ -478,9 +478,11 @@ def withdraw_consent(consent: Consent, *, actor, on: date, version=None) -> Cons
             ),
             field="withdrawn_on",
         )
+    # Read before any change: loading an expired actor would flush the change unaudited.
+    actor_id = actor.id if actor is not None else None
     consent.withdrawn_on = on
     consent.withdrawn_at = utcnow()
-    consent.withdrawn_by_id = actor.id
+    consent.withdrawn_by_id = actor_id
     changes = audit.pending_changes(consent)
     db.session.flush()
     audit.record(

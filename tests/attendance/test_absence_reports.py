@@ -155,3 +155,27 @@ def test_the_roll_shows_the_report_as_an_excused_absence_until_the_coordinator_d
     show_in_form(page)
     assert page.lines[0].status == "present"
     assert page.lines[0].reported is not None  # still shown beside the name
+
+
+def test_the_coordinator_sets_the_centres_cut_off_and_it_is_audited(client, login_as, centre):
+    login_as("coordinator")
+    form = client.get(f"/attendance/centres/{centre.id}/alerts")
+    assert 'value="09:00"' in form.text
+
+    response = client.post(
+        f"/attendance/centres/{centre.id}/alerts",
+        data={
+            "version": "0",
+            "consecutive_unexcused": "3",
+            "unexcused_percent": "20",
+            "absence_cutoff": "08:30",
+        },
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(centre)
+    assert centre.absence_cutoff == time(8, 30)
+    entry = db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.entity == "centres", AuditEntry.action == "update")
+    )
+    assert entry.changes == {"absence_cutoff": ["09:00:00", "08:30:00"]}

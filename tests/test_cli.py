@@ -15,8 +15,9 @@ def test_demo_loads_once_into_an_empty_database(runner):
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
     users = {u.username: u for u in db.session.scalars(db.select(User))}
-    # The counselling demo adds a second counsellor, a psychologist.
-    assert set(users) == {"admin", "coordinator", "counsellor", "psiholog", "volunteer"}
+    # The counselling demo adds a second counsellor, a psychologist; the parents' demo a parent.
+    assert set(users) == {"admin", "coordinator", "counsellor", "psiholog", "volunteer", "parent"}
+    assert users["parent"].role.value == "parent"
     assert all(
         u.check_password(DEMO_PASSWORD) and not u.must_change_password for u in users.values()
     )
@@ -30,7 +31,7 @@ def test_demo_loads_once_into_an_empty_database(runner):
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0
     assert "Demo data already loaded." in again.output
-    assert db.session.scalar(db.select(db.func.count(User.id))) == 5
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 6
 
 
 def test_demo_is_refused_when_real_data_exist(runner):

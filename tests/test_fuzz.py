@@ -41,7 +41,7 @@ PAGES_PER_KIND = dict.fromkeys(
     8,
 )
 DOWNLOAD = re.compile(r"(\.pdf|\.xlsx|\.ics|\.csv|/pdf)(\?|$)")  # files, not pages with forms
-ROLES = ("admin", "coordinator", "counsellor", "volunteer")
+ROLES = ("admin", "coordinator", "counsellor", "volunteer", "parent")
 REACHED: dict[str, set[str]] = {}  # role -> the POST endpoints its pages lead to
 
 # POST routes not fuzzed here, and why.

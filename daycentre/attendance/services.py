@@ -1243,7 +1243,12 @@ def report_absence(
         raise Refused(_l("An absence is reported ahead; a past day cannot be."), "first_day")
     if (last_day - first_day).days >= REPORT_DAYS_AT_MOST:
         raise Refused(
-            _l("Report at most %(num)d days at once.", num=REPORT_DAYS_AT_MOST), "last_day"
+            lazy_ngettext(
+                "Report at most %(num)d day at once.",
+                "Report at most %(num)d days at once.",
+                REPORT_DAYS_AT_MOST,
+            ),
+            "last_day",
         )
     if (first_day - today()).days > REPORT_AHEAD_DAYS_AT_MOST:
         raise Refused(_l("An absence can be reported at most three months ahead."), "first_day")

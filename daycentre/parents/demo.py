@@ -1,6 +1,7 @@
 """The demo's parent and what they do in the app: the parent (``parent``) of the child whose
 outing permission is pending, two absences reported ahead (one of them on the roll of the last
-operating day), a consent to withdraw and a parenting workshop at the after-school centre."""
+operating day), a consent to withdraw, and two parenting workshops at the after-school centre (one
+to join, one the parent joined)."""
 
 from datetime import time, timedelta
 
@@ -17,7 +18,13 @@ from daycentre.extensions import db
 from daycentre.parents.models import ParentAccount
 from daycentre.people.models import Consent, ConsentPurpose, Person, PersonKind
 from daycentre.programme.models import Outing, OutingChild, OutingStatus, PermissionState
-from daycentre.workshops.models import Audience, Workshop, WorkshopSession
+from daycentre.workshops.models import (
+    Audience,
+    RegistrationStatus,
+    Workshop,
+    WorkshopRegistration,
+    WorkshopSession,
+)
 
 PARENT_USERNAME = "parent"
 
@@ -110,32 +117,58 @@ def load_parent_actions(password: str) -> None:
                 given_on=today() - timedelta(days=60),
             )
         )
-    _workshop(centre)
+    other_adult = next(
+        (
+            p
+            for o in others
+            for p in o.family.members
+            if p.kind is PersonKind.ADULT and p.family_id != child.family_id
+        ),
+        None,
+    )
+    # One workshop the parent may join (another parent is registered already), one they joined.
+    _workshop(centre, "Școala părinților: temele și timpul de ecran", 3, other_adult)
+    _workshop(centre, "Cercul părinților: disciplina pozitivă", 1, parent_account_person(parent))
     db.session.flush()
 
 
-def _workshop(centre: Centre) -> None:
+def parent_account_person(user: User) -> Person | None:
+    account = db.session.scalar(select(ParentAccount).where(ParentAccount.user_id == user.id))
+    return account.person if account else None
+
+
+def _workshop(centre: Centre, title: str, weekday: int, registered: Person | None) -> None:
+    """Four weekly sessions from the next week's ``weekday`` (Monday is 0), 18:00."""
     room = db.session.scalar(select(Room).where(Room.centre_id == centre.id).order_by(Room.id))
     counsellor = db.session.scalar(select(User).where(User.username == "counsellor"))
     if room is None or counsellor is None:
         return
     workshop = Workshop(
         centre_id=centre.id,
-        title="Școala părinților: temele și timpul de ecran",
-        description="Patru întâlniri de câte o oră și jumătate, joia după-amiaza.",
+        title=title,
+        description="Patru întâlniri de câte o oră și jumătate, după-amiaza.",
         audience=Audience.PARENTS,
         room_id=room.id,
         capacity=8,
-        taken_places=0,
+        taken_places=1 if registered else 0,
         created_by_id=counsellor.id,
     )
     workshop.facilitators = [counsellor]
     db.session.add(workshop)
-    start = local_instant(today() + timedelta(days=(3 - today().weekday()) % 7 + 7), time(18))
+    start = local_instant(today() + timedelta(days=(weekday - today().weekday()) % 7 + 7), time(18))
     for week in range(4):
         begin = start + timedelta(weeks=week)
         db.session.add(
             WorkshopSession(
                 workshop=workshop, starts_at=begin, ends_at=begin + timedelta(minutes=90)
+            )
+        )
+    if registered is not None:
+        db.session.add(
+            WorkshopRegistration(
+                workshop=workshop,
+                person_id=registered.id,
+                status=RegistrationStatus.REGISTERED,
+                queue_position=1,
             )
         )

@@ -6,11 +6,14 @@ that opens a family to its parent. Another family's child answers 404.
 """
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from daycentre.core.errors import Refused
 from daycentre.extensions import db
 from daycentre.parents.models import ParentAccount
 from daycentre.people.models import Family, Person, PersonKind
+from daycentre.people.services import deleting_person
 
 
 def account_of(user) -> ParentAccount | None:
@@ -72,3 +75,10 @@ def of_family_or_404(user, model, record_id: int, *, person_ids=None):
     if record is None or record.person_id not in ids:
         abort(404)
     return record
+
+
+@deleting_person.connect
+def _keep_an_adult_who_signs_in_as_a_parent(person) -> None:
+    """An adult a parent's account acts as keeps their record while the account is linked to it."""
+    if db.session.scalar(select(ParentAccount.id).where(ParentAccount.person_id == person.id)):
+        raise Refused(_l("This adult signs in to the app as a parent and cannot be deleted."))

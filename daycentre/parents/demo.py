@@ -1,7 +1,7 @@
 """The demo's parent and what they do in the app: the parent (``parent``) of the child whose
-outing permission is pending, two absences reported ahead (one of them on the roll of the last
-operating day), a consent to withdraw, and two parenting workshops at the after-school centre (one
-to join, one the parent joined)."""
+outing permission is pending, absences reported a week ahead (three children on one day), a
+consent to withdraw, and two parenting workshops at the after-school centre (one to join, one the
+parent joined)."""
 
 from datetime import time, timedelta
 
@@ -85,12 +85,12 @@ def load_parent_actions(password: str) -> None:
         )
         if any(e.centre_id == centre.id and e.start_date for e in p.enrolments)
     ][:2]
-    ahead = _working_days(centre, today() + timedelta(days=1), 2, 1)
-    last = _working_days(centre, today() - timedelta(days=1), 1, -1)[0]
+    # A week ahead: the journeys that take a roll of the days before find it as it was.
+    ahead = _working_days(centre, today() + timedelta(days=7), 2, 1)
     reports = [
         (child, ahead[0], ahead[1], AbsenceReason.ILLNESS, "Are febră; revine după control."),
     ] + [
-        (other, last, last, reason, None)
+        (other, ahead[1], ahead[1], reason, None)
         for other, reason in zip(
             others, (AbsenceReason.FAMILY, AbsenceReason.ILLNESS), strict=False
         )

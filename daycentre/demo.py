@@ -21,7 +21,7 @@ from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
 from daycentre.outreach.demo import load_trainings
-from daycentre.parents.demo import load_parents
+from daycentre.parents.demo import load_parent_actions, load_parents
 from daycentre.people.demo import load_parents_abroad
 from daycentre.programme.demo import load_programme
 from daycentre.registers.demo import load_registers
@@ -161,12 +161,14 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_workshops,
     load_trainings,
     load_programme,
+    # After the outings: the parents, and the permission, absences and workshops of one of them.
+    load_parents,
+    load_parent_actions,
     load_plan,
     load_parents_abroad,
     load_quarter,
     load_registers,
     load_surveys,
-    load_parents,
 ]
 
 

@@ -4,7 +4,7 @@ Each area adds one line; nothing else should import from here.
 """
 
 # ruff: noqa: F401
-from daycentre.attendance.models import AbsenceAlertRule, Attendance, RollCall
+from daycentre.attendance.models import AbsenceAlertRule, AbsenceReport, Attendance, RollCall
 from daycentre.audit.models import AuditEntry
 from daycentre.auth.models import RecoveryCode, SecondFactor, User, user_centres
 from daycentre.cases.models import (

@@ -25,6 +25,7 @@ def test_demo_loads_once_into_an_empty_database(runner):
         "parent",
         "parinte",
     }
+    assert users["parent"].role.value == "parent"
     assert all(
         u.check_password(DEMO_PASSWORD) and not u.must_change_password for u in users.values()
     )

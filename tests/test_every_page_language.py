@@ -147,6 +147,41 @@ def _outreach_urls(app):
     return urls
 
 
+PARENTS_OWN_RECORDS = {"invitation_id", "consent_id", "child_id", "registration_id"}
+
+
+def _parent_urls(app, rule):
+    """A parent's page that takes an id, with the id of a record of the demo parent's own family
+    (any other answers 404): their child's outing invitation, their child's consent."""
+    from flask import url_for
+
+    from daycentre.parents.models import ParentAccount
+    from daycentre.people.models import Consent, Person, PersonKind
+    from daycentre.programme.models import OutingChild
+    from daycentre.workshops.models import WorkshopRegistration
+
+    family_id = (
+        select(Person.family_id)
+        .join(ParentAccount, ParentAccount.person_id == Person.id)
+        .join(User, User.id == ParentAccount.user_id)
+        .where(User.username == "parent")
+        .scalar_subquery()
+    )
+    own = select(Person.id).where(Person.family_id == family_id)
+    records = {
+        "invitation_id": (OutingChild, OutingChild.person_id.in_(own)),
+        "consent_id": (Consent, Consent.person_id.in_(own)),
+        "child_id": (Person, Person.id.in_(own) & (Person.kind == PersonKind.CHILD)),
+        "registration_id": (WorkshopRegistration, WorkshopRegistration.person_id.in_(own)),
+    }
+    values = {}
+    for name in rule.arguments:
+        model, clause = records[name]
+        values[name] = db.session.scalar(select(model.id).where(clause).order_by(model.id))
+    with app.test_request_context():
+        return [(rule.endpoint, url_for(rule.endpoint, **values))]
+
+
 def _any_options(rule, name):
     converter = rule._converters[name]
     return list(getattr(converter, "items", None) or re.findall(r"\w+", converter.regex))
@@ -187,6 +222,9 @@ def _urls(app):
         models = {**common, **by_blueprint.get(rule.endpoint.split(".")[0], {})}
         if rule.endpoint == "outreach.edit_record" and "record_id" in rule.arguments:
             urls.extend(_outreach_urls(app))
+            continue
+        if rule.endpoint.startswith("parents.") and rule.arguments <= PARENTS_OWN_RECORDS:
+            urls.extend(_parent_urls(app, rule))
             continue
         choices = _id_values(rule, models)
         for name in rule.arguments:

@@ -3,8 +3,8 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from wtforms import HiddenField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import HiddenField, IntegerField, SubmitField, TimeField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.services import NOTE_LENGTH, Mark
@@ -107,5 +107,10 @@ class AlertRuleForm(Form):
     unexcused_percent = IntegerField(
         _l("Unexcused absences in the month, more than (%)"),
         validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
+    absence_cutoff = TimeField(
+        _l("Parents report an absence until"),
+        validators=[Optional()],
+        description=_l("On the day itself; later, the parent calls the centre."),
     )
     submit = SubmitField(_l("Save"))

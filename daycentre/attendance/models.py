@@ -162,3 +162,37 @@ class KeptSheet(db.Model):
     made_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, index=True, info={"audit": False}
     )
+
+
+class AbsenceReason(LabelledEnum):
+    ILLNESS = "illness", _l("Illness")
+    FAMILY = "family", _l("Family reason")
+    OTHER = "other", _l("Other reason")
+
+
+class AbsenceReport(db.Model):
+    """A parent's word, sent ahead, that their child will be absent from ``first_day`` to
+    ``last_day``: the roll shows it as an excused absence, the coordinator keeps the last word."""
+
+    __tablename__ = "absence_reports"
+    audit_label = _l("Absence reported by a parent")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    reason: Mapped[AbsenceReason] = mapped_column(stored_enum(AbsenceReason, 10))
+    note: Mapped[str | None] = mapped_column(Text)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person = relationship("Person")
+    reported_by = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint("first_day <= last_day", name="report_first_before_last"),
+        # The roll's read: a centre's reports in force around one day.
+        Index("ix_absence_reports_centre_days", "centre_id", "last_day", "first_day"),
+    )

@@ -15,7 +15,13 @@ from flask import abort
 from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select, type_coerce
 from sqlalchemy.types import NullType
 
-from daycentre.attendance.models import Attendance, AttendanceStatus, RollCall
+from daycentre.attendance.models import (
+    AbsenceReason,
+    AbsenceReport,
+    Attendance,
+    AttendanceStatus,
+    RollCall,
+)
 from daycentre.attendance.services import matching_allergens, state_token
 from daycentre.auth import scope
 from daycentre.auth.models import User
@@ -65,6 +71,9 @@ class RollLine:
     form_arrives: str = ""
     form_leaves: str = ""
     form_note: str = ""
+    # A parent's report of the child's absence this day, shown beside the name.
+    reported: AbsenceReason | None = None
+    reported_note: str = ""
 
     @property
     def has_details(self) -> bool:
@@ -126,6 +135,7 @@ _e, _p, _a, _m = (
     MealServed.__table__,
 )
 _rc, _u, _t, _menu = RollCall.__table__, User.__table__, MealType.__table__, Menu.__table__
+_r = AbsenceReport.__table__
 _DAY = bindparam("day", type_=Date())
 _CENTRE = bindparam("centre", type_=Integer())
 _GROUP = bindparam("group", type_=Integer())
@@ -160,6 +170,8 @@ _LINES = (
         type_coerce(_a.c.leaves_at, _RAW),
         _a.c.note,
         _m.c.meal_type_id,
+        _r.c.reason,
+        _r.c.note,
         _rc.c.version,
         type_coerce(_rc.c.saved_at, _RAW),
         _u.c.family_name,
@@ -184,6 +196,17 @@ _LINES = (
                 _m.c.meal_type_id.in_(bindparam("meal_types", expanding=True)),
                 _m.c.day == _DAY,
                 _m.c.centre_id == _CENTRE,
+            ),
+        )
+        # A parent's report in force on the day (reports of one child do not overlap).
+        .outerjoin(
+            _r,
+            and_(
+                _r.c.person_id == _e.c.person_id,
+                _r.c.centre_id == _CENTRE,
+                _r.c.first_day <= _DAY,
+                _r.c.last_day >= _DAY,
+                _r.c.withdrawn_at.is_(None),
             ),
         )
         .outerjoin(_rc, and_(_rc.c.group_id == _GROUP, _rc.c.day == _DAY))
@@ -312,6 +335,8 @@ def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None
         leaves,
         note,
         meal_type,
+        reported,
+        reported_note,
         *saved,
     ) in found:
         line = lines.get(pid)
@@ -328,6 +353,8 @@ def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None
                 arrives=_hhmm(arrives),
                 leaves=_hhmm(leaves),
                 note=note or "",
+                reported=None if closed_because else reported,
+                reported_note=reported_note or "",
             )
             order[pid] = (sort_key(family, language), sort_key(given, language), pid)
         if meal_type is not None:
@@ -406,6 +433,8 @@ def show_in_form(page: RollPage, sent=None) -> None:
                 line.leaves,
                 line.note,
             )
+        elif line.reported is not None:  # the parent's report, until the coordinator decides
+            line.status = S.ABSENT_EXCUSED.value
         else:
             line.status = "present"
             line.ticked = set() if page.taken else set(meal_ids)

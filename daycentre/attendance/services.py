@@ -10,8 +10,8 @@ from datetime import date, time, timedelta
 
 from blinker import Namespace
 from flask import current_app
+from flask_babel import format_date, format_time, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import and_, bindparam, literal_column, or_, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from daycentre.attendance.models import (
     AbsenceAlertRule,
+    AbsenceReason,
+    AbsenceReport,
     AlertStamp,
     Attendance,
     AttendanceStatus,
@@ -31,7 +33,7 @@ from daycentre.centres.calendar import closed_day_sets, closed_days, closed_days
 from daycentre.centres.models import Centre, Group
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused, StaleRecord
-from daycentre.core.localtime import today
+from daycentre.core.localtime import local_instant, now, today
 from daycentre.core.text import fold
 from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
 from daycentre.enrolment.services import (
@@ -821,10 +823,22 @@ def alert_rule(centre_id: int) -> AbsenceAlertRule:
 
 
 def save_alert_rule(
-    centre: Centre, *, actor, version=None, consecutive_unexcused: int, unexcused_percent: int
+    centre: Centre,
+    *,
+    actor,
+    version=None,
+    consecutive_unexcused: int,
+    unexcused_percent: int,
+    absence_cutoff: time | None = None,
 ) -> AbsenceAlertRule:
+    """The alert thresholds, and the cut-off of the parents' absence reports (the centre's)."""
     if not 1 <= consecutive_unexcused <= 60 or not 0 <= unexcused_percent <= 100:
         raise Refused(_l("Enter between 1 and 60 days and a percentage between 0 and 100."))
+    if absence_cutoff is not None and absence_cutoff != centre.absence_cutoff:
+        centre.absence_cutoff = absence_cutoff
+        changes = audit.pending_changes(centre)
+        db.session.flush()
+        audit.record(audit.UPDATE, centre, actor=actor, centre_id=centre.id, changes=changes)
     rule = db.session.scalar(
         db.select(AbsenceAlertRule).where(AbsenceAlertRule.centre_id == centre.id)
     )
@@ -1150,3 +1164,177 @@ def kept_sheet_pdf(html: str, fingerprint: str, lay_out) -> bytes:
 def forget_kept_sheets() -> None:
     """Every kept sheet goes: they name children whose data may have just been anonymised."""
     db.session.execute(db.delete(KeptSheet))
+
+
+# --- Absences reported ahead by a parent ------------------------------------------------------
+# A parent says ahead that the child will be absent; the roll shows it (``roll_page``), and the
+# coordinator's save records what they chose. The parent's own pages pass the child, already
+# checked to be of their family (``parents.services``).
+
+#: The longest absence reported at once, and how far ahead.
+REPORT_DAYS_AT_MOST = 31
+REPORT_AHEAD_DAYS_AT_MOST = 90
+REPORT_NOTE_LENGTH = 500
+
+
+def _enrolments_of(person: Person, first: date, last: date) -> list[Enrolment]:
+    return [
+        e
+        for e in person.enrolments
+        if e.status in ACTIVE_ONCE
+        and e.start_date is not None
+        and e.start_date <= last
+        and (e.exit_date is None or e.exit_date >= first)
+    ]
+
+
+def report_days(person: Person, first: date, last: date) -> tuple[Centre | None, list[date]]:
+    """The days of the period the child is expected at the centre (enrolled, the centre and the
+    group working), and that centre: the days a report covers."""
+    for enrolment in sorted(_enrolments_of(person, first, last), key=lambda e: e.start_date):
+        group = enrolment.group
+        closed = closed_days(group.centre, group, first, last)
+        days = [
+            first + timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if enrolment.active_on(first + timedelta(days=n))
+            and first + timedelta(days=n) not in closed
+        ]
+        if days:
+            return group.centre, days
+    return None, []
+
+
+def report_deadline(centre: Centre, day: date):
+    """Until when an absence on ``day`` may be reported or withdrawn: the centre's cut-off that
+    day, Bucharest time."""
+    return local_instant(day, centre.absence_cutoff)
+
+
+def _too_late(centre: Centre, day: date) -> Refused:
+    return Refused(
+        _l(
+            "An absence on %(day)s could be reported until %(time)s that day; "
+            "please call the centre.",
+            day=format_date(day, "long"),
+            time=format_time(centre.absence_cutoff, "short"),
+        )
+    )
+
+
+def _covering(person_ids, first: date, last: date):
+    return db.select(AbsenceReport).where(
+        AbsenceReport.person_id.in_(list(person_ids)),
+        AbsenceReport.withdrawn_at.is_(None),
+        AbsenceReport.first_day <= last,
+        AbsenceReport.last_day >= first,
+    )
+
+
+def report_absence(
+    person: Person, *, actor, first_day: date, last_day: date | None, reason, note: str | None
+) -> AbsenceReport:
+    """A parent reports the child absent ahead, on working days of the child's centre, before
+    the centre's cut-off on the first day."""
+    last_day = last_day or first_day
+    if last_day < first_day:
+        raise Refused(_l("The last day cannot be before the first day."), "last_day")
+    if first_day < today():
+        raise Refused(_l("An absence is reported ahead; a past day cannot be."), "first_day")
+    if (last_day - first_day).days >= REPORT_DAYS_AT_MOST:
+        raise Refused(
+            lazy_ngettext(
+                "Report at most %(num)d day at once.",
+                "Report at most %(num)d days at once.",
+                REPORT_DAYS_AT_MOST,
+            ),
+            "last_day",
+        )
+    if (first_day - today()).days > REPORT_AHEAD_DAYS_AT_MOST:
+        raise Refused(_l("An absence can be reported at most three months ahead."), "first_day")
+    centre, days = report_days(person, first_day, last_day)
+    if not days:
+        raise Refused(
+            _l("The centre does not expect %(name)s on these days.", name=person.full_name),
+            "first_day",
+        )
+    if days[0] == today() and now() >= report_deadline(centre, days[0]):
+        raise _too_late(centre, days[0])
+    if db.session.scalar(_covering([person.id], first_day, last_day).limit(1)) is not None:
+        raise Refused(_l("An absence is already reported for some of these days."), "first_day")
+    note = (note or "").strip() or None
+    if note and len(note) > REPORT_NOTE_LENGTH:
+        raise Refused(_l("The note is too long."), "note")
+    report = AbsenceReport(
+        centre_id=centre.id,
+        person_id=person.id,
+        first_day=days[0],
+        last_day=days[-1],
+        reason=AbsenceReason(reason),
+        note=note,
+        reported_by_id=actor.id,
+        reported_at=utcnow(),
+    )
+    db.session.add(report)
+    db.session.flush()
+    audit.record(
+        audit.CREATE,
+        report,
+        actor=actor,
+        centre_id=centre.id,
+        person_id=person.id,
+        changes=audit.snapshot(report),
+    )
+    return report
+
+
+def may_withdraw(report: AbsenceReport, centre: Centre) -> bool:
+    return report.withdrawn_at is None and now() < report_deadline(centre, report.first_day)
+
+
+def withdraw_report(report: AbsenceReport, *, actor) -> AbsenceReport:
+    """The parent takes a report back, before the cut-off of its first day."""
+    centre = db.session.get(Centre, report.centre_id)
+    if report.withdrawn_at is not None:
+        raise Refused(_l("This report was already withdrawn."))
+    if not may_withdraw(report, centre):
+        raise Refused(
+            _l(
+                "This report could be withdrawn until %(time)s on %(day)s; please call the centre.",
+                day=format_date(report.first_day, "long"),
+                time=format_time(centre.absence_cutoff, "short"),
+            )
+        )
+    report.withdrawn_at = utcnow()
+    changes = audit.pending_changes(report)
+    db.session.flush()
+    audit.record(
+        audit.WITHDRAW,
+        report,
+        actor=actor,
+        centre_id=report.centre_id,
+        person_id=report.person_id,
+        changes=changes,
+    )
+    return report
+
+
+def reports_of(person_ids, *, since: date) -> list[AbsenceReport]:
+    """The children's reports ending on or after ``since``, withdrawn ones too, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(AbsenceReport)
+            .where(AbsenceReport.person_id.in_(list(person_ids)), AbsenceReport.last_day >= since)
+            .order_by(AbsenceReport.first_day.desc(), AbsenceReport.id.desc())
+        )
+    )
+
+
+def reported_by_parent(child_ids, day: date) -> set[int]:
+    """Those of the children whose parent reported them absent on ``day`` (a report in force)."""
+    if not child_ids:
+        return set()
+    found = db.session.scalars(
+        db.select(AbsenceReport.person_id).where(_covering(child_ids, day, day).whereclause)
+    )
+    return set(found)

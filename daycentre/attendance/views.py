@@ -239,6 +239,7 @@ def edit_alert_rule(centre_id: int):
     form = AlertRuleForm(obj=rule if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = rule.version or 0
+        form.absence_cutoff.data = centre.absence_cutoff
     if form.validate_on_submit():
         saved = run_service(
             form,
@@ -249,6 +250,7 @@ def edit_alert_rule(centre_id: int):
             version=form.version.data if rule.id else None,
             consecutive_unexcused=form.consecutive_unexcused.data,
             unexcused_percent=form.unexcused_percent.data,
+            absence_cutoff=form.absence_cutoff.data,
         )
         if saved is not None:
             flash(_("The alert thresholds were saved."), "success")

@@ -214,6 +214,13 @@ OTHER_LABELS = {
     "id_checked_by_id": _l("Identity document checked by"),
     "id_checked_on": _l("Identity document checked on"),
     "not_allowed": _l("Not on the list of people allowed"),
+    # A parent's answers in the app (issue 16).
+    "answered_at": _l("Answered at"),
+    "first_day": _l("First day"),
+    "last_day": _l("Last day"),
+    "reported_by_id": _l("Reported by"),
+    "reported_at": _l("Reported at"),
+    "withdrawn_at": _l("Withdrawn at"),
 }
 
 

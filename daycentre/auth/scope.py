@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from daycentre.attendance.models import AbsenceReport
 from daycentre.auth.models import User, user_centres
 from daycentre.auth.roles import roles_with
 from daycentre.cases.models import (
@@ -165,6 +166,7 @@ SCOPE: dict[type, Clause] = {
     ClosureDay: in_centres(ClosureDay.centre_id),
     MealType: in_centres(MealType.centre_id),
     Enrolment: in_centres(Enrolment.centre_id),
+    AbsenceReport: in_centres(AbsenceReport.centre_id),
     User: _colleagues,
     # Families, children and adults: where they are registered or enrolled.
     Family: _families,

@@ -1,3 +1,5 @@
+from datetime import time
+
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -70,6 +72,12 @@ class CentreForm(WeeklyHoursForm):
     )
     opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])
     closes_at = TimeField(_l("Closes at"), validators=[InputRequired(), _later_than("opens_at")])
+    absence_cutoff = TimeField(
+        _l("Parents report an absence until"),
+        default=time(9),
+        validators=[Optional()],
+        description=_l("On the day itself; later, the parent calls the centre."),
+    )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 

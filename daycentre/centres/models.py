@@ -58,6 +58,8 @@ class Centre(WeeklyHours, db.Model):
     opens_at: Mapped[time]
     closes_at: Mapped[time]
     active: Mapped[bool] = mapped_column(default=True)
+    # Until when, on the day itself, a parent may report the child's absence in the app.
+    absence_cutoff: Mapped[time] = mapped_column(default=time(9), server_default="09:00:00")
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     # A new random token whenever a closure day changes: the key of the cached calendar (see
     # ``daycentre.centres.calendar``); not part of what a person edits.

@@ -52,6 +52,8 @@ def save_centre(
     else:
         ensure_current(centre, version)
     centre.weekdays = weekdays
+    if fields.get("absence_cutoff") is None:  # left empty: the centre's cut-off stays as it is
+        fields.pop("absence_cutoff", None)
     changes = _apply(
         centre, fields | {"kind": CentreKind(kind), "provider_type": ProviderType(provider_type)}
     )

@@ -43,6 +43,7 @@ CENTRE_FIELDS = (
     "capacity",
     "opens_at",
     "closes_at",
+    "absence_cutoff",
     "active",
 )
 

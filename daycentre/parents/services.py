@@ -48,3 +48,27 @@ def child_or_404(user, child_id: int) -> Person:
     if child is None:
         abort(404)
     return child
+
+
+# --- What a parent does in the app: the records of their own family, or 404 ------------------
+
+
+def own_person(user) -> Person | None:
+    """The adult the parent's account acts as."""
+    account = account_of(user)
+    return account.person if account is not None else None
+
+
+def family_people(user) -> list[Person]:
+    """The parent themselves, then their children: whose consents they see."""
+    own = own_person(user)
+    return ([own] if own is not None else []) + children_of(user)
+
+
+def of_family_or_404(user, model, record_id: int, *, person_ids=None):
+    """A record of ``model`` about one of the family's people (``person_id``), else 404."""
+    ids = person_ids if person_ids is not None else [p.id for p in family_people(user)]
+    record = db.session.get(model, record_id)
+    if record is None or record.person_id not in ids:
+        abort(404)
+    return record

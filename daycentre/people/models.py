@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from daycentre.auth.roles import Role
 from daycentre.core.database import UTCDateTime, stored_enum, utcnow
 from daycentre.core.i18n import listed_name, person_name
 from daycentre.core.labels import LabelledEnum
@@ -187,10 +188,17 @@ class Consent(db.Model):
     expires_on: Mapped[date | None]
     # The first day the consent no longer holds.
     withdrawn_on: Mapped[date | None]
+    # Who recorded the withdrawal and when: a parent withdrawing in the app, or the staff. The
+    # withdrawal's audit entry names them already (its actor and time).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
+    withdrawn_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), info={"audit": False}
+    )
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1, server_default="1", info={"audit": False})
 
     person: Mapped[Person] = relationship(back_populates="consents")
+    withdrawn_by_user = relationship("User")
 
     __table_args__ = (
         UniqueConstraint("person_id", "purpose", "given_on"),
@@ -206,6 +214,11 @@ class Consent(db.Model):
             and (self.expires_on is None or day <= self.expires_on)
             and (self.withdrawn_on is None or day < self.withdrawn_on)
         )
+
+    @property
+    def withdrawn_in_app(self) -> bool:
+        """Withdrawn by a parent (legal representative) in the app, not recorded by the staff."""
+        return self.withdrawn_by_user is not None and self.withdrawn_by_user.role is Role.PARENT
 
     def withdrawn_by(self, day: date) -> bool:
         return self.withdrawn_on is not None and self.withdrawn_on <= day

@@ -18,6 +18,7 @@ from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.roles import roles_with
 from daycentre.core.countries import country_codes
+from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused, ensure_current
 from daycentre.core.localtime import add_months, today
 from daycentre.core.text import fold, sort_key
@@ -477,7 +478,11 @@ def withdraw_consent(consent: Consent, *, actor, on: date, version=None) -> Cons
             ),
             field="withdrawn_on",
         )
+    # Read before any change: loading an expired actor would flush the change unaudited.
+    actor_id = actor.id if actor is not None else None
     consent.withdrawn_on = on
+    consent.withdrawn_at = utcnow()
+    consent.withdrawn_by_id = actor_id
     changes = audit.pending_changes(consent)
     db.session.flush()
     audit.record(
@@ -489,6 +494,17 @@ def withdraw_consent(consent: Consent, *, actor, on: date, version=None) -> Cons
         changes=changes,
     )
     return consent
+
+
+def withdraw_consent_in_app(consent: Consent, *, actor) -> Consent:
+    """A parent withdraws a consent of their own or of their child in the app, from today (the
+    parent's pages check the person is of their family)."""
+    return withdraw_consent(consent, actor=actor, on=today())
+
+
+def consents_of(people) -> list[tuple[Person, list["ConsentState"]]]:
+    """Each person's consent per purpose, for the people of a family as a parent sees them."""
+    return [(person, consent_states(person)) for person in people]
 
 
 def delete_consent(consent: Consent, *, actor) -> None:

@@ -145,6 +145,7 @@ class PermissionState(LabelledEnum):
 class PermissionMedium(LabelledEnum):
     PAPER = "paper", _l("Signed on paper")
     RECORDED = "recorded", _l("Recorded by staff")
+    APP = "app", _l("Answered by the parent in the app")
 
 
 outing_staff = Table(
@@ -225,6 +226,8 @@ class OutingChild(db.Model):
         stored_enum(PermissionMedium, 10)
     )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The instant of an answer given in the app (``permission_on`` holds its day).
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The language the family reads: the permission slip is printed in it.
     language: Mapped[str] = mapped_column(String(2), default="ro", server_default="ro")
     on_final_list: Mapped[bool] = mapped_column(default=False)

@@ -598,6 +598,64 @@ def record_permission(
     return child
 
 
+def permission_open(child: OutingChild) -> bool:
+    """Whether the parent may still answer in the app: the outing is planned or confirmed and
+    has not started."""
+    outing = child.outing
+    return (
+        outing.status in (OutingStatus.PLANNED, OutingStatus.CONFIRMED) and now() < outing.starts_at
+    )
+
+
+def answer_permission_in_app(
+    child: OutingChild, *, actor, given: bool, parent_name: str
+) -> OutingChild:
+    """A parent gives or refuses the permission in the app, for their own child (the parent's
+    pages check the child is theirs). Refused once the outing has started."""
+    outing = child.outing
+    if not permission_open(child):
+        raise Refused(_l("The outing has started; the permission can no longer be answered."))
+    state = PermissionState.GIVEN if given else PermissionState.REFUSED
+    fields = {
+        "permission": state,
+        "permission_by": _text(parent_name) or "—",
+        "permission_on": today(),
+        "permission_medium": PermissionMedium.APP,
+        "answered_at": now(),
+        "recorded_by_id": actor.id,
+    }
+    if not given and child.on_final_list:
+        if outing.status is OutingStatus.CONFIRMED:
+            raise Refused(
+                _l(
+                    "The outing is confirmed with %(name)s on its list; please call the centre.",
+                    name=child.person.full_name,
+                )
+            )
+        fields["on_final_list"] = False
+    _updated(child, fields, actor=actor, centre_id=outing.centre_id, person_id=child.person_id)
+    return child
+
+
+def outings_asking(person_ids) -> list[OutingChild]:
+    """The children's invitations to outings not yet started, soonest first."""
+    if not person_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(OutingChild)
+            .join(OutingChild.outing)
+            .options(joinedload(OutingChild.outing), joinedload(OutingChild.person))
+            .where(
+                OutingChild.person_id.in_(list(person_ids)),
+                Outing.status.in_([OutingStatus.PLANNED, OutingStatus.CONFIRMED]),
+                Outing.starts_at > now(),
+            )
+            .order_by(Outing.starts_at, OutingChild.id)
+        )
+    )
+
+
 def set_final_list(outing: Outing, person_ids, *, actor) -> list[OutingChild]:
     """The children who go. A child without a given permission is refused, by name."""
     _sees(actor, outing.centre_id)

@@ -350,6 +350,38 @@ def register(workshop: Workshop, person: Person, *, actor) -> WorkshopRegistrati
     """A place if one is free, else the end of the waiting list."""
     if person.family.centre_id != workshop.centre_id or not actor.sees_centre(workshop.centre_id):
         raise Refused(_l("Choose an adult of this centre."))
+    return _register(workshop, person, actor=actor)
+
+
+def open_to_parents(centre_id: int) -> list[Workshop]:
+    """The centre's workshops a parent may join in the app: for adults, with a session to come."""
+    upcoming = (
+        select(WorkshopSession.id)
+        .where(WorkshopSession.workshop_id == Workshop.id, WorkshopSession.starts_at > utcnow())
+        .exists()
+    )
+    return list(
+        db.session.scalars(
+            select(Workshop)
+            .where(
+                Workshop.centre_id == centre_id,
+                Workshop.audience != Audience.ADOLESCENTS,
+                upcoming,
+            )
+            .order_by(Workshop.title, Workshop.id)
+        )
+    )
+
+
+def register_in_app(workshop: Workshop, person: Person, *, actor) -> WorkshopRegistration:
+    """A parent registers themselves (the parent's pages pass their own adult), under the same
+    capacity and waiting-list rules as a registration by the staff."""
+    if workshop not in open_to_parents(person.family.centre_id):
+        raise Refused(_l("This workshop does not take registrations in the app."))
+    return _register(workshop, person, actor=actor)
+
+
+def _register(workshop: Workshop, person: Person, *, actor) -> WorkshopRegistration:
     if person.kind is not PersonKind.ADULT:
         raise Refused(_l("Workshops are for adults; choose an adult."))
     registration = db.session.scalar(

@@ -338,7 +338,8 @@ def test_the_roll_and_the_sheet_run_the_same_few_queries_for_5_or_25_children(
     assert counts[5] == counts[25]
     assert max(counts[5]) <= 15, counts
     # The roll page: the user, the group with its meal types and menus, the children with the
-    # roll call; then the programme's part: the day's slots with their notes, the departures.
+    # roll call and the parents' absence reports of the day; then the programme's part (the
+    # day's slots with their notes and the departures).
     assert counts[5][0] <= 5, counts
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from daycentre import create_app
+from daycentre.attendance.models import AbsenceReport
 from daycentre.auth.models import User
 from daycentre.auth.roles import PERMISSIONS, Role
 from daycentre.auth.scope import SCOPE
@@ -126,12 +127,15 @@ MODELS = {
     # A parent's child is a person of their own family (parents.services), never another's.
     "parents.show_child:child_id": Person,
     "invitation_id": ParentInvitation,
+    # The parent's pages (issue 16, part 2).
+    "report_id": AbsenceReport,
+    "parents.answer_outing:invitation_id": OutingChild,
 }
 NOT_IDS = {"year", "number"}  # ints in the address that are no record's id (a quarter's number)
 
 # Records are made parents first; each required column gets a plain value of its type.
 ORDER = [
-    Centre, Group, Room, ClosureDay, MealType, Family, Person, Consent, Enrolment,
+    Centre, Group, Room, ClosureDay, MealType, Family, Person, Consent, Enrolment, AbsenceReport,
     ParentsAbroad, AbroadVisit,
     Case, Evaluation, Plan, Objective, PlannedService, CaseTask,
     CounsellingSession, NoteShare, Workshop, WorkshopSession, WorkshopRegistration,

@@ -1,0 +1,30 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectField, SubmitField
+
+from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.notifications.services import SWITCHABLE
+
+LANGUAGE_CHOICES = [("ro", _l("Romanian")), ("hu", _l("Hungarian")), ("en", _l("English"))]
+
+
+class PreferenceForm(Form):
+    """The channels a signed-in person receives the centre's messages by."""
+
+    email = BooleanField(_l("By e-mail"))
+    sms = BooleanField(_l("By SMS"))
+    submit = SubmitField(_l("Save"))
+
+
+class PersonPreferenceForm(PreferenceForm):
+    """A person without an account: the staff note their channels and language."""
+
+    locale = SelectField(_l("Language of the messages"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Save"))
+
+
+class SettingsForm(Form):
+    events = MultiCheckboxField(
+        _l("Messages this centre sends"),
+        choices=[(e.value, e.label) for e in SWITCHABLE],
+    )
+    submit = SubmitField(_l("Save"))

@@ -129,8 +129,6 @@ class Config:
     NOTIFY_TIMEOUT_SECONDS = 20
     # Attempts before a message is listed as failed (waiting 5 min, 30 min, 2 h, 6 h between them).
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
-    # A volunteer contract's end is announced to the volunteer and the coordinators this early.
-    NOTIFY_CONTRACT_ENDING_DAYS = 30
 
     # How many days back a coordinator may still correct a roll; older days only the administrator.
     ATTENDANCE_CORRECTION_DAYS = int(os.environ.get("ATTENDANCE_CORRECTION_DAYS", "7"))

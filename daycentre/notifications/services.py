@@ -434,51 +434,71 @@ def queue(
     template: str,
     context: dict | None = None,
     day: date | None = None,
-    context_for: Callable[[Recipient], dict] | None = None,
 ) -> int:
     """Queue ``event`` about ``record`` (a model instance or ``(table, id)``) for each recipient
-    and channel, in one INSERT; returns how many new messages. A message already queued (same
-    event, record, recipient, channel and ``day``) is not queued again. Nothing when the centre
-    turned the event off. ``context_for(recipient)`` adds what differs per recipient."""
+    and chosen channel, rendered now in each one's language; returns how many new messages.
+
+    A message already queued (same event, record, recipient, channel and ``day``, given for
+    reminders) is not queued again. Nothing when the centre turned the event off; ``recipients``
+    may be a callable, then called only when the event is on.
+    """
+
+    def items():
+        people = recipients() if callable(recipients) else recipients
+        return [(record, people, context or {})]
+
+    return queue_each(event, centre_id=centre_id, template=template, items=items, day=day)
+
+
+def queue_each(
+    event: Event,
+    *,
+    centre_id: int | None,
+    template: str,
+    items: Callable[[], Iterable[tuple]],
+    day: date | None = None,
+) -> int:
+    """``queue`` for several records at once (a roll's absent children) in one INSERT:
+    ``items()`` gives ``(record, recipients, context)`` for each, called only if the event is on."""
     if not is_enabled(centre_id, event):
         return 0
-    if callable(recipients):
-        recipients = recipients()
-    record_type, record_id = _record_of(record)
     rows, keys = [], set()
-    for recipient in recipients:
-        for channel in sorted(recipient.channels):
-            address = recipient.address(channel)
-            key = ":".join(
-                [event.value, record_type, str(record_id), recipient.key, channel.value]
-                + ([day.isoformat()] if day else [])
-            )
-            if not address or key in keys:
-                continue
-            keys.add(key)
-            values = (context or {}) | (context_for(recipient) if context_for else {})
-            subject, body = render(template, channel, recipient.locale, values | {"to": recipient})
-            rows.append(
-                {
-                    "centre_id": centre_id,
-                    "event": event,
-                    "record_type": record_type,
-                    "record_id": record_id,
-                    "user_id": recipient.user_id,
-                    "person_id": recipient.person_id,
-                    "recipient_name": recipient.name[:200],
-                    "channel": channel,
-                    "address": address[:254],
-                    "locale": recipient.locale,
-                    "subject": subject[:300],
-                    "body": body,
-                    "dedup_key": key[:200],
-                    "state": MessageState.WAITING,
-                    "attempts": 0,
-                    "next_attempt_at": utcnow(),
-                    "created_at": utcnow(),
-                }
-            )
+    for record, recipients, context in items():
+        record_type, record_id = _record_of(record)
+        for recipient in recipients:
+            for channel in sorted(recipient.channels):
+                address = recipient.address(channel)
+                key = ":".join(
+                    [event.value, record_type, str(record_id), recipient.key, channel.value]
+                    + ([day.isoformat()] if day else [])
+                )[:200]
+                if not address or key in keys:
+                    continue
+                keys.add(key)
+                subject, body = render(
+                    template, channel, recipient.locale, context | {"to": recipient}
+                )
+                rows.append(
+                    {
+                        "centre_id": centre_id,
+                        "event": event,
+                        "record_type": record_type,
+                        "record_id": record_id,
+                        "user_id": recipient.user_id,
+                        "person_id": recipient.person_id,
+                        "recipient_name": recipient.name[:200],
+                        "channel": channel,
+                        "address": address[:254],
+                        "locale": recipient.locale,
+                        "subject": subject[:300],
+                        "body": body,
+                        "dedup_key": key,
+                        "state": MessageState.WAITING,
+                        "attempts": 0,
+                        "next_attempt_at": utcnow(),
+                        "created_at": utcnow(),
+                    }
+                )
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name

@@ -7,10 +7,10 @@ over is raised as ``NotSent`` with a readable reason; the outbox retries it late
 """
 
 import base64
+import contextlib
 import json
 import logging
 import smtplib
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -121,15 +121,13 @@ class Outgoing:
                 connection=self.connection,
             )
             email.send(fail_silently=False)
-        except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        except (TimeoutError, smtplib.SMTPException, OSError) as error:
             # The connection may be broken: open a new one for the next message.
             self._drop_connection()
             raise NotSent(f"{type(error).__name__}: {error}") from None
 
     def _drop_connection(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.connection.close()
-            except (smtplib.SMTPException, OSError):
-                pass
             self.connection = None

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from blinker import Namespace
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
@@ -144,7 +144,7 @@ def _accounts(person_ids) -> dict[int, User]:
         .join(User, User.id == ParentAccount.user_id)
         .where(ParentAccount.person_id.in_(list(person_ids)), User.active.is_(True))
     )
-    return {person_id: user for person_id, user in rows}
+    return dict(rows)
 
 
 def _people_recipients(people: list[Person]) -> dict[int, Recipient]:
@@ -410,9 +410,11 @@ def absolute_url(endpoint: str, **values) -> str:
 def render(template: str, channel: Channel, locale: str, context: dict) -> tuple[str, str]:
     """The subject and text of a message in ``locale``. Templates under
     ``templates/notifications/messages/`` write a subject line first, then the text; an SMS is
-    the ``.sms.txt`` template when there is one, else the e-mail's text."""
+    the same text on one line. Rendered by the template alone, without the page's context (the
+    signed-in user, the request): a message says only what it is given."""
     with force_locale(locale):
-        text = render_template(f"notifications/messages/{template}.txt", **context).strip()
+        page = current_app.jinja_env.get_template(f"notifications/messages/{template}.txt")
+        text = page.render(context).strip()
         subject, _, body = text.partition("\n")
         if channel is Channel.SMS:
             body = " ".join(body.split())
@@ -568,9 +570,7 @@ def claim(now: datetime, limit: int) -> list[Message]:
     )
     db.session.commit()
     return list(
-        db.session.scalars(
-            select(Message).where(Message.claim_token == token).order_by(Message.id)
-        )
+        db.session.scalars(select(Message).where(Message.claim_token == token).order_by(Message.id))
     )
 
 

@@ -76,17 +76,16 @@ def edit_settings(centre_id: int):
     form = SettingsForm()
     if request.method == "GET":
         form.events.data = [e.value for e in notify.enabled_events(centre.id)]
-    if form.validate_on_submit():
-        if service_done(
-            form,
-            None,
-            notify.save_settings,
-            centre,
-            actor=current_user,
-            enabled=form.events.data or [],
-        ):
-            flash(_("The centre's message settings were saved."), "success")
-            return redirect(url_for("notifications.list_messages"))
+    if form.validate_on_submit() and service_done(
+        form,
+        None,
+        notify.save_settings,
+        centre,
+        actor=current_user,
+        enabled=form.events.data or [],
+    ):
+        flash(_("The centre's message settings were saved."), "success")
+        return redirect(url_for("notifications.list_messages"))
     return render_template("notifications/edit_settings.html", centre=centre, form=form)
 
 

@@ -683,10 +683,9 @@ def queue_reminders(_sender, *, today: date, **_kw) -> None:
             Event.CONTRACT_ENDING,
             centre_id=contract.centre_id,
             record=contract,
-            recipients=lambda contract=contract, volunteer=volunteer: _volunteer_recipients(
-                volunteer
-            )
-            + notify.coordinators_of(contract.centre_id),
+            recipients=lambda contract=contract, volunteer=volunteer: (
+                _volunteer_recipients(volunteer) + notify.coordinators_of(contract.centre_id)
+            ),
             template="contract_ending",
             context={
                 "volunteer_family": volunteer.family_name,

@@ -459,7 +459,9 @@ def promote(registration: WorkshopRegistration, *, actor) -> WorkshopRegistratio
 
 
 def _place(workshop: Workshop) -> str:
-    return ", ".join(p for p in (workshop.room.name, workshop.centre.name, workshop.centre.address) if p)
+    return ", ".join(
+        p for p in (workshop.room.name, workshop.centre.name, workshop.centre.address) if p
+    )
 
 
 def _tell_place_offered(registration: WorkshopRegistration) -> None:
@@ -505,7 +507,11 @@ def queue_session_reminders(_sender, *, today: date, **_kw) -> None:
                 r for person in people for r in notify.recipients_for_person(person)
             ],
             template="workshop_reminder",
-            context={"title": workshop.title, "starts_at": session.starts_at, "place": _place(workshop)},
+            context={
+                "title": workshop.title,
+                "starts_at": session.starts_at,
+                "place": _place(workshop),
+            },
             day=today + timedelta(days=1),
         )
 

@@ -84,6 +84,7 @@ READING_ENDPOINTS = {
     "surveys.thanks",  # the public page shown after the answers were sent
     "home.service_worker",  # the script that keeps the pages' files for a phone without signal
     "home.web_manifest",  # what a phone shows when the app is added to its home screen
+    "parents.home",  # a parent's home page: their children
 }
 
 

@@ -18,13 +18,18 @@ class PreferenceForm(Form):
 class PersonPreferenceForm(PreferenceForm):
     """A person without an account: the staff note their channels and language."""
 
-    locale = SelectField(_l("Language of the messages"), choices=LANGUAGE_CHOICES)
+    locale = SelectField(_l("Language of the messages"), choices=[])
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = LANGUAGE_CHOICES
 
 
 class SettingsForm(Form):
-    events = MultiCheckboxField(
-        _l("Messages this centre sends"),
-        choices=[(e.value, e.label) for e in SWITCHABLE],
-    )
+    events = MultiCheckboxField(_l("Messages this centre sends"), choices=[])
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events.choices = [(e.value, e.label) for e in SWITCHABLE]

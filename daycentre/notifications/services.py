@@ -144,7 +144,7 @@ def _accounts(person_ids) -> dict[int, User]:
         .join(User, User.id == ParentAccount.user_id)
         .where(ParentAccount.person_id.in_(list(person_ids)), User.active.is_(True))
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def _people_recipients(people: list[Person]) -> dict[int, Recipient]:
@@ -188,7 +188,9 @@ def parents_of_children(child_ids) -> dict[int, list[Recipient]]:
     if not child_ids:
         return {}
     families = dict(
-        db.session.execute(select(Person.id, Person.family_id).where(Person.id.in_(child_ids)))
+        db.session.execute(
+            select(Person.id, Person.family_id).where(Person.id.in_(child_ids))
+        ).all()
     )
     adults = list(
         db.session.scalars(

@@ -622,7 +622,8 @@ def send_due(*, now: datetime | None = None, batch: int = 50, limit: int = 1000)
                 try:
                     outgoing.send(message)
                 except channels.NotSent as error:
-                    _failed(message, str(error), utcnow())
+                    # The wait counts from the run's start: the same for every message of it.
+                    _failed(message, str(error), now)
                     if message.state is MessageState.FAILED:
                         report.failed += 1
                     else:

@@ -60,6 +60,10 @@ OTHER_LABELS = {
     "answered_on": _l("Answered on"),
     "arrives_at": _l("Arrives at"),
     "at": _l("When"),
+    # The outbox: a centre's switch of one kind of message, a failed message sent again.
+    "attempts": _l("Attempts"),
+    "enabled": _l("Turned on"),
+    "event": _l("Message"),
     "author_id": _l("Author"),
     "booked_by_id": _l("Booked by"),
     "campaign_id": _l("Campaign"),

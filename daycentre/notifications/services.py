@@ -312,7 +312,7 @@ def is_enabled(centre_id: int | None, event: Event) -> bool:
 
 
 def save_settings(centre, *, actor, enabled: Iterable[str]) -> None:
-    """Turn each switchable event on or off for the centre."""
+    """Turn each switchable event on or off for the centre; each switch changed is audited."""
     chosen = {Event(value) for value in enabled}
     stored = {
         s.event: s
@@ -320,26 +320,25 @@ def save_settings(centre, *, actor, enabled: Iterable[str]) -> None:
             select(NotificationSetting).where(NotificationSetting.centre_id == centre.id)
         )
     }
-    changes = {}
+    changed = []
     for event in SWITCHABLE:
         setting = stored.get(event)
         was = setting.enabled if setting else event.on_by_default
         now_on = event in chosen
         if setting is None:
-            db.session.add(NotificationSetting(centre_id=centre.id, event=event, enabled=now_on))
-        else:
-            setting.enabled = now_on
+            setting = NotificationSetting(centre_id=centre.id, event=event, enabled=now_on)
+            db.session.add(setting)
+        setting.enabled = now_on
         if was != now_on:
-            changes[event.value] = [was, now_on]
+            changed.append((setting, was))
     db.session.flush()
-    if changes:
+    for setting, was in changed:
         audit.record(
             audit.UPDATE,
-            entity="notification_settings",
-            entity_id=centre.id,
+            setting,
             actor=actor,
             centre_id=centre.id,
-            changes=changes,
+            changes={"event": setting.event.value, "enabled": [was, setting.enabled]},
         )
 
 
@@ -577,6 +576,9 @@ def claim(now: datetime, limit: int) -> list[Message]:
 
 
 def _delivered(message: Message, now: datetime) -> None:
+    if message.event is Event.INVITATION:
+        # The invitation's one-time link is kept only as a hash by its area: not here either.
+        message.body = _LINK.sub("[…]", message.body)
     message.state = MessageState.SENT
     message.attempts += 1
     message.sent_at = now
@@ -593,6 +595,9 @@ def _failed(message: Message, error: str, now: datetime) -> None:
     else:
         message.state = MessageState.WAITING
         message.next_attempt_at = now + backoff(message.attempts)
+
+
+_LINK = re.compile(r"https?://\S+")
 
 
 @dataclass
@@ -655,6 +660,7 @@ def retry(message: Message, *, actor) -> None:
     """An administrator sends a failed message again (after fixing an address or the server)."""
     if message.state is not MessageState.FAILED:
         raise Refused(_l("Only a message that failed can be sent again."))
+    attempts = message.attempts
     message.state = MessageState.WAITING
     message.attempts = 0
     message.next_attempt_at = utcnow()
@@ -665,7 +671,7 @@ def retry(message: Message, *, actor) -> None:
         actor=actor,
         centre_id=message.centre_id,
         person_id=message.person_id,
-        changes={"state": [MessageState.FAILED.value, MessageState.WAITING.value]},
+        changes={"attempts": [attempts, 0]},
     )
 
 

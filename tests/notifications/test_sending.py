@@ -205,3 +205,22 @@ def test_the_command_queues_reminders_and_sends(app, centre, runner, smtp):
     assert result.exit_code == 0, result.output
     assert "Sent 2" in result.output
     assert len(smtp.received) == 2
+
+
+def test_an_invitations_link_is_not_kept_once_sent(app, centre, smtp):
+    app.config["PUBLIC_URL"] = "https://zi.dgaspc.example.ro"
+    link = notify.absolute_url("parents.home") + "?token=one-time-secret"
+    notify.queue(
+        Event.INVITATION,
+        centre_id=centre.id,
+        record=("parent_invitations", 1),
+        recipients=notify.recipient_at_address("Maria Popescu", email="maria@example.ro"),
+        template="invitation",
+        context={"centre_name": centre.name, "link": link, "expires_at": utcnow()},
+    )
+    db.session.commit()
+    notify.send_due()
+    (sent,) = smtp.to("maria@example.ro")
+    assert link in sent["body"]
+    (message,) = _all()
+    assert "one-time-secret" not in message.body

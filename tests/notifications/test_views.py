@@ -67,7 +67,9 @@ def test_the_coordinator_turns_events_on_and_off(client, users, centre, login_as
     assert Event.CHILD_ABSENT in enabled and Event.PLACE_OFFERED in enabled
     assert Event.WORKSHOP_REMINDER not in enabled
     assert Event.SIGNUP_CANCELLED in enabled  # always sent
-    entry = db.session.scalars(
+    entries = db.session.scalars(
         select(AuditEntry).where(AuditEntry.entity == "notification_settings")
-    ).one()
-    assert entry.changes["child_absent"] == [False, True]
+    ).all()
+    changes = {e.changes["event"]: e.changes["enabled"] for e in entries}
+    assert changes["child_absent"] == [False, True]
+    assert changes["workshop_reminder"] == [True, False]

@@ -2,9 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SubmitField
 
 from daycentre.core.forms import Form, MultiCheckboxField
+from daycentre.core.i18n import LANGUAGE_NAMES
 from daycentre.notifications.services import SWITCHABLE
-
-LANGUAGE_CHOICES = [("ro", _l("Romanian")), ("hu", _l("Hungarian")), ("en", _l("English"))]
 
 
 class PreferenceForm(Form):
@@ -23,7 +22,8 @@ class PersonPreferenceForm(PreferenceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = LANGUAGE_CHOICES
+        # Each language by its own name, as the language switch shows them.
+        self.locale.choices = list(LANGUAGE_NAMES.items())
 
 
 class SettingsForm(Form):

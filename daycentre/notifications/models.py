@@ -54,29 +54,37 @@ class Message(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
     event: Mapped[Event] = mapped_column(stored_enum(Event, 30))
-    record_type: Mapped[str] = mapped_column(String(40))
-    record_id: Mapped[int]
+    record_type: Mapped[str] = mapped_column(String(40), info={"audit": False})
+    record_id: Mapped[int] = mapped_column(info={"audit": False})
+    # What the trail shows of a message is who sends it again (``retry``): its other columns are
+    # the sender's bookkeeping, kept out of the audit trail.
     # Whom: a user account, a person without one, or only a name and an address (a complainant).
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    recipient_name: Mapped[str] = mapped_column(String(200))
-    channel: Mapped[Channel] = mapped_column(stored_enum(Channel, 10))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), info={"audit": False}
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), info={"audit": False}
+    )
+    recipient_name: Mapped[str] = mapped_column(String(200), info={"audit": False})
+    channel: Mapped[Channel] = mapped_column(stored_enum(Channel, 10), info={"audit": False})
     address: Mapped[str] = mapped_column(String(254))
-    locale: Mapped[str] = mapped_column(String(5))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    locale: Mapped[str] = mapped_column(String(5), info={"audit": False})
+    subject: Mapped[str] = mapped_column(String(300), info={"audit": False})
+    body: Mapped[str] = mapped_column(Text, info={"audit": False})
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True, info={"audit": False})
     state: Mapped[MessageState] = mapped_column(
-        stored_enum(MessageState, 10), default=MessageState.WAITING
+        stored_enum(MessageState, 10), default=MessageState.WAITING, info={"audit": False}
     )
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, info={"audit": False}
+    )
+    last_error: Mapped[str | None] = mapped_column(Text, info={"audit": False})
     # Which sender holds a message being sent, and since when (a crashed sender's claim expires).
-    claim_token: Mapped[str | None] = mapped_column(String(32))
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(32), info={"audit": False})
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
 
     centre = relationship("Centre")
 

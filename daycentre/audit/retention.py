@@ -159,7 +159,7 @@ PERSONAL = {
         "recipient_name": ANONYMOUS,
         "address": PLACEHOLDER,
         "subject": PLACEHOLDER,
-        "body": PLACEHOLDER,
+        "text": PLACEHOLDER,
         "last_error": None,
     },
     "volunteer_signups": {"cancel_reason": None},

@@ -41,6 +41,11 @@ class Event(LabelledEnum):
         return self is not Event.CHILD_ABSENT
 
 
+# The sender's bookkeeping: out of the audit trail and of the subject-access page (the JSON export
+# of the data held keeps them).
+BOOKKEEPING = {"audit": False, "subject_access": False}
+
+
 class Message(db.Model):
     """One message in the outbox: rendered when queued, sent by ``flask notify send``.
 
@@ -54,13 +59,13 @@ class Message(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
     event: Mapped[Event] = mapped_column(stored_enum(Event, 30))
-    record_type: Mapped[str] = mapped_column(String(40), info={"audit": False})
-    record_id: Mapped[int] = mapped_column(info={"audit": False})
+    record_type: Mapped[str] = mapped_column(String(40), info=BOOKKEEPING)
+    record_id: Mapped[int] = mapped_column(info=BOOKKEEPING)
     # What the trail shows of a message is who sends it again (``retry``): its other columns are
     # the sender's bookkeeping, kept out of the audit trail.
     # Whom: a user account, a person without one, or only a name and an address (a complainant).
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), info={"audit": False}
+        ForeignKey("users.id", ondelete="SET NULL"), info=BOOKKEEPING
     )
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), info={"audit": False}
@@ -70,19 +75,18 @@ class Message(db.Model):
     address: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5), info={"audit": False})
     subject: Mapped[str] = mapped_column(String(300), info={"audit": False})
-    body: Mapped[str] = mapped_column(Text, info={"audit": False})
-    dedup_key: Mapped[str] = mapped_column(String(200), unique=True, info={"audit": False})
+    # The column is "text", as the audit and subject-access pages name it.
+    body: Mapped[str] = mapped_column("text", Text, info={"audit": False})
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True, info=BOOKKEEPING)
     state: Mapped[MessageState] = mapped_column(
-        stored_enum(MessageState, 10), default=MessageState.WAITING, info={"audit": False}
+        stored_enum(MessageState, 10), default=MessageState.WAITING, info=BOOKKEEPING
     )
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    next_attempt_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, info={"audit": False}
-    )
-    last_error: Mapped[str | None] = mapped_column(Text, info={"audit": False})
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, info=BOOKKEEPING)
+    last_error: Mapped[str | None] = mapped_column(Text, info=BOOKKEEPING)
     # Which sender holds a message being sent, and since when (a crashed sender's claim expires).
-    claim_token: Mapped[str | None] = mapped_column(String(32), info={"audit": False})
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
+    claim_token: Mapped[str | None] = mapped_column(String(32), info=BOOKKEEPING)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=BOOKKEEPING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"audit": False})
 

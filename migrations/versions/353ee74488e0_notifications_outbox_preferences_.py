@@ -1,8 +1,8 @@
 """notifications outbox, preferences, settings; late cancellation reason
 
-Revision ID: 2a5b67cc025a
+Revision ID: 353ee74488e0
 Revises: 803a7181905e
-Create Date: 2026-12-01 09:45:52.476050
+Create Date: 2026-12-01 10:32:44.370885
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2a5b67cc025a'
+revision = '353ee74488e0'
 down_revision = '803a7181905e'
 branch_labels = None
 depends_on = None
@@ -54,7 +54,7 @@ def upgrade():
     sa.Column('address', sa.String(length=254), nullable=False),
     sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
     sa.Column('dedup_key', sa.String(length=200), nullable=False),
     sa.Column('state', sa.Enum('waiting', 'sending', 'sent', 'failed', name='messagestate', native_enum=False, length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),

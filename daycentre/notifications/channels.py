@@ -108,7 +108,7 @@ class Outgoing:
 
     def send(self, message) -> None:
         if message.channel.value == "sms":
-            self.sms.send(message.address, message.body)
+            self.sms.send(message.address, message.text)
             return
         try:
             if self.connection is None:
@@ -116,7 +116,7 @@ class Outgoing:
                 self.connection.open()
             email = EmailMessage(
                 subject=message.subject,
-                body=message.body,
+                body=message.text,
                 to=[message.address],
                 connection=self.connection,
             )

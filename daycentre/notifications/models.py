@@ -75,8 +75,7 @@ class Message(db.Model):
     address: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5), info={"audit": False})
     subject: Mapped[str] = mapped_column(String(300), info={"audit": False})
-    # The column is "text", as the audit and subject-access pages name it.
-    body: Mapped[str] = mapped_column("text", Text, info={"audit": False})
+    text: Mapped[str] = mapped_column(Text, info={"audit": False})
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True, info=BOOKKEEPING)
     state: Mapped[MessageState] = mapped_column(
         stored_enum(MessageState, 10), default=MessageState.WAITING, info=BOOKKEEPING

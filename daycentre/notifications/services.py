@@ -494,7 +494,7 @@ def queue_each(
                         "address": address[:254],
                         "locale": recipient.locale,
                         "subject": subject[:300],
-                        "body": body,
+                        "text": body,
                         "dedup_key": key,
                         "state": MessageState.WAITING,
                         "attempts": 0,
@@ -578,7 +578,7 @@ def claim(now: datetime, limit: int) -> list[Message]:
 def _delivered(message: Message, now: datetime) -> None:
     if message.event is Event.INVITATION:
         # The invitation's one-time link is kept only as a hash by its area: not here either.
-        message.body = _LINK.sub("[…]", message.body)
+        message.text = _LINK.sub("[…]", message.text)
     message.state = MessageState.SENT
     message.attempts += 1
     message.sent_at = now

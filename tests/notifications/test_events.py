@@ -80,7 +80,7 @@ def test_the_complainant_is_told_at_the_address_they_gave(centre, users):
     (told,) = _messages(Event.COMPLAINT_ANSWERED)
     assert told.address == "erzsebet@example.ro"
     assert complaint.reference in told.subject
-    assert "Răspuns" not in told.body  # the answer's text stays with the centre
+    assert "Răspuns" not in told.text  # the answer's text stays with the centre
 
 
 def test_a_volunteer_cancels_late_with_a_reason_and_the_coordinator_is_told(centre, users):
@@ -103,7 +103,7 @@ def test_a_volunteer_cancels_late_with_a_reason_and_the_coordinator_is_told(cent
     assert signup.cancel_reason == "Copilul meu e bolnav"
     (told,) = _messages(Event.SIGNUP_CANCELLED)
     assert told.user_id == users["coordinator"].id
-    assert "Copilul meu e bolnav" in told.body and activity.title in told.subject
+    assert "Copilul meu e bolnav" in told.text and activity.title in told.subject
 
 
 def test_the_volunteer_page_asks_for_a_reason_inside_the_notice(

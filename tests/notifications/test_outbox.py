@@ -214,7 +214,7 @@ def test_parents_are_asked_for_an_outing_permission(app, centre, users, two_fami
     db.session.commit()
     (asked,) = _messages(event=Event.OUTING_PERMISSION)
     assert asked.address == "eva@example.ro" and asked.locale == "hu"
-    assert "Grădina botanică" in asked.subject and PUBLIC_URL in asked.body
+    assert "Grădina botanică" in asked.subject and PUBLIC_URL in asked.text
 
 
 def test_the_roll_save_tells_parents_in_a_fixed_number_of_queries(centre, users, roll_day):

@@ -172,7 +172,7 @@ def twilio(app):
 def test_an_sms_goes_through_the_twilio_adapter(app, centre, twilio):
     _queue_answers(centre, 1, phone=True)
     (message,) = _all()
-    assert message.channel is Channel.SMS and "\n" not in message.body
+    assert message.channel is Channel.SMS and "\n" not in message.text
 
     assert notify.send_due().sent == 1
 
@@ -223,4 +223,4 @@ def test_an_invitations_link_is_not_kept_once_sent(app, centre, smtp):
     (sent,) = smtp.to("maria@example.ro")
     assert link in sent["body"]
     (message,) = _all()
-    assert "one-time-secret" not in message.body
+    assert "one-time-secret" not in message.text

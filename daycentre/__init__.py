@@ -16,7 +16,7 @@ from daycentre.core.errors import register_error_pages
 from daycentre.core.i18n import select_locale
 from daycentre.core.security import register_request_guards
 from daycentre.core.templating import register_template_helpers
-from daycentre.extensions import babel, csrf, db, limiter, login_manager, migrate
+from daycentre.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(config=None) -> Flask:
@@ -131,6 +131,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
 
     from daycentre import models  # noqa: F401  every model registered before the first query
 
@@ -148,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from daycentre.home import views as home_views
     from daycentre.meals import views as meals_views
     from daycentre.moving_in import views as moving_in_views
+    from daycentre.notifications import views as notifications_views
     from daycentre.outreach import views as outreach_views
     from daycentre.parents import views as parents_views
     from daycentre.people import views as people_views
@@ -179,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
         surveys_views,
         programme_views,
         parents_views,
+        notifications_views,
     )
     for views in areas:
         app.register_blueprint(views.bp)

@@ -36,6 +36,7 @@ from daycentre.core.backups import (
 from daycentre.core.errors import Refused
 from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from daycentre.extensions import db
+from daycentre.notifications.commands import notify_cli
 from daycentre.parents.demo import PARENT_USERNAME
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -262,7 +263,15 @@ def _in_english(command: click.Command) -> click.Command:
 CONSOLE_LANGUAGE = "en"
 COMMANDS = [
     _in_english(command)
-    for command in (demo_cli, users_cli, i18n_cli, retention_cli, backup_command, restore_command)
+    for command in (
+        demo_cli,
+        users_cli,
+        i18n_cli,
+        retention_cli,
+        backup_command,
+        restore_command,
+        notify_cli,
+    )
 ]
 
 

@@ -20,6 +20,7 @@ from daycentre.core.settings import get_setting, put_setting
 from daycentre.counselling.demo import load_sessions
 from daycentre.enrolment.demo import load_beneficiaries
 from daycentre.extensions import db
+from daycentre.notifications.demo import load_messages
 from daycentre.outreach.demo import load_trainings
 from daycentre.parents.demo import load_parent_actions, load_parents
 from daycentre.people.demo import load_parents_abroad
@@ -169,6 +170,7 @@ DEMO_PARTS: list[Callable[[], None]] = [
     load_quarter,
     load_registers,
     load_surveys,
+    load_messages,
 ]
 
 

@@ -5,6 +5,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -32,6 +33,8 @@ migrate = Migrate(render_as_batch=True, compare_type=True)  # render_item: see c
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# E-mail over SMTP, configured by the MAIL_* settings (core.config); the outbox sends through it.
+mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 

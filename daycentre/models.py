@@ -32,6 +32,11 @@ from daycentre.counselling.models import (
 from daycentre.enrolment.models import Enrolment
 from daycentre.meals.models import FoodAllowance, MealServed, MealType, Menu
 from daycentre.moving_in.models import ColumnMapping, ImportBatch
+from daycentre.notifications.models import (
+    Message,
+    NotificationPreference,
+    NotificationSetting,
+)
 from daycentre.outreach.models import (
     Agreement,
     Campaign,

@@ -43,6 +43,8 @@ from daycentre.enrolment.services import (
 )
 from daycentre.extensions import db
 from daycentre.meals.models import MealServed, MealType, Menu
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.people.models import Person
 from daycentre.people.services import by_family_name
 
@@ -537,6 +539,7 @@ def record_roll(
         raise StaleRecord(SAVED_AT_THE_SAME_MOMENT) from None
     audit.record_all(meals_removed + marks_created + meals_created + marks_changed)
     _announce_alerts(group, day, {pid: enrolled[pid].person for pid in marks}, actor=actor)
+    _tell_parents_of_absences(group, day, {pid: enrolled[pid].person for pid in marks}, marks)
     return RollSaved(roll_call, conflicts)
 
 
@@ -702,6 +705,41 @@ def _announce_alerts(group: Group, day: date, people: dict, *, actor) -> None:
     alerted = [alert.person for alert in _alerts(current, {centre.id: centre}, rules, day)]
     if alerted:
         children_on_alert.send(group, people=alerted, actor=actor)
+
+
+def _tell_parents_of_absences(group: Group, day: date, people: dict, marks: dict) -> None:
+    """The same day, each child marked absent (unexcused) without a parent's report: their
+    parents are told, if the centre turned it on. One query when it is off, one INSERT else."""
+    absent = [
+        pid for pid, mark in marks.items() if mark.status is AttendanceStatus.ABSENT_UNEXCUSED
+    ]
+    if not absent or day != today():
+        return
+    centre = group.centre
+
+    def items():
+        reported = reported_by_parent(absent, day)
+        unreported = [pid for pid in absent if pid not in reported]
+        parents = notify.parents_of_children(unreported)
+        link = notify.absolute_url("parents.home")
+        return [
+            (
+                people[pid],
+                parents.get(pid, []),
+                {
+                    "child_family": people[pid].family_name,
+                    "child_given": people[pid].given_name,
+                    "day": day,
+                    "centre_name": centre.name,
+                    "link": link,
+                },
+            )
+            for pid in unreported
+        ]
+
+    notify.queue_each(
+        Event.CHILD_ABSENT, centre_id=centre.id, template="child_absent", items=items, day=day
+    )
 
 
 def rolls_taken(group_ids, day: date) -> set[int]:

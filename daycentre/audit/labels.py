@@ -64,6 +64,12 @@ OTHER_LABELS = {
     "answered_on": _l("Answered on"),
     "arrives_at": _l("Arrives at"),
     "at": _l("When"),
+    # The outbox: a centre's switch of one kind of message, a failed message sent again.
+    "attempts": _l("Attempts"),
+    "enabled": _l("Turned on"),
+    "event": _l("Kind of message"),
+    "recipient_name": _l("Recipient"),
+    "sent_at": _l("Sent at"),
     "author_id": _l("Author"),
     "booked_by_id": _l("Booked by"),
     "campaign_id": _l("Campaign"),
@@ -257,6 +263,17 @@ def entity_labels() -> dict:
         if label is not None:
             labels[mapper.local_table.name] = label
     return labels
+
+
+@cache
+def hidden_columns() -> frozenset:
+    """(table, column) of the columns the subject-access page leaves out (a sender's bookkeeping)."""
+    return frozenset(
+        (mapper.local_table.name, column.name)
+        for mapper in db.Model.registry.mappers
+        for column in mapper.local_table.columns
+        if not column.info.get("subject_access", True)
+    )
 
 
 @cache

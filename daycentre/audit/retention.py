@@ -157,6 +157,15 @@ PERSONAL = {
     "parent_invitations": {"email": None},
     "school_links": {"form_teacher": None, "teacher_phone": None, "teacher_email": None},
     "school_contacts": {"with_whom": PLACEHOLDER, "subject": PLACEHOLDER, "agreed": None},
+    # The outbox: a message names its recipient, their address and what it told them.
+    "outbox_messages": {
+        "recipient_name": ANONYMOUS,
+        "address": PLACEHOLDER,
+        "subject": PLACEHOLDER,
+        "text": PLACEHOLDER,
+        "last_error": None,
+    },
+    "volunteer_signups": {"cancel_reason": None},
 }
 # A volunteer's own account (role volunteer only) goes with them: it names them too.
 ACCOUNT = {
@@ -207,6 +216,17 @@ KEPT = {
     # A group's slot and what was done in it name no child.
     "programme_slots": {"weekday", "kind", "title"},
     "programme_slot_days": {"note"},
+    "notification_preferences": {"locale"},
+    # A message's kind, channel and state; its key names the recipient by their row's id.
+    "outbox_messages": {
+        "event",
+        "record_type",
+        "channel",
+        "locale",
+        "dedup_key",
+        "state",
+        "claim_token",
+    },
 }
 
 

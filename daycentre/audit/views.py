@@ -8,7 +8,13 @@ from flask_login import current_user
 from daycentre.audit import bp, pseudonymised
 from daycentre.audit import services as audit
 from daycentre.audit.forms import AuditFilterForm, PseudonymisedExportForm
-from daycentre.audit.labels import describe_change, describe_value, entity_labels, field_labels
+from daycentre.audit.labels import (
+    describe_change,
+    describe_value,
+    entity_labels,
+    field_labels,
+    hidden_columns,
+)
 from daycentre.audit.models import AuditEntry
 from daycentre.audit.services import ACTION_LABELS
 from daycentre.audit.subject_access import subject_data, table_labels, volunteer_data
@@ -84,6 +90,7 @@ def _subject_access(subject, data: dict, *, filename, back_url, json_url, intro,
         data=data,
         labels=table_labels([*data["tables"], *(e["record"] for e in data["audit_trail"])]),
         field_labels=field_labels(),
+        hidden=hidden_columns(),
         describe_value=describe_value,
         action_labels=ACTION_LABELS,
     )

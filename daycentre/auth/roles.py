@@ -93,6 +93,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # A parent's own pages: their family's children, reached through the parent's account only
     # (parents.services), never through the staff's scope table.
     "parents.use": frozenset({Role.PARENT}),
+    # Messages: the outbox of a centre (failures, sending again) and which events it sends.
+    "notifications.read": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "notifications.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

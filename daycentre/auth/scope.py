@@ -35,6 +35,7 @@ from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import MealType
 from daycentre.moving_in.models import ImportBatch
+from daycentre.notifications.models import Message
 from daycentre.outreach.models import (
     Agreement,
     Campaign,
@@ -220,6 +221,8 @@ SCOPE: dict[type, Clause] = {
     Outing: in_centres(Outing.centre_id),
     OutingChild: _of(OutingChild.outing, Outing),
     Collector: _of(Collector.person, Person),
+    # The outbox: the centre's coordinators and the administrators (messages with no centre).
+    Message: in_centres(Message.centre_id),
 }
 
 

@@ -26,8 +26,16 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
 }
-METHOD_MAP = [("**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS_MAP = {"templates/**.html": {"trimmed": "true", "extensions": "jinja2.ext.do"}}
+# Templates: the pages (.html) and the messages' texts (.txt, the notifications' outbox).
+METHOD_MAP = [
+    ("**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
+OPTIONS_MAP = {
+    "templates/**.html": {"trimmed": "true", "extensions": "jinja2.ext.do"},
+    "templates/**.txt": {"trimmed": "true", "extensions": "jinja2.ext.do"},
+}
 # A fixed header date keeps the committed template stable between extractions.
 HEADER_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 

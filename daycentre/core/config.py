@@ -116,6 +116,27 @@ class Config:
     IMPORT_MAX_ROWS = 5000
     IMPORT_UNDO_DAYS = 7
 
+    # Messages (the notifications area's outbox, sent by `flask notify send` from cron).
+    # E-mail over SMTP; the address the links in messages start with (no request to build them).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true"}
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in {"1", "true"}
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "daycentre@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # SMS: "log" writes them to the log; "twilio" sends through Twilio's Messages API.
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")
+    SMS_API_URL = os.environ.get("SMS_API_URL", "https://api.twilio.com")
+    SMS_SENDER = os.environ.get("SMS_SENDER") or None
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID") or None
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or None
+    NOTIFY_TIMEOUT_SECONDS = 20
+    # Attempts before a message is listed as failed (waiting 5 min, 30 min, 2 h, 6 h between them).
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
+
     # How many days back a coordinator may still correct a roll; older days only the administrator.
     ATTENDANCE_CORRECTION_DAYS = int(os.environ.get("ATTENDANCE_CORRECTION_DAYS", "7"))
 

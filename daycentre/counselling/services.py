@@ -32,6 +32,8 @@ from daycentre.counselling.models import (
     SessionType,
 )
 from daycentre.extensions import db
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.people.models import Family, Person
 
 CS = CounsellingSession
@@ -888,3 +890,38 @@ def week_days(centre_list, first: date, days: int, sessions) -> list[DayOfWeek]:
         closed = reasons[0] if centre_list and all(reasons) else None
         result.append(DayOfWeek(day, todays, closed))
     return result
+
+
+@notify.collecting_due_messages.connect
+def queue_session_reminders(_sender, *, today: date, **_kw) -> None:
+    """The day before a scheduled session, its beneficiary (or the family's adults) is reminded:
+    the time and the place only, never anything written about the session."""
+    tomorrow = today + timedelta(days=1)
+    start, end = day_bounds(tomorrow, tomorrow)
+    sessions = db.session.scalars(
+        select(CounsellingSession)
+        .where(
+            CounsellingSession.starts_at >= start,
+            CounsellingSession.starts_at < end,
+            CounsellingSession.status == SessionStatus.SCHEDULED,
+        )
+        .order_by(CounsellingSession.starts_at)
+    )
+    for session in sessions:
+        place = ", ".join(
+            p for p in (session.room.name, session.centre.name, session.centre.address) if p
+        )
+
+        def recipients(session=session):
+            people = [session.person] if session.person else session.family.adults
+            return [r for person in people for r in notify.recipients_for_person(person)]
+
+        notify.queue(
+            Event.COUNSELLING_REMINDER,
+            centre_id=session.centre_id,
+            record=session,
+            recipients=recipients,
+            template="counselling_reminder",
+            context={"starts_at": session.starts_at, "place": place},
+            day=tomorrow,
+        )

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import segno
-from flask import current_app, url_for
-from flask_babel import force_locale, format_datetime
-from flask_babel import gettext as _
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
@@ -29,6 +27,8 @@ from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
 from daycentre.core.text import fold
 from daycentre.extensions import db, normalised_username
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.parents.models import InvitationKind, ParentAccount, ParentInvitation
 from daycentre.people.models import Person, PersonKind, Relationship
 from daycentre.people.services import deleting_person
@@ -74,13 +74,14 @@ def valid_for() -> timedelta:
 
 
 def join_url(code: str) -> str:
-    """The absolute address the parent opens (in the e-mail and in the letter's QR code)."""
-    return url_for("parents.join", code=normalised(code), _external=True)
+    """The absolute address the parent opens (in the e-mail and in the letter's QR code): the
+    app's public address, as every link that leaves the app."""
+    return notify.absolute_url("parents.join", code=normalised(code))
 
 
 def code_url() -> str:
     """The address where the parent types the printed code."""
-    return url_for("parents.enter_invitation_code", _external=True)
+    return notify.absolute_url("parents.enter_invitation_code")
 
 
 def qr_svg(text: str) -> Markup:
@@ -198,6 +199,8 @@ def invite(
         person_id=person.id,
         changes=audit.snapshot(invitation),
     )
+    if kind is InvitationKind.LINK:
+        _queue_invitation_email(invitation, code)
     return invitation, code
 
 
@@ -245,37 +248,25 @@ def end_access(person: Person, *, actor) -> None:
     db.session.flush()
 
 
-def invitation_message(invitation: ParentInvitation, token: str) -> tuple[str, str]:
-    """The e-mail of a link invitation, in the invitation's language: (subject, plain-text body).
-
-    Called in a request (or an app context with SERVER_NAME) so that the link is absolute.
-    """
+def _queue_invitation_email(invitation: ParentInvitation, code: str) -> None:
+    """The link invitation's e-mail, in the outbox in the invitation's language (always sent,
+    whatever the centre's switches); the outbox forgets the link once it is sent."""
     person = invitation.person
-    with force_locale(invitation.language):
-        subject = _("Your parent account at %(centre)s", centre=invitation.centre.name)
-        lines = [
-            _("Hello %(name)s,", name=person.full_name),
-            "",
-            _(
-                "%(centre)s invites you to its application for parents. There you see your "
-                "children's attendance, the menu, the weekly programme and your appointments.",
-                centre=invitation.centre.name,
-            ),
-            "",
-            _("Open this link to create your account:"),
-            join_url(token),
-            "",
-            _(
-                "The link works once, until %(date)s. If it has expired, ask the centre "
-                "for a new one.",
-                date=_format_until(invitation),
-            ),
-        ]
-    return subject, "\n".join(lines)
-
-
-def _format_until(invitation: ParentInvitation) -> str:
-    return format_datetime(invitation.expires_at, "short")
+    notify.queue(
+        Event.INVITATION,
+        centre_id=invitation.centre_id,
+        record=invitation,
+        recipients=notify.recipient_at_address(
+            person.full_name, email=invitation.email, locale=invitation.language
+        ),
+        template="invitation",
+        context={
+            "centre_name": invitation.centre.name,
+            "name": person.full_name,
+            "link": join_url(code),
+            "expires_at": invitation.expires_at,
+        },
+    )
 
 
 # --- The parent's side --------------------------------------------------------------------------

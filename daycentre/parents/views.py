@@ -16,6 +16,7 @@ from daycentre.core.documents import PDF, download, render_pdf
 from daycentre.core.forms import Form, run_service, service_done
 from daycentre.core.localtime import now, today, week_start
 from daycentre.extensions import db, limiter
+from daycentre.notifications import services as notify
 from daycentre.parents import bp, invitations, overview
 from daycentre.parents import services as parents
 from daycentre.parents.action_forms import AbsenceReportForm
@@ -135,10 +136,12 @@ def _account_page(person: Person) -> str:
 def show_parent_account(person_id: int):
     person = _adult_or_404(person_id)
     email_form = InviteByEmailForm(email=person.email or person.family.email)
+    status = invitations.status_of(person)
     return render_template(
         "parents/show_parent_account.html",
         person=person,
-        status=invitations.status_of(person),
+        status=status,
+        messages=notify.messages_about(status.invitation) if status.invitation else [],
         email_form=email_form,
         letter_form=_letter_form(),
         button_form=ButtonForm(),
@@ -165,14 +168,12 @@ def invite_by_email(person_id: int):
         )
         if created:
             invitation, token = created
-            subject, body = invitations.invitation_message(invitation, token)
             return render_template(
                 "parents/invitation_created.html",
                 person=person,
                 invitation=invitation,
                 link=invitations.join_url(token),
-                subject=subject,
-                body=body,
+                messages=notify.messages_about(invitation),
             )
     return render_template(
         "parents/show_parent_account.html",

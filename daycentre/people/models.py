@@ -63,6 +63,8 @@ class ConsentPurpose(LabelledEnum):
     PHOTOS = "photos", _l("Photos")
     SCHOOL_SHARING = "school_sharing", _l("Sharing with the school")
     SPAS_SHARING = "spas_sharing", _l("Sharing with SPAS/DGASPC")
+    # The centre's messages (reminders, an absence, a permission asked) by e-mail and SMS.
+    MESSAGES = "messages", _l("Messages by e-mail and SMS")
 
 
 class Family(db.Model):

@@ -38,6 +38,8 @@ from daycentre.core.localtime import local_date, local_instant, now, today, week
 from daycentre.core.text import fold
 from daycentre.enrolment.services import children_active_on
 from daycentre.extensions import db
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.people.models import Person
 from daycentre.people.services import by_family_name, deleting_person
 from daycentre.programme.models import (
@@ -552,7 +554,43 @@ def invite(outing: Outing, person_ids, *, actor) -> list[OutingChild]:
             person_id=child.person_id,
             changes=audit.snapshot(child),
         )
+    _ask_parents_for_permission(outing, added)
     return added
+
+
+def _ask_parents_for_permission(outing: Outing, invited: list[OutingChild]) -> None:
+    """Each invited child's parents are asked for their permission (one INSERT)."""
+
+    def items():
+        people = {
+            p.id: p
+            for p in db.session.scalars(
+                select(Person).where(Person.id.in_([c.person_id for c in invited]))
+            )
+        }
+        parents = notify.parents_of_children(list(people))
+        link = notify.absolute_url("parents.home")
+        return [
+            (
+                child,
+                parents.get(child.person_id, []),
+                {
+                    "child_family": people[child.person_id].family_name,
+                    "child_given": people[child.person_id].given_name,
+                    "title": outing.title,
+                    "day": local_date(outing.starts_at),
+                    "link": link,
+                },
+            )
+            for child in invited
+        ]
+
+    notify.queue_each(
+        Event.OUTING_PERMISSION,
+        centre_id=outing.centre_id,
+        template="outing_permission",
+        items=items,
+    )
 
 
 def record_permission(

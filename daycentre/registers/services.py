@@ -18,6 +18,8 @@ from daycentre.core.errors import Refused, ensure_current
 from daycentre.core.localtime import day_bounds, today
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
 from daycentre.extensions import db
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.registers.models import Complainant, Complaint, Incident, IncidentKind
 from daycentre.volunteers.services import next_number
@@ -175,7 +177,28 @@ def answer_complaint(
     complaint.answer = answer
     complaint.answered_on = answered_on
     _save(complaint, actor)
+    _tell_complainant(complaint)
     return complaint
+
+
+def _tell_complainant(complaint: Complaint) -> None:
+    """A complainant who left an e-mail or phone is told that the answer was given (once; its
+    text stays with the centre)."""
+    notify.queue(
+        Event.COMPLAINT_ANSWERED,
+        centre_id=complaint.centre_id,
+        record=complaint,
+        recipients=lambda: notify.recipient_at_address(
+            complaint.complainant_name or "", contact=complaint.complainant_contact
+        ),
+        template="complaint_answered",
+        context={
+            "number": complaint.reference,
+            "received_on": complaint.received_on,
+            "answered_on": complaint.answered_on,
+            "centre_name": complaint.centre.name,
+        },
+    )
 
 
 def _save(record, actor) -> None:

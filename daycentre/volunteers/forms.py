@@ -174,3 +174,10 @@ class PeriodForm(Form):
 
 class VolunteerSearchForm(Form):
     q = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+
+
+class LateCancelForm(Form):
+    """A volunteer cancelling inside the notice period says why; the coordinator is told."""
+
+    reason = StringField(_l("Why you cancel"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Cancel my sign-up"))

@@ -210,6 +210,8 @@ class ActivitySignup(db.Model):
     status: Mapped[SignupStatus] = mapped_column(stored_enum(SignupStatus, 20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why a volunteer cancelled inside the notice period (the coordinator is told at once).
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -19,6 +19,8 @@ from daycentre.core.errors import Refused, ensure_current
 from daycentre.core.localtime import add_months, day_bounds, local_date
 from daycentre.core.places import free_place, take_place
 from daycentre.extensions import db
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.volunteers.models import (
     HOLDING_STATUSES,
     OPEN_CONTRACT_STATUSES,
@@ -572,27 +574,127 @@ def _release(signup: ActivitySignup, *, actor, now: datetime) -> None:
     db.session.refresh(signup.activity)
 
 
-def cancel_signup(signup: ActivitySignup, *, actor, now: datetime, on_behalf: bool = False) -> None:
-    """The volunteer cancels until the notice; the coordinator, on their behalf, until the start."""
+def cancel_signup(
+    signup: ActivitySignup,
+    *,
+    actor,
+    now: datetime,
+    on_behalf: bool = False,
+    reason: str | None = None,
+) -> None:
+    """The volunteer cancels online until the start: inside the notice period only with a
+    reason, and the centre's coordinators are told at once. The coordinator cancels on the
+    volunteer's behalf until the start."""
     if signup.status not in (SignupStatus.SIGNED_UP, SignupStatus.WAITING):
         raise Refused(_l("This sign-up cannot be cancelled any more."))
-    if on_behalf and signup.activity.starts_at <= now:
+    if signup.activity.starts_at <= now:
         raise Refused(_l("This activity has already started."))
-    if (
+    late = (
         not on_behalf
         and signup.status is SignupStatus.SIGNED_UP
         and now > cancel_deadline(signup.activity)
-    ):
+    )
+    reason = (reason or "").strip()[:500]
+    if late and not reason:
         raise Refused(
             lazy_ngettext(
-                "It is too late to cancel online: call the coordinator. "
-                "Sign-ups can be cancelled until %(num)d hour before the start.",
-                "It is too late to cancel online: call the coordinator. "
-                "Sign-ups can be cancelled until %(num)d hours before the start.",
+                "Inside the last %(num)d hour before the start, say why you cancel: "
+                "the coordinator is told at once.",
+                "Inside the last %(num)d hours before the start, say why you cancel: "
+                "the coordinator is told at once.",
                 current_app.config["VOLUNTEER_CANCEL_NOTICE_HOURS"],
-            )
+            ),
+            "reason",
         )
+    if late:
+        signup.cancel_reason = reason
     _release(signup, actor=actor, now=now)
+    if late:
+        _tell_coordinators_of_late_cancel(signup)
+
+
+def _tell_coordinators_of_late_cancel(signup: ActivitySignup) -> None:
+    activity, volunteer = signup.activity, signup.volunteer
+    notify.queue(
+        Event.SIGNUP_CANCELLED,
+        centre_id=activity.centre_id,
+        record=signup,
+        recipients=lambda: notify.coordinators_of(activity.centre_id),
+        template="signup_cancelled",
+        context={
+            "volunteer_family": volunteer.family_name,
+            "volunteer_given": volunteer.given_name,
+            "title": activity.title,
+            "starts_at": activity.starts_at,
+            "reason": signup.cancel_reason,
+            "link": notify.absolute_url("volunteers.show_activity", activity_id=activity.id),
+        },
+    )
+
+
+def _volunteer_recipients(volunteer: Volunteer) -> list:
+    """A volunteer through their account as they chose, else at the e-mail they registered."""
+    if volunteer.user is not None:
+        return notify.recipients_for_user(volunteer.user, phone=volunteer.phone)
+    return notify.recipient_at_address(volunteer.full_name, email=volunteer.email)
+
+
+@notify.collecting_due_messages.connect
+def queue_reminders(_sender, *, today: date, **_kw) -> None:
+    """The day before an activity, its signed-up volunteers are reminded; a contract ending
+    within the flagged days is announced once to its volunteer and the centre's coordinators."""
+    tomorrow = today + timedelta(days=1)
+    start, end = day_bounds(tomorrow, tomorrow)
+    activities = db.session.scalars(
+        db.select(Activity).where(
+            Activity.starts_at >= start, Activity.starts_at < end, Activity.cancelled.is_(False)
+        )
+    )
+    for activity in activities:
+        place = ", ".join(p for p in (activity.centre.name, activity.centre.address) if p)
+        for signup in activity.signups:
+            if signup.status is not SignupStatus.SIGNED_UP:
+                continue
+            notify.queue(
+                Event.ACTIVITY_REMINDER,
+                centre_id=activity.centre_id,
+                record=signup,
+                recipients=lambda signup=signup: _volunteer_recipients(signup.volunteer),
+                template="activity_reminder",
+                context={
+                    "title": activity.title,
+                    "starts_at": activity.starts_at,
+                    "place": place,
+                    "link": notify.absolute_url("volunteers.my_volunteering"),
+                },
+                day=tomorrow,
+            )
+    days = current_app.config["VOLUNTEER_CONTRACT_ENDING_DAYS"]
+    ending = db.session.scalars(
+        db.select(VolunteerContract).where(
+            VolunteerContract.status.in_((ContractStatus.SIGNED, ContractStatus.ACTIVE)),
+            VolunteerContract.ends_on >= today,
+            VolunteerContract.ends_on <= today + timedelta(days=days),
+        )
+    )
+    for contract in ending:
+        volunteer = contract.volunteer
+        notify.queue(
+            Event.CONTRACT_ENDING,
+            centre_id=contract.centre_id,
+            record=contract,
+            recipients=lambda contract=contract, volunteer=volunteer: (
+                _volunteer_recipients(volunteer) + notify.coordinators_of(contract.centre_id)
+            ),
+            template="contract_ending",
+            context={
+                "volunteer_family": volunteer.family_name,
+                "volunteer_given": volunteer.given_name,
+                "number": contract.number,
+                "ends_on": contract.ends_on,
+                "centre_name": contract.centre.name,
+            },
+        )
 
 
 def _release_signups_after(contract: VolunteerContract, day: date, *, actor) -> None:

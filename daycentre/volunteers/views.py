@@ -28,6 +28,7 @@ from daycentre.volunteers.forms import (
     ContractForm,
     EndContractForm,
     HoursForm,
+    LateCancelForm,
     NewVolunteerForm,
     SignContractForm,
     VolunteerForm,
@@ -572,9 +573,17 @@ def sign_up(activity_id: int):
 @bp.post("/me/signups/<int:signup_id>/cancel")
 @requires(TAKE_PART)
 def cancel_signup(signup_id: int):
+    """Until the notice a button; inside it, with a reason, and the coordinator is told."""
     signup = scope.record_or_404(ActivitySignup, signup_id, rule=_mine)
-    if Form().validate_on_submit() and service_done(
-        None, None, volunteering.cancel_signup, signup, actor=current_user, now=utcnow()
+    form = LateCancelForm()
+    if form.validate_on_submit() and service_done(
+        None,
+        None,
+        volunteering.cancel_signup,
+        signup,
+        actor=current_user,
+        now=utcnow(),
+        reason=form.reason.data,
     ):
         flash(_("Your sign-up was cancelled."), "success")
     return redirect(_back(url_for("volunteers.my_volunteering")))

@@ -23,6 +23,8 @@ from daycentre.core.localtime import BUCHAREST, day_bounds, local_date, local_in
 from daycentre.core.places import free_place, take_place
 from daycentre.counselling import services as counselling
 from daycentre.extensions import db
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event
 from daycentre.people.models import Family, Person, PersonKind
 from daycentre.workshops.models import (
     Audience,
@@ -444,6 +446,7 @@ def _promote_first_waiting(workshop: Workshop, *, actor) -> WorkshopRegistration
         return None
     _promote(waiting, actor=actor)
     db.session.refresh(workshop)
+    _tell_place_offered(waiting)
     return waiting
 
 
@@ -483,7 +486,66 @@ def promote(registration: WorkshopRegistration, *, actor) -> WorkshopRegistratio
         raise Refused(_l("The workshop is full; cancel a registration or add places first."))
     _promote(registration, actor=actor)
     db.session.refresh(registration.workshop)
+    _tell_place_offered(registration)
     return registration
+
+
+def _place(workshop: Workshop) -> str:
+    return ", ".join(
+        p for p in (workshop.room.name, workshop.centre.name, workshop.centre.address) if p
+    )
+
+
+def _tell_place_offered(registration: WorkshopRegistration) -> None:
+    """The person given a place from the waiting list is told (if the centre sends it)."""
+    workshop = registration.workshop
+    first = db.session.scalar(
+        select(func.min(WorkshopSession.starts_at)).where(
+            WorkshopSession.workshop_id == workshop.id, WorkshopSession.starts_at > utcnow()
+        )
+    )
+    notify.queue(
+        Event.PLACE_OFFERED,
+        centre_id=workshop.centre_id,
+        record=registration,
+        recipients=lambda: notify.recipients_for_person(registration.person),
+        template="place_offered",
+        context={
+            "title": workshop.title,
+            "centre_name": workshop.centre.name,
+            "first_session": first,
+        },
+    )
+
+
+@notify.collecting_due_messages.connect
+def queue_session_reminders(_sender, *, today: date, **_kw) -> None:
+    """The day before each workshop session, its registered participants are reminded."""
+    start, end = day_bounds(today + timedelta(days=1), today + timedelta(days=1))
+    sessions = db.session.scalars(
+        select(WorkshopSession)
+        .join(Workshop)
+        .where(WorkshopSession.starts_at >= start, WorkshopSession.starts_at < end)
+        .order_by(WorkshopSession.starts_at)
+    )
+    for session in sessions:
+        workshop = session.workshop
+        people = [r.person for r in workshop.registrations if r.status is R.REGISTERED]
+        notify.queue(
+            Event.WORKSHOP_REMINDER,
+            centre_id=workshop.centre_id,
+            record=session,
+            recipients=lambda people=people: [
+                r for person in people for r in notify.recipients_for_person(person)
+            ],
+            template="workshop_reminder",
+            context={
+                "title": workshop.title,
+                "starts_at": session.starts_at,
+                "place": _place(workshop),
+            },
+            day=today + timedelta(days=1),
+        )
 
 
 def move_in_line(registration: WorkshopRegistration, *, actor, up: bool) -> None:

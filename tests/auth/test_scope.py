@@ -33,6 +33,7 @@ from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import MealType
 from daycentre.moving_in.models import ImportBatch
+from daycentre.notifications.models import Message
 from daycentre.outreach.models import (
     Agreement,
     Campaign,
@@ -74,6 +75,7 @@ from tests.factories import make_centre, make_user
 # The model behind each id argument; "endpoint:argument" where one name means two models.
 MODELS = {
     "centre_id": Centre,
+    "message_id": Message,
     "group_id": Group,
     "workshops.add_meetings:group_id": SupportGroup,
     "workshops.join_group:group_id": SupportGroup,
@@ -144,7 +146,7 @@ ORDER = [
     Training, TrainingParticipant, Campaign, InformationMaterial, Agreement, CommunityResource, ImportBatch,
     DevelopmentPlan, PlanObjective, PlanActivity, PlanIndicator,
     Complaint, Incident, Questionnaire, SurveyCampaign,
-    WeeklyProgramme, ProgrammeSlot, Outing, OutingChild, Collector, ParentInvitation,
+    WeeklyProgramme, ProgrammeSlot, Outing, OutingChild, Collector, ParentInvitation, Message,
 ]  # fmt: skip
 
 LATER = {"closes_at", "deadline", "period_end"}  # after the column it pairs with (a check says so)
@@ -229,6 +231,7 @@ def elsewhere(app, users):
         CounsellingSession: {"person_id": lambda: records[Person].id},
         NoteShare: {"counsellor_id": lambda: colleague.id, "person_id": lambda: records[Person].id},
         ImportBatch: {"kind": lambda: "beneficiaries", "headers": lambda: [], "rows": lambda: []},
+        Message: {"centre_id": lambda: centre.id},
     }
     for model in ORDER[1:]:
         fields = {name: value() for name, value in given.get(model, {}).items()}

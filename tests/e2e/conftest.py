@@ -88,6 +88,7 @@ def live_server(tmp_path_factory):
     got_request_exception.connect(record_error, app, weak=False)
     httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     server.url = f"http://127.0.0.1:{httpd.server_port}"
+    app.config["PUBLIC_URL"] = server.url  # where the links in messages and letters lead
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     yield server

@@ -15,6 +15,8 @@ from daycentre.auth.roles import Role
 from daycentre.core.database import utcnow
 from daycentre.core.errors import Refused
 from daycentre.extensions import db
+from daycentre.notifications import services as notify
+from daycentre.notifications.models import Event, Message, MessageState
 from daycentre.parents import invitations
 from daycentre.parents.models import ParentAccount, ParentInvitation
 from daycentre.people import services as people
@@ -175,7 +177,10 @@ def test_creating_and_revoking_are_in_the_audit_trail(app, users, mother):
     assert invitations.open_invitation(_code) is None
 
 
-def test_the_coordinator_sees_the_link_once_and_the_message(app, client, users, mother, login):
+def test_the_invitation_goes_to_the_outbox_and_the_link_is_shown_once(
+    app, client, users, mother, login
+):
+    app.config["PUBLIC_URL"] = "https://zi.dgaspc.example.ro"
     login(users["coordinator"])
 
     response = client.post(
@@ -184,19 +189,26 @@ def test_the_coordinator_sees_the_link_once_and_the_message(app, client, users, 
     )
 
     page = text_of(response)
-    link = re.search(r"http://localhost/parent/join/[A-Z0-9]+", page).group(0)
-    assert "Szülői fiók" in page or "szülők" in page  # the message is in Hungarian
+    link = re.search(r"https://zi\.dgaspc\.example\.ro/parent/join/[A-Z0-9]+", page).group(0)
+    (message,) = db.session.scalars(select(Message).where(Message.event == Event.INVITATION))
+    assert message.address == "erzsebet@example.org" and message.state is MessageState.WAITING
+    assert "Szülői fiók" in message.subject and link in message.text  # in Hungarian, the link
+    assert message.subject in page
     status = client.get(f"/parent/people/{mother.id}/account")
     assert link not in status.get_data(as_text=True)
-    assert "Meghívva" in text_of(status) or "Invited" not in text_of(status)
+    assert "E-mailul invitației către erzsebet@example.org: În așteptare" in text_of(status)
 
 
-def test_invitation_message_is_in_the_invitations_language(app, users, mother):
+def test_only_a_link_invitation_is_sent_and_in_the_invitations_language(app, users, mother):
+    _invite(mother, users["coordinator"], kind="letter", language="ro")
+    assert db.session.scalar(select(func.count(Message.id))) == 0
+
     invitation, code = _invite(mother, users["coordinator"], language="ro")
-    with app.test_request_context():
-        subject, body = invitations.invitation_message(invitation, code)
-    assert "Contul dumneavoastră de părinte" in subject
-    assert f"http://localhost/parent/join/{code}" in body
+
+    (message,) = notify.messages_about(invitation)
+    assert "Contul dumneavoastră de părinte" in message.subject
+    assert invitations.join_url(code) in message.text
+    assert "Erzsébet" in message.text
 
 
 def test_the_letter_carries_the_code_and_a_qr_code_in_the_familys_language(
@@ -212,8 +224,7 @@ def test_the_letter_carries_the_code_and_a_qr_code_in_the_familys_language(
     assert "Meghívó" in text
     code = re.search(r"([A-Z0-9]{5}-[A-Z0-9]{5})", text).group(1)
     assert invitations.open_invitation(code) is not None
-    with app.test_request_context():
-        svg = str(invitations.qr_svg(invitations.join_url(code)))
+    svg = str(invitations.qr_svg(invitations.join_url(code)))
     assert "<svg" in svg
     # The QR code is drawn into the page (vector paths), not fetched from anywhere.
     assert b"http" not in response.data.split(b"/URI")[0][-10:]

@@ -322,6 +322,7 @@ def test_consent_states_show_given_expired_and_missing(users, centre):
         ConsentPurpose.PHOTOS: people.EXPIRED,
         ConsentPurpose.SCHOOL_SHARING: people.MISSING,
         ConsentPurpose.SPAS_SHARING: people.MISSING,
+        ConsentPurpose.MESSAGES: people.MISSING,
     }
     created = entries(entity="consents", action="create")
     assert len(created) == 2 and all(

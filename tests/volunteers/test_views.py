@@ -541,7 +541,7 @@ def test_a_volunteer_who_leaves_can_no_longer_sign_in(app, client, login_as, me,
     assert their_browser.get("/volunteers/me").status_code == 302  # signed out
 
 
-def test_after_the_notice_the_coordinator_cancels_on_the_volunteers_behalf(
+def test_inside_the_notice_the_volunteer_gives_a_reason_or_the_coordinator_cancels(
     client, login_as, me, centre, someone_else
 ):
     activity = make_activity(centre, places=1, starts_in=timedelta(hours=5))
@@ -553,12 +553,12 @@ def test_after_the_notice_the_coordinator_cancels_on_the_volunteers_behalf(
     )
     db.session.commit()
     login_as("volunteer")
-    for page in ("/volunteers/me", "/volunteers/me/activities"):  # no button that is refused
-        shown = text_of(client.get(page))
-        assert "Prea târziu pentru anularea online: sunați coordonatorul." in shown, page
-        assert "Anulează înscrierea mea" not in shown, page
+    for page in ("/volunteers/me", "/volunteers/me/activities"):  # the cancel asks for a reason
+        assert 'name="reason"' in client.get(page).get_data(as_text=True), page
     late = client.post(f"/volunteers/me/signups/{mine.id}/cancel", follow_redirects=True)
-    assert "Este prea târziu pentru anularea online" in text_of(late)
+    assert "spuneți de ce anulați" in text_of(late)
+    db.session.refresh(mine)
+    assert mine.status is SignupStatus.SIGNED_UP
     _switch(client, login_as, "coordinator")
     assert "Anulează înscrierea" in text_of(client.get(f"/volunteers/activities/{activity.id}"))
     client.post(f"/volunteers/signups/{mine.id}/cancel")

@@ -94,6 +94,12 @@ class Enrolment(db.Model):
         return f"<Enrolment {self.centre_id}/{self.number} {self.status}>"
 
     @property
+    def contract_signed(self) -> bool:
+        """Activation records the service contract's number and date and the start: from
+        then on the contract can be printed."""
+        return bool(self.contract_number and self.contract_date and self.start_date)
+
+    @property
     def holds_a_place(self) -> bool:
         return self.status in HOLDS_A_PLACE
 

@@ -7,7 +7,7 @@ from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, CentreKind, Group
 from daycentre.centres.services import visible_centres
-from daycentre.core.documents import CSV, XLSX, csv_file, download, spreadsheet
+from daycentre.core.documents import CSV, PDF, XLSX, csv_file, download, spreadsheet
 from daycentre.core.forms import (
     flash_errors,
     narrowed_by_search,
@@ -16,7 +16,7 @@ from daycentre.core.forms import (
     service_done,
 )
 from daycentre.core.localtime import today
-from daycentre.enrolment import bp, exports
+from daycentre.enrolment import bp, contract, exports
 from daycentre.enrolment import services as enrolments
 from daycentre.enrolment.forms import (
     ActivateForm,
@@ -241,6 +241,19 @@ def show_enrolment(enrolment_id: int):
         exit_form=ExitForm(formdata=None, data=version | {"exit_date": today()}),
         version_form=VersionForm(formdata=None, data=version),
     )
+
+
+@bp.get("/<int:enrolment_id>/contract/<any(ro, hu):language>")
+@requires("enrolment.read")
+def print_contract(enrolment_id: int, language: str):
+    """The signed service contract, for the child's file or a copy for the family."""
+    enrolment = scope.record_or_404(Enrolment, enrolment_id)
+    if not enrolment.contract_signed:
+        abort(404)
+    pdf = contract.contract_pdf(enrolment, language=language, actor=current_user)
+    db.session.commit()
+    name = f"{_('Service contract')} {enrolment.contract_number} {enrolment.person.full_name}"
+    return download(pdf, PDF, f"{name}.pdf")
 
 
 def _back(enrolment_id: int):

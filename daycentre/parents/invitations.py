@@ -30,15 +30,9 @@ from daycentre.extensions import db, normalised_username
 from daycentre.notifications import services as notify
 from daycentre.notifications.models import Event
 from daycentre.parents.models import InvitationKind, ParentAccount, ParentInvitation
-from daycentre.people.models import Person, PersonKind, Relationship
+from daycentre.people.models import Person, PersonKind
 from daycentre.people.services import deleting_person
 
-# Who may have a parent account: the children's legal representatives. A grandparent or another
-# carer is not one unless a court made them guardian (then they are recorded as guardian); a
-# foster parent (asistent maternal) represents the child in day-to-day matters.
-LEGAL_REPRESENTATIVES = frozenset(
-    {Relationship.MOTHER, Relationship.FATHER, Relationship.GUARDIAN, Relationship.FOSTER_PARENT}
-)
 LANGUAGES = ("ro", "hu", "en")
 
 # No 0/O, 1/I/L: a code is read off paper and typed on a phone.
@@ -94,7 +88,12 @@ def qr_svg(text: str) -> Markup:
 
 
 def may_have_account(person: Person) -> bool:
-    return person.kind is PersonKind.ADULT and person.relation in LEGAL_REPRESENTATIVES
+    """Only the children's legal representatives."""
+    return (
+        person.kind is PersonKind.ADULT
+        and person.relation is not None
+        and person.relation.is_legal_representative
+    )
 
 
 def account_of_person(person: Person) -> ParentAccount | None:

@@ -231,5 +231,20 @@ def certificates(family: Family) -> list[Certificate]:
     return found
 
 
+def contracts(family: Family) -> list[Enrolment]:
+    """The service contracts signed for the family's children (current and ended ones)."""
+    enrolments = db.session.scalars(
+        select(Enrolment)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(Person.family_id == family.id, Enrolment.contract_number.is_not(None))
+        .order_by(Enrolment.contract_date, Enrolment.id)
+    )
+    return [enrolment for enrolment in enrolments if enrolment.contract_signed]
+
+
+def contract_or_none(family: Family, enrolment_id: int) -> Enrolment | None:
+    return next((e for e in contracts(family) if e.id == enrolment_id), None)
+
+
 def certificate_or_none(family: Family, registration_id: int) -> Certificate | None:
     return next((c for c in certificates(family) if c.registration.id == registration_id), None)

@@ -15,6 +15,7 @@ from daycentre.core import submissions
 from daycentre.core.documents import PDF, download, render_pdf
 from daycentre.core.forms import Form, run_service, service_done
 from daycentre.core.localtime import now, today, week_start
+from daycentre.enrolment import contract
 from daycentre.extensions import db, limiter
 from daycentre.notifications import services as notify
 from daycentre.parents import bp, invitations, overview
@@ -49,6 +50,7 @@ def home():
         children=parents.children_of(current_user),
         appointments=overview.appointments(family, now()) if family else [],
         certificates=overview.certificates(family) if family else [],
+        contracts=overview.contracts(family) if family else [],
     )
 
 
@@ -82,7 +84,7 @@ def print_certificate(registration_id: int):
     certificate = overview.certificate_or_none(family, registration_id) if family else None
     if certificate is None:
         abort(404)
-    language = current_user.locale if current_user.locale in ("ro", "hu") else "ro"
+    language = _document_language()
     workshop = certificate.workshop
     pdf = render_pdf(
         "workshops/pdf_certificate.html",
@@ -104,6 +106,25 @@ def print_certificate(registration_id: int):
     db.session.commit()
     name = certificate.person.full_name
     return download(pdf, PDF, f"{_('Certificate of participation')} {name}.pdf")
+
+
+@bp.get("/contracts/<int:enrolment_id>.pdf")
+@requires("parents.use")
+def print_contract(enrolment_id: int):
+    """A service contract of the parent's own child, in the account's language."""
+    family = parents.family_of(current_user)
+    enrolment = overview.contract_or_none(family, enrolment_id) if family else None
+    if enrolment is None:
+        abort(404)
+    pdf = contract.contract_pdf(enrolment, language=_document_language(), actor=current_user)
+    db.session.commit()
+    name = f"{_('Service contract')} {enrolment.contract_number} {enrolment.person.full_name}"
+    return download(pdf, PDF, f"{name}.pdf")
+
+
+def _document_language() -> str:
+    """A document is printed in Romanian or Hungarian: the account's language, or Romanian."""
+    return current_user.locale if current_user.locale in ("ro", "hu") else "ro"
 
 
 # --- The staff's side: inviting a parent --------------------------------------------------------

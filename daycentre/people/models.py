@@ -41,6 +41,19 @@ class Relationship(LabelledEnum):
     FUTURE_PARENT = "future_parent", _l("Future parent")
     OTHER = "other", _l("Other relative or carer")
 
+    @property
+    def is_legal_representative(self) -> bool:
+        """Whether the adult represents the children: signs their service contract, may have a
+        parent account. A grandparent or another carer is not one unless a court made them
+        guardian (then recorded as guardian); a foster parent (asistent maternal) represents the
+        child in day-to-day matters."""
+        return self in (
+            Relationship.MOTHER,
+            Relationship.FATHER,
+            Relationship.GUARDIAN,
+            Relationship.FOSTER_PARENT,
+        )
+
 
 class Residence(LabelledEnum):
     """Where the family lives, as the directorate's statistics split it."""
@@ -113,6 +126,10 @@ class Family(db.Model):
     @property
     def children(self) -> list["Person"]:
         return [m for m in self.members if m.kind is PersonKind.CHILD]
+
+    @property
+    def legal_representatives(self) -> list["Person"]:
+        return [m for m in self.adults if m.relation and m.relation.is_legal_representative]
 
     @property
     def adults(self) -> list["Person"]:

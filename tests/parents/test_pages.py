@@ -1,14 +1,17 @@
 """A parent's pages show their own children's records and nothing of another family's."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.audit.models import AuditEntry
 from daycentre.core.localtime import now, today, week_start
 from daycentre.counselling.models import SessionNote
+from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import Menu
 from daycentre.programme.models import (
@@ -200,6 +203,31 @@ def test_another_familys_certificate_answers_404(client, login, two_families):
     theirs = two_families["their_certificate"]
 
     assert client.get(f"/parent/certificates/{theirs.id}.pdf").status_code == 404
+
+
+def test_a_parent_downloads_their_childs_service_contract_in_their_language(
+    client, login, two_families
+):
+    parent = two_families["parent"]
+    parent.locale = "hu"
+    ours, theirs = (
+        db.session.scalar(select(Enrolment).where(Enrolment.person_id == two_families[name].id))
+        for name in ("reka", "botond")
+    )
+    db.session.commit()
+    login(parent)
+
+    home = client.get("/parent/").get_data(as_text=True)
+    assert f"/parent/contracts/{ours.id}.pdf" in home
+    assert f"/parent/contracts/{theirs.id}.pdf" not in home
+    response = client.get(f"/parent/contracts/{ours.id}.pdf")
+
+    assert response.mimetype == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Szolgáltatási szerződés" in text and "Réka" in text and "Botond" not in text
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "enrolments"))
+    assert entry.action == "export" and entry.actor_id == parent.id
+    assert client.get(f"/parent/contracts/{theirs.id}.pdf").status_code == 404
 
 
 def test_another_familys_outing_is_not_reachable(client, login, two_families):

@@ -53,7 +53,13 @@ from daycentre.notifications.models import (
     NotificationSetting,
 )
 from daycentre.parents.models import ParentAccount
-from daycentre.people.models import Consent, ConsentPurpose, Person, PersonKind, Relationship
+from daycentre.people.models import (
+    LEGAL_REPRESENTATIVES,
+    Consent,
+    ConsentPurpose,
+    Person,
+    PersonKind,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +72,6 @@ DEFAULT_LOCALE = "ro"
 # Events that are always sent: a parent's own invitation, a coordinator told of a late cancellation.
 ALWAYS_ON = frozenset({Event.INVITATION, Event.SIGNUP_CANCELLED})
 SWITCHABLE = [e for e in Event if e not in ALWAYS_ON]
-# The adults who act for a family's children (a grandparent or another carer is not told).
-PARENT_RELATIONS = (
-    Relationship.MOTHER,
-    Relationship.FATHER,
-    Relationship.GUARDIAN,
-    Relationship.FOSTER_PARENT,
-)
 
 
 # --- Recipients ---------------------------------------------------------------------------------
@@ -197,10 +196,8 @@ def parents_of_children(child_ids) -> dict[int, list[Recipient]]:
             select(Person).where(
                 Person.family_id.in_(set(families.values())),
                 Person.kind == PersonKind.ADULT,
-                or_(
-                    Person.relation.in_(PARENT_RELATIONS),
-                    Person.id.in_(select(ParentAccount.person_id)),
-                ),
+                # Those who act for the children (a grandparent or another carer is not told).
+                Person.relation.in_(LEGAL_REPRESENTATIVES),
             )
         )
     )

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from daycentre.audit import services as audit
 from daycentre.auth.models import User, find_user_by_username
@@ -304,7 +305,8 @@ def accept(code: str, *, username: str, password: str, language: str) -> User:
     """
     now = utcnow()
     invitation = open_invitation(code, now)
-    if invitation is None:
+    # Recorded as no longer the children's legal representative since it was sent: spent.
+    if invitation is None or not may_have_account(invitation.person):
         raise Refused(INVALID)
     if language not in LANGUAGES:
         raise Refused(_l("Choose a language."), "language")
@@ -346,8 +348,14 @@ def accept(code: str, *, username: str, password: str, language: str) -> User:
         centres=[],
     )
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same username chosen at the same moment elsewhere
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        raise Refused(
+            _l("The username %(username)s is already taken.", username=username), "username"
+        ) from None
     account = ParentAccount(user_id=user.id, person_id=person.id)
     db.session.add(account)
     db.session.flush()

@@ -130,12 +130,12 @@ class Appointment:
     counselling: bool
 
 
-def _members(family: Family) -> list[int]:
-    return list(db.session.scalars(select(Person.id).where(Person.family_id == family.id)))
-
-
-def appointments(family: Family, now: datetime, *, limit: int = 20) -> list[Appointment]:
-    member_ids = _members(family) or [0]
+def appointments(
+    family: Family, person_ids: list[int], now: datetime, *, limit: int = 20
+) -> list[Appointment]:
+    """The family's own sessions and those of ``person_ids`` (the parent and their children,
+    ``services.family_people``): another adult's session stays theirs."""
+    member_ids = person_ids or [0]
     rows = db.session.execute(select(Person.id, Person.given_name).where(Person.id.in_(member_ids)))
     names = {row.id: row.given_name for row in rows}
     sessions = db.session.execute(
@@ -210,13 +210,12 @@ class Certificate:
     progress: workshops.Progress
 
 
-def certificates(family: Family) -> list[Certificate]:
-    """The workshop certificates the family's members earned (what the staff may print)."""
+def certificates(person_ids: list[int]) -> list[Certificate]:
+    """The workshop certificates the parent and their children earned (what the staff print)."""
     registrations = db.session.scalars(
         select(WorkshopRegistration)
-        .join(Person, Person.id == WorkshopRegistration.person_id)
         .where(
-            Person.family_id == family.id,
+            WorkshopRegistration.person_id.in_(person_ids),
             WorkshopRegistration.status == RegistrationStatus.REGISTERED,
         )
         .order_by(WorkshopRegistration.registered_at)
@@ -231,20 +230,20 @@ def certificates(family: Family) -> list[Certificate]:
     return found
 
 
-def contracts(family: Family) -> list[Enrolment]:
-    """The service contracts signed for the family's children (current and ended ones)."""
+def contracts(person_ids: list[int]) -> list[Enrolment]:
+    """The service contracts signed for the parent and their children (current and ended)."""
     enrolments = db.session.scalars(
         select(Enrolment)
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(Person.family_id == family.id, Enrolment.contract_number.is_not(None))
+        .where(Enrolment.person_id.in_(person_ids), Enrolment.contract_number.is_not(None))
         .order_by(Enrolment.contract_date, Enrolment.id)
     )
     return [enrolment for enrolment in enrolments if enrolment.contract_signed]
 
 
-def contract_or_none(family: Family, enrolment_id: int) -> Enrolment | None:
-    return next((e for e in contracts(family) if e.id == enrolment_id), None)
+def contract_or_none(person_ids: list[int], enrolment_id: int) -> Enrolment | None:
+    return next((e for e in contracts(person_ids) if e.id == enrolment_id), None)
 
 
-def certificate_or_none(family: Family, registration_id: int) -> Certificate | None:
-    return next((c for c in certificates(family) if c.registration.id == registration_id), None)
+def certificate_or_none(person_ids: list[int], registration_id: int) -> Certificate | None:
+    found = certificates(person_ids)
+    return next((c for c in found if c.registration.id == registration_id), None)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from daycentre.extensions import db
 from daycentre.parents.models import ParentAccount
-from daycentre.people.models import Family, Person, PersonKind
+from daycentre.people.models import LEGAL_REPRESENTATIVES, Family, Person, PersonKind
 
 
 def account_of(user) -> ParentAccount | None:
@@ -18,10 +18,16 @@ def account_of(user) -> ParentAccount | None:
 
 
 def _family_id(user):
+    """The family whose children the account's adult represents: none once the staff record
+    them as no longer a legal representative (a court's decision), whatever the account."""
     return (
         select(Person.family_id)
         .join(ParentAccount, ParentAccount.person_id == Person.id)
-        .where(ParentAccount.user_id == user.id)
+        .where(
+            ParentAccount.user_id == user.id,
+            Person.kind == PersonKind.ADULT,
+            Person.relation.in_(LEGAL_REPRESENTATIVES),
+        )
         .scalar_subquery()
     )
 
@@ -60,7 +66,8 @@ def own_person(user) -> Person | None:
 
 
 def family_people(user) -> list[Person]:
-    """The parent themselves, then their children: whose consents they see."""
+    """The parent themselves, then their children: whose records they see. Another adult of
+    the family (the other parent, a grandmother) keeps their own sessions and papers."""
     own = own_person(user)
     return ([own] if own is not None else []) + children_of(user)
 

@@ -44,13 +44,14 @@ from daycentre.workshops.models import RegistrationStatus, Workshop, WorkshopReg
 def home():
     """The parent's home: their children, the family's appointments and documents."""
     family = parents.family_of(current_user)
+    own = [person.id for person in parents.family_people(current_user)]
     return render_template(
         "parents/home.html",
         family=family,
         children=parents.children_of(current_user),
-        appointments=overview.appointments(family, now()) if family else [],
-        certificates=overview.certificates(family) if family else [],
-        contracts=overview.contracts(family) if family else [],
+        appointments=overview.appointments(family, own, now()) if family else [],
+        certificates=overview.certificates(own),
+        contracts=overview.contracts(own),
     )
 
 
@@ -80,8 +81,8 @@ def show_child(child_id: int):
 @requires("parents.use")
 def print_certificate(registration_id: int):
     """A workshop certificate of the parent's own family, in the account's language."""
-    family = parents.family_of(current_user)
-    certificate = overview.certificate_or_none(family, registration_id) if family else None
+    own = [person.id for person in parents.family_people(current_user)]
+    certificate = overview.certificate_or_none(own, registration_id)
     if certificate is None:
         abort(404)
     language = _document_language()
@@ -112,8 +113,8 @@ def print_certificate(registration_id: int):
 @requires("parents.use")
 def print_contract(enrolment_id: int):
     """A service contract of the parent's own child, in the account's language."""
-    family = parents.family_of(current_user)
-    enrolment = overview.contract_or_none(family, enrolment_id) if family else None
+    own = [person.id for person in parents.family_people(current_user)]
+    enrolment = overview.contract_or_none(own, enrolment_id)
     if enrolment is None:
         abort(404)
     pdf = contract.contract_pdf(enrolment, language=_document_language(), actor=current_user)

@@ -43,16 +43,15 @@ class Relationship(LabelledEnum):
 
     @property
     def is_legal_representative(self) -> bool:
-        """Whether the adult represents the children: signs their service contract, may have a
-        parent account. A grandparent or another carer is not one unless a court made them
-        guardian (then recorded as guardian); a foster parent (asistent maternal) represents the
-        child in day-to-day matters."""
-        return self in (
-            Relationship.MOTHER,
-            Relationship.FATHER,
-            Relationship.GUARDIAN,
-            Relationship.FOSTER_PARENT,
-        )
+        return self in LEGAL_REPRESENTATIVES
+
+
+# Who represents the children: signs their service contract, may have a parent account. A
+# grandparent or another carer is not one unless a court made them guardian (then recorded as
+# guardian); a foster parent (asistent maternal) represents the child in day-to-day matters.
+LEGAL_REPRESENTATIVES = frozenset(
+    {Relationship.MOTHER, Relationship.FATHER, Relationship.GUARDIAN, Relationship.FOSTER_PARENT}
+)
 
 
 class Residence(LabelledEnum):

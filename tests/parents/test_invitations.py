@@ -313,3 +313,13 @@ def test_odd_codes_open_nothing_and_change_nothing(app, client, code):
     assert typed.status_code == 200
     assert opened.status_code in (400, 404)
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_an_adult_no_longer_the_legal_representative_cannot_accept(app, users, mother):
+    _invitation, code = _invite(mother, users["coordinator"])
+    mother.relation = Relationship.GRANDPARENT  # corrected by the staff after the invitation
+    db.session.commit()
+
+    with pytest.raises(Refused):
+        invitations.accept(code, username="erzsi.k", password=PASSWORD, language="hu")
+    assert db.session.scalar(select(func.count(ParentAccount.person_id))) == 0

@@ -14,6 +14,7 @@ from daycentre.counselling.models import SessionNote
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import Menu
+from daycentre.people.models import Relationship
 from daycentre.programme.models import (
     Outing,
     OutingChild,
@@ -270,3 +271,34 @@ def test_parent_sign_in_is_throttled_like_staff(app, client, centre):
 def test_staff_cannot_use_the_parents_pages(client, login, users):
     login(users["coordinator"])
     assert client.get("/parent/").status_code == 403
+
+
+def test_another_adults_sessions_and_contract_stay_theirs(
+    client, login, centre, users, two_families
+):
+    """The father's own counselling and his contract at a counselling centre: not the mother's."""
+    parent = two_families["parent"]
+    reka = two_families["reka"]
+    father = make_adult(reka.family, given_name="Levente", relation=Relationship.FATHER)
+    room = make_room(centre, name="Cabinet 2")
+    make_session(users["counsellor"], room, person=father, start=now() + timedelta(days=3))
+    his = make_enrolment(father, make_group(centre, name="Consiliere"), contract_number="CP-7")
+    db.session.commit()
+    login(parent)
+
+    home = text_of(client.get("/parent/"))
+
+    assert "Levente" not in home and "Cabinet 2" not in home and "CP-7" not in home
+    assert client.get(f"/parent/contracts/{his.id}.pdf").status_code == 404
+
+
+def test_an_adult_no_longer_the_legal_representative_sees_no_child(client, login, two_families):
+    parent = two_families["parent"]
+    reka = two_families["reka"]
+    mother = next(a for a in reka.family.adults if a.given_name == "Erzsébet")
+    mother.relation = Relationship.OTHER  # a court's decision, recorded by the staff
+    db.session.commit()
+    login(parent)
+
+    assert "Réka" not in text_of(client.get("/parent/"))
+    assert client.get(f"/parent/children/{reka.id}").status_code == 404

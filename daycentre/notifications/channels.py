@@ -1,7 +1,7 @@
 """How a message leaves: e-mail over SMTP (Flask-Mailman), SMS through a gateway.
 
-The SMS gateway is chosen by ``SMS_GATEWAY``: ``log`` (the default: the text goes to the log,
-nothing is sent) or ``twilio`` (Twilio's Messages REST API, ``SMS_API_URL``,
+The SMS gateway is chosen by ``SMS_GATEWAY``: ``log`` (the default: the log notes the SMS,
+without its text; nothing is sent) or ``twilio`` (Twilio's Messages REST API, ``SMS_API_URL``,
 ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``, ``SMS_SENDER``). Every failure to hand a message
 over is raised as ``NotSent`` with a readable reason; the outbox retries it later.
 """
@@ -28,10 +28,11 @@ class NotSent(Exception):
 
 
 class LoggingSms:
-    """Writes the SMS to the log: the default until a provider is configured."""
+    """The default until a provider is configured: the log says an SMS would have gone, and to
+    which number's last digits, never its text (it names a child)."""
 
     def send(self, to: str, text: str) -> None:
-        log.info("SMS to %s: %s", to, text)
+        log.info("SMS of %d characters to …%s (SMS_GATEWAY=log: not sent)", len(text), to[-3:])
 
 
 class TwilioSms:

@@ -589,9 +589,19 @@ def _failed(message: Message, error: str, now: datetime) -> None:
     message.claim_token = None
     if message.attempts >= max_attempts():
         message.state = MessageState.FAILED
+        if message.event is Event.INVITATION:
+            # A working one-time link is not kept: the parent is invited again instead.
+            message.text = _LINK.sub("[…]", message.text)
     else:
         message.state = MessageState.WAITING
         message.next_attempt_at = now + backoff(message.attempts)
+
+
+def _no_consent(message: Message) -> None:
+    """The consent to messages was withdrawn (or ran out) while the message waited."""
+    message.state = MessageState.FAILED
+    message.last_error = "Not sent: the person's consent to messages no longer holds."
+    message.claim_token = None
 
 
 _LINK = re.compile(r"https?://\S+")
@@ -611,16 +621,25 @@ def send_due(*, now: datetime | None = None, batch: int = 50, limit: int = 1000)
     afterwards (the sender is a command, not a request).
     """
     now = now or utcnow()
+    started = utcnow()
     report = SendReport()
     release_stale_claims(now)
     db.session.commit()
     done = 0
     with channels.Outgoing() as outgoing:
         while done < limit:
-            claimed = claim(now, min(batch, limit - done))
+            # Each batch is claimed at the time it is taken, not the run's start: a long run's
+            # later batches are never taken for a crashed sender's by the next run.
+            claimed = claim(now + (utcnow() - started), min(batch, limit - done))
             if not claimed:
                 break
+            consenting = _consenting({m.person_id for m in claimed if m.person_id}, today())
             for message in claimed:
+                if message.person_id is not None and message.person_id not in consenting:
+                    _no_consent(message)
+                    report.failed += 1
+                    db.session.commit()
+                    continue
                 try:
                     outgoing.send(message)
                 except channels.NotSent as error:
@@ -657,6 +676,10 @@ def retry(message: Message, *, actor) -> None:
     """An administrator sends a failed message again (after fixing an address or the server)."""
     if message.state is not MessageState.FAILED:
         raise Refused(_l("Only a message that failed can be sent again."))
+    if message.event is Event.INVITATION:
+        raise Refused(
+            _l("A failed invitation is not sent again: invite the parent again from their page.")
+        )
     attempts = message.attempts
     message.state = MessageState.WAITING
     message.attempts = 0

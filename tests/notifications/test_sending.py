@@ -14,7 +14,8 @@ from daycentre.extensions import db
 from daycentre.notifications import channels
 from daycentre.notifications import services as notify
 from daycentre.notifications.models import Channel, Event, Message, MessageState
-from tests.notifications.conftest import free_port, use_smtp
+from tests.factories import make_child, make_family
+from tests.notifications.conftest import consenting_adult, free_port, use_smtp
 
 ANSWER = {
     "number": "7/2026",
@@ -192,11 +193,13 @@ def test_an_sms_the_gateway_refuses_is_retried_with_its_reason(app, centre, twil
     assert "400" in message.last_error and "not a valid phone number" in message.last_error
 
 
-def test_the_logging_gateway_is_the_default(app, centre, caplog):
+def test_the_logging_gateway_is_the_default_and_logs_no_text(app, centre, caplog):
     _queue_answers(centre, 1, phone=True)
+    (message,) = _all()
     with caplog.at_level("INFO", logger=channels.log.name):
         assert notify.send_due().sent == 1
-    assert "+40721000000" in caplog.text
+    assert "…000 (SMS_GATEWAY=log: not sent)" in caplog.text
+    assert "+40721000000" not in caplog.text and message.text not in caplog.text
 
 
 def test_the_command_queues_reminders_and_sends(app, centre, runner, smtp):
@@ -207,9 +210,7 @@ def test_the_command_queues_reminders_and_sends(app, centre, runner, smtp):
     assert len(smtp.received) == 2
 
 
-def test_an_invitations_link_is_not_kept_once_sent(app, centre, smtp):
-    app.config["PUBLIC_URL"] = "https://zi.dgaspc.example.ro"
-    link = notify.absolute_url("parents.home") + "?token=one-time-secret"
+def _queue_invitation(centre, link):
     notify.queue(
         Event.INVITATION,
         centre_id=centre.id,
@@ -219,8 +220,54 @@ def test_an_invitations_link_is_not_kept_once_sent(app, centre, smtp):
         context={"centre_name": centre.name, "link": link, "expires_at": utcnow()},
     )
     db.session.commit()
+
+
+def test_an_invitations_link_is_not_kept_once_sent(app, centre, smtp):
+    app.config["PUBLIC_URL"] = "https://zi.dgaspc.example.ro"
+    link = notify.absolute_url("parents.home") + "?token=one-time-secret"
+    _queue_invitation(centre, link)
     notify.send_due()
     (sent,) = smtp.to("maria@example.ro")
     assert link in sent["body"]
     (message,) = _all()
     assert "one-time-secret" not in message.text
+
+
+def test_a_failed_invitation_keeps_no_link_and_is_not_sent_again(
+    app, centre, refusing_smtp, client, login_as
+):
+    app.config["NOTIFY_MAX_ATTEMPTS"] = 1
+    _queue_invitation(centre, notify.absolute_url("parents.home") + "?token=one-time-secret")
+
+    assert notify.send_due().failed == 1
+
+    (message,) = _all()
+    assert message.state is MessageState.FAILED and "one-time-secret" not in message.text
+    login_as("admin")
+    client.post(f"/notifications/messages/{message.id}/retry")
+    assert _all()[0].state is MessageState.FAILED
+
+
+def test_a_consent_withdrawn_while_the_message_waited_stops_it(app, centre, smtp):
+    family = make_family(centre, name="Popa")
+    child = make_child(family, given_name="Ana")
+    adult = consenting_adult(family, given_name="Maria", email="maria.popa@example.ro")
+    db.session.commit()
+    assert notify.queue(
+        Event.PLACE_OFFERED,
+        centre_id=centre.id,
+        record=child,
+        recipients=notify.recipients_for_person(adult),
+        template="place_offered",
+        context={"title": "Părinți buni", "centre_name": centre.name, "first_session": None},
+    )
+    db.session.commit()
+    adult.consents[0].withdrawn_on = utcnow().date()
+    db.session.commit()
+
+    report = notify.send_due()
+
+    assert (report.sent, report.failed) == (0, 1)
+    assert smtp.received == []
+    (message,) = _all()
+    assert message.state is MessageState.FAILED and "consent" in message.last_error

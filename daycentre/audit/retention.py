@@ -406,7 +406,16 @@ def anonymise(expired: list[Expired]) -> None:
     for item in expired:
         records = subject_records(item.person_id)
         _replace_records(records)
-        _forget_in_trail(or_(entries.person_id == item.person_id, about_records(records)))
+        accounts = _parent_accounts(records)
+        for account_id in accounts:
+            _close_account(account_id)
+        _forget_in_trail(
+            or_(
+                entries.person_id == item.person_id,
+                about_records(records),
+                *(about_records({}, account_id=account_id) for account_id in accounts),
+            )
+        )
     # A household goes once none of its members keeps personal data.
     for family_id in {item.family_id for item in expired}:
         remaining = db.session.scalar(
@@ -422,13 +431,33 @@ def anonymise(expired: list[Expired]) -> None:
     db.session.expire_all()
 
 
+def _parent_accounts(records) -> list[int]:
+    """The sign-in of a parent among the subject's records (their ``parent_accounts`` link)."""
+    return [
+        row["user_id"]
+        for table, rows in records.items()
+        if table.name == "parent_accounts"
+        for row in rows
+    ]
+
+
+def _close_account(user_id: int) -> None:
+    """A subject's own account: renamed, closed, and signed out everywhere."""
+    users = User.__table__
+    _replace(users, {"id": user_id}, ACCOUNT)
+    db.session.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(session_version=users.c.session_version + 1)
+    )
+
+
 def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
     """Replace the personal data of ``expired`` volunteers in every record about them, their own
     account (if it is a volunteer's) and the audit entries about any of these."""
     if not expired:
         return
     _secure_delete()
-    users = User.__table__
     for item in expired:
         records = subject_records(item.volunteer_id, root="volunteers")
         _replace_records(records)
@@ -437,12 +466,7 @@ def anonymise_volunteers(expired: list[ExpiredVolunteer]) -> None:
         )
         account = db.session.get(User, account_id) if account_id else None
         if account is not None and account.can("volunteering.take_part"):
-            _replace(users, {"id": account.id}, ACCOUNT)
-            db.session.execute(
-                update(users)
-                .where(users.c.id == account.id)
-                .values(session_version=users.c.session_version + 1)
-            )
+            _close_account(account.id)
         else:
             account_id = None
         _forget_in_trail(about_records(records, account_id=account_id))

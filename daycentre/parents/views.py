@@ -533,7 +533,7 @@ def cancel_workshop(registration_id: int):
     )
     form = Form()
     if form.validate_on_submit() and service_done(
-        form, registration, workshops.cancel_registration, registration, actor=current_user
+        form, registration, workshops.cancel_in_app, registration, actor=current_user
     ):
         flash(_("Your registration was cancelled."), "success")
     return redirect(url_for("parents.list_workshops"))

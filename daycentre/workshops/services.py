@@ -478,6 +478,15 @@ def cancel_registration(
     return promoted
 
 
+def cancel_in_app(registration: WorkshopRegistration, *, actor) -> WorkshopRegistration | None:
+    """A parent cancels their own place while the workshop still has a session to come: a
+    finished one keeps its registrations (its certificates) and offers nobody a place."""
+    workshop = registration.workshop
+    if workshop not in open_to_parents(workshop.centre_id):
+        raise Refused(_l("This workshop is over: its registrations cannot be cancelled."))
+    return cancel_registration(registration, actor=actor)
+
+
 def promote(registration: WorkshopRegistration, *, actor) -> WorkshopRegistration:
     """The coordinator gives a free place to someone in line, whatever their position."""
     if registration.status is not R.WAITING:

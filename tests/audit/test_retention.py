@@ -12,6 +12,7 @@ from daycentre.audit.models import SCRUBBED, AuditEntry
 from daycentre.audit.retention import (
     KEPT,
     PERSONAL,
+    Expired,
     anonymise,
     expired_beneficiaries,
     expired_volunteers,
@@ -46,6 +47,7 @@ from tests.factories import (
     make_enrolment,
     make_family,
     make_group,
+    make_parent,
     make_room,
     make_session,
     make_user,
@@ -177,6 +179,31 @@ def test_anonymising_keeps_counts_and_removes_personal_data(app, households, dat
         stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
         for secret in ("Zsigmondka", "Xylander", "999 111", "Brașov", "alune"):
             assert secret.encode() not in stored, f"{secret!r} is still in the database file"
+
+
+def test_a_parents_own_account_is_closed_with_their_record(app, centre):
+    family = make_family(centre, name="Xantus")
+    mother = make_adult(family, given_name="Zelma", family_name="Xantus", email="zelma@example.ro")
+    user = make_parent(family, adult=mother, username="zelma.x", email="zelma@example.ro")
+    audit.record(audit.UPDATE, user, actor=user, changes={"locale": ["ro", "hu"]})
+    db.session.commit()
+    signed_in_as = user.session_version
+
+    anonymise([Expired(mother.id, family.id, None)])
+    db.session.commit()
+
+    account = db.session.get(User, user.id)
+    assert (account.username, account.family_name, account.email, account.active) == (
+        f"anonim-{user.id}",
+        "Anonim",
+        None,
+        False,
+    )
+    assert account.session_version == signed_in_as + 1  # signed out everywhere
+    entry = db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.entity == "users", AuditEntry.entity_id == user.id)
+    )
+    assert set(entry.changes.values()) == {SCRUBBED}
 
 
 def test_the_command_lists_first_and_changes_nothing_in_a_dry_run(app, runner, households):

@@ -251,3 +251,26 @@ def parent_registration(parent):
     return db.session.scalar(
         db.select(WorkshopRegistration).where(WorkshopRegistration.person_id == person.id)
     )
+
+
+def test_a_finished_workshops_place_is_not_cancelled_in_the_app(
+    client, parent, signed_in, centre, users
+):
+    signed_in()
+    start = datetime.now(BUCHAREST) - timedelta(days=30)
+    workshop = make_workshop(centre, make_room(centre), [users["counsellor"]], start=start)
+    workshops.register(workshop, parent_registration_person(parent), actor=users["coordinator"])
+    db.session.commit()
+    own = parent_registration(parent)
+
+    response = client.post(f"/parent/registrations/{own.id}/cancel", follow_redirects=True)
+
+    assert "Ez a műhely már véget ért" in text_of(response)
+    db.session.refresh(own)
+    assert own.status is RegistrationStatus.REGISTERED  # the certificate stays
+
+
+def parent_registration_person(parent):
+    from daycentre.parents.services import own_person
+
+    return own_person(parent)

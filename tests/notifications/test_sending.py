@@ -271,3 +271,25 @@ def test_a_consent_withdrawn_while_the_message_waited_stops_it(app, centre, smtp
     assert smtp.received == []
     (message,) = _all()
     assert message.state is MessageState.FAILED and "consent" in message.last_error
+
+
+def test_a_long_runs_later_batch_is_claimed_when_it_is_taken(app, centre, smtp, monkeypatch):
+    """Claimed at the run's start, a batch taken 40 minutes into a run would look abandoned to
+    the next run (after 30 minutes), which would send it a second time."""
+    _queue_answers(centre, 2)
+    clock = [utcnow()]
+    started = clock[0]
+    monkeypatch.setattr(notify, "utcnow", lambda: clock[0])
+    hand_over = channels.Outgoing.send
+
+    def slow_server(outgoing, message):
+        hand_over(outgoing, message)
+        clock[0] += timedelta(minutes=40)
+
+    monkeypatch.setattr(channels.Outgoing, "send", slow_server)
+
+    assert notify.send_due(batch=1).sent == 2
+
+    first, second = _all()
+    assert first.claimed_at < started + timedelta(minutes=1)
+    assert second.claimed_at >= started + timedelta(minutes=40)

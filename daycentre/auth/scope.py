@@ -15,6 +15,7 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from daycentre.attendance.models import AbsenceReport
@@ -44,7 +45,7 @@ from daycentre.outreach.models import (
     Training,
     TrainingParticipant,
 )
-from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person
+from daycentre.people.models import AbroadVisit, Consent, Family, ParentsAbroad, Person, PersonKind
 from daycentre.programme.models import (
     Collector,
     Outing,
@@ -90,13 +91,22 @@ def in_centres(column) -> Clause:
 
 
 def _people(user) -> ColumnElement[bool]:
-    """People of families registered at the user's centres, or enrolled in one of them."""
+    """People of families registered at the user's centres, or enrolled in one of them, and the
+    adults of a family whose child is: the centre reaches a child's parents (their telephone,
+    the service contract, a parent account) wherever the family was registered."""
     if user.is_admin:
         return true()
     ids = _centres_of(user)
+    enrolled = aliased(Person)
+    families_enrolled_here = (
+        select(enrolled.family_id)
+        .join(Enrolment, Enrolment.person_id == enrolled.id)
+        .where(Enrolment.centre_id.in_(ids))
+    )
     return or_(
         Person.family.has(Family.centre_id.in_(ids)),
         Person.enrolments.any(Enrolment.centre_id.in_(ids)),
+        and_(Person.kind == PersonKind.ADULT, Person.family_id.in_(families_enrolled_here)),
     )
 
 

@@ -127,9 +127,17 @@ def test_staff_see_people_of_their_centres_and_those_enrolled_there(users, centr
     assert not people.person_visible(coordinator, theirs)
     assert people.search_people(elsewhere) == [theirs]
 
+    sibling = make_child(theirs.family, given_name="Bence")
+    mother = make_adult(theirs.family, given_name="Mária")
+    assert not people.person_visible(coordinator, mother)
+
     make_enrolment(theirs, make_group(centre))
     assert people.person_visible(coordinator, theirs)
     assert people.family_visible(coordinator, theirs.family)
+    # The enrolled child's parents are reached from here (telephone, contract, parent account);
+    # a brother enrolled nowhere here is not.
+    assert people.person_visible(coordinator, mother)
+    assert not people.person_visible(coordinator, sibling)
 
 
 # --- Records, validation and audit --------------------------------------------------------------

@@ -5,13 +5,18 @@ the family's legal representatives from their parent account. Each copy taken is
 the audit trail, as every document naming a child.
 """
 
+from flask import Response
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from daycentre.audit import services as audit
-from daycentre.core.documents import render_pdf
+from daycentre.core.documents import PDF, download, render_pdf
 from daycentre.enrolment.models import Enrolment
 
 
-def contract_pdf(enrolment: Enrolment, *, language: str, actor) -> bytes:
-    """The contract in ``language``, and its printing in the audit trail (the caller commits)."""
+def contract_download(enrolment: Enrolment, *, language: str, actor) -> Response:
+    """The contract in ``language`` as a download named in that language, and its printing in
+    the audit trail (the caller commits)."""
     child = enrolment.person
     pdf = render_pdf(
         "enrolment/pdf_contract.html",
@@ -30,4 +35,6 @@ def contract_pdf(enrolment: Enrolment, *, language: str, actor) -> bytes:
         person_id=child.id,
         changes={"document": "service contract", "format": "pdf", "language": language},
     )
-    return pdf
+    with force_locale(language):
+        name = _("Service contract")
+    return download(pdf, PDF, f"{name} {enrolment.contract_number} {child.full_name}.pdf")

@@ -7,7 +7,7 @@ from daycentre.auth import scope
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, CentreKind, Group
 from daycentre.centres.services import visible_centres
-from daycentre.core.documents import CSV, PDF, XLSX, csv_file, download, spreadsheet
+from daycentre.core.documents import CSV, XLSX, csv_file, download, spreadsheet
 from daycentre.core.forms import (
     flash_errors,
     narrowed_by_search,
@@ -250,10 +250,9 @@ def print_contract(enrolment_id: int, language: str):
     enrolment = scope.record_or_404(Enrolment, enrolment_id)
     if not enrolment.contract_signed:
         abort(404)
-    pdf = contract.contract_pdf(enrolment, language=language, actor=current_user)
+    response = contract.contract_download(enrolment, language=language, actor=current_user)
     db.session.commit()
-    name = f"{_('Service contract')} {enrolment.contract_number} {enrolment.person.full_name}"
-    return download(pdf, PDF, f"{name}.pdf")
+    return response
 
 
 def _back(enrolment_id: int):

@@ -117,10 +117,11 @@ def print_contract(enrolment_id: int):
     enrolment = overview.contract_or_none(own, enrolment_id)
     if enrolment is None:
         abort(404)
-    pdf = contract.contract_pdf(enrolment, language=_document_language(), actor=current_user)
+    response = contract.contract_download(
+        enrolment, language=_document_language(), actor=current_user
+    )
     db.session.commit()
-    name = f"{_('Service contract')} {enrolment.contract_number} {enrolment.person.full_name}"
-    return download(pdf, PDF, f"{name}.pdf")
+    return response
 
 
 def _document_language() -> str:

@@ -77,3 +77,25 @@ def test_no_contract_before_it_is_signed_nor_in_another_centre(
     assert client.get(f"/enrolment/{waiting.id}/contract/ro").status_code == 404
     assert "/contract/" not in text_of(client.get(f"/enrolment/{waiting.id}"))
     assert client.get(f"/enrolment/{theirs.id}/contract/ro").status_code == 404
+
+
+def test_an_adults_contract_is_signed_by_the_adult_and_a_child_without_parents_is_flagged(
+    client, login_as, centre
+):
+    family = make_family(centre, name="Nagy")
+    father = make_adult(family, given_name="Attila", family_name="Nagy")
+    make_adult(family, given_name="Zsuzsanna", family_name="Nagy")
+    his = make_enrolment(father, make_group(centre, name="Consiliere"), contract_number="CP-7")
+    alone = make_family(centre, name="Deák")
+    child = make_child(alone, given_name="Balázs", family_name="Deák")
+    make_adult(alone, given_name="Ilona", relation=Relationship.GRANDPARENT)
+    hers = make_enrolment(child, make_group(centre, name="Clasele V–VIII"))
+    db.session.commit()
+    login_as("coordinator")
+
+    text = _pdf_text(client.get(f"/enrolment/{his.id}/contract/ro"))
+
+    assert "NAGY Attila" in text and "Zsuzsanna" not in text and "Reprezentat prin" not in text
+    assert "Reprezentantul legal" not in text
+    page = text_of(client.get(f"/enrolment/{hers.id}"))
+    assert "numele reprezentantului legal se completează de mână" in page

@@ -37,7 +37,6 @@ from daycentre.core.errors import Refused
 from daycentre.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from daycentre.extensions import db
 from daycentre.notifications.commands import notify_cli
-from daycentre.parents.demo import PARENT_USERNAME
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
@@ -62,7 +61,7 @@ def load_demo_command(if_empty: bool):
         _(
             "Demo logins (password %(password)s): %(users)s",
             password=DEMO_PASSWORD,
-            users=", ".join([*(u[0] for u in DEMO_USERS), PARENT_USERNAME]),
+            users=", ".join(u[0] for u in DEMO_USERS),
         )
     )
 

@@ -31,7 +31,7 @@ from blinker import Namespace
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from daycentre.audit import services as audit
@@ -693,6 +693,21 @@ def retry(message: Message, *, actor) -> None:
         person_id=message.person_id,
         changes={"attempts": [attempts, 0]},
     )
+
+
+def drop_waiting(record) -> int:
+    """Take back the messages about ``record`` not sent yet (an invitation used, revoked or
+    replaced: its link no longer works); returns how many."""
+    record_type, record_id = _record_of(record)
+    return db.session.execute(
+        delete(Message)
+        .where(
+            Message.record_type == record_type,
+            Message.record_id == record_id,
+            Message.state == MessageState.WAITING,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def messages_about(record) -> list[Message]:

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from daycentre.auth.forms import USERNAME_RULE, password_field
 from daycentre.core.forms import Form
 from daycentre.core.i18n import LANGUAGE_NAMES
+from daycentre.core.submissions import submission_field
 
 
 def language_field(label):
@@ -18,12 +19,16 @@ class _WithLanguage(Form):
 
 
 class InviteByEmailForm(_WithLanguage):
+    # Sent again (a reload of the page it answers with) it would replace the link just sent.
+    submission = submission_field()
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     language = language_field(_l("Language of the message"))
     submit = SubmitField(_l("Create the invitation link"))
 
 
 class InviteByLetterForm(_WithLanguage):
+    # Sent again (a second click, a reload) it would void the code of the letter just printed.
+    submission = submission_field()
     language = language_field(_l("Language of the letter"))
     submit = SubmitField(_l("Print the invitation letter"))
 

@@ -144,6 +144,7 @@ def _revoke_open(person: Person, now: datetime) -> list[ParentInvitation]:
     )
     for invitation in revoked:
         invitation.revoked_at = now
+        notify.drop_waiting(invitation)
     return revoked
 
 
@@ -209,6 +210,7 @@ def revoke(invitation: ParentInvitation, *, actor) -> None:
         raise Refused(_l("This invitation was already used or revoked."))
     now = utcnow()
     invitation.revoked_at = now
+    notify.drop_waiting(invitation)
     audit.record(
         audit.UPDATE,
         invitation,
@@ -361,6 +363,7 @@ def accept(code: str, *, username: str, password: str, language: str) -> User:
     db.session.flush()
     db.session.refresh(invitation)
     invitation.user_id = user.id
+    notify.drop_waiting(invitation)  # opened from the link the coordinator handed over
     centre_id = invitation.centre_id
     audit.record(
         audit.CREATE,

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -182,7 +183,7 @@ def invite_by_email(person_id: int):
         created = run_service(
             form,
             None,
-            invitations.invite,
+            submissions.once(form, invitations.invite, lambda _created: _account_page(person)),
             person,
             actor=current_user,
             kind=InvitationKind.LINK.value,
@@ -221,7 +222,7 @@ def print_invitation_letter(person_id: int):
     created = run_service(
         form,
         None,
-        invitations.invite,
+        submissions.once(form, invitations.invite, lambda _created: _account_page(person)),
         person,
         actor=current_user,
         kind=InvitationKind.LETTER.value,
@@ -242,7 +243,8 @@ def print_invitation_letter(person_id: int):
         link=link,
         qr=invitations.qr_svg(link),
     )
-    name = _("Invitation")
+    with force_locale(invitation.language):
+        name = _("Invitation")
     return download(pdf, PDF, f"{name} {person.full_name}.pdf")
 
 
@@ -325,7 +327,8 @@ def join(code: str):
         return _refuse_key()
     form = AcceptInvitationForm()
     if request.method == "GET":
-        form.language.data = invitation.language
+        # The language the parent switched the page to, else the one they were invited in.
+        form.language.data = session.get("locale") or invitation.language
         form.username.data = invitations.suggested_username(invitation.person)
     if form.validate_on_submit():
         user = run_service(
@@ -394,6 +397,7 @@ def report_absence():
         children=children,
         reports=[(r, attendance.may_withdraw(r, centres[r.centre_id])) for r in reports],
         button_form=Form(),
+        family=parents.family_of(current_user),
     )
 
 

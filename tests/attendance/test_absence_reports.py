@@ -157,6 +157,20 @@ def test_the_roll_shows_the_report_as_an_excused_absence_until_the_coordinator_d
     assert page.lines[0].reported is not None  # still shown beside the name
 
 
+def test_the_roll_page_says_which_children_are_marked_absent_already(
+    time_machine, client, login_as, child, parent
+):
+    time_machine.move_to(at(MONDAY, 8), tick=False)
+    report(child, parent, MONDAY)
+    db.session.commit()
+    login_as("coordinator")
+
+    page = client.get(f"/attendance/groups/{child.enrolments[0].group_id}/roll")
+
+    assert "copilul al cărui părinte a anunțat absența este trecut absent" in page.text
+    assert "toți sunt trecuți prezenți" not in page.text
+
+
 def test_the_coordinator_sets_the_centres_cut_off_and_it_is_audited(client, login_as, centre):
     login_as("coordinator")
     form = client.get(f"/attendance/centres/{centre.id}/alerts")

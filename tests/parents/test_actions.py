@@ -78,6 +78,7 @@ def test_a_parent_reports_an_absence_from_the_home_page(
     ours, _ = family_child
     home = client.get("/parent/")
     assert 'href="/parent/absences"' in home.text
+    assert "Aznap 9:00 óráig" in text_of(client.get("/parent/absences"))  # the centre's cut-off
 
     response = _report(client, ours, date(2026, 11, 24), note="Orvosnál lesz")
 

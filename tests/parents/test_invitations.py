@@ -323,3 +323,45 @@ def test_an_adult_no_longer_the_legal_representative_cannot_accept(app, users, m
     with pytest.raises(Refused):
         invitations.accept(code, username="erzsi.k", password=PASSWORD, language="hu")
     assert db.session.scalar(select(func.count(ParentAccount.person_id))) == 0
+
+
+def test_the_invitation_form_sent_twice_makes_one_invitation(app, client, users, mother, login):
+    """A reload of the page the form answers with sends it again: the link just e-mailed stays."""
+    login(users["coordinator"])
+    page = client.get(f"/parent/people/{mother.id}/account").get_data(as_text=True)
+    token = re.search(r'id="submission" name="submission" type="hidden" value="([^"]+)"', page)
+    data = {"email": "erzsebet@example.org", "language": "hu", "submission": token.group(1)}
+
+    first = client.post(f"/parent/people/{mother.id}/invite", data=data)
+    again = client.post(f"/parent/people/{mother.id}/invite", data=data)
+
+    assert first.status_code == 200 and again.status_code == 302
+    assert again.location.endswith(f"/parent/people/{mother.id}/account")
+    invitation = db.session.scalar(select(ParentInvitation))
+    assert invitation.revoked_at is None
+    assert db.session.scalar(select(func.count(ParentInvitation.id))) == 1
+    assert len(notify.messages_about(invitation)) == 1
+
+
+def test_a_waiting_e_mail_is_taken_back_when_its_invitation_is_replaced_or_used(app, users, mother):
+    first, _code = _invite(mother, users["coordinator"])
+    second, code = _invite(mother, users["coordinator"])  # replaces the first
+    assert notify.messages_about(first) == []
+    assert len(notify.messages_about(second)) == 1
+
+    invitations.accept(code, username="erzsi.k", password=PASSWORD, language="hu")
+    db.session.commit()
+
+    assert notify.messages_about(second) == []
+
+
+def test_the_join_form_offers_the_language_the_parent_switched_the_page_to(
+    app, client, users, mother
+):
+    _invitation, code = _invite(mother, users["coordinator"], language="ro")
+    assert '<option selected value="ro">' in client.get(f"/parent/join/{code}").text
+
+    with client.session_transaction() as session:
+        session["locale"] = "hu"  # the page's language switch
+
+    assert '<option selected value="hu">' in client.get(f"/parent/join/{code}").text

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from daycentre.core import submissions
 from daycentre.core.config import CONFIGS
-from daycentre.core.database import render_migration_type
+from daycentre.core.database import end_reads_with_commit, render_migration_type
 from daycentre.core.errors import register_error_pages
 from daycentre.core.i18n import select_locale
 from daycentre.core.security import register_request_guards
@@ -115,6 +115,8 @@ def _configure_logging(app: Flask, environment: str) -> None:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's, so it runs before the session is removed.
+    app.teardown_appcontext(end_reads_with_commit)
     migrate.init_app(
         app,
         db,

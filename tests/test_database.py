@@ -143,3 +143,28 @@ def test_a_server_process_keeps_its_start_up_objects_out_of_the_collectors_walks
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_request_that_only_read_ends_with_commit_on_postgresql(app, database_url):
+    """psycopg forgets its prepared statements at each ROLLBACK: a read ends with COMMIT there,
+    so the next page runs its statements prepared; a write is never committed by the ending."""
+    from sqlalchemy import event, select, update
+
+    from daycentre.auth.models import User
+    from daycentre.core.database import end_reads_with_commit
+
+    ended = []
+    event.listen(db.engine, "commit", lambda connection: ended.append("commit"))
+    event.listen(db.engine, "rollback", lambda connection: ended.append("rollback"))
+    db.session.commit()
+    ended.clear()
+
+    db.session.execute(select(User.id)).all()
+    end_reads_with_commit()
+    db.session.rollback()
+    db.session.execute(update(User).where(User.id == -1).values(given_name="x"))
+    end_reads_with_commit()
+    db.session.rollback()
+
+    on_postgresql = database_url.startswith("postgresql")
+    assert ended == (["commit", "rollback"] if on_postgresql else ["rollback", "rollback"])

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
+from daycentre.centres.calendar import closed_days
 from daycentre.centres.models import Centre, Room
 from daycentre.counselling.models import CounsellingSession, SessionStatus
 from daycentre.enrolment.models import Enrolment, EnrolmentStatus
@@ -84,14 +85,19 @@ def menu_on(centre_id: int, day: date) -> list[tuple[MealType, Menu]]:
 # --- The programme this week --------------------------------------------------------------------
 
 
-def programme_week(group_id: int, monday: date) -> list[tuple[date, list[ProgrammeSlot]]]:
-    """Each day of the week with the slots of the programme in force that day."""
+def programme_week(
+    enrolment: Enrolment, monday: date
+) -> list[tuple[date, list[ProgrammeSlot], str | None]]:
+    """Each day of the week with the slots of the programme in force that day, or why the centre
+    is closed then (a public holiday, a closure day): the programme does not run on those."""
+    sunday = monday + timedelta(days=6)
+    closed = closed_days(enrolment.centre, enrolment.group, monday, sunday)
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
-        slots = [entry.slot for entry in programme.day_programme(group_id, day)]
+        slots = [entry.slot for entry in programme.day_programme(enrolment.group_id, day)]
         if slots:
-            days.append((day, slots))
+            days.append((day, [], closed[day]) if day in closed else (day, slots, None))
     return days
 
 

@@ -72,7 +72,7 @@ def show_child(child_id: int):
         enrolment=enrolment,
         month=overview.attendance_in_month(child, day),
         menu=overview.menu_on(enrolment.centre_id, day) if enrolment else [],
-        week=overview.programme_week(enrolment.group_id, monday) if enrolment else [],
+        week=overview.programme_week(enrolment, monday) if enrolment else [],
         monday=monday,
         outings=overview.outings_waiting(child, now()),
     )

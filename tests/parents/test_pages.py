@@ -1,7 +1,7 @@
 """A parent's pages show their own children's records and nothing of another family's."""
 
 import io
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from daycentre.attendance.models import Attendance, AttendanceStatus
 from daycentre.audit.models import AuditEntry
+from daycentre.centres.calendar import closed_days
 from daycentre.core.localtime import now, today, week_start
 from daycentre.counselling.models import SessionNote
 from daycentre.enrolment.models import Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import Menu
+from daycentre.parents import overview
 from daycentre.people.models import Relationship
 from daycentre.programme.models import (
     Outing,
@@ -91,6 +93,16 @@ def _completed_workshop(centre, room, facilitator, person):
     )
 
 
+def _an_open_day_this_week(centre, group) -> date:
+    """The programme shows a slot on a day the centre works (today may be a public holiday)."""
+    monday = week_start(today())
+    closed = closed_days(centre, group, monday, monday + timedelta(days=6))
+    return next(
+        (monday + timedelta(days=n) for n in range(7) if monday + timedelta(days=n) not in closed),
+        today(),
+    )
+
+
 @pytest.fixture
 def two_families(centre, users):
     group = make_group(centre, name="Clasele I–IV")
@@ -121,7 +133,7 @@ def two_families(centre, users):
     )
     programme.slots.append(
         ProgrammeSlot(
-            weekday=Weekday(str(today().isoweekday())),
+            weekday=Weekday(str(_an_open_day_this_week(centre, group).isoweekday())),
             starts_at=now().time().replace(hour=14, minute=0),
             ends_at=now().time().replace(hour=15, minute=0),
             kind=SlotKind.HOMEWORK,
@@ -302,3 +314,30 @@ def test_an_adult_no_longer_the_legal_representative_sees_no_child(client, login
 
     assert "Réka" not in text_of(client.get("/parent/"))
     assert client.get(f"/parent/children/{reka.id}").status_code == 404
+
+
+def test_the_programme_says_the_centre_is_closed_on_a_public_holiday(centre, users):
+    group = make_group(centre, name="Clasele I–IV")
+    child = make_child(make_family(centre, name="Kovács"), given_name="Réka")
+    enrolment = make_enrolment(child, group)
+    programme = WeeklyProgramme(
+        centre_id=centre.id, group_id=group.id, valid_from=date(2026, 11, 2)
+    )
+    for weekday in ("1", "3"):  # 30 November (Sfântul Andrei) and 2 December
+        programme.slots.append(
+            ProgrammeSlot(
+                weekday=Weekday(weekday),
+                starts_at=time(14, 0),
+                ends_at=time(15, 0),
+                kind=SlotKind.HOMEWORK,
+                title="Teme",
+            )
+        )
+    db.session.add(programme)
+    db.session.commit()
+
+    week = overview.programme_week(enrolment, date(2026, 11, 30))
+
+    (monday, no_slots, why), (wednesday, slots, open_) = week
+    assert monday == date(2026, 11, 30) and no_slots == [] and "Sfântul Andrei" in why
+    assert wednesday == date(2026, 12, 2) and [s.title for s in slots] == ["Teme"] and open_ is None

@@ -304,8 +304,11 @@ def test_hungarian_workshop_certificate_carries_no_romanian(client, login_as, ce
             f"/workshops/sessions/{session.id}/attendance", data={"present": [str(anna.id)]}
         )
     registration = workshop.registrations[0]
-    text = pdf_text(client.get(f"/workshops/registrations/{registration.id}/certificate/hu"))
+    response = client.get(f"/workshops/registrations/{registration.id}/certificate/hu")
+    text = pdf_text(response)
     assert "Kovács Anna" in text and "Pozitív fegyelmezés" in text
+    # Named in Hungarian too, whatever the counsellor's own language.
+    assert "R%C3%A9szv%C3%A9teli%20igazol%C3%A1s" in response.headers["Content-Disposition"]
     counsellor = users["counsellor"]
     names = [*_centre_names(centre), f"{counsellor.family_name} {counsellor.given_name}"]
     assert_wholly_hungarian(text, names)

@@ -1,8 +1,8 @@
 """Screens for parenting workshops and support groups."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from daycentre.audit import services as audit
@@ -400,7 +400,9 @@ def print_certificate(registration_id: int, language: str):
         changes={"document": "certificate", "format": "pdf", "language": language},
     )
     db.session.commit()
-    return download(pdf, PDF, f"{_('Certificate of participation')} {name}.pdf")
+    with force_locale(language):  # the file is named in the certificate's language
+        title = _("Certificate of participation")
+    return download(pdf, PDF, f"{title} {name}.pdf")
 
 
 # --- Support groups -------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def test_a_parent_reports_an_absence_from_the_home_page(
     assert response.status_code == 302
     page = text_of(client.get("/parent/absences"))
     assert "Orvosnál lesz" in page and "Megbetegedés" in page
+    assert "Elküldte: Mureșan Ioana" in page  # a co-parent sees who sent it
     assert db.session.scalar(db.select(AbsenceReport.person_id)) == ours.id
 
 

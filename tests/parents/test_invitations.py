@@ -365,3 +365,19 @@ def test_the_join_form_offers_the_language_the_parent_switched_the_page_to(
         session["locale"] = "hu"  # the page's language switch
 
     assert '<option selected value="hu">' in client.get(f"/parent/join/{code}").text
+
+
+def test_the_account_page_says_why_the_invitation_e_mail_is_not_sent_yet(
+    app, client, users, mother, login
+):
+    invitation, _code = _invite(mother, users["coordinator"])
+    (message,) = notify.messages_about(invitation)
+    message.attempts, message.last_error = 1, "SMTP 554: relay refused"
+    db.session.commit()
+    login(users["coordinator"])
+
+    page = text_of(client.get(f"/parent/people/{mother.id}/account"))
+
+    assert (
+        "În așteptare" in page and "Ultima încercare nu a reușit: SMTP 554: relay refused" in page
+    )

@@ -20,7 +20,7 @@ from daycentre.core.text import matches_words
 from daycentre.extensions import db
 from daycentre.volunteers import bp, documents
 from daycentre.volunteers import services as volunteering
-from daycentre.volunteers.clauses import STANDARD_CLAUSES, standard_clause
+from daycentre.volunteers.clauses import STANDARD_CLAUSES, printed_clause, standard_clause
 from daycentre.volunteers.forms import (
     ActivityForm,
     CertificateForm,
@@ -332,6 +332,7 @@ def show_contract(contract_id: int):
         close_form=close_form,
         button_form=Form(),
         ContractStatus=ContractStatus,
+        printed_clause=printed_clause,
     )
 
 

@@ -652,3 +652,21 @@ def test_a_coordinator_finds_a_volunteer_by_part_of_the_name_accents_aside(
     found = listed(client.post("/volunteers/", data={"q": "stef"}))
     assert "Ionescu" in found and "Benedek" not in found
     assert "Benedek" in listed(client.get("/volunteers/"))
+
+
+def test_a_standard_clause_drafted_in_english_reads_in_the_pages_language(client, login_as, centre):
+    """The demo (loaded from the English console) drafts its contracts in English."""
+    from flask_babel import force_locale
+
+    from daycentre.volunteers.clauses import standard_clause
+
+    with force_locale("en"):
+        english = standard_clause("rights_and_obligations")
+    contract = make_contract(make_volunteer(centre), rights_and_obligations=english)
+    db.session.commit()
+    login_as("coordinator")
+
+    page = text_of(client.get(f"/volunteers/contracts/{contract.id}"))
+
+    assert "Legea 78/2014" in page and english not in page
+    assert "Preaviz de 15 zile" in page  # a clause someone wrote stays as written

@@ -106,13 +106,19 @@ def load_programme() -> None:
     db.session.flush()
 
 
+def _a_weekday(day):
+    """The day, or the Monday after it: the centre's outings are on school days."""
+    return day + timedelta(days=max(0, 8 - day.isoweekday()) if day.isoweekday() > 5 else 0)
+
+
 def _outings(centre, coordinator, children) -> None:
-    start = local_instant(today() + timedelta(days=12), time(9))
+    # Places near the demo's Târgu Secuiesc, there and back within the day.
+    start = local_instant(_a_weekday(today() + timedelta(days=12)), time(9))
     planned = Outing(
         centre_id=centre.id,
         kind=OutingKind.OUTING,
-        title="Grădina Botanică",
-        destination="Cluj-Napoca, str. Republicii 42",
+        title="Muzeul Național Secuiesc",
+        destination="Sfântu Gheorghe, str. Kós Károly 10",
         starts_at=start,
         ends_at=start + timedelta(hours=7),
         transport="Microbuzul primăriei",
@@ -139,12 +145,12 @@ def _outings(centre, coordinator, children) -> None:
                 on_final_list=state is PermissionState.GIVEN,
             )
         )
-    back = local_instant(today() - timedelta(days=30), time(10))
+    back = local_instant(_a_weekday(today() - timedelta(days=30)), time(10))
     past = Outing(
         centre_id=centre.id,
         kind=OutingKind.OUTING,
-        title="Muzeul Etnografic",
-        destination="Cluj-Napoca",
+        title="Muzeul Breslelor",
+        destination="Târgu Secuiesc, Piața Gábor Áron",
         starts_at=back,
         ends_at=back + timedelta(hours=4),
         transport="Pe jos",

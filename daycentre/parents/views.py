@@ -7,7 +7,6 @@ from flask_login import current_user, login_user
 
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AbsenceReport, AttendanceStatus
-from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth import services as accounts
 from daycentre.auth.permissions import requires
@@ -34,6 +33,7 @@ from daycentre.people import services as people
 from daycentre.people.models import Consent, Person
 from daycentre.programme import services as programme
 from daycentre.programme.models import OutingChild
+from daycentre.workshops import certificate as workshop_certificate
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import RegistrationStatus, Workshop, WorkshopRegistration
 
@@ -83,31 +83,14 @@ def show_child(child_id: int):
 def print_certificate(registration_id: int):
     """A workshop certificate of the parent's own family, in the account's language."""
     own = [person.id for person in parents.family_people(current_user)]
-    certificate = overview.certificate_or_none(own, registration_id)
-    if certificate is None:
+    earned = overview.certificate_or_none(own, registration_id)
+    if earned is None:
         abort(404)
-    language = _document_language()
-    workshop = certificate.workshop
-    pdf = render_pdf(
-        "workshops/pdf_certificate.html",
-        language=language,
-        workshop=workshop,
-        person=certificate.person,
-        progress=certificate.progress,
-        centre=workshop.centre,
-        issued_on=today(),
-    )
-    audit.record(
-        audit.EXPORT,
-        certificate.registration,
-        actor=current_user,
-        centre_id=workshop.centre_id,
-        person_id=certificate.person.id,
-        changes={"document": "certificate", "format": "pdf", "language": language},
+    response = workshop_certificate.certificate_download(
+        earned.registration, earned.progress, language=_document_language(), actor=current_user
     )
     db.session.commit()
-    name = certificate.person.full_name
-    return download(pdf, PDF, f"{_('Certificate of participation')} {name}.pdf")
+    return response
 
 
 @bp.get("/contracts/<int:enrolment_id>.pdf")

@@ -1,25 +1,23 @@
 """Screens for parenting workshops and support groups."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.models import User
 from daycentre.auth.permissions import requires
 from daycentre.centres.models import Centre, Room
 from daycentre.centres.services import visible_centres
 from daycentre.core import submissions
-from daycentre.core.documents import PDF, download, render_pdf
 from daycentre.core.forms import narrowed_by_search, picker, run_service
 from daycentre.core.localtime import local_instant, today
 from daycentre.counselling import services as counselling
 from daycentre.extensions import db
 from daycentre.people import services as people
 from daycentre.people.models import Person, PersonKind
-from daycentre.workshops import bp
+from daycentre.workshops import bp, certificate
 from daycentre.workshops import services as workshops
 from daycentre.workshops.forms import (
     AttendanceForm,
@@ -380,29 +378,11 @@ def print_certificate(registration_id: int, language: str):
     progress = workshops.progress(workshop).get(registration.person_id)
     if progress is None or not progress.completed:
         abort(404)
-    pdf = render_pdf(
-        "workshops/pdf_certificate.html",
-        language=language,
-        workshop=workshop,
-        person=registration.person,
-        progress=progress,
-        centre=workshop.centre,
-        issued_on=today(),
-    )
-    name = registration.person.full_name
-    # The certificate names the participant: each copy taken is an export in the trail.
-    audit.record(
-        audit.EXPORT,
-        registration,
-        actor=current_user,
-        centre_id=workshop.centre_id,
-        person_id=registration.person_id,
-        changes={"document": "certificate", "format": "pdf", "language": language},
+    response = certificate.certificate_download(
+        registration, progress, language=language, actor=current_user
     )
     db.session.commit()
-    with force_locale(language):  # the file is named in the certificate's language
-        title = _("Certificate of participation")
-    return download(pdf, PDF, f"{title} {name}.pdf")
+    return response
 
 
 # --- Support groups -------------------------------------------------------------------------------

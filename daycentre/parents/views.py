@@ -45,11 +45,12 @@ from daycentre.workshops.models import RegistrationStatus, Workshop, WorkshopReg
 def home():
     """The parent's home: their children, the family's appointments and documents."""
     family = parents.family_of(current_user)
-    own = [person.id for person in parents.family_people(current_user)]
+    people = parents.family_people(current_user)
+    own = [person.id for person in people]
     return render_template(
         "parents/home.html",
         family=family,
-        children=parents.children_of(current_user),
+        children=[person for person in people if person.is_child],
         appointments=overview.appointments(family, own, now()) if family else [],
         certificates=overview.certificates(own),
         contracts=overview.contracts(own),
@@ -142,7 +143,13 @@ def _account_page(person: Person) -> str:
 @requires("people.manage")
 def show_parent_account(person_id: int):
     person = _adult_or_404(person_id)
-    email_form = InviteByEmailForm(email=person.email or person.family.email)
+    return _parent_account_page(
+        person, InviteByEmailForm(email=person.email or person.family.email)
+    )
+
+
+def _parent_account_page(person: Person, email_form: InviteByEmailForm):
+    """Where the adult stands, the invitation e-mail's state, and the two ways to invite."""
     status = invitations.status_of(person)
     return render_template(
         "parents/show_parent_account.html",
@@ -182,15 +189,7 @@ def invite_by_email(person_id: int):
                 link=invitations.join_url(token),
                 messages=notify.messages_about(invitation),
             )
-    return render_template(
-        "parents/show_parent_account.html",
-        person=person,
-        status=invitations.status_of(person),
-        email_form=form,
-        letter_form=_letter_form(),
-        button_form=ButtonForm(),
-        days=invitations.valid_for().days,
-    )
+    return _parent_account_page(person, form)
 
 
 @bp.post("/people/<int:person_id>/letter")

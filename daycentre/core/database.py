@@ -167,7 +167,8 @@ ONLY_READ = "daycentre_only_read"
 
 @event.listens_for(Engine, "begin")
 def _reading(connection):
-    connection.info[ONLY_READ] = True
+    if connection.dialect.name == "postgresql":  # SQLite has no prepared statements to keep
+        connection.info[ONLY_READ] = True
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -184,8 +185,7 @@ def end_reads_with_commit(error: BaseException | None = None) -> None:
         return
     if session.new or session.dirty or session.deleted:
         return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql" and connection.info.get(ONLY_READ):
+    if session.connection().info.get(ONLY_READ):
         try:
             session.commit()
         except SQLAlchemyError:  # the connection went away: the session's own ending copes

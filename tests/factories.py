@@ -316,6 +316,27 @@ def make_plan(
     return plan
 
 
+def make_outing(centre, coordinator, start):
+    """An eight-hour outing led by ``coordinator``, saved by the programme's service."""
+    from daycentre.programme import services as programme
+    from daycentre.programme.models import OutingKind
+
+    return programme.save_outing(
+        None,
+        centre=centre,
+        actor=coordinator,
+        staff_ids=[coordinator.id],
+        kind=OutingKind.OUTING,
+        title="Grădina botanică",
+        destination="Cluj-Napoca",
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        transport="Microbuz",
+        children_per_adult=8,
+        notes=None,
+    )
+
+
 def make_workshop(centre, room, facilitators, *, capacity=2, sessions=4, start=None, **fields):
     """A workshop with weekly 90-minute sessions, stored as is (no conflict check)."""
     from datetime import datetime

@@ -16,13 +16,13 @@ from daycentre.notifications import services as notify
 from daycentre.notifications.models import Channel, Event, Message, MessageState
 from daycentre.people.models import Relationship
 from daycentre.programme import services as programme
-from daycentre.programme.models import OutingKind
 from tests.attendance.helpers import operating_days_back
 from tests.factories import (
     make_adult,
     make_enrolment,
     make_family,
     make_group,
+    make_outing,
     make_parent,
     make_room,
     make_session,
@@ -207,20 +207,7 @@ def test_parents_are_asked_for_an_outing_permission(app, centre, users, two_fami
     app.config["PUBLIC_URL"] = PUBLIC_URL
     coordinator = users["coordinator"]
     start = local_instant(today() + timedelta(days=10), time(9))
-    outing = programme.save_outing(
-        None,
-        centre=centre,
-        actor=coordinator,
-        staff_ids=[coordinator.id],
-        kind=OutingKind.OUTING,
-        title="Grădina botanică",
-        destination="Cluj-Napoca",
-        starts_at=start,
-        ends_at=start + timedelta(hours=8),
-        transport="Microbuz",
-        children_per_adult=8,
-        notes=None,
-    )
+    outing = make_outing(centre, coordinator, start)
     programme.invite(outing, [two_families["bence"].id], actor=coordinator)
     db.session.commit()
     (asked,) = _messages(event=Event.OUTING_PERMISSION)

@@ -12,7 +12,7 @@ from daycentre.core.localtime import BUCHAREST, local_instant
 from daycentre.extensions import db
 from daycentre.people.models import Consent, ConsentPurpose
 from daycentre.programme import services as programme
-from daycentre.programme.models import OutingKind, PermissionState
+from daycentre.programme.models import PermissionState
 from daycentre.workshops import services as workshops
 from daycentre.workshops.models import RegistrationStatus
 from tests.conftest import text_of
@@ -21,6 +21,7 @@ from tests.factories import (
     make_family,
     make_group,
     make_group_of_children,
+    make_outing,
     make_parent,
     make_room,
     make_workshop,
@@ -132,20 +133,7 @@ def test_another_familys_records_answer_not_found(
 
 def _outing(child, coordinator, *, days=10):
     start = local_instant(MONDAY + timedelta(days=days), time(9))
-    outing = programme.save_outing(
-        None,
-        centre=child.family.centre,
-        actor=coordinator,
-        staff_ids=[coordinator.id],
-        kind=OutingKind.OUTING,
-        title="Grădina botanică",
-        destination="Cluj-Napoca",
-        starts_at=start,
-        ends_at=start + timedelta(hours=8),
-        transport="Microbuz",
-        children_per_adult=8,
-        notes=None,
-    )
+    outing = make_outing(child.family.centre, coordinator, start)
     [invitation] = programme.invite(outing, [child.id], actor=coordinator)
     return invitation
 

@@ -1,7 +1,8 @@
 """What a parent reads about their own children and family, each read already scoped.
 
-Every function takes a child the parent reached through ``services.child_or_404`` or the family of
-``services.family_of``: nothing here opens a record by an id from the address. A counselling
+Every function takes a child the parent reached through ``services.child_or_404``, the family of
+``services.family_of`` or the ids of ``services.family_people`` (the parent and their children,
+never another adult of the family): nothing here opens a record by an id from the address. A counselling
 appointment shows its time and place only: the session's note is never loaded.
 """
 

@@ -1,10 +1,12 @@
 """The roll page's read: a group's children on a day as plain values, for the page only.
 
 The save's checks and merge read the roll as records (``services.roll_for``); the page only
-shows it, and is opened many times a day in every centre, so it reads plain rows: the meal types
-with the day's menus in one query, then the children with their marks, meals and the roll call
-in another, and builds no ORM objects. On a day without service it names the working days
-around it, so the coordinator reaches a roll that can be taken in one tap.
+shows it, and is opened many times a day in every centre, so it reads plain rows in two
+statements and builds no ORM objects: the group with what the day holds for all of it (the
+centre, the meal types with the day's menus, the programme's slots), then the children with what
+the day holds for each (the mark, the meals, a parent's report, the departure) and the roll call.
+On a day without service it names the working days around it, so the coordinator reaches a roll
+that can be taken in one tap.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +14,21 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import abort
-from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.types import NullType
 
 from daycentre.attendance.models import (
@@ -34,6 +50,8 @@ from daycentre.enrolment.models import ACTIVE_ONCE, Enrolment
 from daycentre.extensions import db
 from daycentre.meals.models import MealServed, MealType, Menu
 from daycentre.people.models import Person, PersonKind
+from daycentre.programme import roll as programme
+from daycentre.programme.models import ProgrammeSlot, Weekday
 
 S = AttendanceStatus
 # How far the page looks, before and after a closed day, for a working day (the longest break,
@@ -74,6 +92,7 @@ class RollLine:
     # A parent's report of the child's absence this day, shown beside the name.
     reported: AbsenceReason | None = None
     reported_note: str = ""
+    departure: programme.RollDeparture | None = None
 
     @property
     def has_details(self) -> bool:
@@ -96,6 +115,10 @@ class RollPage:
     lines: list[RollLine]
     meal_types: list[MealChoice]  # the active ones, in the centre's order
     counts: dict[AttendanceStatus, int]
+    # The programme's part of the page (the day's slots, each line's departure), for a user who
+    # may read it, on an operating day.
+    shows_programme: bool = False
+    slots: list[programme.RollSlot] = field(default_factory=list)
     previous_working_day: date | None = None
     next_working_day: date | None = None
 
@@ -139,22 +162,9 @@ _r = AbsenceReport.__table__
 _DAY = bindparam("day", type_=Date())
 _CENTRE = bindparam("centre", type_=Integer())
 _GROUP = bindparam("group", type_=Integer())
-
-_MEALS = (
-    select(_t.c.id, _t.c.name, _t.c.active, _menu.c.id, _menu.c.dishes, _menu.c.allergens)
-    .select_from(
-        _t.outerjoin(
-            _menu,
-            and_(
-                _menu.c.meal_type_id == _t.c.id,
-                _menu.c.centre_id == _CENTRE,
-                _menu.c.day == _DAY,
-            ),
-        )
-    )
-    .where(_t.c.centre_id == _CENTRE)
-    .order_by(_t.c.position, _t.c.name)
-)
+_WEEKDAY = bindparam("weekday", type_=ProgrammeSlot.__table__.c.weekday.type)
+# Whether the statements read the programme's rows: only for a user who may read them.
+_PROGRAMME = bindparam("programme", type_=Boolean())
 
 # The roll call (at most one row) is joined on a condition of its own: every child's row
 # carries it, and no second query is needed for it.
@@ -172,6 +182,7 @@ _LINES = (
         _m.c.meal_type_id,
         _r.c.reason,
         _r.c.note,
+        *programme.DEPARTURE_COLUMNS,
         _rc.c.version,
         type_coerce(_rc.c.saved_at, _RAW),
         _u.c.family_name,
@@ -208,6 +219,10 @@ _LINES = (
                 _r.c.last_day >= _DAY,
                 _r.c.withdrawn_at.is_(None),
             ),
+        )
+        .outerjoin(
+            programme.DEPARTURES,
+            and_(programme.departure_of(_e.c.person_id, _GROUP, _DAY), _PROGRAMME),
         )
         .outerjoin(_rc, and_(_rc.c.group_id == _GROUP, _rc.c.day == _DAY))
         .outerjoin(_u, _u.c.id == _rc.c.saved_by_id)
@@ -257,71 +272,130 @@ class RollGroup(WeeklyHours):
 _g, _c = Group.__table__, Centre.__table__
 
 
-def _group_with_meals(visible) -> Select:
-    return (
+@dataclass(slots=True)
+class GroupDay:
+    """What the day holds for the whole group, read with it (``group_day``)."""
+
+    meals: (
+        list  # each meal type with the day's menu: (id, name, active, menu id, dishes, allergens)
+    )
+    slots: list[programme.RollSlot]  # the programme's slots of the day, by start
+    shows_programme: bool  # whether the user may read the programme (and its rows were read)
+
+
+_GROUP_COLUMNS = (_g.c.name, _g.c.days, _c.c.id, _c.c.name, _c.c.days, _c.c.calendar_stamp)
+_MEAL_COLUMNS = (_t.c.id, _t.c.name, _t.c.active, _menu.c.id, _menu.c.dishes, _menu.c.allergens)
+
+
+def _nulls(columns) -> list:
+    """A UNION branch's columns that the other branch fills: typed as that branch's, and named
+    (the first branch names the union's columns)."""
+    return [type_coerce(null(), column.type).label(f"none_{column.key}") for column in columns]
+
+
+def _day_parts():
+    """What the group's day holds, as rows of one shape: the meal types with the day's menus
+    (``_MEAL_COLUMNS`` and their order), then the slots of the programme in force
+    (``programme.day_slots``), the latter only for a user who may read them."""
+    group_centre = select(_g.c.centre_id).where(_g.c.id == _GROUP).scalar_subquery()
+    slots = programme.day_slots(_GROUP, _DAY, _WEEKDAY).subquery("slots")
+    meals = (
         select(
-            _g.c.name,
-            _g.c.days,
-            _c.c.id,
-            _c.c.name,
-            _c.c.days,
-            _c.c.calendar_stamp,
-            *_MEALS.selected_columns,
+            literal("meal").label("part"),
+            *_MEAL_COLUMNS,
+            _t.c.position.label("meal_position"),
+            _t.c.name.label("meal_name"),
+            *_nulls(slots.c),
         )
         .select_from(
-            _g.join(_c, _c.c.id == _g.c.centre_id)
-            .outerjoin(_t, _t.c.centre_id == _g.c.centre_id)
-            .outerjoin(
+            _t.outerjoin(
                 _menu,
                 and_(
                     _menu.c.meal_type_id == _t.c.id,
-                    _menu.c.centre_id == _g.c.centre_id,
+                    _menu.c.centre_id == _t.c.centre_id,
                     _menu.c.day == _DAY,
                 ),
             )
         )
+        .where(_t.c.centre_id == group_centre)
+    )
+    day_slots = select(
+        literal("slot"), *_nulls(_MEAL_COLUMNS), *_nulls((_t.c.position, _t.c.name)), *slots.c
+    ).where(_PROGRAMME)
+    return union_all(meals, day_slots).subquery("day_parts")
+
+
+_DAY_PARTS = _day_parts()
+
+
+def _group_day(visible) -> Select:
+    """The group with its centre if ``visible``, joined to what its day holds: one row per meal
+    type with the day's menu, then one per slot of the day's programme (the first column of
+    ``_DAY_PARTS`` tells them apart); a single row with none when there is neither."""
+    columns = _DAY_PARTS.c
+    return (
+        select(*_GROUP_COLUMNS, *columns)
+        .select_from(_g.join(_c, _c.c.id == _g.c.centre_id).outerjoin(_DAY_PARTS, true()))
         .where(_g.c.id == _GROUP, visible)
-        .order_by(_t.c.position, _t.c.name)
+        .order_by(columns.part, columns.meal_position, columns.meal_name)
     )
 
 
 # Built once, for an administrator and for any other user (the user's id a parameter), with
 # the one rule of who sees a group (``scope.visible``): a page builds no statement of its own.
-_GROUP_WITH_MEALS = {
-    True: _group_with_meals(scope.visible(Group, SimpleNamespace(is_admin=True))),
-    False: _group_with_meals(
-        scope.visible(Group, SimpleNamespace(is_admin=False, id=bindparam("user")))
-    ),
+_GROUP_DAY = {
+    True: _group_day(scope.visible(Group, SimpleNamespace(is_admin=True))),
+    False: _group_day(scope.visible(Group, SimpleNamespace(is_admin=False, id=bindparam("user")))),
 }
+_MEALS_FROM = len(_GROUP_COLUMNS) + 1
+_SLOTS_FROM = _MEALS_FROM + len(_MEAL_COLUMNS) + 2
 
 
-def group_with_meals(group_id: int, day: date, user) -> tuple[RollGroup, list]:
-    """The group with its centre if the user may see it, else 404, and its centre's meal types
-    with the day's menus (``_MEALS``'s rows), in one query of plain rows."""
+def group_day(group_id: int, day: date, user) -> tuple[RollGroup, GroupDay]:
+    """The group with its centre if the user may see it, else 404, and what the day holds for
+    the whole group (``GroupDay``), in one query of plain rows."""
+    shows_programme = user.can("programme.read")
     found = db.session.execute(
-        _GROUP_WITH_MEALS[user.is_admin], {"group": group_id, "day": day, "user": user.id}
+        _GROUP_DAY[user.is_admin],
+        {
+            "group": group_id,
+            "day": day,
+            "weekday": Weekday(str(day.isoweekday())),
+            "programme": shows_programme,
+            "user": user.id,
+        },
     ).all()
     if not found:
         abort(404)
-    name, days, centre_id, centre_name, centre_days, stamp = found[0][:6]
+    name, days, centre_id, centre_name, centre_days, stamp = found[0][: _MEALS_FROM - 1]
     group = RollGroup(group_id, name, days, RollCentre(centre_id, centre_name, centre_days, stamp))
-    return group, [row[6:] for row in found if row[6] is not None]
+    meals, slots = [], []
+    for row in found:
+        part = row[_MEALS_FROM - 1]
+        if part == "meal":
+            meals.append(row[_MEALS_FROM : _MEALS_FROM + len(_MEAL_COLUMNS)])
+        elif part == "slot":
+            slots.append(programme.roll_slot(row[_SLOTS_FROM:]))
+    slots.sort(key=lambda slot: slot.starts_at)
+    return group, GroupDay(meals, slots, shows_programme)
 
 
-def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None) -> RollPage:
+def roll_page(group: RollGroup, day: date, found: GroupDay) -> RollPage:
     """The group's roll on ``day`` for the page: every child actively enrolled, by family name,
-    with the stored marks and meals; one query whatever the group's size when the meal types
-    come with the group (``group_with_meals``), two otherwise."""
+    with the stored marks, meals and departures; one query whatever the group's size, after the
+    group's (``group_day``)."""
     centre = group.centre
     closed_because = closed_days(centre, group, day, day).get(day)
+    shows_programme = found.shows_programme and not closed_because
     connection = db.session.connection()
-    params = {"centre": centre.id, "group": group.id, "day": day}
-    if meal_rows is None:
-        meal_rows = connection.execute(_MEALS, params).all()
+    params = {"centre": centre.id, "group": group.id, "day": day, "programme": shows_programme}
+    meal_rows = found.meals
     menus = [_Allergens(m[5]) for m in meal_rows if m[5]]  # what matching_allergens reads
     lines: dict[int, RollLine] = {}
     order: dict[int, tuple] = {}
-    found = connection.execute(_LINES, params | {"meal_types": [m[0] for m in meal_rows] or [0]})
+    found_lines = connection.execute(
+        _LINES, params | {"meal_types": [m[0] for m in meal_rows] or [0]}
+    )
     roll_call = None
     language = current_language()
     for (
@@ -337,8 +411,12 @@ def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None
         meal_type,
         reported,
         reported_note,
+        left_at,
+        collected_by,
+        alone,
+        not_allowed,
         *saved,
-    ) in found:
+    ) in found_lines:
         line = lines.get(pid)
         if line is None:
             roll_call = saved
@@ -355,6 +433,7 @@ def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None
                 note=note or "",
                 reported=None if closed_because else reported,
                 reported_note=reported_note or "",
+                departure=programme.roll_departure(left_at, collected_by, alone, not_allowed),
             )
             order[pid] = (sort_key(family, language), sort_key(given, language), pid)
         if meal_type is not None:
@@ -381,6 +460,8 @@ def roll_page(group: Group | RollGroup, day: date, meal_rows: list | None = None
             if active
         ],
         counts=counts,
+        shows_programme=shows_programme,
+        slots=found.slots if shows_programme else [],
     )
     if closed_because:
         page.previous_working_day, page.next_working_day = working_days_around(centre, group, day)

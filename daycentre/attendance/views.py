@@ -12,7 +12,7 @@ from daycentre.attendance.exports import sheet_rows, sheet_title
 from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks, read_seen
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
-from daycentre.attendance.roll_page import group_with_meals, roll_page, show_in_form
+from daycentre.attendance.roll_page import group_day, roll_page, show_in_form
 from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
@@ -58,10 +58,12 @@ def list_groups():
 
 
 def _render_roll(
-    group, day: date, form: RollForm | None = None, sent=None, status=200, meals=None, conflicts=()
+    group_id: int, day: date, form: RollForm | None = None, sent=None, status=200, conflicts=()
 ):
-    """The roll page; ``form`` is the one sent back (a GET writes RollForm's fields itself)."""
-    roll = roll_page(group, day, meals)
+    """The roll page (404 for a group the user may not see); ``form`` is the one sent back (a
+    GET writes RollForm's fields itself)."""
+    group, found = group_day(group_id, day, current_user)
+    roll = roll_page(group, day, found)
     # After conflicts the page holds the stored roll's version; after a refusal, the version the
     # page was loaded with, so that saving again is merged child by child.
     sent_version = form.version.data if form is not None and not conflicts else None
@@ -118,8 +120,7 @@ def take_roll(group_id: int):
         scope.record_or_404(Group, group_id)
         flash(_("The roll cannot be taken for a future day."), "error")
         return redirect(url_for("attendance.take_roll", group_id=group_id))
-    group, meals = group_with_meals(group_id, day, current_user)
-    return _render_roll(group, day, meals=meals)
+    return _render_roll(group_id, day)
 
 
 @bp.post("/groups/<int:group_id>/roll")
@@ -135,7 +136,7 @@ def save_roll(group_id: int):
         seen, keep_theirs = read_seen(request.form)
     except Refused as refusal:
         flash(refusal.message, "error")
-        return _render_roll(group, day, form, sent=request.form)
+        return _render_roll(group.id, day, form, sent=request.form)
     done = run_service(
         form,
         group,
@@ -152,9 +153,9 @@ def save_roll(group_id: int):
     if done is None and form.busy:
         # The page comes back with what was sent, read without queueing for the write lock.
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return _render_roll(group, day, form, sent=request.form, status=503)
+        return _render_roll(group.id, day, form, sent=request.form, status=503)
     if done is None:
-        return _render_roll(group, day, form, sent=request.form)
+        return _render_roll(group.id, day, form, sent=request.form)
     if done.conflicts:
         flash(
             ngettext(
@@ -166,7 +167,7 @@ def save_roll(group_id: int):
             ),
             "error",
         )
-        return _render_roll(group, day, form, sent=request.form, conflicts=done.conflicts)
+        return _render_roll(group.id, day, form, sent=request.form, conflicts=done.conflicts)
     absent = sum(1 for mark in marks.values() if mark.status.is_absence)
     flash(
         _(

@@ -11,20 +11,12 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    Boolean,
-    Date,
-    Integer,
     Select,
     and_,
-    bindparam,
     case,
     func,
-    literal,
-    null,
     or_,
     select,
-    type_coerce,
-    union_all,
 )
 from sqlalchemy.orm import aliased, joinedload
 
@@ -33,7 +25,6 @@ from daycentre.auth.models import User
 from daycentre.auth.roles import Role
 from daycentre.centres.models import Centre, Group, Room
 from daycentre.core.errors import Refused, ensure_current, flush_or_refuse
-from daycentre.core.i18n import person_name
 from daycentre.core.localtime import local_date, local_instant, now, today, week_start
 from daycentre.core.text import fold
 from daycentre.enrolment.services import children_active_on
@@ -57,7 +48,6 @@ from daycentre.programme.models import (
     SchoolLink,
     SchoolResult,
     SlotDay,
-    SlotKind,
     Weekday,
     WeeklyProgramme,
 )
@@ -281,121 +271,6 @@ def day_programme(group_id: int, day: date) -> list[DaySlot]:
         .order_by(ProgrammeSlot.starts_at)
     )
     return [DaySlot(slot, slot_day) for slot, slot_day in rows]
-
-
-@dataclass(slots=True)
-class RollSlot:
-    """A slot of the day as the roll page shows it, with its note of the day."""
-
-    id: int
-    starts_at: time
-    ends_at: time
-    kind: SlotKind
-    title: str
-    room: str | None
-    led_by: str | None  # the staff member's or the volunteer's name
-    note: str | None
-
-
-@dataclass(slots=True)
-class RollDeparture:
-    left_at: time
-    collected_by: str | None
-    alone: bool
-    not_allowed: bool
-
-
-@dataclass
-class RollDay:
-    slots: list[RollSlot]
-    departures: dict[int, RollDeparture]  # by child
-
-
-_ps, _sd, _wp, _dep = (
-    ProgrammeSlot.__table__,
-    SlotDay.__table__,
-    WeeklyProgramme.__table__,
-    Departure.__table__,
-)
-_room, _leader, _vol = Room.__table__, User.__table__.alias("leader"), Volunteer.__table__
-_ROLL_GROUP = bindparam("group", type_=Integer())
-_ROLL_DAY = bindparam("day", type_=Date())
-_IN_FORCE = (
-    select(_wp.c.id)
-    .where(_wp.c.group_id == _ROLL_GROUP, _wp.c.valid_from <= _ROLL_DAY)
-    .order_by(_wp.c.valid_from.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-# The roll page's part in one statement: the day's slots and the group's departures of the day
-# are rows of one UNION ALL, told apart by their first column (one round trip, not two).
-_ROLL_DAY_ROWS = union_all(
-    select(
-        literal("slot").label("row"),
-        _ps.c.id,
-        _ps.c.starts_at,
-        _ps.c.ends_at,
-        _ps.c.kind,
-        _ps.c.title,
-        _room.c.name,
-        _leader.c.family_name,
-        _leader.c.given_name,
-        _vol.c.family_name,
-        _vol.c.given_name,
-        _sd.c.note,
-        type_coerce(null(), Boolean()),
-        type_coerce(null(), Boolean()),
-    )
-    .select_from(
-        _ps.outerjoin(_sd, and_(_sd.c.slot_id == _ps.c.id, _sd.c.day == _ROLL_DAY))
-        .outerjoin(_room, _room.c.id == _ps.c.room_id)
-        .outerjoin(_leader, _leader.c.id == _ps.c.leader_id)
-        .outerjoin(_vol, _vol.c.id == _ps.c.volunteer_id)
-    )
-    .where(_ps.c.programme_id == _IN_FORCE, _ps.c.weekday == bindparam("weekday")),
-    select(
-        literal("departure"),
-        _dep.c.person_id,
-        _dep.c.left_at,
-        null(),
-        null(),
-        _dep.c.collected_by,
-        null(),
-        null(),
-        null(),
-        null(),
-        null(),
-        null(),
-        _dep.c.alone,
-        _dep.c.not_allowed,
-    ).where(_dep.c.group_id == _ROLL_GROUP, _dep.c.day == _ROLL_DAY),
-)
-
-
-def roll_day(group_id: int, day: date) -> RollDay:
-    """The day's slots of the programme in force (by start) with their notes, and the group's
-    departures of the day by child, as plain values in one query: the roll page shows them, and
-    it is opened all day in every centre (``day_programme`` reads the same slots as records)."""
-    found = db.session.execute(
-        _ROLL_DAY_ROWS,
-        {"group": group_id, "day": day, "weekday": Weekday(str(day.isoweekday()))},
-    )
-    slots, departures = [], {}
-    for row, key, at, until, kind, title, room, *names, note, alone, not_allowed in found:
-        if row == "slot":
-            leader_family, leader_given, volunteer_family, volunteer_given = names
-            led_by = (
-                person_name(leader_family, leader_given)
-                if leader_family is not None
-                else person_name(volunteer_family, volunteer_given)
-                if volunteer_family is not None
-                else None
-            )
-            slots.append(RollSlot(key, at, until, SlotKind(kind), title, room, led_by, note))
-        else:
-            departures[key] = RollDeparture(at, title, bool(alone), bool(not_allowed))
-    slots.sort(key=lambda slot: slot.starts_at)
-    return RollDay(slots, departures)
 
 
 def _slot_day(slot: ProgrammeSlot, day: date) -> SlotDay:

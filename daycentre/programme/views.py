@@ -63,8 +63,8 @@ def _day_or_404(raw: str) -> date:
 
 @bp.app_context_processor
 def _roll_day():
-    """What the roll page's partial (``programme/_roll_day.html``) asks for: the day's programme
-    and departures come from this area's own queries, the roll itself stays untouched."""
+    """What the roll page's partial (``programme/_roll_day.html``) asks for besides the roll (whose
+    statements read the day's slots and departures, ``programme.roll``): its forms' defaults."""
     return {"programme_roll_day": _roll_day_of, "programme_school_of": _school_of}
 
 
@@ -78,15 +78,12 @@ def _school_of(people) -> list[dict]:
     ]
 
 
-def _roll_day_of(group: Group, day: date) -> dict:
-    """The programme's part of the roll page. Its forms are written out in the partial: the roll
-    page is opened all day in every centre, and building WTForms objects for them cost as much as
-    the roll itself; their saves are checked by ``SlotNoteForm`` and ``DepartureForm``."""
+def _roll_day_of(day: date) -> dict:
+    """The programme's forms on the roll page. They are written out in the partial: the roll page
+    is opened all day in every centre, and building WTForms objects for them cost as much as the
+    roll itself; their saves are checked by ``SlotNoteForm`` and ``DepartureForm``."""
     now = programme.now_time() if day == today() else None
-    found = programme.roll_day(group.id, day)
     return {
-        "slots": found.slots,
-        "departures": found.departures,
         "left_at": now.strftime("%H:%M") if now else "",
         "may_record": current_user.can(MANAGE) and day <= today(),
     }

@@ -1,12 +1,11 @@
 """The roll page's read: a group's children on a day as plain values, for the page only.
 
 The save's checks and merge read the roll as records (``services.roll_for``); the page only
-shows it, and is opened many times a day in every centre, so it reads plain rows in two
-statements and builds no ORM objects: the group with what the day holds for all of it (the
-centre, the meal types with the day's menus, the programme's slots), then the children with what
-the day holds for each (the mark, the meals, a parent's report, the departure) and the roll call.
-On a day without service it names the working days around it, so the coordinator reaches a roll
-that can be taken in one tap.
+shows it, and is opened many times a day in every centre, so it reads plain rows in one
+statement and builds no ORM objects: the group with its centre and the roll call, joined to what
+the day holds (the meal types with the day's menus, the programme's slots, the children with
+their marks, meals, parents' reports and departures). On a day without service it names the
+working days around it, so the coordinator reaches a roll that can be taken in one tap.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    cast,
     literal,
     null,
     or_,
@@ -29,6 +29,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.sql.elements import TypeCoerce
 from sqlalchemy.types import NullType
 
 from daycentre.attendance.models import (
@@ -158,91 +159,13 @@ _e, _p, _a, _m = (
     MealServed.__table__,
 )
 _rc, _u, _t, _menu = RollCall.__table__, User.__table__, MealType.__table__, Menu.__table__
-_r = AbsenceReport.__table__
+_r, _g, _c = AbsenceReport.__table__, Group.__table__, Centre.__table__
 _DAY = bindparam("day", type_=Date())
-_CENTRE = bindparam("centre", type_=Integer())
 _GROUP = bindparam("group", type_=Integer())
 _WEEKDAY = bindparam("weekday", type_=ProgrammeSlot.__table__.c.weekday.type)
-# Whether the statements read the programme's rows: only for a user who may read them.
+# Whether the statement reads the programme's rows: only for a user who may read them.
 _PROGRAMME = bindparam("programme", type_=Boolean())
-
-# The roll call (at most one row) is joined on a condition of its own: every child's row
-# carries it, and no second query is needed for it.
-_LINES = (
-    select(
-        _p.c.id,
-        _p.c.family_name,
-        _p.c.given_name,
-        _p.c.allergies,
-        _p.c.diet,
-        _a.c.status,
-        type_coerce(_a.c.arrives_at, _RAW),
-        type_coerce(_a.c.leaves_at, _RAW),
-        _a.c.note,
-        _m.c.meal_type_id,
-        _r.c.reason,
-        _r.c.note,
-        *programme.DEPARTURE_COLUMNS,
-        _rc.c.version,
-        type_coerce(_rc.c.saved_at, _RAW),
-        _u.c.family_name,
-        _u.c.given_name,
-    )
-    .select_from(
-        _e.join(_p, _p.c.id == _e.c.person_id)
-        .outerjoin(
-            _a,
-            and_(
-                _a.c.person_id == _e.c.person_id,
-                _a.c.centre_id == _CENTRE,
-                _a.c.day == _DAY,
-            ),
-        )
-        .outerjoin(
-            _m,
-            and_(
-                _m.c.person_id == _e.c.person_id,
-                # Naming the centre's meal types lets the database find each child's meals of
-                # the day by its unique index, not among all the meals they ever had.
-                _m.c.meal_type_id.in_(bindparam("meal_types", expanding=True)),
-                _m.c.day == _DAY,
-                _m.c.centre_id == _CENTRE,
-            ),
-        )
-        # A parent's report in force on the day (reports of one child do not overlap).
-        .outerjoin(
-            _r,
-            and_(
-                _r.c.person_id == _e.c.person_id,
-                _r.c.centre_id == _CENTRE,
-                _r.c.first_day <= _DAY,
-                _r.c.last_day >= _DAY,
-                _r.c.withdrawn_at.is_(None),
-            ),
-        )
-        .outerjoin(
-            programme.DEPARTURES,
-            and_(programme.departure_of(_e.c.person_id, _GROUP, _DAY), _PROGRAMME),
-        )
-        .outerjoin(_rc, and_(_rc.c.group_id == _GROUP, _rc.c.day == _DAY))
-        .outerjoin(_u, _u.c.id == _rc.c.saved_by_id)
-    )
-    .where(
-        _e.c.group_id == _GROUP,
-        _p.c.kind == literal(PersonKind.CHILD, _p.c.kind.type),
-        _e.c.status.in_([literal(s, _e.c.status.type) for s in ACTIVE_ONCE]),
-        _e.c.start_date.is_not(None),
-        _e.c.start_date <= _DAY,
-        or_(_e.c.exit_date.is_(None), _e.c.exit_date >= _DAY),
-        or_(_e.c.suspended_on.is_(None), _e.c.suspended_on > _DAY),
-    )
-)
-
-_ROLL_CALL = (
-    select(_rc.c.version, _rc.c.saved_at, _u.c.family_name, _u.c.given_name)
-    .select_from(_rc.outerjoin(_u, _u.c.id == _rc.c.saved_by_id))
-    .where(_rc.c.group_id == _GROUP, _rc.c.day == _DAY)
-)
+_CENTRE = select(_g.c.centre_id).where(_g.c.id == _GROUP).scalar_subquery()
 
 
 @dataclass(slots=True)
@@ -269,157 +192,250 @@ class RollGroup(WeeklyHours):
         return self.centre.id
 
 
-_g, _c = Group.__table__, Centre.__table__
+# What the group's day holds, in three parts: the centre's meal types with the day's menus, the
+# slots of the programme in force, and the children actively enrolled with their marks, meals,
+# parents' reports and departures. Each part is a branch of one UNION ALL with its own columns.
+_MEAL_PART = (
+    _t.c.id,
+    _t.c.name,
+    _t.c.active,
+    _menu.c.id,
+    _menu.c.dishes,
+    _menu.c.allergens,
+    _t.c.position,
+)
+_SLOT_PART = programme.day_slots(_GROUP, _DAY, _WEEKDAY).subquery("slots").c
+_CHILD_PART = (
+    _p.c.id,
+    _p.c.family_name,
+    _p.c.given_name,
+    _p.c.allergies,
+    _p.c.diet,
+    _a.c.status,
+    type_coerce(_a.c.arrives_at, _RAW),
+    type_coerce(_a.c.leaves_at, _RAW),
+    _a.c.note,
+    _m.c.meal_type_id,
+    _r.c.reason,
+    _r.c.note,
+    *programme.DEPARTURE_COLUMNS,
+)
+_PARTS = {"meal": _MEAL_PART, "slot": _SLOT_PART, "child": _CHILD_PART}
 
 
-@dataclass(slots=True)
-class GroupDay:
-    """What the day holds for the whole group, read with it (``group_day``)."""
+def _part(name: str) -> list:
+    """A branch's columns: its name, then every part's columns, its own filled and the others'
+    NULL. The first branch names the union's columns, and its NULLs carry the types the values
+    are read with."""
+    columns = [literal(name).label("part")]
+    for other, part in _PARTS.items():
+        if other == name:
+            columns += part
+        else:
+            columns += [_null_like(c).label(f"{other}_{n}") for n, c in enumerate(part)]
+    return columns
 
-    meals: (
-        list  # each meal type with the day's menu: (id, name, active, menu id, dishes, allergens)
+
+def _null_like(column):
+    """NULL of the column's SQL type, read as the column is: PostgreSQL resolves NULLs of two
+    branches as text, which the third branch's values then do not match."""
+    sql_type = column.clause.type if isinstance(column, TypeCoerce) else column.type
+    return type_coerce(cast(null(), sql_type), column.type)
+
+
+_MEALS = (
+    select(*_part("meal"))
+    .select_from(
+        _t.outerjoin(
+            _menu,
+            and_(
+                _menu.c.meal_type_id == _t.c.id,
+                _menu.c.centre_id == _t.c.centre_id,
+                _menu.c.day == _DAY,
+            ),
+        )
     )
-    slots: list[programme.RollSlot]  # the programme's slots of the day, by start
-    shows_programme: bool  # whether the user may read the programme (and its rows were read)
+    .where(_t.c.centre_id == _CENTRE)
+)
+_SLOTS = select(*_part("slot")).where(_PROGRAMME)
+_CHILDREN = (
+    select(*_part("child"))
+    .select_from(
+        _e.join(_p, _p.c.id == _e.c.person_id)
+        .outerjoin(
+            _a,
+            and_(
+                _a.c.person_id == _e.c.person_id,
+                _a.c.centre_id == _CENTRE,
+                _a.c.day == _DAY,
+            ),
+        )
+        .outerjoin(
+            _m,
+            and_(
+                _m.c.person_id == _e.c.person_id,
+                # Naming the centre lets the database find each child's meals of the day by
+                # its index, not among all the meals they ever had.
+                _m.c.centre_id == _CENTRE,
+                _m.c.day == _DAY,
+            ),
+        )
+        # A parent's report in force on the day (reports of one child do not overlap).
+        .outerjoin(
+            _r,
+            and_(
+                _r.c.person_id == _e.c.person_id,
+                _r.c.centre_id == _CENTRE,
+                _r.c.first_day <= _DAY,
+                _r.c.last_day >= _DAY,
+                _r.c.withdrawn_at.is_(None),
+            ),
+        )
+        .outerjoin(
+            programme.DEPARTURES,
+            and_(programme.departure_of(_e.c.person_id, _GROUP, _DAY), _PROGRAMME),
+        )
+    )
+    .where(
+        _e.c.group_id == _GROUP,
+        _p.c.kind == literal(PersonKind.CHILD, _p.c.kind.type),
+        _e.c.status.in_([literal(s, _e.c.status.type) for s in ACTIVE_ONCE]),
+        _e.c.start_date.is_not(None),
+        _e.c.start_date <= _DAY,
+        or_(_e.c.exit_date.is_(None), _e.c.exit_date >= _DAY),
+        or_(_e.c.suspended_on.is_(None), _e.c.suspended_on > _DAY),
+    )
+)
+_DAY_PARTS = union_all(_MEALS, _SLOTS, _CHILDREN).subquery("day_parts")
 
 
-_GROUP_COLUMNS = (_g.c.name, _g.c.days, _c.c.id, _c.c.name, _c.c.days, _c.c.calendar_stamp)
-_MEAL_COLUMNS = (_t.c.id, _t.c.name, _t.c.active, _menu.c.id, _menu.c.dishes, _menu.c.allergens)
-
-
-def _nulls(columns) -> list:
-    """A UNION branch's columns that the other branch fills: typed as that branch's, and named
-    (the first branch names the union's columns)."""
-    return [type_coerce(null(), column.type).label(f"none_{column.key}") for column in columns]
-
-
-def _day_parts():
-    """What the group's day holds, as rows of one shape: the meal types with the day's menus
-    (``_MEAL_COLUMNS`` and their order), then the slots of the programme in force
-    (``programme.day_slots``), the latter only for a user who may read them."""
-    group_centre = select(_g.c.centre_id).where(_g.c.id == _GROUP).scalar_subquery()
-    slots = programme.day_slots(_GROUP, _DAY, _WEEKDAY).subquery("slots")
-    meals = (
+def _roll(visible) -> Select:
+    """The whole page in one statement: the group with its centre and the day's roll call (at
+    most one), if ``visible``, on every row, joined to the parts of its day; no row when the
+    group is not visible."""
+    return (
         select(
-            literal("meal").label("part"),
-            *_MEAL_COLUMNS,
-            _t.c.position.label("meal_position"),
-            _t.c.name.label("meal_name"),
-            *_nulls(slots.c),
+            _g.c.name,
+            _g.c.days,
+            _c.c.id,
+            _c.c.name,
+            _c.c.days,
+            _c.c.calendar_stamp,
+            _rc.c.version,
+            type_coerce(_rc.c.saved_at, _RAW),
+            _u.c.family_name,
+            _u.c.given_name,
+            *_DAY_PARTS.c,
         )
         .select_from(
-            _t.outerjoin(
-                _menu,
-                and_(
-                    _menu.c.meal_type_id == _t.c.id,
-                    _menu.c.centre_id == _t.c.centre_id,
-                    _menu.c.day == _DAY,
-                ),
-            )
+            _g.join(_c, _c.c.id == _g.c.centre_id)
+            .outerjoin(_rc, and_(_rc.c.group_id == _g.c.id, _rc.c.day == _DAY))
+            .outerjoin(_u, _u.c.id == _rc.c.saved_by_id)
+            .outerjoin(_DAY_PARTS, true())
         )
-        .where(_t.c.centre_id == group_centre)
-    )
-    day_slots = select(
-        literal("slot"), *_nulls(_MEAL_COLUMNS), *_nulls((_t.c.position, _t.c.name)), *slots.c
-    ).where(_PROGRAMME)
-    return union_all(meals, day_slots).subquery("day_parts")
-
-
-_DAY_PARTS = _day_parts()
-
-
-def _group_day(visible) -> Select:
-    """The group with its centre if ``visible``, joined to what its day holds: one row per meal
-    type with the day's menu, then one per slot of the day's programme (the first column of
-    ``_DAY_PARTS`` tells them apart); a single row with none when there is neither."""
-    columns = _DAY_PARTS.c
-    return (
-        select(*_GROUP_COLUMNS, *columns)
-        .select_from(_g.join(_c, _c.c.id == _g.c.centre_id).outerjoin(_DAY_PARTS, true()))
         .where(_g.c.id == _GROUP, visible)
-        .order_by(columns.part, columns.meal_position, columns.meal_name)
     )
 
 
 # Built once, for an administrator and for any other user (the user's id a parameter), with
 # the one rule of who sees a group (``scope.visible``): a page builds no statement of its own.
-_GROUP_DAY = {
-    True: _group_day(scope.visible(Group, SimpleNamespace(is_admin=True))),
-    False: _group_day(scope.visible(Group, SimpleNamespace(is_admin=False, id=bindparam("user")))),
+_ROLL = {
+    True: _roll(scope.visible(Group, SimpleNamespace(is_admin=True))),
+    False: _roll(scope.visible(Group, SimpleNamespace(is_admin=False, id=bindparam("user")))),
 }
-_MEALS_FROM = len(_GROUP_COLUMNS) + 1
-_SLOTS_FROM = _MEALS_FROM + len(_MEAL_COLUMNS) + 2
+# Where each part's columns start in a row.
+_PART_AT = 10
+_MEAL_AT = _PART_AT + 1
+_SLOT_AT = _MEAL_AT + len(_MEAL_PART)
+_CHILD_AT = _SLOT_AT + len(_SLOT_PART)
 
 
-def group_day(group_id: int, day: date, user) -> tuple[RollGroup, GroupDay]:
-    """The group with its centre if the user may see it, else 404, and what the day holds for
-    the whole group (``GroupDay``), in one query of plain rows."""
-    shows_programme = user.can("programme.read")
-    found = db.session.execute(
-        _GROUP_DAY[user.is_admin],
+def roll_page(group_id: int, day: date, user) -> tuple[RollGroup, RollPage]:
+    """The group if the user may see it (else 404) and its roll on ``day`` for the page: every
+    child actively enrolled, by family name, with the stored marks, meals and departures, the
+    meal types with the day's menus and the programme's slots; one query whatever the group's
+    size."""
+    may_read_programme = user.can("programme.read")
+    connection = db.session.connection()  # plain rows: no ORM step for each
+    found = connection.execute(
+        _ROLL[user.is_admin],
         {
             "group": group_id,
             "day": day,
             "weekday": Weekday(str(day.isoweekday())),
-            "programme": shows_programme,
+            "programme": may_read_programme,
             "user": user.id,
         },
     ).all()
     if not found:
         abort(404)
-    name, days, centre_id, centre_name, centre_days, stamp = found[0][: _MEALS_FROM - 1]
-    group = RollGroup(group_id, name, days, RollCentre(centre_id, centre_name, centre_days, stamp))
-    meals, slots = [], []
-    for row in found:
-        part = row[_MEALS_FROM - 1]
-        if part == "meal":
-            meals.append(row[_MEALS_FROM : _MEALS_FROM + len(_MEAL_COLUMNS)])
-        elif part == "slot":
-            slots.append(programme.roll_slot(row[_SLOTS_FROM:]))
-    slots.sort(key=lambda slot: slot.starts_at)
-    return group, GroupDay(meals, slots, shows_programme)
-
-
-def roll_page(group: RollGroup, day: date, found: GroupDay) -> RollPage:
-    """The group's roll on ``day`` for the page: every child actively enrolled, by family name,
-    with the stored marks, meals and departures; one query whatever the group's size, after the
-    group's (``group_day``)."""
-    centre = group.centre
+    name, days, centre_id, centre_name, centre_days, stamp, *roll_call = found[0][:_PART_AT]
+    centre = RollCentre(centre_id, centre_name, centre_days, stamp)
+    group = RollGroup(group_id, name, days, centre)
     closed_because = closed_days(centre, group, day, day).get(day)
-    shows_programme = found.shows_programme and not closed_because
-    connection = db.session.connection()
-    params = {"centre": centre.id, "group": group.id, "day": day, "programme": shows_programme}
-    meal_rows = found.meals
-    menus = [_Allergens(m[5]) for m in meal_rows if m[5]]  # what matching_allergens reads
+    shows_programme = may_read_programme and not closed_because
+    parts = {"meal": [], "slot": [], "child": []}
+    for row in found:
+        if row[_PART_AT] is not None:  # None: the group's only row, when its day holds nothing
+            parts[row[_PART_AT]].append(row)
+    meal_types = sorted(
+        (row[_MEAL_AT:_SLOT_AT] for row in parts["meal"]), key=lambda meal: (meal[6], meal[1])
+    )
+    lines = _lines(parts["child"], meal_types, closed_because)
+    counts = dict.fromkeys(S, 0)
+    for line in lines:
+        if line.stored is not None:
+            counts[line.stored] += 1
+    version, saved_at, saved_family, saved_given = roll_call
+    page = RollPage(
+        closed_because=closed_because,
+        version=version or 0,
+        saved_at=_saved_at(saved_at, connection),
+        saved_by=person_name(saved_family, saved_given) if saved_family else None,
+        lines=lines,
+        meal_types=[
+            MealChoice(t, name, active, menu is not None, dishes, allergens)
+            for t, name, active, menu, dishes, allergens, _position in meal_types
+            if active
+        ],
+        counts=counts,
+        shows_programme=shows_programme,
+        slots=sorted(
+            (programme.roll_slot(row[_SLOT_AT:_CHILD_AT]) for row in parts["slot"]),
+            key=lambda slot: slot.starts_at,
+        )
+        if shows_programme
+        else [],
+    )
+    if closed_because:
+        page.previous_working_day, page.next_working_day = working_days_around(centre, group, day)
+    return group, page
+
+
+def _lines(rows, meal_types, closed_because) -> list[RollLine]:
+    """Each child's line, by family name, from the child part's rows (one per meal served)."""
+    menus = [_Allergens(meal[5]) for meal in meal_types if meal[5]]  # what matching_allergens reads
     lines: dict[int, RollLine] = {}
     order: dict[int, tuple] = {}
-    found_lines = connection.execute(
-        _LINES, params | {"meal_types": [m[0] for m in meal_rows] or [0]}
-    )
-    roll_call = None
     language = current_language()
-    for (
-        pid,
-        family,
-        given,
-        allergies,
-        diet,
-        status,
-        arrives,
-        leaves,
-        note,
-        meal_type,
-        reported,
-        reported_note,
-        left_at,
-        collected_by,
-        alone,
-        not_allowed,
-        *saved,
-    ) in found_lines:
+    for row in rows:
+        (
+            pid,
+            family,
+            given,
+            allergies,
+            diet,
+            status,
+            arrives,
+            leaves,
+            note,
+            meal_type,
+            reported,
+            reported_note,
+            *departure,
+        ) = row[_CHILD_AT:]
         line = lines.get(pid)
         if line is None:
-            roll_call = saved
             line = lines[pid] = RollLine(
                 id=pid,
                 name=person_name(family, given, language),
@@ -433,39 +449,12 @@ def roll_page(group: RollGroup, day: date, found: GroupDay) -> RollPage:
                 note=note or "",
                 reported=None if closed_because else reported,
                 reported_note=reported_note or "",
-                departure=programme.roll_departure(left_at, collected_by, alone, not_allowed),
+                departure=programme.roll_departure(*departure),
             )
             order[pid] = (sort_key(family, language), sort_key(given, language), pid)
         if meal_type is not None:
             line.served.add(meal_type)
-    if roll_call is None:  # no child on the roll: the roll call is read on its own
-        roll_call = connection.execute(_ROLL_CALL, params).first()
-    else:
-        roll_call = (roll_call[0], _saved_at(roll_call[1], connection), *roll_call[2:])
-    version, saved_at, saved_family, saved_given = roll_call or (None, None, None, None)
-    ordered = sorted(lines.values(), key=lambda line: order[line.id])
-    counts = dict.fromkeys(S, 0)
-    for line in ordered:
-        if line.stored is not None:
-            counts[line.stored] += 1
-    page = RollPage(
-        closed_because=closed_because,
-        version=version or 0,
-        saved_at=saved_at,
-        saved_by=person_name(saved_family, saved_given, language) if saved_family else None,
-        lines=ordered,
-        meal_types=[
-            MealChoice(t, name, active, menu is not None, dishes, allergens)
-            for t, name, active, menu, dishes, allergens in meal_rows
-            if active
-        ],
-        counts=counts,
-        shows_programme=shows_programme,
-        slots=found.slots if shows_programme else [],
-    )
-    if closed_because:
-        page.previous_working_day, page.next_working_day = working_days_around(centre, group, day)
-    return page
+    return sorted(lines.values(), key=lambda line: order[line.id])
 
 
 def working_days_around(centre: Centre, group: Group, day: date) -> tuple[date | None, date | None]:

@@ -12,7 +12,7 @@ from daycentre.attendance.exports import sheet_rows, sheet_title
 from daycentre.attendance.forms import AlertRuleForm, RollForm, read_marks, read_seen
 from daycentre.attendance.models import AttendanceStatus
 from daycentre.attendance.months import month_label, month_or_404, previous_and_next_month
-from daycentre.attendance.roll_page import group_day, roll_page, show_in_form
+from daycentre.attendance.roll_page import roll_page, show_in_form
 from daycentre.audit import services as audit
 from daycentre.auth import scope
 from daycentre.auth.permissions import requires
@@ -62,8 +62,7 @@ def _render_roll(
 ):
     """The roll page (404 for a group the user may not see); ``form`` is the one sent back (a
     GET writes RollForm's fields itself)."""
-    group, found = group_day(group_id, day, current_user)
-    roll = roll_page(group, day, found)
+    group, roll = roll_page(group_id, day, current_user)
     # After conflicts the page holds the stored roll's version; after a refusal, the version the
     # page was loaded with, so that saving again is merged child by child.
     sent_version = form.version.data if form is not None and not conflicts else None

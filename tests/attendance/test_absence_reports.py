@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from daycentre.attendance import services as attendance
 from daycentre.attendance.models import AbsenceReport, AttendanceStatus
-from daycentre.attendance.roll_page import group_day, roll_page, show_in_form
+from daycentre.attendance.roll_page import roll_page, show_in_form
 from daycentre.audit.models import AuditEntry
 from daycentre.core.errors import Refused
 from daycentre.core.localtime import BUCHAREST
@@ -133,11 +133,6 @@ def test_a_report_is_withdrawn_before_the_cut_off_and_not_after(time_machine, ch
     assert attendance.reported_by_parent([child.id], date(2026, 11, 24)) == {child.id}
 
 
-def _roll_page(group, day, user):
-    shown, found = group_day(group.id, day, user)
-    return roll_page(shown, day, found)
-
-
 def test_the_roll_shows_the_report_as_an_excused_absence_until_the_coordinator_decides(
     time_machine, app, child, parent, users
 ):
@@ -145,7 +140,7 @@ def test_the_roll_shows_the_report_as_an_excused_absence_until_the_coordinator_d
     report(child, parent, MONDAY, reason="illness", note="Are febră")
     group = child.enrolments[0].group
 
-    page = _roll_page(group, MONDAY, users["coordinator"])
+    _group, page = roll_page(group.id, MONDAY, users["coordinator"])
     show_in_form(page)
     [line] = page.lines
     assert line.reported.value == "illness" and line.reported_note == "Are febră"
@@ -156,7 +151,7 @@ def test_the_roll_shows_the_report_as_an_excused_absence_until_the_coordinator_d
     attendance.record_roll(
         group, MONDAY, {child.id: attendance.Mark(AttendanceStatus.PRESENT)}, actor=users["admin"]
     )
-    page = _roll_page(group, MONDAY, users["coordinator"])
+    _group, page = roll_page(group.id, MONDAY, users["coordinator"])
     show_in_form(page)
     assert page.lines[0].status == "present"
     assert page.lines[0].reported is not None  # still shown beside the name

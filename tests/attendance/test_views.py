@@ -337,10 +337,10 @@ def test_the_roll_and_the_sheet_run_the_same_few_queries_for_5_or_25_children(
         )
     assert counts[5] == counts[25]
     assert max(counts[5]) <= 15, counts
-    # The roll page: the user; the group with what its day holds (the meal types with the menus,
-    # the programme's slots); the children with theirs (marks, meals, parents' reports,
-    # departures) and the roll call.
-    assert counts[5][0] == 3, counts
+    # The roll page: the user, then the group with its roll call and what its day holds (the meal
+    # types with the menus, the programme's slots, the children with their marks, meals,
+    # parents' reports and departures), as its floor in the benchmark reads it: one statement.
+    assert counts[5][0] == 2, counts
 
 
 def test_monthly_sheet_in_hungarian_as_page_pdf_and_xlsx(client, login_as, centre, group, users):

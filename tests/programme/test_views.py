@@ -113,6 +113,16 @@ def test_a_note_of_what_was_done_is_saved_from_the_roll(client, login_as, centre
         f"/programme/slots/{slot.id}/days/{on.isoformat()}/note", data={"note": "Fișe de lectură"}
     )
     assert programme.day_programme(group.id, on)[0].day.note == "Fișe de lectură"
+    # The roll page reads the slot and its note of the day with the roll's own rows.
+    page = client.get(f"/attendance/groups/{group.id}/roll?day={on.isoformat()}")
+    assert 'value="Fișe de lectură"' in page.get_data(as_text=True)
+    earlier = next(
+        day
+        for day in operating_days_back(centre, 15, on - timedelta(days=1))
+        if day.isoweekday() == on.isoweekday()
+    )
+    page = client.get(f"/attendance/groups/{group.id}/roll?day={earlier.isoformat()}")
+    assert "Ora de teme" in text_of(page) and "Fișe de lectură" not in text_of(page)
 
 
 def _outing_form(centre, staff, **fields):

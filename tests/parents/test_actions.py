@@ -3,6 +3,7 @@ withdraws a consent, registers for a parenting workshop; another family's record
 
 The clock is set to known days (Bucharest time) whatever day the suite runs on."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -88,6 +89,13 @@ def test_a_parent_reports_an_absence_from_the_home_page(
     assert "Orvosnál lesz" in page and "Megbetegedés" in page
     assert "Elküldte: Mureșan Ioana" in page  # a co-parent sees who sent it
     assert db.session.scalar(db.select(AbsenceReport.person_id)) == ours.id
+    # Withdrawing it takes a second tap, after saying what it means.
+    report = db.session.scalar(db.select(AbsenceReport))
+    assert _behind_a_confirmation(
+        client.get("/parent/absences").text,
+        f"/parent/absences/{report.id}/withdraw",
+        "A központ ezeken a napokon várja a gyermeket.",
+    )
 
 
 def test_after_the_cut_off_the_refusal_says_until_when_in_the_parents_language(
@@ -226,7 +234,12 @@ def test_a_full_workshop_puts_the_parent_in_line_and_a_cancellation_frees_the_pl
     db.session.commit()
     db.session.refresh(own)
     assert own.status is RegistrationStatus.REGISTERED
-    # The parent cancels in turn: the place is free again.
+    # The parent cancels in turn, after being told what it means: the place is free again.
+    assert _behind_a_confirmation(
+        client.get("/parent/workshops").text,
+        f"/parent/registrations/{own.id}/cancel",
+        "Ha később újra jelentkezik, és a műhely betelt, várólistára kerül.",
+    )
     assert client.post(f"/parent/registrations/{own.id}/cancel").status_code == 302
     db.session.refresh(own)
     db.session.refresh(workshop)
@@ -264,3 +277,13 @@ def parent_registration_person(parent):
     from daycentre.parents.services import own_person
 
     return own_person(parent)
+
+
+def _behind_a_confirmation(html: str, action: str, explanation: str) -> bool:
+    """Whether the form posting to ``action`` opens only from a folded step that explains it."""
+    step = re.search(
+        r'<details class="confirm-step">\s*<summary role="button"[^>]*>[^<]+</summary>\s*'
+        rf'<form method="post" action="{re.escape(action)}">\s*<p>([^<]+)</p>',
+        html,
+    )
+    return step is not None and step.group(1) == explanation

@@ -4,9 +4,9 @@
 ``parinte`` is Nagy Zsuzsanna (Romanian). Nagy Attila, the father, has a printed invitation not yet
 used, whose code the README gives (the demo's one published code; never in production).
 
-``parent`` has the permission of an outing to give, absences reported a week ahead (two other
-children of the centre are reported on the second of those days), a consent to withdraw, and two
-parenting workshops at the after-school centre (one to join, one she joined).
+``parent`` has the permission of an outing to give, absences reported a week ahead (on the second
+of those days ``parinte`` reports her own child too), a consent to withdraw, and two parenting
+workshops at the after-school centre (one to join, one she joined).
 """
 
 from datetime import time, timedelta
@@ -115,14 +115,30 @@ def load_parent_actions() -> None:
     # A week ahead: the journeys that take a roll of the days before find it as it was.
     ahead = _working_days(centre, today() + timedelta(days=7), 2, 1)
     reports = [
-        (child, ahead[0], ahead[1], AbsenceReason.ILLNESS, "Are febră; revine după control."),
-    ] + [
-        (other, ahead[1], ahead[1], reason, None)
-        for other, reason in zip(
-            others, (AbsenceReason.FAMILY, AbsenceReason.ILLNESS), strict=False
+        (
+            child,
+            ahead[0],
+            ahead[1],
+            AbsenceReason.ILLNESS,
+            "Are febră; revine după control.",
+            parent,
         )
     ]
-    for person, first, end, reason, note in reports:
+    # Each report is sent by a parent of the child: the other demo parents report their own.
+    for username in DEMO_PARENTS.keys() - {PARENT_USERNAME}:
+        user = db.session.scalar(select(User).where(User.username == username))
+        adult = parent_account_person(user) if user else None
+        theirs = next(
+            (
+                p
+                for p in (adult.family.children if adult else [])
+                if any(e.centre_id == centre.id and e.start_date for e in p.enrolments)
+            ),
+            None,
+        )
+        if theirs is not None:
+            reports.append((theirs, ahead[1], ahead[1], AbsenceReason.FAMILY, None, user))
+    for person, first, end, reason, note, sender in reports:
         db.session.add(
             AbsenceReport(
                 centre_id=centre.id,
@@ -131,7 +147,7 @@ def load_parent_actions() -> None:
                 last_day=end,
                 reason=reason,
                 note=note,
-                reported_by_id=parent.id,
+                reported_by_id=sender.id,
                 reported_at=utcnow() - timedelta(days=1),
             )
         )

@@ -30,7 +30,8 @@ SUBJECTS = {"people": {"families"}, "volunteers": set()}
 # A household as a whole (retention, once none of its members keeps personal data): its record,
 # its members and every record reached from either.
 HOUSEHOLD = {"families": set()}
-# The columns of a volunteer's own account that are shown; never its password hash.
+# The columns of a subject's own sign-in (a volunteer's, a parent's) that are shown; never its
+# password hash.
 ACCOUNT_COLUMNS = (
     "id",
     "username",
@@ -172,19 +173,27 @@ def only_theirs(records: dict[Table, list[dict]], root: str) -> dict[Table, list
 
 
 def subject_data(person) -> dict:
-    """The person's records as plain values, with their household and the audit entries about them."""
+    """The person's records as plain values, with their household, their sign-in as a parent if
+    they have one, and the audit entries about them or that sign-in."""
     families = _table("families")
-    tables = {
-        table.name: [_shown(table, row) for row in rows]
-        for table, rows in only_theirs(subject_records(person.id), "people").items()
-    }
+    records = only_theirs(subject_records(person.id), "people")
+    tables = {table.name: [_shown(table, row) for row in rows] for table, rows in records.items()}
     tables[families.name] = [
         {column: _plain(value) for column, value in row.items()}
         for row in _rows(families, families.c.id == person.family_id)
     ]
+    accounts = [row["user_id"] for row in records.get(_table("parent_accounts"), ())]
+    if accounts:
+        tables["users"] = _accounts(accounts)
+    entries = AuditEntry.__table__.c
     trail = db.session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.person_id == person.id)
+        .where(
+            or_(
+                entries.person_id == person.id,
+                and_(entries.entity == "users", entries.entity_id.in_(accounts)),
+            )
+        )
         .order_by(AuditEntry.at, AuditEntry.id)
     )
     return {
@@ -203,12 +212,8 @@ def volunteer_data(volunteer) -> dict:
         table.name: [_shown(table, row) for row in rows]
         for table, rows in only_theirs(records, "volunteers").items()
     }
-    users = _table("users")
     if volunteer.user_id is not None:
-        account = _rows(users, users.c.id == volunteer.user_id)
-        tables[users.name] = [
-            {column: _plain(row[column]) for column in ACCOUNT_COLUMNS} for row in account
-        ]
+        tables["users"] = _accounts([volunteer.user_id])
     trail = db.session.scalars(
         select(AuditEntry)
         .where(about_records(records, account_id=volunteer.user_id))
@@ -220,6 +225,15 @@ def volunteer_data(volunteer) -> dict:
         "tables": tables,
         "audit_trail": [_audit_row(entry) for entry in trail],
     }
+
+
+def _accounts(user_ids) -> list[dict]:
+    """The subject's own sign-ins, as ``ACCOUNT_COLUMNS``."""
+    users = _table("users")
+    return [
+        {column: _plain(row[column]) for column in ACCOUNT_COLUMNS}
+        for row in _rows(users, users.c.id.in_(user_ids))
+    ]
 
 
 def about_records(records: dict[Table, list[dict]], account_id: int | None = None):

@@ -17,8 +17,10 @@ from daycentre.audit.subject_access import (
     tables_about_volunteers,
     volunteer_data,
 )
+from daycentre.auth.models import User
 from daycentre.extensions import db
-from daycentre.people.models import Consent, ConsentPurpose
+from daycentre.parents.models import ParentAccount
+from daycentre.people.models import Consent, ConsentPurpose, Person
 from tests.conftest import text_of
 from tests.factories import (
     make_activity,
@@ -28,6 +30,7 @@ from tests.factories import (
     make_enrolment,
     make_family,
     make_group,
+    make_parent,
     make_room,
     make_session,
     make_user,
@@ -115,6 +118,32 @@ def test_the_export_holds_the_persons_rows_and_nobody_elses(app, centre):
     assert [row["person_id"] for row in data["tables"]["enrolments"]] == [anna.id]
     assert [row["person_id"] for row in data["tables"]["consents"]] == [anna.id]
     assert "Bence" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_a_parents_data_holds_their_sign_in_but_not_the_other_parents(app, centre, users):
+    family = make_family(centre, name="Kovács")
+    mother = make_parent(family, username="kovacs.erzsebet", email="erzsebet@example.org")
+    father = make_parent(family, username="kovacs.istvan")
+    audit.record(
+        "update",
+        db.session.get(User, mother.id),
+        actor=users["admin"],
+        changes={"locale": ["ro", "hu"]},
+    )
+    db.session.commit()
+    erzsebet = db.session.scalar(
+        db.select(ParentAccount.person_id).where(ParentAccount.user_id == mother.id)
+    )
+
+    data = subject_data(db.session.get(Person, erzsebet))
+
+    assert [(row["username"], row["email"]) for row in data["tables"]["users"]] == [
+        ("kovacs.erzsebet", "erzsebet@example.org")
+    ]
+    assert "password_hash" not in data["tables"]["users"][0]
+    assert ("users", mother.id) in {(e["record"], e["record_id"]) for e in data["audit_trail"]}
+    assert "kovacs.istvan" not in json.dumps(data, ensure_ascii=False)
+    assert father.id not in [row["id"] for row in data["tables"]["users"]]
 
 
 def test_the_admin_gets_a_page_and_json_and_the_export_is_audited(client, login_as, centre, users):

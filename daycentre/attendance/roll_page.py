@@ -309,24 +309,27 @@ _CHILDREN = (
 _DAY_PARTS = union_all(_MEALS, _SLOTS, _CHILDREN).subquery("day_parts")
 
 
+# On every row: the group, its centre and the day's roll call (at most one).
+_HEAD = (
+    _g.c.name,
+    _g.c.days,
+    _c.c.id,
+    _c.c.name,
+    _c.c.days,
+    _c.c.calendar_stamp,
+    _rc.c.version,
+    type_coerce(_rc.c.saved_at, _RAW),
+    _u.c.family_name,
+    _u.c.given_name,
+)
+
+
 def _roll(visible) -> Select:
-    """The whole page in one statement: the group with its centre and the day's roll call (at
-    most one), if ``visible``, on every row, joined to the parts of its day; no row when the
-    group is not visible."""
+    """The whole page in one statement: ``_HEAD``, if ``visible``, joined to the parts of the
+    group's day (the meal types in the centre's order); no row when the group is not visible."""
+    parts = _DAY_PARTS.c  # named by the first branch: "position" and "name" are the meal type's
     return (
-        select(
-            _g.c.name,
-            _g.c.days,
-            _c.c.id,
-            _c.c.name,
-            _c.c.days,
-            _c.c.calendar_stamp,
-            _rc.c.version,
-            type_coerce(_rc.c.saved_at, _RAW),
-            _u.c.family_name,
-            _u.c.given_name,
-            *_DAY_PARTS.c,
-        )
+        select(*_HEAD, *parts)
         .select_from(
             _g.join(_c, _c.c.id == _g.c.centre_id)
             .outerjoin(_rc, and_(_rc.c.group_id == _g.c.id, _rc.c.day == _DAY))
@@ -334,6 +337,7 @@ def _roll(visible) -> Select:
             .outerjoin(_DAY_PARTS, true())
         )
         .where(_g.c.id == _GROUP, visible)
+        .order_by(parts.part, parts["position"], parts["name"])
     )
 
 
@@ -344,7 +348,7 @@ _ROLL = {
     False: _roll(scope.visible(Group, SimpleNamespace(is_admin=False, id=bindparam("user")))),
 }
 # Where each part's columns start in a row.
-_PART_AT = 10
+_PART_AT = len(_HEAD)
 _MEAL_AT = _PART_AT + 1
 _SLOT_AT = _MEAL_AT + len(_MEAL_PART)
 _CHILD_AT = _SLOT_AT + len(_SLOT_PART)
@@ -378,9 +382,7 @@ def roll_page(group_id: int, day: date, user) -> tuple[RollGroup, RollPage]:
     for row in found:
         if row[_PART_AT] is not None:  # None: the group's only row, when its day holds nothing
             parts[row[_PART_AT]].append(row)
-    meal_types = sorted(
-        (row[_MEAL_AT:_SLOT_AT] for row in parts["meal"]), key=lambda meal: (meal[6], meal[1])
-    )
+    meal_types = [row[_MEAL_AT:_SLOT_AT] for row in parts["meal"]]
     lines = _lines(parts["child"], meal_types, closed_because)
     counts = dict.fromkeys(S, 0)
     for line in lines:

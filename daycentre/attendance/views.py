@@ -135,7 +135,7 @@ def save_roll(group_id: int):
         seen, keep_theirs = read_seen(request.form)
     except Refused as refusal:
         flash(refusal.message, "error")
-        return _render_roll(group.id, day, form, sent=request.form)
+        return _render_roll(group_id, day, form, sent=request.form)
     done = run_service(
         form,
         group,
@@ -152,9 +152,9 @@ def save_roll(group_id: int):
     if done is None and form.busy:
         # The page comes back with what was sent, read without queueing for the write lock.
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return _render_roll(group.id, day, form, sent=request.form, status=503)
+        return _render_roll(group_id, day, form, sent=request.form, status=503)
     if done is None:
-        return _render_roll(group.id, day, form, sent=request.form)
+        return _render_roll(group_id, day, form, sent=request.form)
     if done.conflicts:
         flash(
             ngettext(
@@ -166,7 +166,7 @@ def save_roll(group_id: int):
             ),
             "error",
         )
-        return _render_roll(group.id, day, form, sent=request.form, conflicts=done.conflicts)
+        return _render_roll(group_id, day, form, sent=request.form, conflicts=done.conflicts)
     absent = sum(1 for mark in marks.values() if mark.status.is_absence)
     flash(
         _(

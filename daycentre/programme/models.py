@@ -14,8 +14,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from daycentre.core.database import UTCDateTime, stored_enum, utcnow
 from daycentre.core.labels import LabelledEnum
@@ -63,6 +65,18 @@ class WeeklyProgramme(db.Model):
 
     __table_args__ = (UniqueConstraint("group_id", "valid_from"),)
     __mapper_args__ = {"version_id_col": version}
+
+    @classmethod
+    def in_force(cls, group, day) -> ScalarSelect[int]:
+        """The id of the group's programme in force on ``day``, the latest one valid from that
+        day or earlier, as a scalar subquery (``group`` and ``day`` are values or SQL)."""
+        return (
+            select(cls.id)
+            .where(cls.group_id == group, cls.valid_from <= day)
+            .order_by(cls.valid_from.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
 
 
 class ProgrammeSlot(db.Model):

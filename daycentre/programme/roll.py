@@ -1,9 +1,10 @@
 """What the roll page shows of the programme: the day's slots with their notes, and each child's
 departure.
 
-They are parts of the roll page's two statements (``attendance.roll_page``), not statements of
+They are parts of the roll page's one statement (``attendance.roll_page``), not statements of
 their own: the page is opened all day in every centre, and each statement is a round trip to the
-database. The slots come with the group's row and the departures with each child's.
+database. The slots are a part of the group's day of their own, the departures come with each
+child's row.
 """
 
 from dataclasses import dataclass
@@ -23,11 +24,7 @@ from daycentre.programme.models import (
 )
 from daycentre.volunteers.models import Volunteer
 
-_slot, _slot_day, _programme = (
-    ProgrammeSlot.__table__,
-    SlotDay.__table__,
-    WeeklyProgramme.__table__,
-)
+_slot, _slot_day = ProgrammeSlot.__table__, SlotDay.__table__
 _room, _leader, _volunteer = Room.__table__, User.__table__.alias("leader"), Volunteer.__table__
 _departure = Departure.__table__
 
@@ -57,13 +54,6 @@ class RollDeparture:
 def day_slots(group, day, weekday) -> Select:
     """The day's slots of the group's programme in force (the latest one valid from that day or
     earlier), one row each with the columns ``roll_slot`` takes; the arguments are SQL values."""
-    in_force = (
-        select(_programme.c.id)
-        .where(_programme.c.group_id == group, _programme.c.valid_from <= day)
-        .order_by(_programme.c.valid_from.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     return (
         select(
             _slot.c.id,
@@ -86,7 +76,9 @@ def day_slots(group, day, weekday) -> Select:
             .outerjoin(_leader, _leader.c.id == _slot.c.leader_id)
             .outerjoin(_volunteer, _volunteer.c.id == _slot.c.volunteer_id)
         )
-        .where(_slot.c.programme_id == in_force, _slot.c.weekday == weekday)
+        .where(
+            _slot.c.programme_id == WeeklyProgramme.in_force(group, day), _slot.c.weekday == weekday
+        )
     )
 
 

@@ -115,10 +115,7 @@ def programmes_of(group: Group) -> list[WeeklyProgramme]:
 def programme_on(group_id: int, day: date) -> WeeklyProgramme | None:
     """The programme in force on ``day``: the latest one valid from that day or earlier."""
     return db.session.scalar(
-        select(WeeklyProgramme)
-        .where(WeeklyProgramme.group_id == group_id, WeeklyProgramme.valid_from <= day)
-        .order_by(WeeklyProgramme.valid_from.desc())
-        .limit(1)
+        select(WeeklyProgramme).where(WeeklyProgramme.id == WeeklyProgramme.in_force(group_id, day))
     )
 
 
@@ -247,15 +244,9 @@ class DaySlot:
 
 
 def day_programme(group_id: int, day: date) -> list[DaySlot]:
-    """The day's slots of the programme in force, each with its note of the day, in one query
-    (the roll page shows them)."""
-    in_force = (
-        select(WeeklyProgramme.id)
-        .where(WeeklyProgramme.group_id == group_id, WeeklyProgramme.valid_from <= day)
-        .order_by(WeeklyProgramme.valid_from.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    """The day's slots of the programme in force, each with its note of the day, as records in
+    one query (the roll page reads them as plain values: ``programme.roll``)."""
+    in_force = WeeklyProgramme.in_force(group_id, day)
     rows = db.session.execute(
         select(ProgrammeSlot, SlotDay)
         .outerjoin(SlotDay, and_(SlotDay.slot_id == ProgrammeSlot.id, SlotDay.day == day))

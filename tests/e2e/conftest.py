@@ -55,6 +55,23 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _read_whole(app):
+    """The app with each response read whole before the server sends it. When the browser drops
+    a connection, Werkzeug's development server can fail before it closes the response, and a
+    static file streamed from disk stays open: a ResourceWarning at the next garbage collection,
+    an error in this suite, in whichever journey runs then."""
+
+    def serve(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return serve
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -86,7 +103,9 @@ def live_server(tmp_path_factory):
         server.errors.append(exception)
 
     got_request_exception.connect(record_error, app, weak=False)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    httpd = make_server(
+        "127.0.0.1", 0, _read_whole(app), threaded=True, request_handler=_QuietHandler
+    )
     server.url = f"http://127.0.0.1:{httpd.server_port}"
     app.config["PUBLIC_URL"] = server.url  # where the links in messages and letters lead
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-server", daemon=True)

@@ -316,8 +316,9 @@ def make_plan(
     return plan
 
 
-def make_outing(centre, coordinator, start):
-    """An eight-hour outing led by ``coordinator``, saved by the programme's service."""
+def make_outing(centre, coordinator, start, *, staff=None, children_per_adult=8):
+    """An eight-hour outing saved by ``coordinator`` through the programme's service, led by
+    ``staff`` (by the coordinator when not given)."""
     from daycentre.programme import services as programme
     from daycentre.programme.models import OutingKind
 
@@ -325,14 +326,14 @@ def make_outing(centre, coordinator, start):
         None,
         centre=centre,
         actor=coordinator,
-        staff_ids=[coordinator.id],
+        staff_ids=[coordinator.id] if staff is None else [u.id for u in staff],
         kind=OutingKind.OUTING,
         title="Grădina botanică",
         destination="Cluj-Napoca",
         starts_at=start,
         ends_at=start + timedelta(hours=8),
         transport="Microbuz",
-        children_per_adult=8,
+        children_per_adult=children_per_adult,
         notes=None,
     )
 

@@ -11,7 +11,6 @@ from daycentre.core.localtime import local_instant, today, week_start
 from daycentre.extensions import db
 from daycentre.programme import services as programme
 from daycentre.programme.models import (
-    OutingKind,
     OutingStatus,
     PermissionState,
     SlotKind,
@@ -23,6 +22,7 @@ from tests.factories import (
     make_centre,
     make_group,
     make_group_of_children,
+    make_outing,
     make_room,
     make_user,
     make_volunteer,
@@ -116,20 +116,7 @@ def test_a_slot_opened_to_volunteers_becomes_an_activity_of_the_week(group, user
 
 def _outing(centre, actor, *, staff=(), ratio=8):
     start = local_instant(today() + timedelta(days=10), time(9))
-    return programme.save_outing(
-        None,
-        centre=centre,
-        actor=actor,
-        staff_ids=[u.id for u in staff],
-        kind=OutingKind.OUTING,
-        title="Grădina botanică",
-        destination="Cluj-Napoca",
-        starts_at=start,
-        ends_at=start + timedelta(hours=8),
-        transport="Microbuz",
-        children_per_adult=ratio,
-        notes=None,
-    )
+    return make_outing(centre, actor, start, staff=staff, children_per_adult=ratio)
 
 
 def _permit(child, actor, state="given"):
